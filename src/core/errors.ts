@@ -1,0 +1,136 @@
+/** Base class of every error tunekit throws. */
+export class TunekitError extends Error {
+  override name = 'TunekitError';
+}
+
+/** What the request was, for error messages (never headers: they hold the key). */
+export interface RequestSummary {
+  provider: string;
+  method: string;
+  path: string;
+}
+
+/** One field the server (or Prism) rejected, from a FastAPI `detail` list or a problem+json body. */
+export interface FieldProblem {
+  /** Dotted location, e.g. `body.hyperparameters.n_epochs`. */
+  field: string;
+  message: string;
+}
+
+/**
+ * The server answered with a non-2xx status. Subclasses by status:
+ * `BadRequestError` 400, `AuthenticationError` 401, `PermissionDeniedError` 403, `NotFoundError` 404,
+ * `ConflictError` 409, `UnprocessableEntityError` 422, `RateLimitError` 429, `InternalServerError` ≥500.
+ */
+export class APIError extends TunekitError {
+  override name = 'APIError';
+  readonly status: number;
+  readonly provider: string;
+  readonly method: string;
+  readonly path: string;
+  /** The server's request id (`x-request-id` and similar), when it sent one. */
+  readonly requestId: string | undefined;
+  /** The parsed response body: JSON when it parsed, else the text. */
+  readonly body: unknown;
+  readonly headers: Headers;
+
+  constructor(request: RequestSummary, status: number, body: unknown, headers: Headers) {
+    const words = serverWords(body);
+    super(`${request.provider} ${request.method} ${request.path} failed with ${status}${words ? `: ${words}` : ''}`);
+    this.status = status;
+    this.provider = request.provider;
+    this.method = request.method;
+    this.path = request.path;
+    this.body = body;
+    this.headers = headers;
+    this.requestId = headers.get('x-request-id') ?? headers.get('request-id') ?? headers.get('x-trace-id') ?? undefined;
+  }
+}
+
+export class BadRequestError extends APIError { override name = 'BadRequestError'; }
+export class AuthenticationError extends APIError { override name = 'AuthenticationError'; }
+export class PermissionDeniedError extends APIError { override name = 'PermissionDeniedError'; }
+export class NotFoundError extends APIError { override name = 'NotFoundError'; }
+export class ConflictError extends APIError { override name = 'ConflictError'; }
+export class RateLimitError extends APIError { override name = 'RateLimitError'; }
+export class InternalServerError extends APIError { override name = 'InternalServerError'; }
+
+/** 422: the request broke the API's rules. `fields` lists each offending field and why. */
+export class UnprocessableEntityError extends APIError {
+  override name = 'UnprocessableEntityError';
+  readonly fields: FieldProblem[];
+  constructor(request: RequestSummary, status: number, body: unknown, headers: Headers) {
+    super(request, status, body, headers);
+    this.fields = fieldProblems(body);
+  }
+}
+
+/** The request never got an answer: DNS, refused or reset connection, a broken body. */
+export class APIConnectionError extends TunekitError {
+  override name = 'APIConnectionError';
+}
+
+/** The whole exchange (retries and body read included) took longer than `timeoutMs`. */
+export class APITimeoutError extends APIConnectionError {
+  override name = 'APITimeoutError';
+}
+
+/** The caller's `signal` aborted the request. */
+export class APIUserAbortError extends TunekitError {
+  override name = 'APIUserAbortError';
+}
+
+/** A list endpoint repeated a cursor or made no progress; iteration stopped instead of looping. */
+export class PaginationError extends TunekitError {
+  override name = 'PaginationError';
+}
+
+const byStatus: Record<number, typeof APIError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
+export function apiErrorFor(request: RequestSummary, status: number, body: unknown, headers: Headers): APIError {
+  const ErrorClass = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
+  return new ErrorClass(request, status, body, headers);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function fieldProblems(body: unknown): FieldProblem[] {
+  if (!isRecord(body)) return [];
+  // FastAPI: {detail: [{loc: [...], msg}]}; Prism problem+json: {validation: [{location: [...], message}]}
+  const list = Array.isArray(body.detail) ? body.detail : Array.isArray(body.validation) ? body.validation : [];
+  return list.filter(isRecord).map((item) => {
+    const location = Array.isArray(item.loc) ? item.loc : Array.isArray(item.location) ? item.location : [];
+    return { field: location.join('.'), message: String(item.msg ?? item.message ?? '') };
+  });
+}
+
+const MAX_WORDS = 300;
+
+/** The server's own explanation, in one line. */
+function serverWords(body: unknown): string {
+  let words = '';
+  if (typeof body === 'string') {
+    const title = /<title>([^<]*)<\/title>/i.exec(body);
+    words = title?.[1] ?? body;
+  } else if (isRecord(body)) {
+    const problems = fieldProblems(body);
+    const error = body.error;
+    words = problems.length
+      ? problems.map((p) => `${p.field}: ${p.message}`).join('; ')
+      : isRecord(error) && typeof error.message === 'string'
+        ? error.message
+        : [body.message, error, body.title, body.detail].find((v): v is string => typeof v === 'string') ?? '';
+  }
+  words = words.replace(/\s+/g, ' ').trim();
+  return words.length > MAX_WORDS ? `${words.slice(0, MAX_WORDS)}…` : words;
+}

@@ -1,0 +1,25 @@
+export { createNebiusClient, type NebiusClient, type NebiusClientOptions } from './providers/nebius.js';
+export type * from './providers/nebius.js';
+export type { ClientOptions } from './core/client.js';
+export type { RequestOptions } from './core/exchange.js';
+export { defaultRetryPolicy, retryDelay, type RetryPolicy } from './core/retry.js';
+export { PageList, type Page } from './core/pagination.js';
+export type { Uploadable, UploadOptions } from './core/upload.js';
+export {
+  TunekitError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  PaginationError,
+  type FieldProblem,
+} from './core/errors.js';
+export { VERSION } from './core/version.js';
