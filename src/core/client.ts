@@ -51,7 +51,7 @@ function readEnv(name: string): string | undefined {
 }
 
 /** The provider-neutral machinery a provider module builds its methods from. */
-export interface Core<Paths extends {}> {
+export interface Core<Paths extends object> {
   /** The typed openapi-fetch client (retries apply; its timeout covers the wait for headers). */
   raw: Client<Paths>;
   /** Send one request and return its parsed body, or throw the typed error. */
@@ -66,7 +66,7 @@ export interface Core<Paths extends {}> {
   ): PageList<Item, Body>;
 }
 
-export function createCore<Paths extends {}>(spec: ProviderSpec, options: ClientOptions = {}): Core<Paths> {
+export function createCore<Paths extends object>(spec: ProviderSpec, options: ClientOptions = {}): Core<Paths> {
   const apiKey = options.apiKey ?? readEnv(spec.env.apiKey);
   if (!apiKey) {
     throw new TunekitError(`${spec.name}: no API key. Pass { apiKey } or set ${spec.env.apiKey}.`);

@@ -1,0 +1,36 @@
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startPrism, type RunningPrism } from './prism.js';
+
+export const providers = ['nebius', 'together', 'openai'] as const;
+export type ProviderName = (typeof providers)[number];
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Base URL of a static Prism mock per provider, started from `openapi/<provider>.json` with `--errors`. */
+    prism: Record<ProviderName, string>;
+  }
+}
+
+/** Starts one Prism mock per provider, each on its own free port, and stops them all afterwards. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const running: RunningPrism[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(running.map((prism) => prism.stop()));
+  };
+  try {
+    const [nebius, together, openai] = await Promise.all(
+      providers.map(async (provider) => {
+        const prism = await startPrism({ document: `openapi/${provider}.json`, errors: true });
+        running.push(prism);
+        return prism.url;
+      }),
+    );
+    if (!nebius || !together || !openai) throw new Error('a Prism mock did not start');
+    project.provide('prism', { nebius, together, openai });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
+}
