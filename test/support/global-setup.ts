@@ -1,5 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { ensureSpecs } from '../../scripts/ensure-specs.js';
 import { startPrism, type RunningPrism } from './prism.js';
 
 export const providers = ['nebius', 'together', 'openai'] as const;
@@ -18,6 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stopAll = async (): Promise<void> => {
     await Promise.all(running.map((prism) => prism.stop()));
   };
+  await ensureSpecs();
   try {
     const [nebius, together, openai] = await Promise.all(
       providers.map(async (provider) => {

@@ -1,0 +1,80 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs, UsageError } from './lib/args.js';
+import { isObject, type JsonObject } from './lib/json.js';
+import { readLock } from './lib/lock.js';
+import { REPO_ROOT, SOURCE_DIR, type ProviderName } from './lib/providers.js';
+import { renderTypes } from './lib/render.js';
+import { selectProviders } from './lib/select.js';
+
+const USAGE = 'usage: npm run generate -- [--provider NAME] [--in DIR] [--out DIR] [--check]';
+
+class GenerateError extends Error {}
+
+async function readTrimmed(inDir: string, provider: ProviderName): Promise<JsonObject> {
+  const file = path.join(inDir, `${provider}.json`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new GenerateError(`${provider}: ${file} is missing; run \`npm run pull\` first (or \`npm run pull -- --mirror DIR\`)`);
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (!isObject(parsed)) throw new GenerateError(`${provider}: ${file} is not a JSON object; run \`npm run pull\` again`);
+  return parsed;
+}
+
+async function render(inDir: string, provider: ProviderName): Promise<string> {
+  const lock = await readLock(inDir, provider);
+  if (lock === undefined) {
+    throw new GenerateError(`${provider}: ${path.join(inDir, `${provider}.lock.json`)} is missing; run \`npm run pull\` first`);
+  }
+  return renderTypes(await readTrimmed(inDir, provider), lock);
+}
+
+async function currentText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['--provider', '--in', '--out'], ['--check']);
+  const providers = selectProviders(args.values.get('--provider'));
+  const inDir = path.resolve(args.values.get('--in') ?? SOURCE_DIR);
+  const outDir = path.resolve(args.values.get('--out') ?? path.join(REPO_ROOT, 'generated'));
+  const check = args.flags.has('--check');
+  const stale: string[] = [];
+  if (!check) await mkdir(outDir, { recursive: true });
+  for (const provider of providers) {
+    const file = path.join(outDir, `${provider}.ts`);
+    const text = await render(inDir, provider);
+    if (check) {
+      if ((await currentText(file)) !== text) stale.push(path.relative(process.cwd(), file) || file);
+      continue;
+    }
+    await writeFile(file, text);
+    process.stdout.write(`${provider}: wrote ${path.relative(process.cwd(), file)} (${Buffer.byteLength(text)} bytes)\n`);
+  }
+  if (!check) return 0;
+  if (stale.length === 0) {
+    process.stdout.write(`generated/ is up to date (${providers.join(', ')})\n`);
+    return 0;
+  }
+  process.stderr.write(`stale generated files (run \`npm run generate\`):\n${stale.map((file) => `  ${file}`).join('\n')}\n`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 1;
+  },
+);
