@@ -372,14 +372,14 @@ export interface paths {
                          * @description Whether to mask the user messages in conversational data or prompts in instruction data.
                          * @default auto
                          */
-                        train_on_inputs?: boolean & (boolean | "auto");
+                        train_on_inputs?: boolean | "auto";
                         /** @description The training method to use. 'sft' for Supervised Fine-Tuning or 'dpo' for Direct Preference Optimization. */
                         training_method?: components["schemas"]["TrainingMethodSFT"] | components["schemas"]["TrainingMethodDPO"];
                         /**
                          * @description The training type to use. If not provided, the job will default to LoRA training type.
                          * @default null
                          */
-                        training_type?: ((components["schemas"]["FullTrainingType"] | components["schemas"]["LoRATrainingType"]) | null) | components["schemas"]["FullTrainingType"] | components["schemas"]["LoRATrainingType"];
+                        training_type?: components["schemas"]["FullTrainingType"] | components["schemas"]["LoRATrainingType"] | null;
                         multimodal_params?: components["schemas"]["MultimodalParams"];
                         /** @description The checkpoint identifier to continue training from a previous fine-tuning job. Format is `{$JOB_ID}` or `{$OUTPUT_MODEL_NAME}` or `{$JOB_ID}:{$STEP}` or `{$OUTPUT_MODEL_NAME}:{$STEP}`. The step value is optional; without it, the final checkpoint will be used. */
                         from_checkpoint?: string;
@@ -457,7 +457,7 @@ export interface paths {
                          * @description The training type to use. If not provided, the job will default to LoRA training type.
                          * @default null
                          */
-                        training_type?: (Record<string, never> | null) & (components["schemas"]["FullTrainingType"] | components["schemas"]["LoRATrainingType"]);
+                        training_type?: components["schemas"]["FullTrainingType"] | components["schemas"]["LoRATrainingType"] | null;
                         /** @description The checkpoint identifier to continue training from a previous fine-tuning job. Format is `{$JOB_ID}` or `{$OUTPUT_MODEL_NAME}` or `{$JOB_ID}:{$STEP}` or `{$OUTPUT_MODEL_NAME}:{$STEP}`. The step value is optional; without it, the final checkpoint will be used. */
                         from_checkpoint?: string;
                     };
@@ -1079,7 +1079,7 @@ export interface components {
              * @description Whether to mask the user messages in conversational data or prompts in instruction data.
              * @default auto
              */
-            train_on_inputs: boolean & (boolean | "auto");
+            train_on_inputs: boolean | "auto";
         };
         TrainingMethodDPO: {
             /** @enum {string} */

@@ -28,6 +28,8 @@ export function formatCounts(counts: NormalizeCounts): string {
       : `nullable ${counts.nullable}`,
     `null-enum ${counts.nullEnum}`,
     `exclusive-bounds ${counts.exclusiveBounds}`,
+    `composition-type ${counts.compositionTypes}`,
+    `overlapping-oneOf ${counts.overlappingOneOf}`,
     `examples dropped ${counts.examplesDropped} of ${counts.examplesChecked} checked`,
     ...unchecked,
   ].join(', ');

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json.js';
+import { normalizeCompositionTypes, normalizeOverlappingOneOf } from './compositions.js';
 import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
 import { normalizeNullable } from './nullable.js';
@@ -8,6 +9,8 @@ export interface NormalizeCounts {
   nullable: number;
   nullableFalseDropped: number;
   nullEnum: number;
+  compositionTypes: number;
+  overlappingOneOf: number;
   exclusiveBounds: number;
   examplesChecked: number;
   examplesDropped: number;
@@ -19,6 +22,8 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   const nullable = normalizeNullable(doc);
   const nullEnum = normalizeNullEnum(doc);
   const exclusiveBounds = normalizeExclusiveBounds(doc);
+  const compositionTypes = normalizeCompositionTypes(doc);
+  const overlappingOneOf = normalizeOverlappingOneOf(doc);
   const examples = dropInvalidExamples(doc);
   return {
     doc,
@@ -26,6 +31,8 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       nullable: nullable.converted,
       nullableFalseDropped: nullable.falseDropped,
       nullEnum,
+      compositionTypes,
+      overlappingOneOf,
       exclusiveBounds,
       examplesChecked: examples.checked,
       examplesDropped: examples.dropped,
