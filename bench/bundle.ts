@@ -1,0 +1,171 @@
+/**
+ * Bundle size of tiny "retrieve one job" programs: esbuild JS API, ESM, minified, platform node,
+ * `node:*` external; bytes minified and min+gzip (zlib level 9). tunekit resolves to the BUILT package
+ * (see package.ts: the `npm run build` compile, installed under .tmp/bench-pkg/node_modules/tunekit).
+ * Also checks that the Nebius program carries no Together/OpenAI code, and that `import('tunekit/nebius')`
+ * at runtime loads no other provider's module.
+ * Run alone: `npx tsx bench/bundle.ts`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { buildPackage, builtProviders, CONSUMER } from './package.js';
+import { isMain, table, verdict } from './stats.js';
+
+export const BUNDLE_BUDGET = 6 * 1024;
+
+export interface BundleRow {
+  name: string;
+  minified: number;
+  gzipped: number;
+  /** Input files of the bundle, relative to the consumer directory. */
+  inputs: string[];
+  /** Minified bytes each input contributes, largest first. */
+  contributions: [string, number][];
+  text: string;
+}
+
+export interface BundleResult {
+  rows: BundleRow[];
+  /** Per tunekit provider program: other providers' base URLs or modules found in its bundle. */
+  leaks: Record<string, string[]>;
+  /** Modules `import('tunekit/<provider>')` loaded at runtime that belong to another provider. */
+  runtimeLeaks: Record<string, string[]>;
+  runtimeModules: Record<string, number>;
+}
+
+const programs: Record<string, string> = {
+  'tunekit/nebius': `import { createNebiusClient } from 'tunekit/nebius';
+const client = createNebiusClient({ apiKey: process.env.KEY });
+console.log(await client.jobs.retrieve('ftjob-123'));`,
+  'tunekit/together': `import { createTogetherClient } from 'tunekit/together';
+const client = createTogetherClient({ apiKey: process.env.KEY });
+console.log(await client.jobs.retrieve('ft-123'));`,
+  'tunekit/openai': `import { createOpenAIClient } from 'tunekit/openai';
+const client = createOpenAIClient({ apiKey: process.env.KEY });
+console.log(await client.jobs.retrieve('ftjob-123'));`,
+  'openapi-fetch alone': `import createClient from 'openapi-fetch';
+const client = createClient({ baseUrl: 'https://api.tokenfactory.nebius.com', headers: { Authorization: 'Bearer ' + process.env.KEY } });
+console.log(await client.GET('/v1/fine_tuning/jobs/{job_id}', { params: { path: { job_id: 'ftjob-123' } } }));`,
+  'openai@6 SDK': `import OpenAI from 'openai';
+const client = new OpenAI({ apiKey: process.env.KEY });
+console.log(await client.fineTuning.jobs.retrieve('ftjob-123'));`,
+  'together-ai SDK': `import Together from 'together-ai';
+const client = new Together({ apiKey: process.env.KEY });
+console.log(await client.fineTuning.retrieve('ft-123'));`,
+};
+
+/** What marks a provider's code in a bundle: its default base URL and its module file. */
+const markers: Record<string, { url: string; module: string }> = {
+  nebius: { url: 'api.tokenfactory.nebius.com', module: 'providers/nebius.js' },
+  together: { url: 'api.together.ai', module: 'providers/together.js' },
+  openai: { url: 'api.openai.com', module: 'providers/openai.js' },
+};
+
+async function bundle(name: string, source: string): Promise<BundleRow> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: CONSUMER, sourcefile: `${name.replace(/\W+/g, '-')}.mjs`, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    external: ['node:*'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error(`${name}: esbuild wrote nothing`);
+  return {
+    name,
+    minified: output.contents.byteLength,
+    gzipped: gzipSync(output.contents, { level: 9 }).byteLength,
+    inputs: Object.keys(result.metafile.inputs),
+    contributions: Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})
+      .map(([input, info]): [string, number] => [input.replace(/^.*node_modules\//, ''), info.bytesInOutput])
+      .sort((a, b) => b[1] - a[1]),
+    text: output.text,
+  };
+}
+
+/** Module URLs a fresh Node loads for `import(specifier)`, recorded by a module `load` hook. */
+function loadedModules(specifier: string): string[] {
+  const record = join(CONSUMER, 'loaded.txt');
+  writeFileSync(join(CONSUMER, 'record-hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(process.env.BENCH_LOADED, url + '\\n');
+  return next(url, context);
+}
+`);
+  writeFileSync(join(CONSUMER, 'record.mjs'), `import { register } from 'node:module';
+register('./record-hooks.mjs', import.meta.url);
+`);
+  writeFileSync(record, '');
+  execFileSync(process.execPath, ['--import', './record.mjs', '--input-type=module', '-e', `await import(${JSON.stringify(specifier)});`], {
+    cwd: CONSUMER,
+    env: { ...process.env, BENCH_LOADED: record },
+    stdio: 'pipe',
+  });
+  return readFileSync(record, 'utf8').split('\n').filter((line) => line.includes('/node_modules/'));
+}
+
+export async function runBundle(log: (line: string) => void = console.log): Promise<BundleResult> {
+  buildPackage(log);
+  const providers = builtProviders();
+  const rows: BundleRow[] = [];
+  for (const [name, source] of Object.entries(programs)) {
+    const provider = name.startsWith('tunekit/') ? name.slice('tunekit/'.length) : undefined;
+    if (provider !== undefined && !providers.includes(provider)) continue;
+    rows.push(await bundle(name, source));
+  }
+  const leaks: Record<string, string[]> = {};
+  const runtimeLeaks: Record<string, string[]> = {};
+  const runtimeModules: Record<string, number> = {};
+  for (const provider of providers) {
+    const row = rows.find((r) => r.name === `tunekit/${provider}`);
+    if (!row) continue;
+    const others = Object.entries(markers).filter(([name]) => name !== provider);
+    leaks[provider] = others.flatMap(([name, marker]) => [
+      ...(row.text.includes(marker.url) ? [`${name} base URL ${marker.url} in the bundle`] : []),
+      ...row.inputs.filter((input) => input.endsWith(marker.module)).map((input) => `${name} module ${input} bundled`),
+    ]);
+    const loaded = loadedModules(`tunekit/${provider}`);
+    runtimeModules[provider] = loaded.filter((url) => url.includes('/node_modules/tunekit/')).length;
+    runtimeLeaks[provider] = loaded.filter((url) => others.some(([, marker]) => url.endsWith(marker.module)));
+  }
+  return { rows, leaks, runtimeLeaks, runtimeModules };
+}
+
+export function formatBundle(result: BundleResult): string {
+  const kB = (bytes: number): string => `${(bytes / 1024).toFixed(2)} kB`;
+  const lines = [
+    table(
+      ['program (esbuild ESM, minified, platform node)', 'min bytes', 'min+gzip bytes', 'min+gzip'],
+      result.rows.map((row) => [row.name, String(row.minified), String(row.gzipped), kB(row.gzipped)]),
+    ),
+  ];
+  for (const row of result.rows.filter((r) => r.name.startsWith('tunekit/'))) {
+    lines.push(`budget one-provider bundle ≤ ${kB(BUNDLE_BUDGET)} min+gzip: ${row.name} ${kB(row.gzipped)} → ${verdict(row.gzipped <= BUNDLE_BUDGET)}`);
+  }
+  const nebius = result.rows.find((r) => r.name === 'tunekit/nebius');
+  if (nebius) {
+    lines.push(`tunekit/nebius minified bytes by input: ${nebius.contributions.filter(([, n]) => n > 0).map(([input, n]) => `${input} ${n}`).join(', ')}`);
+  }
+  for (const [provider, found] of Object.entries(result.leaks)) {
+    lines.push(`tunekit/${provider} bundle, other providers' code: ${found.length ? found.join('; ') : 'none (no other base URL, no other provider module)'}`);
+  }
+  for (const [provider, found] of Object.entries(result.runtimeLeaks)) {
+    lines.push(
+      `import('tunekit/${provider}') at runtime: ${result.runtimeModules[provider]} tunekit modules loaded, other providers' modules: ${found.length ? found.join(', ') : 'none'}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+if (isMain(import.meta.url)) {
+  const result = await runBundle();
+  console.log(`\n${formatBundle(result)}`);
+}
