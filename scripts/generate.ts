@@ -5,6 +5,7 @@ import { isObject, type JsonObject } from './lib/json.js';
 import { readLock } from './lib/lock.js';
 import { REPO_ROOT, SOURCE_DIR, type ProviderName } from './lib/providers.js';
 import { renderTypes } from './lib/render.js';
+import { renderRules } from './lib/rules.js';
 import { selectProviders } from './lib/select.js';
 
 const USAGE = 'usage: npm run generate -- [--provider NAME] [--in DIR] [--out DIR] [--check]';
@@ -24,12 +25,19 @@ async function readTrimmed(inDir: string, provider: ProviderName): Promise<JsonO
   return parsed;
 }
 
-async function render(inDir: string, provider: ProviderName): Promise<string> {
+/** The generated files of one provider: `<provider>.ts` (types) and `<provider>.rules.ts` (request rules). */
+async function render(inDir: string, provider: ProviderName): Promise<[name: string, text: string][]> {
   const lock = await readLock(inDir, provider);
   if (lock === undefined) {
     throw new GenerateError(`${provider}: ${path.join(inDir, `${provider}.lock.json`)} is missing; run \`npm run pull\` first`);
   }
-  return renderTypes(await readTrimmed(inDir, provider), lock);
+  const doc = await readTrimmed(inDir, provider);
+  // Rules first, from a copy: openapi-typescript edits the document it is given (discriminators become required).
+  const rules = renderRules(structuredClone(doc), lock);
+  return [
+    [`${provider}.ts`, await renderTypes(doc, lock)],
+    [`${provider}.rules.ts`, rules],
+  ];
 }
 
 async function currentText(file: string): Promise<string | undefined> {
@@ -49,14 +57,15 @@ async function main(argv: string[]): Promise<number> {
   const stale: string[] = [];
   if (!check) await mkdir(outDir, { recursive: true });
   for (const provider of providers) {
-    const file = path.join(outDir, `${provider}.ts`);
-    const text = await render(inDir, provider);
-    if (check) {
-      if ((await currentText(file)) !== text) stale.push(path.relative(process.cwd(), file) || file);
-      continue;
+    for (const [name, text] of await render(inDir, provider)) {
+      const file = path.join(outDir, name);
+      if (check) {
+        if ((await currentText(file)) !== text) stale.push(path.relative(process.cwd(), file) || file);
+        continue;
+      }
+      await writeFile(file, text);
+      process.stdout.write(`${provider}: wrote ${path.relative(process.cwd(), file)} (${Buffer.byteLength(text)} bytes)\n`);
     }
-    await writeFile(file, text);
-    process.stdout.write(`${provider}: wrote ${path.relative(process.cwd(), file)} (${Buffer.byteLength(text)} bytes)\n`);
   }
   if (!check) return 0;
   if (stale.length === 0) {

@@ -1,6 +1,7 @@
 export { createNebiusClient, type NebiusClient, type NebiusClientOptions } from './providers/nebius.js';
 export type * from './providers/nebius.js';
 export type { ClientOptions } from './core/client.js';
+export type { Logger, LogLevel } from './core/log.js';
 export type { RequestOptions } from './core/exchange.js';
 export { defaultRetryPolicy, retryDelay, type RetryPolicy } from './core/retry.js';
 export { PageList, type Page } from './core/pagination.js';
@@ -20,6 +21,11 @@ export {
   APITimeoutError,
   APIUserAbortError,
   PaginationError,
+  ValidationError,
   type FieldProblem,
 } from './core/errors.js';
 export { VERSION } from './core/version.js';
+export { createTogetherClient, type TogetherClient, type TogetherClientOptions } from './providers/together.js';
+export type * from './providers/together.js';
+export { createOpenAIClient, type OpenAIClient, type OpenAIClientOptions } from './providers/openai.js';
+export type * from './providers/openai.js';

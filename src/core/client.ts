@@ -1,8 +1,11 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { APIConnectionError, apiErrorFor, TunekitError } from './errors.js';
+import { APIConnectionError, APIError, APITimeoutError, apiErrorFor, TunekitError } from './errors.js';
 import { Exchange, type ExchangeConfig, type RequestOptions } from './exchange.js';
+import { findCreated, notSent, type CreateKey } from './idempotency.js';
+import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
 import { PageList, type CursorRule, type Page } from './pagination.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+import { validator, type Rules } from './validate.js';
 import { VERSION } from './version.js';
 
 /** Options every provider's client accepts. */
@@ -21,6 +24,12 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Any part of the retry policy. */
   retry?: Partial<RetryPolicy>;
+  /** `off` (default), `error`, `warn` (retries), `info`, `debug` (every request); defaults to env `TUNEKIT_LOG`. */
+  logLevel?: LogLevel;
+  /** Where log lines go (default `console`). Secrets are never logged. */
+  logger?: Logger;
+  /** Check each request against the provider's document before sending it (default `true`): a `ValidationError` instead of a request. */
+  validate?: boolean;
 }
 
 /** What a provider module declares about itself. */
@@ -28,6 +37,8 @@ export interface ProviderSpec {
   name: string;
   defaultBaseUrl: string;
   env: { apiKey: string; baseUrl: string; headers?: Record<string, string> };
+  /** Request rules generated from the document (`generated/<provider>.rules.ts`). */
+  rules?: Rules;
 }
 
 /** What openapi-fetch resolves to, reduced to what the core needs (`error` present means a non-2xx answer). */
@@ -52,10 +63,17 @@ function readEnv(name: string): string | undefined {
 
 /** The provider-neutral machinery a provider module builds its methods from. */
 export interface Core<Paths extends object> {
-  /** The typed openapi-fetch client (retries apply; its timeout covers the wait for headers). */
+  /** The typed openapi-fetch client (retries apply, to POST/PATCH only when provably safe; the timeout covers the body read). */
   raw: Client<Paths>;
-  /** Send one request and return its parsed body, or throw the typed error. */
-  call<Data>(options: RequestOptions | undefined, send: Send<Data>, replayable?: boolean): Promise<Data>;
+  /** Send one request and return its parsed body, or throw the typed error. `idempotent: false` (uploads): never sent twice unless safe. */
+  call<Data>(options: RequestOptions | undefined, send: Send<Data>, idempotent?: boolean): Promise<Data>;
+  /** Create a job, never twice: see `CreateKey`. Without a key, a create is repeated only when provably safe. */
+  create<Body, Job, ListBody>(
+    options: RequestOptions | undefined,
+    key: CreateKey<Body, Job, ListBody> | undefined,
+    body: Body,
+    send: (body: Body, init: CallInit) => Promise<FetchResult<Job>>,
+  ): Promise<Job>;
   /** Send one request whose body is a stream; the timeout becomes an idle timeout once headers arrive. */
   stream(options: RequestOptions | undefined, send: Send<unknown>): Promise<Response>;
   /** A paginated list over one endpoint. */
@@ -67,35 +85,54 @@ export interface Core<Paths extends object> {
 }
 
 export function createCore<Paths extends object>(spec: ProviderSpec, options: ClientOptions = {}): Core<Paths> {
-  const apiKey = options.apiKey ?? readEnv(spec.env.apiKey);
-  if (!apiKey) {
+  const key = options.apiKey ?? readEnv(spec.env.apiKey);
+  if (!key) {
     throw new TunekitError(`${spec.name}: no API key. Pass { apiKey } or set ${spec.env.apiKey}.`);
   }
+  const apiKey: string = key;
   const envHeaders: Record<string, string> = {};
   for (const [header, envName] of Object.entries(spec.env.headers ?? {})) {
     const value = readEnv(envName);
     if (value) envHeaders[header] = value;
   }
+  // Keys under 8 characters are test values: hiding them would garble text.
+  const hide = (text: string): string => (apiKey.length < 8 ? text : text.replaceAll(apiKey, '[redacted]'));
+  const log = makeLog(options.logLevel ?? readEnv('TUNEKIT_LOG'), options.logger ?? console, hide);
   const config: ExchangeConfig = {
     provider: spec.name,
-    fetch: options.fetch ?? ((request) => fetch(request)),
+    fetch: options.fetch ?? ((request, init) => fetch(request, init)),
     retry: { ...defaultRetryPolicy, ...options.retry, maxRetries: options.maxRetries ?? options.retry?.maxRetries ?? defaultRetryPolicy.maxRetries },
     timeoutMs: options.timeoutMs ?? 60_000,
+    log,
   };
+
+  /** The error as thrown to the caller: the key (8+ characters) hidden in the cause chain's messages and stacks; logged at `error`. */
+  function fail(error: unknown): unknown {
+    for (let e = error; e instanceof Error; e = e.cause) {
+      if (hide(e.message) !== e.message) e.message = hide(e.message);
+      if (e.stack && hide(e.stack) !== e.stack) e.stack = hide(e.stack);
+    }
+    if (log.level >= ERROR && error instanceof Error) log.write(ERROR, error.message);
+    return error;
+  }
+
   const raw = createClient<Paths>({
     baseUrl: options.baseUrl ?? readEnv(spec.env.baseUrl) ?? spec.defaultBaseUrl,
     headers: { ...envHeaders, ...options.headers, Authorization: `Bearer ${apiKey}`, 'User-Agent': `tunekit/${VERSION}` },
     fetch: async (request: Request) => {
-      const exchange = new Exchange(config, undefined);
+      const exchange = new Exchange(config, { signal: request.signal }, undefined);
       try {
-        return await exchange.fetch(request);
+        const response = await exchange.fetch(request);
+        exchange.release();
+        return response;
       } catch (error) {
-        throw exchange.failure(error);
-      } finally {
         exchange.finish();
+        throw fail(exchange.failure(error));
       }
     },
   });
+
+  if (options.validate !== false && spec.rules) raw.use(validator(spec.name, spec.rules));
 
   /** Send through the exchange; throws the typed error for a failed exchange or a non-2xx answer. */
   async function answered<Data>(exchange: Exchange, options: RequestOptions | undefined, send: Send<Data>): Promise<FetchResult<Data>> {
@@ -106,28 +143,79 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
       throw exchange.failure(error);
     }
     if ('error' in result || !result.response.ok) {
-      throw apiErrorFor(exchange.summary, result.response.status, result.error, result.response.headers);
+      const text = JSON.stringify(result.error) ?? '';
+      const body: unknown = hide(text) === text ? result.error : JSON.parse(hide(text));
+      throw apiErrorFor(exchange.summary, result.response.status, body, result.response.headers);
     }
     return result;
   }
 
-  /** As `answered`, for operations that must return a body. */
+  /**
+   * As `answered`, for operations that must return a body. An idempotent call whose body broke
+   * after a good status (reset mid-body, malformed JSON) is tried again, within the same attempts and deadline.
+   */
   async function data<Data>(exchange: Exchange, options: RequestOptions | undefined, send: Send<Data>): Promise<Data> {
-    const result = await answered(exchange, options, send);
-    if (result.data === undefined) {
-      const { provider, method, path } = exchange.summary;
-      throw new APIConnectionError(`${provider} ${method} ${path}: ${result.response.status} with an empty body where data was expected`);
+    for (;;) {
+      try {
+        const result = await answered(exchange, options, send);
+        if (result.data === undefined) {
+          throw new APIConnectionError(`${exchange.describe()}: ${result.response.status} with an empty body where data was expected`);
+        }
+        return result.data;
+      } catch (error) {
+        const again = exchange.idempotent && exchange.status && error instanceof APIConnectionError && !(error instanceof APITimeoutError)
+          ? exchange.delay({ error })
+          : undefined;
+        if (again === undefined) throw error;
+        await exchange.sleep(again);
+      }
     }
-    return result.data;
   }
 
-  async function call<Data>(options: RequestOptions | undefined, send: Send<Data>, replayable = true): Promise<Data> {
-    const exchange = new Exchange(config, options, replayable);
+  /** Runs one exchange to its end: `finish()` always, the thrown error cleaned of secrets. */
+  async function run<T>(exchange: Exchange, body: (exchange: Exchange) => Promise<T>): Promise<T> {
     try {
-      return await data(exchange, options, send);
+      return await body(exchange);
+    } catch (error) {
+      throw fail(exchange.failure(error));
     } finally {
       exchange.finish();
     }
+  }
+
+  function call<Data>(options: RequestOptions | undefined, send: Send<Data>, idempotent = true): Promise<Data> {
+    return run(new Exchange(config, options, idempotent), (exchange) => data(exchange, options, send));
+  }
+
+  function create<Body, Job, ListBody>(
+    options: RequestOptions | undefined,
+    spec: CreateKey<Body, Job, ListBody> | undefined,
+    body: Body,
+    send: (body: Body, init: CallInit) => Promise<FetchResult<Job>>,
+  ): Promise<Job> {
+    const token = `tunekit-${crypto.randomUUID()}`;
+    const marked = spec?.mark(body, token);
+    return run(new Exchange(config, options, false), async (exchange) => {
+      for (;;) {
+        try {
+          return await data(exchange, options, (init) => send(marked ?? body, init));
+        } catch (error) {
+          // The answer is lost but the request may have landed: look for the job before creating again.
+          const lost = (error instanceof APIConnectionError && !(error instanceof APITimeoutError) && !notSent(error.cause))
+            || (error instanceof APIError && error.status >= 500 && error.status !== 503);
+          const wait = lost && marked ? exchange.delay({ error }) : undefined;
+          if (!spec || wait === undefined) throw error;
+          await exchange.sleep(wait);
+          const found = await findCreated(spec, token, { fetch: (request) => config.fetch(request, { signal: exchange.signal }), signal: exchange.signal }).catch(() => undefined);
+          if (found) {
+            if (log.level >= INFO) log.write(INFO, `${exchange.describe()}: the answer was lost; found the job it created`);
+            return found;
+          }
+          // Undecided, or a 2xx whose body broke (the job exists): sending again could create a second job.
+          if (found === undefined || (exchange.status >= 200 && exchange.status < 300)) throw error;
+        }
+      }
+    });
   }
 
   async function stream(options: RequestOptions | undefined, send: Send<unknown>): Promise<Response> {
@@ -148,6 +236,8 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
       );
       handedOver = true;
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (error) {
+      throw fail(exchange.failure(error));
     } finally {
       if (!handedOver) exchange.finish();
     }
@@ -159,20 +249,16 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     send: (cursor: string | undefined, init: CallInit) => Promise<FetchResult<Body>>,
   ): PageList<Item, Body> {
     let describe = spec.name;
-    const fetchPage = async (cursor: string | undefined): Promise<Page<Item, Body>> => {
-      const exchange = new Exchange(config, options);
-      try {
+    const fetchPage = (cursor: string | undefined): Promise<Page<Item, Body>> =>
+      run(new Exchange(config, options), async (exchange) => {
         const body = await data(exchange, options, (init) => send(cursor, init));
-        describe = `${spec.name} ${exchange.summary.method} ${exchange.summary.path}`;
+        describe = exchange.describe();
         const items = rule.items(body);
         const hasMore = rule.hasMore(body);
         return { items, hasMore, nextCursor: hasMore ? rule.next(body, items) : undefined, body };
-      } finally {
-        exchange.finish();
-      }
-    };
+      });
     return new PageList(fetchPage, () => describe);
   }
 
-  return { raw, call, stream, list };
+  return { raw, call, create, stream, list };
 }

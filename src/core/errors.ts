@@ -85,6 +85,25 @@ export class PaginationError extends TunekitError {
   override name = 'PaginationError';
 }
 
+/**
+ * The request broke a rule of the provider's API document (a required field, a type, an enum, a bound);
+ * thrown before anything is sent. `validate: false` turns the check off.
+ */
+export class ValidationError extends TunekitError {
+  override name = 'ValidationError';
+  constructor(
+    message: string,
+    /** Where, e.g. `body.hyperparameters.batch_size`. */
+    readonly field: string,
+    /** The broken rule, e.g. `maximum 64`. */
+    readonly rule: string,
+    /** The offending value when it is a plain value; secrets, objects and arrays only as a placeholder. */
+    readonly value: unknown,
+  ) {
+    super(message);
+  }
+}
+
 const byStatus: Record<number, typeof APIError> = {
   400: BadRequestError,
   401: AuthenticationError,

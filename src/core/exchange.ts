@@ -1,5 +1,7 @@
 import { APIConnectionError, APITimeoutError, APIUserAbortError, TunekitError, type RequestSummary } from './errors.js';
-import { retryDelay, type RetryPolicy } from './retry.js';
+import { notSent, resendable } from './idempotency.js';
+import { DEBUG, WARN, type Log } from './log.js';
+import { retryDelay, type AttemptOutcome, type RetryPolicy } from './retry.js';
 
 /** Per-call options, always the last argument of a method. */
 export interface RequestOptions {
@@ -18,25 +20,31 @@ export interface ExchangeConfig {
   fetch: typeof fetch;
   retry: RetryPolicy;
   timeoutMs: number;
+  log: Log;
 }
 
 /**
  * One call's life: a deadline, an abort controller that the caller's signal and the deadline both
  * trip, and a `fetch` that retries by the policy. `finish()` must run when the body has been read.
+ * A non-idempotent exchange (create, upload) repeats an attempt only when nothing was sent or the
+ * server said it did nothing (408, 429, 503); `idempotent: undefined` decides by method (POST, PATCH are not).
  */
 export class Exchange {
   readonly signal: AbortSignal;
   summary: RequestSummary;
+  /** Attempts made so far (every `fetch` and every retry of a broken body counts). */
+  attempt = 0;
+  /** The status the last attempt answered with (0: none). */
+  status = 0;
   private readonly controller = new AbortController();
   private readonly config: ExchangeConfig;
   private readonly policy: RetryPolicy;
-  private responded = false;
   private readonly timeoutMs: number;
   private readonly deadline: number;
   private readonly userSignal: AbortSignal | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(config: ExchangeConfig, options: RequestOptions | undefined, readonly replayable = true) {
+  constructor(config: ExchangeConfig, options: RequestOptions | undefined, public idempotent: boolean | undefined = true) {
     this.config = config;
     this.signal = this.controller.signal;
     this.summary = { provider: config.provider, method: '', path: '' };
@@ -55,8 +63,7 @@ export class Exchange {
   armTimer(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      const { method, path, provider } = this.summary;
-      this.controller.abort(new APITimeoutError(`${provider} ${method} ${path} timed out after ${this.timeoutMs} ms`));
+      this.controller.abort(new APITimeoutError(`${this.describe()} timed out after ${this.timeoutMs} ms`));
     }, this.timeoutMs);
   }
 
@@ -65,33 +72,44 @@ export class Exchange {
     this.userSignal?.removeEventListener('abort', this.onUserAbort);
   }
 
+  /** For `raw`, whose body is read after `fetch` returns: the deadline and the caller's signal stay armed, the timer holds no process open. */
+  release(): void {
+    if (typeof this.timer === 'object') this.timer.unref();
+  }
+
   private readonly onUserAbort = (): void => {
-    const { method, path, provider } = this.summary;
-    this.controller.abort(new APIUserAbortError(`${provider} ${method} ${path} was aborted by the caller`));
+    this.controller.abort(new APIUserAbortError(`${this.describe()} was aborted by the caller`));
   };
+
+  describe(): string {
+    const { method, path, provider } = this.summary;
+    return `${provider} ${method} ${path}`;
+  }
 
   /** The fetch handed to openapi-fetch for this call. */
   readonly fetch = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    this.summary = { provider: this.config.provider, method: request.method, path: url.pathname };
-    for (let attempt = 0; ; attempt++) {
-      const mayRetry = attempt < this.policy.maxRetries && (this.replayable || request.body === null);
-      let outcome: { response: Response } | { error: unknown };
+    this.summary = { provider: this.config.provider, method: request.method, path: new URL(request.url).pathname };
+    this.idempotent ??= request.method !== 'POST' && request.method !== 'PATCH';
+    const { log } = this.config;
+    for (;;) {
+      const started = Date.now();
+      const mayRetry = this.attempt++ < this.policy.maxRetries;
+      this.status = 0;
+      let outcome: AttemptOutcome;
       try {
-        const response = await this.config.fetch(mayRetry && request.body ? request.clone() : request);
-        if (response.ok || !mayRetry) {
-          this.responded = true;
-          return response;
-        }
+        // The signal goes in `init`: undici drops the abort of a cloned or copied Request after a GC (nodejs/undici#4068).
+        const response = await this.config.fetch(mayRetry && request.body ? request.clone() : request, { signal: this.signal });
+        this.status = response.status;
+        if (log.level >= DEBUG) log.write(DEBUG, `${this.describe()} → ${response.status} in ${Date.now() - started} ms (attempt ${this.attempt})`);
+        if (response.ok || !mayRetry) return response;
         outcome = { response };
       } catch (error) {
         if (this.signal.aborted) throw this.signal.reason;
         outcome = { error };
       }
-      const delay = mayRetry ? retryDelay(this.policy, attempt, outcome) : undefined;
-      if (delay === undefined || Date.now() + delay > this.deadline) {
+      const delay = this.idempotent || resendable(outcome) ? this.delay(outcome) : undefined;
+      if (delay === undefined) {
         if ('error' in outcome) throw outcome.error;
-        this.responded = true;
         return outcome.response;
       }
       if ('response' in outcome) await outcome.response.body?.cancel().catch(() => undefined);
@@ -99,8 +117,21 @@ export class Exchange {
     }
   };
 
-  private sleep(ms: number): Promise<void> {
+  /** How long to wait before another attempt after `outcome`; `undefined` when out of attempts or time. Logs the retry. */
+  delay(outcome: AttemptOutcome): number | undefined {
+    const delay = retryDelay(this.policy, this.attempt - 1, outcome);
+    if (delay === undefined || Date.now() + delay > this.deadline) return undefined;
+    const { log } = this.config;
+    if (log.level >= WARN) {
+      const what = 'error' in outcome ? this.failure(outcome.error).message : `${this.describe()} → ${outcome.response.status}`;
+      log.write(WARN, `${what}; retry ${this.attempt} of ${this.policy.maxRetries} in ${Math.round(delay)} ms`);
+    }
+    return delay;
+  }
+
+  sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.signal.aborted) return reject(this.signal.reason);
       const onAbort = (): void => {
         clearTimeout(timer);
         reject(this.signal.reason);
@@ -117,9 +148,9 @@ export class Exchange {
   failure(error: unknown): TunekitError {
     if (error instanceof TunekitError) return error;
     if (this.signal.aborted && this.signal.reason instanceof TunekitError) return this.signal.reason;
-    const { method, path, provider } = this.summary;
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    const what = this.responded ? 'could not read the response' : 'connection failed';
-    return new APIConnectionError(`${provider} ${method} ${path}: ${what} (${reason})`, { cause: error });
+    const what = this.status ? 'could not read the response' : 'connection failed';
+    const unsure = this.idempotent === false && !notSent(error) ? '; the server may have acted on it' : '';
+    return new APIConnectionError(`${this.describe()}: ${what} (${reason})${unsure}`, { cause: error });
   }
 }

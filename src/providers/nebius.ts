@@ -1,5 +1,7 @@
 import type { components, operations, paths } from '../../generated/nebius.js';
+import { rules } from '../../generated/nebius.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
+import type { CreateKey } from '../core/idempotency.js';
 import type { RequestOptions } from '../core/exchange.js';
 import { afterLastId, wholeList, type PageList } from '../core/pagination.js';
 import { formData, toNamedBlob, type UploadOptions, type Uploadable } from '../core/upload.js';
@@ -27,6 +29,7 @@ export const nebiusProvider = {
   name: 'nebius',
   defaultBaseUrl: 'https://api.tokenfactory.nebius.com',
   env: { apiKey: 'NEBIUS_API_KEY', baseUrl: 'NEBIUS_BASE_URL' },
+  rules,
 };
 
 // The files list answer is undocumented upstream (a placeholder object); its example is {data: OpenAIFile[]}.
@@ -48,19 +51,27 @@ const fileList = wholeList((body: { [key: string]: unknown }) => (Array.isArray(
  * ```
  */
 export function createNebiusClient(options: NebiusClientOptions = {}) {
-  const { raw, call, list, stream } = createCore<paths>(nebiusProvider, options);
+  const { raw, call, create, list, stream } = createCore<paths>(nebiusProvider, options);
+  // A create carries a tunekit key in `tags`; a lost answer is looked up by it (see README, Reliability).
+  const createKey: CreateKey<NebiusJobCreateParams, NebiusJob, Schemas['FineTuningJobListResponse']> = {
+    mark: (body, key) => ({ ...body, tags: [...(body.tags ?? []), key] }),
+    found: (job, key) => (Array.isArray(job.tags) ? job.tags.includes(key) : undefined),
+    recent: (after, init) => raw.GET('/v1/fine_tuning/jobs', { params: { query: { after, limit: 50 } }, ...init }),
+    rule: afterLastId<NebiusJob>(),
+  };
   const jobPath = (jobId: string) => ({ path: { job_id: jobId } });
 
   return {
     raw,
     jobs: {
       /**
-       * Start a fine-tuning job.
+       * Start a fine-tuning job. Never creates two: the job gets a `tunekit-<uuid>` tag, and when an answer is
+       * lost tunekit looks for the job carrying it before sending the create again.
        * @example
        * const job = await nebius.jobs.create({ model: 'meta-llama/Llama-3.1-8B-Instruct', training_file: 'file-123' });
        */
       create: (body: NebiusJobCreateParams, options?: RequestOptions): Promise<NebiusJob> =>
-        call(options, (init) => raw.POST('/v1/fine_tuning/jobs', { body, ...init })),
+        create(options, createKey, body, (body, init) => raw.POST('/v1/fine_tuning/jobs', { body, ...init })),
       /**
        * One job by id.
        * @example
@@ -132,7 +143,7 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
             body: { file: blob, purpose: upload.purpose ?? 'fine-tune' },
             bodySerializer: (fields) => formData(fields, filename),
             ...init,
-          }));
+          }), false);
       },
       /**
        * Uploaded files (the API returns them all at once).

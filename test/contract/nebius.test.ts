@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, inject, it } from 'vitest';
-import { createNebiusClient, PaginationError, UnprocessableEntityError, type NebiusJobCreateParams } from '../../src/index.js';
+import { createNebiusClient, PaginationError, UnprocessableEntityError, ValidationError, type NebiusJobCreateParams } from '../../src/index.js';
 
 const baseUrl = inject('prism').nebius;
 const nebius = createNebiusClient({ apiKey: 'test-key', baseUrl, maxRetries: 0 });
+// Client-side validation off: this request must reach Prism so its own 422 is what surfaces.
+const nebiusUnchecked = createNebiusClient({ apiKey: 'test-key', baseUrl, maxRetries: 0, validate: false });
 const jobId = 'ftjob-abc123';
 
 describe('nebius against Prism (every operation of the trimmed surface)', () => {
@@ -105,10 +107,15 @@ describe('nebius against Prism (every operation of the trimmed surface)', () => 
 });
 
 describe('nebius errors from Prism', () => {
+  it('the same bad body is stopped by client-side validation before anything is sent', async () => {
+    const bad = { model: 42 } as unknown as NebiusJobCreateParams;
+    await expect(nebius.jobs.create(bad)).rejects.toThrow(ValidationError);
+  });
+
   it('a body that breaks the spec surfaces as UnprocessableEntityError with the server detail', async () => {
     // training_file is required; a number is not a string model name.
     const bad = { model: 42 } as unknown as NebiusJobCreateParams;
-    const error = await nebius.jobs.create(bad).catch((e: unknown) => e);
+    const error = await nebiusUnchecked.jobs.create(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     const unprocessable = error as UnprocessableEntityError;
     expect(unprocessable.status).toBe(422);
