@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     const mock = await startPrism({ document: 'openapi/nebius.json' });
     stopMock = mock.stop;
     baseUrl = mock.url;
-    console.log(`Started the Nebius mock (Prism) at ${mock.url}`);
+    console.log(`Started the Nebius mock (Prism) at ${mock.url}; it answers from the document, so values are placeholders`);
   }
   try {
     const nebius = createNebiusClient(live ? {} : { apiKey: 'demo-key', baseUrl });

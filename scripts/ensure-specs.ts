@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isMain, runCli } from './lib/cli.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const providers = ['nebius', 'together', 'openai'];
@@ -24,9 +24,4 @@ export async function ensureSpecs(): Promise<void> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  ensureSpecs().catch((error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (isMain(import.meta.url)) runCli(ensureSpecs);

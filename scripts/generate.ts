@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs, UsageError } from './lib/args.js';
+import { parseArgs } from './lib/args.js';
+import { runCli } from './lib/cli.js';
 import { isObject, type JsonObject } from './lib/json.js';
 import { readLock } from './lib/lock.js';
 import { REPO_ROOT, SOURCE_DIR, type ProviderName } from './lib/providers.js';
@@ -76,14 +77,4 @@ async function main(argv: string[]): Promise<number> {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message}\n`);
-    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(main, USAGE);

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureSpecs } from './ensure-specs.js';
+import { isMain, runCli } from './lib/cli.js';
 
 const require = createRequire(import.meta.url);
 const prismBin = require.resolve('@stoplight/prism-cli/dist/index.js');
@@ -108,9 +108,4 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (isMain(import.meta.url)) runCli(main);

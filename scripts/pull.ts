@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { parseArgs, UsageError } from './lib/args.js';
+import { parseArgs } from './lib/args.js';
+import { runCli } from './lib/cli.js';
 import { pullProvider } from './lib/pullProvider.js';
 import { PrepareError } from './lib/prepare.js';
 import { loadSourceConfig, SOURCE_DIR } from './lib/providers.js';
@@ -40,14 +41,4 @@ async function main(argv: string[]): Promise<number> {
   return failed || drifted ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message}\n`);
-    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(main, USAGE);

@@ -35,6 +35,9 @@ export function wholeList<Body, Item>(items: (body: Body) => Item[]): CursorRule
 /**
  * What `list()` returns: `await` it for the first page, or `for await` it for every item,
  * fetched page by page.
+ * @example
+ * const { items, hasMore, nextCursor } = await nebius.jobs.list({ limit: 20 });
+ * for await (const job of nebius.jobs.list()) console.log(job.id);
  */
 export class PageList<Item, Body = unknown> implements PromiseLike<Page<Item, Body>>, AsyncIterable<Item> {
   private first: Promise<Page<Item, Body>> | undefined;
@@ -56,7 +59,11 @@ export class PageList<Item, Body = unknown> implements PromiseLike<Page<Item, Bo
     return this.first;
   }
 
-  /** Every page in turn, stopping with a `PaginationError` if the API repeats a cursor or makes no progress. */
+  /**
+   * Every page in turn, stopping with a `PaginationError` if the API repeats a cursor or makes no progress.
+   * @example
+   * for await (const page of nebius.jobs.list({ limit: 50 }).pages()) console.log(page.items.length, page.nextCursor);
+   */
   async *pages(): AsyncGenerator<Page<Item, Body>> {
     const seen = new Set<string>();
     let page = await this.firstPage();

@@ -32,6 +32,9 @@ export type AttemptOutcome = { response: Response } | { error: unknown };
 /**
  * The one function that decides: milliseconds to wait before the next attempt, or `undefined` to stop.
  * `attempt` counts from 0 for the first try.
+ * @example
+ * const wait = retryDelay(defaultRetryPolicy, 0, { response: new Response(null, { status: 429, headers: { 'retry-after': '2' } }) });
+ * // 2000
  */
 export function retryDelay(policy: RetryPolicy, attempt: number, outcome: AttemptOutcome, now = Date.now()): number | undefined {
   if (attempt >= policy.maxRetries) return undefined;

@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from './args.js';
+
+/** True when the module at `moduleUrl` is the script node was started with. */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+}
+
+/** Run a script's `main`: its number is the exit code; a failure is one `error:` line (plus usage), never a stack. */
+export function runCli(main: (argv: string[]) => Promise<number | void>, usage?: string): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (usage && error instanceof UsageError) process.stderr.write(`${usage}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
