@@ -15,6 +15,7 @@ import { isMain, quantile, table, verdict } from './stats.js';
 const TOTAL = 10_000;
 const CONCURRENCY = 64;
 const MB = 1024 * 1024;
+const mb = (n: number): string => `${(n / MB).toFixed(1)} MB`;
 
 interface Memory {
   rss: number;
@@ -29,6 +30,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   before: Memory;
+  /** After a first, unmeasured round of the same calls and a gc. */
+  afterWarmup: Memory | undefined;
   after: Memory;
   afterGc: Memory | undefined;
   serverAfterCalls: ServerStats;
@@ -77,8 +80,7 @@ export async function runLoad(log: (line: string) => void = console.log): Promis
   let next = 0;
   let errors = 0;
   let firstError: string | undefined;
-  const latencies: number[] = [];
-  const began = performance.now();
+  let latencies: number[] = [];
   const worker = async (): Promise<void> => {
     while (next < TOTAL) {
       next++;
@@ -93,6 +95,14 @@ export async function runLoad(log: (line: string) => void = console.log): Promis
       latencies.push(performance.now() - start);
     }
   };
+  // Round 1 warms the process up (JIT, undici pools, V8 heap growth); round 2 is the measured one, so a
+  // leak shows as growth from round 1 to round 2 rather than hiding in the cold start's heap growth.
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const afterWarmup = gc() ? memory() : undefined;
+  log(`load: warm-up round of ${TOTAL} calls done; after gc RSS ${afterWarmup ? mb(afterWarmup.rss) : '?'}, heap ${afterWarmup ? mb(afterWarmup.heapUsed) : '?'}`);
+  next = 0;
+  latencies = [];
+  const began = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - began) / 1000;
   const after = memory();
@@ -124,6 +134,7 @@ export async function runLoad(log: (line: string) => void = console.log): Promis
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
     before,
+    afterWarmup,
     after,
     afterGc,
     serverAfterCalls,
@@ -134,13 +145,15 @@ export async function runLoad(log: (line: string) => void = console.log): Promis
 }
 
 export function formatLoad(r: LoadResult): string {
-  const mb = (n: number): string => `${(n / MB).toFixed(1)} MB`;
   const rows = [
     ['calls / concurrency', `${r.calls} / ${CONCURRENCY}`],
     ['errors', `${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ''} → ${verdict(r.errors === 0)}`],
     ['total time', `${r.seconds.toFixed(2)} s (${Math.round(r.calls / r.seconds)} calls/s)`],
     ['latency p50 / p99', `${r.p50.toFixed(2)} ms / ${r.p99.toFixed(2)} ms`],
-    ['RSS before → after', `${mb(r.before.rss)} → ${mb(r.after.rss)}`],
+    ['RSS cold start → after warm-up round (gc)', `${mb(r.before.rss)} → ${r.afterWarmup ? mb(r.afterWarmup.rss) : '?'}`],
+    ['RSS after warm-up → after measured round (gc)', r.afterWarmup && r.afterGc ? `${mb(r.afterWarmup.rss)} → ${mb(r.afterGc.rss)}` : '?'],
+    ['heap after warm-up → after measured round (gc)', r.afterWarmup && r.afterGc ? `${mb(r.afterWarmup.heapUsed)} → ${mb(r.afterGc.heapUsed)}` : '?'],
+    ['RSS before → after (no gc)', `${mb(r.before.rss)} → ${mb(r.after.rss)}`],
     ['heap used before → after', `${mb(r.before.heapUsed)} → ${mb(r.after.heapUsed)}`],
     ['after global.gc()', r.afterGc ? `RSS ${mb(r.afterGc.rss)}, heap used ${mb(r.afterGc.heapUsed)}` : 'not run (start node with --expose-gc)'],
     ['server: connections made / requests', `${r.serverAfterCalls.connections} / ${r.serverAfterCalls.requests}`],
