@@ -248,16 +248,15 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     rule: CursorRule<Body, Item>,
     send: (cursor: string | undefined, init: CallInit) => Promise<FetchResult<Body>>,
   ): PageList<Item, Body> {
-    let describe = spec.name;
+    let last: Exchange | undefined;
     const fetchPage = (cursor: string | undefined): Promise<Page<Item, Body>> =>
-      run(new Exchange(config, options), async (exchange) => {
+      run((last = new Exchange(config, options)), async (exchange) => {
         const body = await data(exchange, options, (init) => send(cursor, init));
-        describe = exchange.describe();
         const items = rule.items(body);
         const hasMore = rule.hasMore(body);
         return { items, hasMore, nextCursor: hasMore ? rule.next(body, items) : undefined, body };
       });
-    return new PageList(fetchPage, () => describe);
+    return new PageList(fetchPage, () => last?.describe() ?? spec.name);
   }
 
   return { raw, call, create, stream, list };

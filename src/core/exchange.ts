@@ -31,7 +31,6 @@ export interface ExchangeConfig {
  */
 export class Exchange {
   readonly signal: AbortSignal;
-  summary: RequestSummary;
   /** Attempts made so far (every `fetch` and every retry of a broken body counts). */
   attempt = 0;
   /** The status the last attempt answered with (0: none). */
@@ -43,11 +42,12 @@ export class Exchange {
   private readonly deadline: number;
   private readonly userSignal: AbortSignal | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The request being exchanged, once openapi-fetch has built it. */
+  private request: Request | undefined;
 
   constructor(config: ExchangeConfig, options: RequestOptions | undefined, public idempotent: boolean | undefined = true) {
     this.config = config;
     this.signal = this.controller.signal;
-    this.summary = { provider: config.provider, method: '', path: '' };
     this.policy = options?.maxRetries === undefined ? config.retry : { ...config.retry, maxRetries: options.maxRetries };
     this.timeoutMs = options?.timeoutMs ?? config.timeoutMs;
     this.deadline = Date.now() + this.timeoutMs;
@@ -81,6 +81,12 @@ export class Exchange {
     this.controller.abort(new APIUserAbortError(`${this.describe()} was aborted by the caller`));
   };
 
+  /** What is being exchanged, for errors and logs: derived on demand, off the hot path. */
+  get summary(): RequestSummary {
+    const { request } = this;
+    return { provider: this.config.provider, method: request?.method ?? '', path: request ? new URL(request.url).pathname : '' };
+  }
+
   describe(): string {
     const { method, path, provider } = this.summary;
     return `${provider} ${method} ${path}`;
@@ -88,7 +94,7 @@ export class Exchange {
 
   /** The fetch handed to openapi-fetch for this call. */
   readonly fetch = async (request: Request): Promise<Response> => {
-    this.summary = { provider: this.config.provider, method: request.method, path: new URL(request.url).pathname };
+    this.request = request;
     this.idempotent ??= request.method !== 'POST' && request.method !== 'PATCH';
     const { log } = this.config;
     for (;;) {
