@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureSpecs } from './ensure-specs.js';
 import { isMain, runCli } from './lib/cli.js';
+import { isProviderName, PROVIDERS, REPO_ROOT } from './lib/providers.js';
 
 const require = createRequire(import.meta.url);
 const prismBin = require.resolve('@stoplight/prism-cli/dist/index.js');
-export const repoRoot = resolve(import.meta.dirname, '..');
 
 export interface PrismOptions {
   /** Path of the trimmed document, relative to the repo root (e.g. `openapi/nebius.json`). */
@@ -55,7 +55,7 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
 /** Start `prism mock` on a port (free by default) and wait until it answers. */
 export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
   const port = options.port ?? (await freePort());
-  const args = [prismBin, 'mock', '-h', '127.0.0.1', '-p', String(port), resolve(repoRoot, options.document)];
+  const args = [prismBin, 'mock', '-h', '127.0.0.1', '-p', String(port), resolve(REPO_ROOT, options.document)];
   if (options.dynamic) args.push('-d');
   if (options.errors) args.push('--errors');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,8 +87,6 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
   };
 }
 
-const providerNames = ['nebius', 'together', 'openai'];
-
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -96,8 +94,8 @@ async function main(argv: string[]): Promise<void> {
     options: { port: { type: 'string' }, dynamic: { type: 'boolean', default: false }, errors: { type: 'boolean', default: false } },
   });
   const provider = positionals[0] ?? 'nebius';
-  if (!providerNames.includes(provider)) {
-    throw new Error(`unknown provider "${provider}": expected one of ${providerNames.join(', ')}`);
+  if (!isProviderName(provider)) {
+    throw new Error(`unknown provider "${provider}": expected one of ${PROVIDERS.join(', ')}`);
   }
   await ensureSpecs();
   const port = values.port === undefined ? undefined : Number(values.port);

@@ -1,10 +1,9 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { ensureSpecs } from '../../scripts/ensure-specs.js';
+import { PROVIDERS, type ProviderName } from '../../scripts/lib/providers.js';
 import { startPrism, type RunningPrism } from './prism.js';
 
-export const providers = ['nebius', 'together', 'openai'] as const;
-export type ProviderName = (typeof providers)[number];
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await ensureSpecs();
   try {
     const [nebius, together, openai] = await Promise.all(
-      providers.map(async (provider) => {
+      PROVIDERS.map(async (provider) => {
         const prism = await startPrism({ document: `openapi/${provider}.json`, errors: true });
         running.push(prism);
         return prism.url;

@@ -1,1 +1,2 @@
-export { freePort, repoRoot, startPrism, type PrismOptions, type RunningPrism } from '../../scripts/mock.js';
+export { freePort, startPrism, type PrismOptions, type RunningPrism } from '../../scripts/mock.js';
+export { REPO_ROOT as repoRoot } from '../../scripts/lib/providers.js';
