@@ -283,10 +283,256 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List of custom models
+         * @description Lists the custom models
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Project ID where list models */
+                    ai_project_id?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomModelInfoResponse"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a custom model */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Project ID to list models from. */
+                    ai_project_id?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The new model name.
+                         * @example my-custom-model
+                         */
+                        name: string;
+                        /**
+                         * @description The base model identifier the new model belongs to
+                         * @example meta-llama/Meta-Llama-3.1-8B-Instruct-fast
+                         */
+                        base_model: string;
+                        /**
+                         * @description Checkpoint id from Fine-Tunes API, file id from Files API, or HuggingFace repo url
+                         * @example ftjob-1234567890:ftckpt_1234567890
+                         * @example file-1234567890
+                         * @example huggingface.co/sofrony/Llama-3.1-8B-Instruct-sofrony
+                         */
+                        source: string;
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Name
+                             * @description The new model name.
+                             * @example meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:my-custom-model-udpd
+                             */
+                            name: string;
+                            /**
+                             * Base Model
+                             * @description The base model identifier the new model belongs to
+                             * @example meta-llama/Meta-Llama-3.1-8B-Instruct-fast
+                             */
+                            base_model: string;
+                            /**
+                             * Source
+                             * @description Checkpoint id from Fine-Tunes API, file id from Files API, or HuggingFace repo url
+                             * @example ftjob-1234567890:ftckpt_1234567890
+                             * @example file-1234567890
+                             * @example huggingface.co/sofrony/Llama-3.1-8B-Instruct-sofrony
+                             */
+                            source: string;
+                            created_at: number;
+                            /**
+                             * @description The status of the model
+                             * @example validating
+                             * @enum {string}
+                             */
+                            status: "validating" | "active" | "error" | "deleted";
+                            description?: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a custom model by short name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomModelInfoResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a model by short name */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeleteModelStatusResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/models/{vendor}/{full_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a custom model by full name
+         * @description Get a custom model model by full name
+         */
+        get: operations["get_model_by_vendor_and_fullname_v0_models__vendor___full_name__get"];
+        put?: never;
+        post?: never;
+        /** Delete a model by full name */
+        delete: operations["v1_delete_model_by_vendor_and_fullname_v0_models__vendor___full_name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CustomModelInfoResponse */
+        CustomModelInfoResponse: {
+            /**
+             * Type
+             * @constant
+             */
+            type?: "text2text";
+            /** Name */
+            name?: string;
+            /** Created At */
+            created_at?: string | number | null;
+            /** Description */
+            description?: string | null;
+            deprecated?: boolean | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** DeleteModelStatusResponse */
+        DeleteModelStatusResponse: {
+            /**
+             * Name
+             * @description The new model name.
+             * @example meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:my-custom-model-udpd
+             */
+            name: string;
+            /**
+             * Base Model
+             * @description The base model identifier the new model belongs to
+             * @example meta-llama/Meta-Llama-3.1-8B-Instruct-fast
+             */
+            base_model: string;
+            /**
+             * Source
+             * @description Checkpoint id from Fine-Tunes API, file id from Files API, or HuggingFace repo url
+             * @example ftjob-1234567890:ftckpt_1234567890
+             * @example file-1234567890
+             * @example huggingface.co/sofrony/Llama-3.1-8B-Instruct-sofrony
+             */
+            source: string;
+            created_at: number;
+            /**
+             * @description The status of the model
+             * @example deleted
+             * @enum {string}
+             */
+            status: "validating" | "active" | "error" | "deleted";
+            description?: string | null;
+        };
         /**
          * Error
          * @description For fine-tuning jobs that have `failed`, this will contain more information on the cause of the failure.
@@ -480,8 +726,6 @@ export interface components {
             extra_body?: {
                 [key: string]: unknown;
             } | null;
-        } & {
-            [key: string]: unknown;
         };
         /** HFCheckpointParametersRequest */
         "HFCheckpointParametersRequest-Input": {
@@ -750,8 +994,6 @@ export interface components {
             num_decoding_heads?: number;
             /** @description Speculative drafter loss configuration */
             loss?: components["schemas"]["SpecDraftLossParams"];
-        } & {
-            [key: string]: unknown;
         };
         /** SpecDraftLossParams */
         SpecDraftLossParams: {
@@ -849,8 +1091,6 @@ export interface components {
              * @default 0
              */
             lora_dropout?: number;
-        } & {
-            [key: string]: unknown;
         };
         /** SupervisedMethodConfig */
         SupervisedMethodConfig: {
@@ -1225,6 +1465,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenAIFile"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_model_by_vendor_and_fullname_v0_models__vendor___full_name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vendor: string;
+                full_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomModelInfoResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    v1_delete_model_by_vendor_and_fullname_v0_models__vendor___full_name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vendor: string;
+                full_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteModelStatusResponse"];
                 };
             };
             /** @description Validation Error */

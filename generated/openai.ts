@@ -216,10 +216,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates an intermediate [Upload](/docs/api-reference/uploads/object) object
+         *     that you can add [Parts](/docs/api-reference/uploads/part-object) to.
+         *     Currently, an Upload can accept at most 8 GB in total and expires after an
+         *     hour after you create it.
+         *
+         *     Once you complete the Upload, we will create a
+         *     [File](/docs/api-reference/files/object) object that contains all the parts
+         *     you uploaded. This File is usable in the rest of our platform as a regular
+         *     File object.
+         *
+         *     For certain `purpose` values, the correct `mime_type` must be specified.
+         *     Please refer to documentation for the
+         *     [supported MIME types for your use case](/docs/assistants/tools/file-search#supported-files).
+         *
+         *     For guidance on the proper filename extensions for each purpose, please
+         *     follow the documentation on [creating a
+         *     File](/docs/api-reference/files/create).
+         *
+         *     Returns the Upload object with status `pending`.
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/{upload_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels the Upload. No Parts may be added after an Upload is cancelled.
+         *
+         *     Returns the Upload object with status `cancelled`.
+         */
+        post: operations["cancelUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/{upload_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Completes the [Upload](/docs/api-reference/uploads/object).
+         *
+         *     Within the returned Upload object, there is a nested [File](/docs/api-reference/files/object) object that is ready to use in the rest of the platform.
+         *
+         *     You can specify the order of the Parts by passing in an ordered list of the Part IDs.
+         *
+         *     The number of bytes uploaded upon completion must match the number of bytes initially specified when creating the Upload object. No Parts may be added after an Upload is completed.
+         *     Returns the Upload object with status `completed`, including an additional `file` property containing the created usable File object.
+         */
+        post: operations["completeUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/{upload_id}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload.
+         *
+         *     Each Part can be at most 64 MB, and you can add Parts until you hit the Upload maximum of 8 GB.
+         *
+         *     It is possible to add multiple Parts in parallel. You can decide the intended order of the Parts when you [complete the Upload](/docs/api-reference/uploads/complete).
+         */
+        post: operations["addUploadPart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddUploadPartRequest: {
+            /**
+             * Format: binary
+             * @description The chunk of bytes for this Part.
+             */
+            data: Blob;
+        };
+        CompleteUploadRequest: {
+            /** @description The ordered list of Part IDs. */
+            part_ids: string[];
+            /** @description The optional md5 checksum for the file contents to verify if the bytes uploaded matches what you expect. */
+            md5?: string;
+        };
         CreateFileRequest: {
             /**
              * Format: binary
@@ -342,6 +462,29 @@ export interface components {
             seed?: number | null;
             method?: components["schemas"]["FineTuneMethod"];
             metadata?: components["schemas"]["Metadata"];
+        };
+        CreateUploadRequest: {
+            /** @description The name of the file to upload. */
+            filename: string;
+            /**
+             * @description The intended purpose of the uploaded file.
+             *
+             *     See the [documentation on File
+             *     purposes](/docs/api-reference/files/create#files-create-purpose).
+             * @enum {string}
+             */
+            purpose: "assistants" | "batch" | "fine-tune" | "vision";
+            /** @description The number of bytes in the file you are uploading. */
+            bytes: number;
+            /**
+             * @description The MIME type of the file.
+             *
+             *
+             *     This must fall within the supported MIME types for your file purpose. See
+             *     the supported MIME types for assistants and vision.
+             */
+            mime_type: string;
+            expires_after?: components["schemas"]["FileExpirationAfter"];
         };
         DeleteFileResponse: {
             id: string;
@@ -927,6 +1070,61 @@ export interface components {
         };
         ReasoningEffort: ("none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max") | null;
         /**
+         * Upload
+         * @description The Upload object can accept byte chunks in the form of Parts.
+         */
+        Upload: {
+            /** @description The Upload unique identifier, which can be referenced in API endpoints. */
+            id: string;
+            /**
+             * Format: unixtime
+             * @description The Unix timestamp (in seconds) for when the Upload was created.
+             */
+            created_at: number;
+            /** @description The name of the file to be uploaded. */
+            filename: string;
+            /** @description The intended number of bytes to be uploaded. */
+            bytes: number;
+            /** @description The intended purpose of the file. [Please refer here](/docs/api-reference/files/object#files/object-purpose) for acceptable values. */
+            purpose: string;
+            /**
+             * @description The status of the Upload.
+             * @enum {string}
+             */
+            status: "pending" | "completed" | "cancelled" | "expired";
+            /**
+             * Format: unixtime
+             * @description The Unix timestamp (in seconds) for when the Upload will expire.
+             */
+            expires_at: number;
+            /**
+             * @description The object type, which is always "upload".
+             * @enum {string}
+             */
+            object?: "upload";
+            file?: components["schemas"]["OpenAIFile"] & (unknown | null);
+        };
+        /**
+         * UploadPart
+         * @description The upload Part represents a chunk of bytes we can add to an Upload object.
+         */
+        UploadPart: {
+            /** @description The upload Part unique identifier, which can be referenced in API endpoints. */
+            id: string;
+            /**
+             * Format: unixtime
+             * @description The Unix timestamp (in seconds) for when the Part was created.
+             */
+            created_at: number;
+            /** @description The ID of the Upload object that this Part was added to. */
+            upload_id: string;
+            /**
+             * @description The object type, which is always `upload.part`.
+             * @enum {string}
+             */
+            object: "upload.part";
+        };
+        /**
          * Prompt cache breakpoint
          * @description Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
          */
@@ -1281,6 +1479,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FineTuningJob"];
+                };
+            };
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+        };
+    };
+    cancelUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the Upload. */
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+        };
+    };
+    completeUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the Upload. */
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+        };
+    };
+    addUploadPart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ID of the Upload. */
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AddUploadPartRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadPart"];
                 };
             };
         };

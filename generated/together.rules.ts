@@ -13,32 +13,28 @@ import type { Rules } from '../src/core/validate.js';
  * `{ path, query, body }`. Keys: t type (bits: 1 string, 2 number, 4 integer, 8 boolean, 16 object, 32 array,
  * 64 null), e enum/const, b bounds [min, max, exclusiveMin, exclusiveMax] (minimum/maximum, minLength/maxLength
  * or minItems/maxItems by the value), p properties, r required, x additionalProperties false, ap additionalProperties,
- * i items, u anyOf/oneOf, a allOf, h secret. A number stands for the shared rule `s[number]`.
- * Not checked: format (11); multipart bodies.
+ * i items, u anyOf/oneOf, a allOf, h secret. A string stands for the shared rule `s[name]`: a component's
+ * name, or for an anonymous rule its types and a hash of its content (names are stable across regenerations).
+ * Not checked: format (15); multipart bodies.
  */
 export const rules: Rules = {
-  s: [
-    /* 0 */ {"t":16,"u":[{"t":16,"p":{"method":{"t":1,"e":["sft"]},"train_on_inputs":7},"r":["method","train_on_inputs"]},{"t":16,"p":{"method":{"t":1,"e":["dpo"]},"dpo_beta":4,"rpo_alpha":4,"dpo_normalize_logratios_by_length":6,"dpo_reference_free":6,"simpo_gamma":4},"r":["method"]}]},
-    /* 1 */ {"u":[{"t":16,"p":{"type":{"t":1,"e":["Full"]}},"r":["type"]},{"t":16,"p":{"type":{"t":1,"e":["Lora"]},"lora_r":5,"lora_alpha":5,"lora_dropout":4,"lora_trainable_modules":3},"r":["type","lora_r","lora_alpha"]},{"t":64}]},
-    /* 2 */ {"p":{"id":3},"r":["id"]},
-    /* 3 */ {"t":1},
-    /* 4 */ {"t":6},
-    /* 5 */ {"t":4},
-    /* 6 */ {"t":8},
-    /* 7 */ {"u":[6,{"t":1,"e":["auto"]}]},
-    /* 8 */ {"t":1,"h":1},
-  ],
+  s: {
+    "any~a1134f": {"u":[{"t":16,"p":{"type":{"t":1,"e":["Full"]}},"r":["type"],"x":1},{"t":16,"p":{"type":{"t":1,"e":["Lora"]},"lora_r":{"t":4},"lora_alpha":{"t":4},"lora_dropout":{"t":6},"lora_trainable_modules":{"t":1}},"r":["type","lora_r","lora_alpha"],"x":1},{"t":64}]},
+    "object~e65d72": {"t":16,"u":[{"t":16,"p":{"method":{"t":1,"e":["sft"]},"train_on_inputs":{"u":[{"t":8},{"t":1,"e":["auto"]}]}},"r":["method","train_on_inputs"],"x":1},{"t":16,"p":{"method":{"t":1,"e":["dpo"]},"dpo_beta":{"t":6},"rpo_alpha":{"t":6},"dpo_normalize_logratios_by_length":{"t":8},"dpo_reference_free":{"t":8},"simpo_gamma":{"t":6}},"r":["method"],"x":1}]},
+    "{id}~c3aada": {"p":{"id":{"t":1,"b":[1]}},"r":["id"]},
+  },
   o: {
-    "GET /files/{id}": {"p":{"path":2}},
-    "DELETE /files/{id}": {"p":{"path":2}},
-    "GET /files/{id}/content": {"p":{"path":2}},
-    "POST /fine-tunes": {"p":{"body":{"t":16,"p":{"training_file":3,"validation_file":3,"packing":6,"max_seq_length":5,"model":3,"n_epochs":5,"n_checkpoints":5,"n_evals":5,"batch_size":{"u":[5,{"t":1,"e":["max"]}]},"learning_rate":4,"lr_scheduler":{"t":16,"p":{"lr_scheduler_type":{"t":1,"e":["linear","cosine"]},"lr_scheduler_args":{"u":[{"t":16,"p":{"min_lr_ratio":4}},{"t":16,"p":{"min_lr_ratio":4,"num_cycles":4},"r":["min_lr_ratio","num_cycles"]}]}},"r":["lr_scheduler_type"]},"warmup_ratio":4,"max_grad_norm":4,"weight_decay":4,"random_seed":{"t":68},"suffix":3,"wandb_api_key":8,"wandb_base_url":3,"wandb_project_name":3,"wandb_name":3,"wandb_entity":3,"train_on_inputs":7,"training_method":0,"training_type":1,"multimodal_params":{"t":16,"p":{"train_vision":6}},"from_checkpoint":3,"from_hf_model":3,"hf_model_revision":3,"hf_api_token":8,"hf_output_repo_name":3},"r":["training_file","model"]}},"r":["body"]},
-    "POST /fine-tunes/estimate-price": {"p":{"body":{"t":16,"p":{"training_file":3,"validation_file":3,"model":3,"n_epochs":5,"n_evals":5,"training_method":0,"training_type":1,"from_checkpoint":3},"r":["training_file"]}},"r":["body"]},
-    "GET /fine-tunes/{id}": {"p":{"path":2}},
-    "DELETE /fine-tunes/{id}": {"p":{"path":2,"query":{"p":{"force":6}}}},
-    "GET /fine-tunes/{id}/events": {"p":{"path":2}},
-    "GET /fine-tunes/{id}/checkpoints": {"p":{"path":2}},
-    "GET /finetune/download": {"p":{"query":{"p":{"ft_id":3,"checkpoint_step":5,"checkpoint":{"t":1,"e":["merged","adapter","model_output_path"]}},"r":["ft_id"]}}},
-    "POST /fine-tunes/{id}/cancel": {"p":{"path":2}},
+    "GET /files/{id}": {"p":{"path":"{id}~c3aada"}},
+    "DELETE /files/{id}": {"p":{"path":"{id}~c3aada"}},
+    "GET /files/{id}/content": {"p":{"path":"{id}~c3aada"}},
+    "POST /fine-tunes": {"p":{"body":{"t":16,"p":{"training_file":{"t":1},"validation_file":{"t":1},"packing":{"t":8},"max_seq_length":{"t":4},"model":{"t":1},"n_epochs":{"t":4},"n_checkpoints":{"t":4},"n_evals":{"t":4},"batch_size":{"u":[{"t":4},{"t":1,"e":["max"]}]},"learning_rate":{"t":6},"lr_scheduler":{"t":16,"p":{"lr_scheduler_type":{"t":1,"e":["linear","cosine"]},"lr_scheduler_args":{"u":[{"t":16,"p":{"min_lr_ratio":{"t":6}},"x":1},{"t":16,"p":{"min_lr_ratio":{"t":6},"num_cycles":{"t":6}},"r":["min_lr_ratio","num_cycles"],"x":1}]}},"r":["lr_scheduler_type"],"x":1},"warmup_ratio":{"t":6},"max_grad_norm":{"t":6},"weight_decay":{"t":6},"random_seed":{"t":68},"suffix":{"t":1},"wandb_api_key":{"t":1,"h":1},"wandb_base_url":{"t":1},"wandb_project_name":{"t":1},"wandb_name":{"t":1},"wandb_entity":{"t":1},"train_on_inputs":{"u":[{"t":8},{"t":1,"e":["auto"]}]},"training_method":"object~e65d72","training_type":"any~a1134f","multimodal_params":{"t":16,"p":{"train_vision":{"t":8}},"x":1},"from_checkpoint":{"t":1},"from_hf_model":{"t":1},"hf_model_revision":{"t":1},"hf_api_token":{"t":1,"h":1},"hf_output_repo_name":{"t":1}},"r":["training_file","model"],"x":1}},"r":["body"]},
+    "POST /fine-tunes/estimate-price": {"p":{"body":{"t":16,"p":{"training_file":{"t":1},"validation_file":{"t":1},"model":{"t":1},"n_epochs":{"t":4},"n_evals":{"t":4},"training_method":"object~e65d72","training_type":"any~a1134f","from_checkpoint":{"t":1}},"r":["training_file"],"x":1}},"r":["body"]},
+    "GET /fine-tunes/{id}": {"p":{"path":"{id}~c3aada"}},
+    "DELETE /fine-tunes/{id}": {"p":{"path":"{id}~c3aada","query":{"p":{"force":{"t":8}}}}},
+    "GET /fine-tunes/{id}/events": {"p":{"path":"{id}~c3aada"}},
+    "GET /fine-tunes/{id}/checkpoints": {"p":{"path":"{id}~c3aada"}},
+    "GET /finetune/download": {"p":{"query":{"p":{"ft_id":{"t":1},"checkpoint_step":{"t":4},"checkpoint":{"t":1,"e":["merged","adapter","model_output_path"]}},"r":["ft_id"]}}},
+    "POST /fine-tunes/{id}/cancel": {"p":{"path":"{id}~c3aada"}},
+    "GET /fine-tunes/{id}/metrics": {"p":{"path":"{id}~c3aada","body":{"t":16,"p":{"global_step_from":{"t":4},"global_step_to":{"t":4},"logged_at_from":{"t":1},"logged_at_to":{"t":1}},"x":1}}},
   },
 };

@@ -785,6 +785,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/fine-tunes/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get metrics
+         * @description Retrieves recorded training metrics for a fine-tuning job in chronological order. All filter fields are optional — omit the body or send `{}` to retrieve all metrics.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: int64
+                         * @description Return only metrics with global_step >= this value.
+                         * @example 0
+                         */
+                        global_step_from?: number;
+                        /**
+                         * Format: int64
+                         * @description Return only metrics with global_step <= this value.
+                         * @example 500
+                         */
+                        global_step_to?: number;
+                        /**
+                         * Format: date-time
+                         * @description Return only metrics logged at or after this ISO-8601 timestamp.
+                         * @example 2024-01-01T00:00:00Z
+                         */
+                        logged_at_from?: string;
+                        /**
+                         * Format: date-time
+                         * @description Return only metrics logged at or before this ISO-8601 timestamp.
+                         * @example 2024-01-01T12:00:00Z
+                         */
+                        logged_at_to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description List of metrics snapshots in chronological order. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            metrics?: {
+                                [key: string]: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request — bad JSON body or missing job ID. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Fine-tune job not found. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Internal server error — failed to retrieve metrics. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

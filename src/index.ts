@@ -23,6 +23,7 @@ export {
   PaginationError,
   ValidationError,
   type FieldProblem,
+  type FieldViolation,
 } from './core/errors.js';
 export { VERSION } from './core/version.js';
 export { createTogetherClient, type TogetherClient, type TogetherClientOptions } from './providers/together.js';

@@ -5,6 +5,7 @@ import { readLock, writeLock, type Lock } from './lock.js';
 import type { NormalizeCounts } from './normalize/index.js';
 import { prepareDocument, type PreparedDocument } from './prepare.js';
 import type { SourceConfig } from './providers.js';
+import { diffSummaries, isEmptyDiff } from './diff.js';
 import { driftReport } from './report.js';
 import { loadSource } from './source.js';
 
@@ -30,6 +31,7 @@ export function formatCounts(counts: NormalizeCounts): string {
     `exclusive-bounds ${counts.exclusiveBounds}`,
     `composition-type ${counts.compositionTypes}`,
     `overlapping-oneOf ${counts.overlappingOneOf}`,
+    `closed-request-objects ${counts.closedRequestObjects}`,
     `examples dropped ${counts.examplesDropped} of ${counts.examplesChecked} checked`,
     ...unchecked,
   ].join(', ');
@@ -67,12 +69,15 @@ export async function pullProvider(config: SourceConfig, options: PullOptions): 
     await writeLock(options.outDir, config.provider, newLock(config, source.sha256, prepared, options.now()));
     return { ok: true, output: `${config.provider}: locked ${short} (${describePrepared(prepared, true)}\n` };
   }
-  if (previous.sha256 === source.sha256) {
+  const sameSurface = isEmptyDiff(diffSummaries(previous.surface, prepared.summary));
+  if (previous.sha256 === source.sha256 && sameSurface) {
     await writeDocument(options.outDir, config, prepared);
     return { ok: true, output: `${config.provider}: unchanged ${short} (${describePrepared(prepared, false)}\n` };
   }
+  // Same upstream bytes with another trimmed surface: the source's surface (or the trimming) changed.
   const report = driftReport(
     {
+      reason: previous.sha256 === source.sha256 ? 'surface' : 'upstream',
       provider: config.provider,
       oldSha256: previous.sha256,
       newSha256: source.sha256,

@@ -5,6 +5,8 @@ import type { SurfaceSummary } from './summary.js';
 
 export interface DriftHeader {
   provider: string;
+  /** `upstream`: the document's bytes changed; `surface`: the same bytes trimmed to another surface (source.json edited). */
+  reason?: 'upstream' | 'surface';
   oldSha256: string;
   newSha256: string;
   oldVersion: string;
@@ -57,7 +59,9 @@ export function driftReport(header: DriftHeader, before: SurfaceSummary, after: 
       ? `info.version ${header.newVersion} (unchanged)`
       : `info.version ${header.oldVersion} -> ${header.newVersion}`;
   const lines = [
-    `${header.provider}: upstream document changed`,
+    header.reason === 'surface'
+      ? `${header.provider}: trimmed surface changed (openapi/${header.provider}.source.json), upstream document unchanged`
+      : `${header.provider}: upstream document changed`,
     `  sha256 ${shortHash(header.oldSha256)} -> ${shortHash(header.newSha256)}, ${version}`,
     ...formatDiff(diffSummaries(before, after)),
   ];

@@ -1,12 +1,15 @@
 /**
  * Request rules: each operation's path and query parameters and JSON request body, reduced to the
  * constraints `src/core/validate.ts` checks (type, enum/const, bounds, lengths, item counts, properties,
- * required, additionalProperties, items, anyOf/oneOf, allOf), with repeated schemas shared by index.
+ * required, additionalProperties, items, anyOf/oneOf, allOf), with repeated schemas shared by name: the
+ * component's own name, or for an anonymous schema a name made from its content, so that a change to one schema
+ * of the document changes one line of the generated file (and the lines that name it), never the others.
  *
  * Reading of the document: JSON Schema 2020-12 (the trimmed documents are 3.1), as Ajv and Prism read it,
  * except that `oneOf` passes when any branch passes (like `anyOf`), `format` is not checked, and
  * multipart bodies (uploads) are not checked.
  */
+import { createHash } from 'node:crypto';
 import { isObject, type JsonObject, type JsonValue } from './json.js';
 import type { Lock } from './lock.js';
 import { header } from './render.js';
@@ -45,6 +48,8 @@ class Compiler {
   /** Recursive refs: shared by index whatever their size. */
   readonly recursive = new Map<string, Tree>();
   readonly unchecked = new Map<string, number>();
+  /** A component's name by the content of its compiled rule (the first component with that content wins). */
+  readonly names = new Map<string, string>();
 
   constructor(private readonly doc: JsonObject) {}
 
@@ -74,6 +79,7 @@ class Compiler {
       this.open.delete(ref);
       this.done.set(ref, tree);
       if (this.recursive.has(ref)) this.recursive.set(ref, tree ?? {});
+      else if (tree && !this.names.has(JSON.stringify(tree))) this.names.set(JSON.stringify(tree), componentName(ref));
     }
     return this.recursive.has(ref) ? { $: ref } : this.done.get(ref);
   }
@@ -153,6 +159,23 @@ class Compiler {
   }
 }
 
+/** `#/components/schemas/SupervisedHParameters` → `SupervisedHParameters`. */
+function componentName(ref: string): string {
+  return decode(ref.split('/').pop() ?? ref);
+}
+
+const TYPE_NAMES: [bit: number, name: string][] = [[1, 'string'], [2, 'number'], [4, 'integer'], [8, 'boolean'], [16, 'object'], [32, 'array'], [64, 'null']];
+
+/** A stable name for an anonymous shared rule: its types, and unless that is all it says, a hash of its content. */
+function contentName(tree: Tree): string {
+  const t = typeof tree['t'] === 'number' ? tree['t'] : 0;
+  const types = TYPE_NAMES.filter(([bit]) => t & bit && !(bit === 4 && t & 2)).map(([, name]) => name).join('|');
+  if (isTypeOnly(tree)) return types;
+  const keys = isObject(tree['p']) ? Object.keys(tree['p']) : [];
+  const fields = keys.length ? `{${keys.slice(0, 3).join(',')}${keys.length > 3 ? ',…' : ''}}` : '';
+  return `${types === 'object' && fields ? '' : types}${fields || (types ? '' : 'any')}~${createHash('sha256').update(JSON.stringify(tree)).digest('hex').slice(0, 6)}`;
+}
+
 function isSecret(schema: JsonValue | undefined): boolean {
   if (!isObject(schema)) return false;
   if (schema['writeOnly'] === true || schema['format'] === 'password') return true;
@@ -205,7 +228,9 @@ function operations(compiler: Compiler, doc: JsonObject): Map<string, Tree> {
         const name = parameter['name'];
         if ((where !== 'path' && where !== 'query') || typeof name !== 'string') continue;
         const group = groups[where];
-        const rule = compiler.schema(parameter['schema']);
+        let rule = compiler.schema(parameter['schema']);
+        // A path parameter is never empty: `/jobs/` is another URL (`jobs.retrieve('')` would list or 404).
+        if (where === 'path' && !rule?.['b'] && (rule?.['t'] === undefined || Number(rule['t']) & 1)) rule = { ...rule, b: [1] };
         if (rule) group.props[name] = rule;
         if (parameter['required'] === true || where === 'path') group.required.push(name);
       }
@@ -254,32 +279,39 @@ function children(tree: Tree): Tree[] {
 }
 
 export interface CompiledRules {
-  /** The `Rules` data (see src/core/validate.ts): `s` shared rules, `o` rule per operation. */
-  rules: { s: JsonValue[]; o: JsonObject };
+  /** The `Rules` data (see src/core/validate.ts): `s` shared rules by name, `o` rule per operation. */
+  rules: { s: JsonObject; o: JsonObject };
   /** Unchecked constraint keywords met, with counts. */
   unchecked: Map<string, number>;
 }
 
 /**
- * Compile a trimmed document's request rules. Subtrees that repeat are moved to `s` and referenced by
- * index when that makes the data smaller (largest saving first); recursive schemas always are.
+ * Compile a trimmed document's request rules. Subtrees that repeat are moved to `s` and referenced by name
+ * when that makes the data smaller (largest saving first); recursive schemas always are. A shared rule is named
+ * after the component it was compiled from, else after its content (`contentName`), so names do not depend on
+ * what else the document holds.
  */
 export function compileRules(doc: JsonObject): CompiledRules {
   const compiler = new Compiler(doc);
   const ops = operations(compiler, doc);
   const keyOf = (tree: Tree): string => JSON.stringify(tree);
-  const shared = new Map<string, number>();
-  const sharedTrees: Tree[] = [];
-  for (const [ref, tree] of compiler.recursive) {
-    shared.set(keyOf({ $: ref }), sharedTrees.length);
-    sharedTrees.push(tree);
-  }
-  const emit = (tree: Tree, top: boolean): Tree | number => {
-    const index = shared.get(keyOf(tree));
-    if (!top && index !== undefined) return index;
+  /** Shared rules: name by content key, and tree by name. */
+  const shared = new Map<string, string>();
+  const sharedTrees = new Map<string, Tree>();
+  const share = (key: string, name: string, tree: Tree): void => {
+    let unique = name;
+    for (let n = 2; sharedTrees.has(unique); n++) unique = `${name}~${n}`;
+    shared.set(key, unique);
+    sharedTrees.set(unique, tree);
+  };
+  for (const [ref, tree] of compiler.recursive) share(keyOf({ $: ref }), componentName(ref), tree);
+  const nameFor = (key: string): string => compiler.names.get(key) ?? contentName(JSON.parse(key) as Tree);
+  const emit = (tree: Tree, top: boolean): Tree | string => {
+    const name = shared.get(keyOf(tree));
+    if (!top && name !== undefined) return name;
     const out: Tree = {};
     for (const [key, value] of Object.entries(tree)) {
-      if (key === 'p' && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, isObject(child) ? emit(child, false) : child]));
+      if (key === 'p' && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([prop, child]) => [prop, isObject(child) ? emit(child, false) : child]));
       else if ((key === 'ap' || key === 'i') && isObject(value)) out[key] = emit(value, false);
       else if ((key === 'u' || key === 'a') && Array.isArray(value)) out[key] = value.map((child) => (isObject(child) ? emit(child, false) : child));
       else out[key] = value;
@@ -298,18 +330,22 @@ export function compileRules(doc: JsonObject): CompiledRules {
       }
       for (const child of children(tree)) visit(child, false);
     };
-    for (const tree of [...ops.values(), ...sharedTrees]) visit(tree, true);
-    const indexSize = String(sharedTrees.length).length;
+    for (const tree of [...ops.values(), ...sharedTrees.values()]) visit(tree, true);
     let best: { key: string; saving: number } | undefined;
     for (const [key, { count, size }] of counts) {
-      const saving = (count - 1) * size - count * indexSize - 1;
-      if (count > 1 && saving > 0 && (!best || saving > best.saving)) best = { key, saving };
+      const reference = nameFor(key).length + 2;
+      const saving = (count - 1) * size - count * reference - reference - 2;
+      if (count > 1 && saving > 0 && (!best || saving > best.saving || (saving === best.saving && key < best.key))) best = { key, saving };
     }
     if (!best) break;
-    shared.set(best.key, sharedTrees.length);
-    sharedTrees.push(JSON.parse(best.key) as Tree);
+    share(best.key, nameFor(best.key), JSON.parse(best.key) as Tree);
   }
-  const s = sharedTrees.map((tree) => emit(tree, true));
+  const names = [...sharedTrees.keys()].sort();
+  const s: JsonObject = {};
+  for (const name of names) {
+    const tree = sharedTrees.get(name);
+    if (tree) s[name] = emit(tree, true);
+  }
   const o = Object.fromEntries([...ops].map(([key, tree]) => [key, emit(tree, true)]));
   return { rules: { s, o }, unchecked: compiler.unchecked };
 }
@@ -328,13 +364,14 @@ export function renderRules(doc: JsonObject, lock: Lock): string {
     ' * `{ path, query, body }`. Keys: t type (bits: 1 string, 2 number, 4 integer, 8 boolean, 16 object, 32 array,',
     ' * 64 null), e enum/const, b bounds [min, max, exclusiveMin, exclusiveMax] (minimum/maximum, minLength/maxLength',
     ' * or minItems/maxItems by the value), p properties, r required, x additionalProperties false, ap additionalProperties,',
-    ' * i items, u anyOf/oneOf, a allOf, h secret. A number stands for the shared rule `s[number]`.',
+    ' * i items, u anyOf/oneOf, a allOf, h secret. A string stands for the shared rule `s[name]`: a component\'s',
+    ' * name, or for an anonymous rule its types and a hash of its content (names are stable across regenerations).',
     ` * Not checked: ${notes.length ? notes.join(', ') : 'nothing'}; multipart bodies.`,
     ' */',
     'export const rules: Rules = {',
-    '  s: [',
-    ...rules.s.map((rule, index) => `    /* ${index} */ ${line(rule)},`),
-    '  ],',
+    '  s: {',
+    ...Object.entries(rules.s).map(([name, rule]) => `    ${JSON.stringify(name)}: ${line(rule)},`),
+    '  },',
     '  o: {',
     ...Object.entries(rules.o).map(([operation, rule]) => `    ${JSON.stringify(operation)}: ${line(rule)},`),
     '  },',

@@ -1,5 +1,5 @@
-import createClient, { type Client } from 'openapi-fetch';
-import { APIConnectionError, APIError, APITimeoutError, apiErrorFor, TunekitError } from './errors.js';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { APIConnectionError, APIError, APITimeoutError, apiErrorFor, TunekitError, ValidationError } from './errors.js';
 import { Exchange, type ExchangeConfig, type RequestOptions } from './exchange.js';
 import { findCreated, notSent, type CreateKey } from './idempotency.js';
 import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
@@ -53,6 +53,8 @@ export interface CallInit {
   fetch: (request: Request) => Promise<Response>;
   signal: AbortSignal;
   headers?: Record<string, string>;
+  /** Per-call middleware (`extraBody`), after the client's own (validation). */
+  middleware?: Middleware[];
 }
 
 export type Send<Data> = (init: CallInit) => Promise<FetchResult<Data>>;
@@ -84,11 +86,54 @@ export interface Core<Paths extends object> {
   ): PageList<Item, Body>;
 }
 
+/** A client option that breaks its rule: named (with where it came from), before any request. */
+function badOption(provider: string, field: string, value: unknown, rule: string): ValidationError {
+  const message = `${field} = ${JSON.stringify(value)} ${rule}`;
+  return new ValidationError(`${provider}: ${message}`, [{ field, rule, value, message }]);
+}
+
+/** The base URL as given (option, then env var, then the provider's), checked: an absolute http(s) URL. */
+function checkedBaseUrl(spec: ProviderSpec, option: string | undefined): string {
+  const env = readEnv(spec.env.baseUrl);
+  const [field, value] = option !== undefined ? ['baseUrl', option] : env !== undefined ? [spec.env.baseUrl, env] : ['baseUrl', spec.defaultBaseUrl];
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw badOption(spec.name, field, value, `is not an absolute http(s) URL (the default is ${spec.defaultBaseUrl})`);
+  }
+  return value;
+}
+
+/** Numbers among the client options: `timeoutMs` > 0, `maxRetries` a whole number ≥ 0. */
+function checkNumbers(provider: string, options: ClientOptions): void {
+  const { timeoutMs, maxRetries } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) throw badOption(provider, 'timeoutMs', timeoutMs, 'must be a number of milliseconds above 0');
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) throw badOption(provider, 'maxRetries', maxRetries, 'must be a whole number ≥ 0');
+}
+
+/** `RequestOptions.extraBody`: merged into a JSON body after validation, so keys the document does not name get through. */
+function extraBodyMiddleware(extra: Record<string, unknown>): Middleware {
+  return {
+    async onRequest({ request }) {
+      if (!request.headers.get('content-type')?.includes('json')) return undefined;
+      const body: unknown = request.body ? await request.clone().json() : {};
+      const merged = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, ...extra } : body;
+      return new Request(request, { body: JSON.stringify(merged) });
+    },
+  };
+}
+
 export function createCore<Paths extends object>(spec: ProviderSpec, options: ClientOptions = {}): Core<Paths> {
   const key = options.apiKey ?? readEnv(spec.env.apiKey);
   if (!key) {
     throw new TunekitError(`${spec.name}: no API key. Pass { apiKey } or set ${spec.env.apiKey}.`);
   }
+  const baseUrl = checkedBaseUrl(spec, options.baseUrl);
+  checkNumbers(spec.name, options);
   const apiKey: string = key;
   const envHeaders: Record<string, string> = {};
   for (const [header, envName] of Object.entries(spec.env.headers ?? {})) {
@@ -117,7 +162,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   }
 
   const raw = createClient<Paths>({
-    baseUrl: options.baseUrl ?? readEnv(spec.env.baseUrl) ?? spec.defaultBaseUrl,
+    baseUrl,
     headers: { ...envHeaders, ...options.headers, Authorization: `Bearer ${apiKey}`, 'User-Agent': `tunekit/${VERSION}` },
     fetch: async (request: Request) => {
       const exchange = new Exchange(config, { signal: request.signal }, undefined);
@@ -138,7 +183,8 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   async function answered<Data>(exchange: Exchange, options: RequestOptions | undefined, send: Send<Data>): Promise<FetchResult<Data>> {
     let result: FetchResult<Data>;
     try {
-      result = await send({ fetch: exchange.fetch, signal: exchange.signal, headers: options?.headers });
+      const extra = options?.extraBody;
+      result = await send({ fetch: exchange.fetch, signal: exchange.signal, headers: options?.headers, middleware: extra ? [extraBodyMiddleware(extra)] : undefined });
     } catch (error) {
       throw exchange.failure(error);
     }

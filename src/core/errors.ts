@@ -85,22 +85,42 @@ export class PaginationError extends TunekitError {
   override name = 'PaginationError';
 }
 
+/** One rule a request broke, as a `ValidationError` lists it. */
+export interface FieldViolation {
+  /** Where, e.g. `body.hyperparameters.batch_size`. */
+  field: string;
+  /** The broken rule, e.g. `maximum 64`, `required`, `unknown field`. */
+  rule: string;
+  /** The offending value when it is a plain value; secrets, objects and arrays only as a placeholder. */
+  value: unknown;
+  /** One sentence naming the field, the value and the rule. */
+  message: string;
+  /** For an unknown field: the field the document names that it most likely meant (`epochs` → `n_epochs`). */
+  suggestion?: string;
+}
+
 /**
- * The request broke a rule of the provider's API document (a required field, a type, an enum, a bound);
- * thrown before anything is sent. `validate: false` turns the check off.
+ * The request broke rules of the provider's API document (a required field, a type, an enum, a bound, a key the
+ * document does not name); thrown before anything is sent. `problems` lists every one; the message spells out the
+ * first few. `validate: false` turns the check off.
  */
 export class ValidationError extends TunekitError {
   override name = 'ValidationError';
-  constructor(
-    message: string,
-    /** Where, e.g. `body.hyperparameters.batch_size`. */
-    readonly field: string,
-    /** The broken rule, e.g. `maximum 64`. */
-    readonly rule: string,
-    /** The offending value when it is a plain value; secrets, objects and arrays only as a placeholder. */
-    readonly value: unknown,
-  ) {
+  /** Every broken rule, in the order of the request's fields. */
+  readonly problems: readonly FieldViolation[];
+  /** The first problem's field, e.g. `body.hyperparameters.batch_size`. */
+  readonly field: string;
+  /** The first problem's broken rule, e.g. `maximum 64`. */
+  readonly rule: string;
+  /** The first problem's value (secrets, objects and arrays only as a placeholder). */
+  readonly value: unknown;
+
+  constructor(message: string, problems: readonly FieldViolation[]) {
     super(message);
+    this.problems = problems;
+    this.field = problems[0]?.field ?? '';
+    this.rule = problems[0]?.rule ?? '';
+    this.value = problems[0]?.value;
   }
 }
 
@@ -144,11 +164,14 @@ function serverWords(body: unknown): string {
   } else if (isRecord(body)) {
     const problems = fieldProblems(body);
     const error = body.error;
+    const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
+    // Problem+json (Prism, RFC 9457): the title says what, the detail says why; both are worth reading.
+    const titled = text(body.title) && text(body.detail) && body.title !== body.detail ? `${text(body.title)}: ${text(body.detail)}` : undefined;
     words = problems.length
       ? problems.map((p) => `${p.field}: ${p.message}`).join('; ')
-      : isRecord(error) && typeof error.message === 'string'
-        ? error.message
-        : [body.message, error, body.title, body.detail].find((v): v is string => typeof v === 'string') ?? '';
+      : isRecord(error) && text(error.message)
+        ? `${error.message}${text(error.code) ? ` (${error.code})` : ''}`
+        : text(body.message) ?? text(error) ?? titled ?? text(body.title) ?? text(body.detail) ?? '';
   }
   words = words.replace(/\s+/g, ' ').trim();
   return words.length > MAX_WORDS ? `${words.slice(0, MAX_WORDS)}…` : words;

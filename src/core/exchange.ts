@@ -1,5 +1,5 @@
 import { APIConnectionError, APITimeoutError, APIUserAbortError, TunekitError, type RequestSummary } from './errors.js';
-import { notSent, resendable } from './idempotency.js';
+import { notSent, refusal, resendable } from './idempotency.js';
 import { DEBUG, WARN, type Log } from './log.js';
 import { retryDelay, type AttemptOutcome, type RetryPolicy } from './retry.js';
 
@@ -13,6 +13,12 @@ export interface RequestOptions {
   maxRetries?: number;
   /** Extra headers for this call. */
   headers?: Record<string, string>;
+  /**
+   * Keys merged into this call's JSON body after validation, unchecked: the way to send a field the provider's
+   * document does not name yet (validation refuses unknown keys). On Nebius, `extra_body` in the job is the
+   * documented place for trainer options.
+   */
+  extraBody?: Record<string, unknown>;
 }
 
 export interface ExchangeConfig {
@@ -111,6 +117,8 @@ export class Exchange {
         outcome = { response };
       } catch (error) {
         if (this.signal.aborted) throw this.signal.reason;
+        // Refused by fetch itself (a bad port, an unknown scheme): nothing was sent, and no retry can change that.
+        if (refusal(error) !== undefined) throw error;
         outcome = { error };
       }
       const delay = this.idempotent || resendable(outcome) ? this.delay(outcome) : undefined;
@@ -154,6 +162,10 @@ export class Exchange {
   failure(error: unknown): TunekitError {
     if (error instanceof TunekitError) return error;
     if (this.signal.aborted && this.signal.reason instanceof TunekitError) return this.signal.reason;
+    const refused = refusal(error);
+    if (refused !== undefined) {
+      return new APIConnectionError(`${this.describe()}: refused by fetch before sending (${refused}); nothing was sent`, { cause: error });
+    }
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     const what = this.status ? 'could not read the response' : 'connection failed';
     const unsure = this.idempotent === false && !notSent(error) ? '; the server may have acted on it' : '';

@@ -41,12 +41,23 @@ export async function findCreated<Body, Job, ListBody>(spec: CreateKey<Body, Job
 
 const notSentCodes = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'];
 
-/** True when a fetch failure proves the request never reached a server (refused, no DNS, no route). */
+/** What `fetch` says when it refuses a request before opening a connection: it can never succeed as it is. */
+const refusals = /^(bad port|unknown scheme|invalid url|failed to parse url|request with (get|head) method cannot have body|requestinit: duplex option is required)/i;
+
+/** The reason `fetch` refused the request before sending anything (`bad port`, `unknown scheme`, …), if it did. */
+export function refusal(error: unknown): string | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (refusals.test(e.message) || ('code' in e && e.code === 'ERR_INVALID_URL')) return e.message;
+  }
+  return undefined;
+}
+
+/** True when a fetch failure proves the request never reached a server (refused by fetch, refused connection, no DNS, no route). */
 export function notSent(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e instanceof AggregateError ? e.errors[0] : e.cause) {
     if ('code' in e && notSentCodes.includes(String(e.code))) return true;
   }
-  return false;
+  return refusal(error) !== undefined;
 }
 
 /** A failed attempt that a non-idempotent request (create, upload) may repeat: nothing was sent, or the server says it did nothing. */

@@ -1,3 +1,5 @@
+import { baseName, fileBlob } from '../platform/files.js';
+
 /**
  * What `files.upload` accepts: a file path (streamed from disk), a `Blob`/`File`,
  * or a stream of bytes (web `ReadableStream` or Node `Readable`; read into memory so a retry can resend it).
@@ -15,12 +17,9 @@ export interface NamedBlob {
   filename: string;
 }
 
-/** Any `Uploadable` as a replayable Blob; paths stay on disk until sent. */
-export async function toNamedBlob(input: Uploadable, filename: string | undefined): Promise<NamedBlob> {
-  if (typeof input === 'string') {
-    const { openAsBlob } = await import('node:fs');
-    return { blob: await openAsBlob(input), filename: filename ?? input.split(/[\\/]/).pop() ?? input };
-  }
+/** Any `Uploadable` as a replayable Blob; paths stay on disk until sent. `where` (`nebius POST /v1/files`) names the call in errors. */
+export async function toNamedBlob(input: Uploadable, filename: string | undefined, where = 'files.upload'): Promise<NamedBlob> {
+  if (typeof input === 'string') return { blob: await fileBlob(input, where), filename: filename ?? baseName(input) };
   if (input instanceof Blob) {
     return { blob: input, filename: filename ?? ('name' in input && typeof input.name === 'string' ? input.name : 'data.jsonl') };
   }

@@ -135,7 +135,7 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
        * const file = await nebius.files.upload('./train.jsonl');
        */
       upload: async (file: Uploadable, upload: NebiusUploadOptions = {}, options?: RequestOptions): Promise<NebiusFile> => {
-        const { blob, filename } = await toNamedBlob(file, upload.filename);
+        const { blob, filename } = await toNamedBlob(file, upload.filename, 'nebius POST /v1/files');
         const query = upload.ai_project_id === undefined ? undefined : { ai_project_id: upload.ai_project_id };
         return call(options, (init) =>
           raw.POST('/v1/files', {

@@ -159,7 +159,7 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
        * const file = await openai.files.upload('./train.jsonl');
        */
       upload: async (file: Uploadable, upload: OpenAIUploadOptions = {}, options?: RequestOptions): Promise<OpenAIFile> => {
-        const { blob, filename } = await toNamedBlob(file, upload.filename);
+        const { blob, filename } = await toNamedBlob(file, upload.filename, 'openai POST /files');
         return call(options, (init) =>
           raw.POST('/files', {
             body: { file: blob, purpose: upload.purpose ?? 'fine-tune' },

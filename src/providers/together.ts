@@ -141,7 +141,7 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
        * const file = await together.files.upload('./train.jsonl');
        */
       upload: async (file: Uploadable, upload: TogetherUploadOptions = {}, options?: RequestOptions): Promise<TogetherFile> => {
-        const { blob, filename } = await toNamedBlob(file, upload.filename);
+        const { blob, filename } = await toNamedBlob(file, upload.filename, 'together POST /files/upload');
         return call(options, (init) =>
           raw.POST('/files/upload', {
             body: { file: blob, file_name: filename, purpose: upload.purpose ?? 'fine-tune', file_type: upload.file_type },

@@ -164,7 +164,9 @@ describe('openai errors', () => {
       const error = await failure(openai.jobs.retrieve(jobId, { headers: { Authorization: 'Basic Zm9vOmJhcg==' } }));
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error).toMatchObject({ status: 401, provider: 'openai', method: 'GET', path: `/fine_tuning/jobs/${jobId}` });
-      expect(error.message).toBe(`openai GET /fine_tuning/jobs/${jobId} failed with 401: Invalid security scheme used`);
+      expect(error.message).toBe(
+        `openai GET /fine_tuning/jobs/${jobId} failed with 401: Invalid security scheme used: Your request does not fullfil the security requirements and no HTTP unauthorized response was found in the spec, so Prism is generating this error for you.`,
+      );
       expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(apiKey);
     });
 
@@ -200,7 +202,7 @@ describe('openai errors', () => {
       const error = await failure(client.jobs.retrieve('ftjob-nope'));
       expect(error).toBeInstanceOf(ErrorClass);
       expect(error).toMatchObject({ status, provider: 'openai', method: 'GET', path: '/fine_tuning/jobs/ftjob-nope', requestId: `req_${status}` });
-      expect(error.message).toBe(`openai GET /fine_tuning/jobs/ftjob-nope failed with ${status}: ${message}`);
+      expect(error.message).toBe(`openai GET /fine_tuning/jobs/ftjob-nope failed with ${status}: ${message}${code ? ` (${code})` : ''}`);
       expect(error.message).not.toContain(apiKey);
       expect(server.requests).toHaveLength(1);
     });

@@ -175,7 +175,9 @@ describe('together errors', () => {
       const error = await failure(together.jobs.retrieve(jobId, { headers: { Authorization: 'Basic Zm9vOmJhcg==' } }));
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error).toMatchObject({ status: 401, provider: 'together', method: 'GET', path: '/fine-tunes/ft-01234567890123456789' });
-      expect(error.message).toBe('together GET /fine-tunes/ft-01234567890123456789 failed with 401: Invalid security scheme used');
+      expect(error.message).toBe(
+        'together GET /fine-tunes/ft-01234567890123456789 failed with 401: Invalid security scheme used: Your request does not fullfil the security requirements and no HTTP unauthorized response was found in the spec, so Prism is generating this error for you.',
+      );
       expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(apiKey);
     });
 

@@ -110,7 +110,7 @@ describe('pull: drift against the committed lock', () => {
 
       const again = await runScript('pull', ['--provider', 'nebius', '--mirror', mirror, '--out', out]);
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/^nebius: unchanged [0-9a-f]{12} \(13 operations/);
+      expect(again.stdout).toMatch(/^nebius: unchanged [0-9a-f]{12} \(19 operations/);
     });
   });
 });
@@ -125,10 +125,10 @@ describe('pull: unchanged and unreachable sources', () => {
 
       expect(result.code).toBe(0);
       expect(result.stdout.trim().split('\n')).toHaveLength(1);
-      expect(result.stdout).toMatch(/^nebius: unchanged [0-9a-f]{12} \(12 operations/);
+      expect(result.stdout).toMatch(/^nebius: unchanged [0-9a-f]{12} \(18 operations/);
       expect(await readFile(path.join(out, 'nebius.lock.json'), 'utf8')).toBe(before);
       const trimmed = await readJson(path.join(out, 'nebius.json'));
-      expect(Object.keys(map(trimmed['paths']))).toHaveLength(9);
+      expect(Object.keys(map(trimmed['paths']))).toHaveLength(12);
     });
   });
 
@@ -137,7 +137,7 @@ describe('pull: unchanged and unreachable sources', () => {
       const result = await runScript('pull', ['--provider', 'nebius', '--mirror', SHARED_SPEC_DIR, '--out', out]);
 
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^nebius: locked [0-9a-f]{12} \(12 operations/);
+      expect(result.stdout).toMatch(/^nebius: locked [0-9a-f]{12} \(18 operations/);
       const lock = await readJson(path.join(out, 'nebius.lock.json'));
       const committed = await readJson(COMMITTED_LOCK);
       expect(lock['sha256']).toBe(committed['sha256']);
@@ -166,5 +166,24 @@ describe('pull: unchanged and unreachable sources', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('unknown provider "anthropic"');
     expect(result.stderr).toContain('usage: npm run pull');
+  });
+});
+
+describe('pull: a surface changed in source.json with the same upstream bytes', () => {
+  it('reports the operations the new surface adds and asks for --update, instead of saying "unchanged"', async () => {
+    await withTempDir(async (out) => {
+      // A lock written before /v0/models joined the surface: same sha256, a smaller surface.
+      const lock = await readJson(COMMITTED_LOCK);
+      const surface = map(lock['surface']);
+      surface['operations'] = list(surface['operations']).filter((operation) => !String(operation).includes('/v0/models'));
+      await writeFile(path.join(out, 'nebius.lock.json'), JSON.stringify(lock, null, 2));
+
+      const result = await runScript('pull', ['--provider', 'nebius', '--mirror', SHARED_SPEC_DIR, '--out', out]);
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('nebius: trimmed surface changed (openapi/nebius.source.json), upstream document unchanged');
+      expect(result.stdout).toContain('    + POST /v0/models\n');
+      expect(result.stderr).toContain('--update');
+    });
   });
 });

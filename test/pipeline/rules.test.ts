@@ -28,12 +28,12 @@ function docWith(body: JsonObject, schemas: JsonObject = {}): JsonObject {
 }
 
 /** Judge a body with compiled (not generated) rules. */
-function judge(compiled: { s: unknown[]; o: JsonObject }, body: unknown): string | undefined {
+function judge(compiled: { s: JsonObject; o: JsonObject }, body: unknown): string | undefined {
   // The compiled data has the `Rules` shape by construction; the generated files are type-checked against it.
   const rules = compiled as unknown as Rules;
   const rule = rules.o['POST /things/{id}'];
   if (!rule) throw new Error('no rule');
-  const problem = check(rules.s, rule, { path: { id: 'a' }, query: {}, body }, '', 0);
+  const [problem] = check(rules.s, rule, { path: { id: 'a' }, query: {}, body }, '', 0);
   return problem && `${problem.f} ${problem.r}`;
 }
 
@@ -60,12 +60,12 @@ describe('compileRules', () => {
     expect(judge(rules, { name: 'y', any: 1 })).toBeUndefined();
   });
 
-  it('shares repeated schemas by index, supports recursion, and marks secrets', () => {
+  it('shares repeated schemas by name, supports recursion, and marks secrets', () => {
     const { rules } = compileRules(docWith(
       { type: 'object', properties: { a: { $ref: '#/components/schemas/Node' }, b: { $ref: '#/components/schemas/Node' }, api_key: { type: 'string' } } },
       { Node: { type: 'object', properties: { value: { type: 'integer', maximum: 9 }, next: { $ref: '#/components/schemas/Node' } } } },
     ));
-    expect(rules.s.length).toBeGreaterThan(0);
+    expect(Object.keys(rules.s)).toContain('Node');
     expect(JSON.stringify(rules.o)).toContain('"h":1');
     expect(judge(rules, { a: { next: { next: { value: 10 } } } })).toBe('body.a.next.next.value maximum 9');
     expect(judge(rules, { b: { value: 9, next: { value: 1 } } })).toBeUndefined();
@@ -95,5 +95,44 @@ describe('generate: rules', () => {
       expect(stale.stderr).toContain('nebius.rules.ts');
       expect(stale.stderr).not.toMatch(/nebius\.ts\b/);
     });
+  });
+});
+
+describe('generated rules are stable', () => {
+  /** The lines of `generated/nebius.rules.ts` rendered from the trimmed document after `edit`, against the unedited render. */
+  async function changedLines(edit: (doc: JsonObject) => void): Promise<string[]> {
+    const { renderRules } = await import('../../scripts/lib/rules.js');
+    const { readLock } = await import('../../scripts/lib/lock.js');
+    const doc = JSON.parse(await readFile(path.join(REPO_ROOT, 'openapi', 'nebius.json'), 'utf8')) as JsonObject;
+    const lock = await readLock(path.join(REPO_ROOT, 'openapi'), 'nebius');
+    if (!lock) throw new Error('no lock');
+    const before = renderRules(structuredClone(doc), lock).split('\n');
+    const edited = structuredClone(doc);
+    edit(edited);
+    const after = renderRules(edited, lock).split('\n');
+    expect(after).toHaveLength(before.length);
+    return after.filter((line, n) => line !== before[n]);
+  }
+  const schema = (doc: JsonObject, name: string): JsonObject => {
+    const components = doc['components'] as JsonObject;
+    return (components['schemas'] as JsonObject)[name] as JsonObject;
+  };
+
+  it('a changed bound in one shared schema changes its one line, and no other rule is renamed or renumbered', async () => {
+    const lines = await changedLines((doc) => {
+      const properties = schema(doc, 'SupervisedHParameters')['properties'] as JsonObject;
+      (properties['n_epochs'] as JsonObject)['maximum'] = 30;
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ {4}"SupervisedHParameters": .*"n_epochs":\{"t":4,"b":\[1,30\]\}/);
+  });
+
+  it('a new property on the job request changes only the line of that operation', async () => {
+    const lines = await changedLines((doc) => {
+      const properties = schema(doc, 'FineTuningRequest')['properties'] as JsonObject;
+      properties['priority'] = { type: 'integer', minimum: 0 };
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ {4}"POST \/v1\/fine_tuning\/jobs": .*"priority":\{"t":4,"b":\[0\]\}/);
   });
 });

@@ -141,7 +141,7 @@ describe.each(Object.entries(seeds))('%s: the generated rules agree with Ajv on 
     const ajvCheck = ajv.compile(isObject(forAjv) ? forAjv : {});
     const rule = rules.o[operation];
     expect(rule).toBeDefined();
-    const ours = (value: Json): boolean => rule !== undefined && check(rules.s, rule, { body: value }, '', 0) === undefined;
+    const ours = (value: Json): boolean => rule !== undefined && check(rules.s, rule, { body: value }, '', 0).length === 0;
 
     for (const seed of valid) {
       expect(ajvCheck(seed), JSON.stringify(ajvCheck.errors)).toBe(true);

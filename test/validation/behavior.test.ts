@@ -98,8 +98,12 @@ describe('switches and seams', () => {
       rule: 'maximum 64',
       value: 100,
     });
-    await expect(createTogetherClient(options()).raw.GET('/fine-tunes/{id}', { params: { path: { id: '' } } })).resolves.toBeDefined();
-    expect(server.requests).toHaveLength(1);
+    await expect(createTogetherClient(options()).raw.GET('/fine-tunes/{id}', { params: { path: { id: '' } } })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'path.id',
+      rule: 'minLength 1',
+    });
+    expect(server.requests).toHaveLength(0);
   });
 
   it('the error carries field, rule and value, and never a secret', async () => {

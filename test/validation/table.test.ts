@@ -38,6 +38,8 @@ interface Case {
   field: string;
   shown: string;
   rule: string;
+  /** Further problems the message lists after the first, when the case breaks more than one rule. */
+  more?: string[];
 }
 
 const NEBIUS_CREATE = 'nebius POST /v1/fine_tuning/jobs';
@@ -195,6 +197,7 @@ const togetherCases: Case[] = [
     // @ts-expect-error -- lora_r and lora_alpha are required
     send: (c) => c.together.jobs.create({ ...togetherJob, training_type: { type: 'Lora' } }),
     operation: TOGETHER_CREATE, field: 'body.training_type.lora_r', shown: 'undefined', rule: 'required',
+    more: ['body.training_type.lora_alpha = undefined breaks required'],
   },
   {
     name: 'LoRA rank a string',
@@ -342,7 +345,8 @@ describe.each([
     );
     expect(error).toBeInstanceOf(ValidationError);
     if (!(error instanceof ValidationError)) return;
-    expect(error.message).toBe(`${c.operation}: ${c.field} = ${c.shown} breaks ${c.rule}`);
+    expect(error.message).toBe([`${c.operation}: ${c.field} = ${c.shown} breaks ${c.rule}`, ...(c.more ?? [])].join('; '));
+    expect(error.problems).toHaveLength(1 + (c.more?.length ?? 0));
     expect(error.field).toBe(c.field);
     expect(error.rule).toBe(c.rule);
     expect(server.requests).toHaveLength(0);

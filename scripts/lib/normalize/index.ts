@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json.js';
+import { closeRequestObjects } from './closeRequests.js';
 import { normalizeCompositionTypes, normalizeOverlappingOneOf } from './compositions.js';
 import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
@@ -11,6 +12,7 @@ export interface NormalizeCounts {
   nullEnum: number;
   compositionTypes: number;
   overlappingOneOf: number;
+  closedRequestObjects: number;
   exclusiveBounds: number;
   examplesChecked: number;
   examplesDropped: number;
@@ -24,6 +26,8 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   const exclusiveBounds = normalizeExclusiveBounds(doc);
   const compositionTypes = normalizeCompositionTypes(doc);
   const overlappingOneOf = normalizeOverlappingOneOf(doc);
+  // Before the examples are checked: an example with a key the closed schema does not name is dropped.
+  const closedRequestObjects = closeRequestObjects(doc);
   const examples = dropInvalidExamples(doc);
   return {
     doc,
@@ -33,6 +37,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       nullEnum,
       compositionTypes,
       overlappingOneOf,
+      closedRequestObjects,
       exclusiveBounds,
       examplesChecked: examples.checked,
       examplesDropped: examples.dropped,
