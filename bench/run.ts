@@ -7,6 +7,15 @@ import { CPU_BUDGET, formatCpu, runCpu } from './cpu.js';
 import { formatImport, IMPORT_BUDGET_MS, runImport } from './import.js';
 import { verdict } from './stats.js';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`usage: npm run bench
+
+Measures, side by side in one run: the bundle size of a one-provider program, the import time of each entry
+point, and the client CPU per call against raw fetch (medians of pairwise ratios). Takes a few minutes; run it by
+hand on a quiet machine. The load test is separate: npm run bench:load.`);
+  process.exit(0);
+}
+
 const log = (line: string): void => console.log(line);
 const heading = (title: string): void => console.log(`\n=== ${title} ===`);
 

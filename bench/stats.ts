@@ -1,4 +1,6 @@
 /** Small statistics and formatting helpers shared by the benchmarks. */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 /** Quantile by linear interpolation between closest ranks (q in 0..1). */
 export function quantile(values: readonly number[], q: number): number {
@@ -27,7 +29,14 @@ export function isMain(metaUrl: string): boolean {
   const entry = process.argv[1];
   if (!entry) return false;
   const here = new URL(metaUrl).pathname;
-  return here === entry || here.replace(/\.ts$/, '') === entry.replace(/\.ts$/, '');
+  const main = here === entry || here.replace(/\.ts$/, '') === entry.replace(/\.ts$/, '');
+  if (main && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+    // A bench's usage is the comment that opens its file.
+    const head = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(here, 'utf8'))?.[1] ?? '';
+    process.stdout.write(`usage: npx tsx ${relative(process.cwd(), here)}\n\n${head.split('\n').map((line) => line.replace(/^\s*\* ?/, '')).join('\n').trim()}\n`);
+    process.exit(0);
+  }
+  return main;
 }
 
 export function verdict(ok: boolean): string {

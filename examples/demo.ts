@@ -7,6 +7,10 @@ import { ensureSpecs } from '../scripts/ensure-specs.js';
 import { startPrism } from '../scripts/mock.js';
 import { createNebiusClient, TunekitError } from '../src/index.js';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log('usage: npm run demo -- [--live]\n\nWalks the fine-tuning workflow against a Prism mock of Nebius (or, with --live, the real API and NEBIUS_API_KEY).');
+  process.exit(0);
+}
 const live = process.argv.includes('--live');
 
 async function main(): Promise<void> {

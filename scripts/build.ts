@@ -1,35 +1,125 @@
 /**
- * `npm run build` → dist/: one ESM file per entry point (shared core, and openapi-fetch's small runtime, in
- * chunks) so an import loads a few files, not a module per source file or package; `.d.ts` from tsc beside
- * them (they still import openapi-fetch's types, so it stays a dependency). `--out DIR` builds elsewhere (bench).
+ * `npm run build` → dist/, three builds of every entry point (see ENTRIES):
+ * - `dist/src/` ESM for Node: one file per entry point, the shared core (and openapi-fetch's small runtime) in
+ *   chunks, so an import loads a few files; `.d.ts` from tsc beside them.
+ * - `dist/cjs/` CommonJS for `require()`: one `.cjs` module per source file (never a bundle per entry point, so
+ *   `require('tunekit')` and `require('tunekit/nebius')` share one core and `instanceof` holds between them), with
+ *   `.d.cts` types mirrored from the `.d.ts` ones.
+ * - `dist/browser/` ESM for browsers and edge runtimes (the `browser` export condition): as the Node ESM build, with
+ *   `src/platform/files.ts` (the only `node:fs` user) swapped for `files.browser.ts`.
+ * Bins (the CLI, the sandbox) are Node ESM only. `--out DIR` builds elsewhere (bench).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { dirname, join, relative, resolve } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import { parseArgs } from './lib/args.js';
+import { isMain, runCli } from './lib/cli.js';
+import { REPO_ROOT } from './lib/providers.js';
 
-const root = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist' } } });
-const outdir = resolve(root, values.out);
+const USAGE = `usage: npm run build -- [--out DIR]
 
-rmSync(outdir, { recursive: true, force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], { cwd: root, stdio: 'inherit' });
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts'],
-  outdir,
-  outbase: '.',
-  chunkNames: 'src/chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'bundle',
-  logLevel: 'warning',
+Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from src/ and generated/.
+  --out DIR   build into DIR instead of dist/ (the benchmarks use this)`;
+
+/** What the package publishes: library entry points (all three builds) and bins (Node ESM only). */
+export const ENTRIES = {
+  library: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts'],
+  /** Node-only library entry points: no browser build (they need a file system or a server). */
+  nodeLibrary: [] as string[],
+  bins: [] as string[],
+};
+
+const existing = (files: string[]): string[] => files.filter((file) => {
+  try {
+    readFileSync(resolve(REPO_ROOT, file));
+    return true;
+  } catch {
+    return false;
+  }
 });
-copyFileSync(resolve(root, 'node_modules/openapi-fetch/LICENSE'), resolve(outdir, 'openapi-fetch.LICENSE'));
-process.stdout.write(`built ${outdir}\n`);
+
+/** Browser build: the platform module without `node:` imports. */
+const browserPlatform: Plugin = {
+  name: 'tunekit-browser-platform',
+  setup(context) {
+    context.onResolve({ filter: /platform\/files\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/files\.js$/, 'files.browser.ts')) }));
+  },
+};
+
+/** CommonJS build: every relative import of another source file stays a `require` of its `.cjs` twin. */
+const perFileCommonJs: Plugin = {
+  name: 'tunekit-cjs-per-file',
+  setup(context) {
+    context.onResolve({ filter: /^\.\.?\// }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.js$/, '.cjs'), external: true }));
+  },
+};
+
+/** Every `.ts` source the CommonJS build turns into a `.cjs` module. */
+function sources(dir: string): string[] {
+  return readdirSync(resolve(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.browser.ts'))
+    .map((file) => join(dir, file));
+}
+
+/** `.d.ts` → `.d.cts` beside the CommonJS files, with relative `.js` specifiers as `.cjs`. */
+function mirrorTypes(outdir: string): void {
+  for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.d.ts') || file.startsWith('cjs') || file.startsWith('browser')) continue;
+    const text = readFileSync(join(outdir, file), 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2');
+    const target = join(outdir, 'cjs', file.replace(/\.d\.ts$/, '.d.cts'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, ['--out'], []);
+  const outdir = resolve(REPO_ROOT, args.values.get('--out') ?? 'dist');
+  rmSync(outdir, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const library = existing(ENTRIES.library);
+  const nodeLibrary = existing(ENTRIES.nodeLibrary);
+  const bins = existing(ENTRIES.bins);
+  const common = { absWorkingDir: REPO_ROOT, bundle: true, packages: 'bundle', logLevel: 'warning', target: 'es2022' } as const;
+  await build({
+    ...common,
+    entryPoints: [...library, ...nodeLibrary, ...bins],
+    outdir,
+    outbase: '.',
+    chunkNames: 'src/chunks/[name]-[hash]',
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+  });
+  await build({
+    ...common,
+    entryPoints: library,
+    outdir: join(outdir, 'browser'),
+    outbase: '.',
+    chunkNames: 'src/chunks/[name]-[hash]',
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    plugins: [browserPlatform],
+  });
+  await build({
+    ...common,
+    entryPoints: [...sources('src'), ...sources('generated')].filter((file) => !bins.includes(file)),
+    outdir: join(outdir, 'cjs'),
+    outbase: '.',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    plugins: [perFileCommonJs],
+  });
+  mirrorTypes(outdir);
+  copyFileSync(resolve(REPO_ROOT, 'node_modules/openapi-fetch/LICENSE'), join(outdir, 'openapi-fetch.LICENSE'));
+  process.stdout.write(`built ${relative(process.cwd(), outdir) || outdir}\n`);
+}
+
+if (isMain(import.meta.url)) runCli(main, USAGE);

@@ -23,4 +23,9 @@ export async function ensureSpecs(): Promise<void> {
   }
 }
 
-if (isMain(import.meta.url)) runCli(ensureSpecs);
+const USAGE = `usage: tsx scripts/ensure-specs.ts
+
+Pulls any missing trimmed document (openapi/<provider>.json) from TUNEKIT_SPEC_MIRROR, else ../shared/openapi,
+else the upstream URLs, checked against the committed locks. The demo, the mock and the tests run it first.`;
+
+if (isMain(import.meta.url)) runCli(() => ensureSpecs(), USAGE);

@@ -9,7 +9,14 @@ import { renderTypes } from './lib/render.js';
 import { renderRules } from './lib/rules.js';
 import { selectProviders } from './lib/select.js';
 
-const USAGE = 'usage: npm run generate -- [--provider NAME] [--in DIR] [--out DIR] [--check]';
+const USAGE = `usage: npm run generate -- [--provider NAME] [--in DIR] [--out DIR] [--check]
+
+Writes generated/<provider>.ts (types, openapi-typescript) and generated/<provider>.rules.ts (request rules)
+from the trimmed documents that \`npm run pull\` made.
+  --provider NAME   nebius, together or openai (default: all three)
+  --in DIR          where the trimmed documents and locks are (default: openapi/)
+  --out DIR         where to write (default: generated/)
+  --check           write nothing; exit 1 if a generated file differs (CI runs this)`;
 
 class GenerateError extends Error {}
 

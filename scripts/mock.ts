@@ -87,6 +87,15 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
   };
 }
 
+const USAGE = `usage: npm run mock -- [PROVIDER] [--port N] [--dynamic] [--errors]
+
+Starts a Prism mock of one provider's trimmed document (stateless: it validates requests and answers from the
+document's examples). For a stateful mock with a clock, use the sandbox.
+  PROVIDER     nebius (default), together or openai
+  --port N     listen on N (default: a free port)
+  --dynamic    random answers generated from the schemas instead of the examples
+  --errors     answer 500 when Prism's own answer breaks the document`;
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -106,4 +115,4 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-if (isMain(import.meta.url)) runCli(main);
+if (isMain(import.meta.url)) runCli(main, USAGE);

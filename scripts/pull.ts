@@ -7,7 +7,15 @@ import { loadSourceConfig, SOURCE_DIR } from './lib/providers.js';
 import { selectProviders } from './lib/select.js';
 import { SourceError } from './lib/source.js';
 
-const USAGE = 'usage: npm run pull -- [--provider NAME] [--mirror DIR] [--out DIR] [--update]';
+const USAGE = `usage: npm run pull -- [--provider NAME] [--mirror DIR] [--out DIR] [--update]
+
+Fetches each provider's OpenAPI document, trims it to tunekit's surface (openapi/<provider>.source.json),
+normalizes its quirks (openapi/QUIRKS.md) and compares it with the lock (openapi/<provider>.lock.json).
+A changed document or surface prints a drift report and exits 1 until you pass --update.
+  --provider NAME   nebius, together or openai (default: all three)
+  --mirror DIR      read DIR/<file> instead of the network (also TUNEKIT_SPEC_MIRROR)
+  --out DIR         write the trimmed documents and locks to DIR (default: openapi/)
+  --update          accept a drift: rewrite the lock and the trimmed document`;
 const ACCEPT_HINT = 'drift detected: review the report above, then run `npm run pull -- --update` to accept';
 
 function mirrorDirectory(option: string | undefined): string | undefined {

@@ -7,9 +7,17 @@ export function isMain(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
 }
 
-/** Run a script's `main`: its number is the exit code; a failure is one `error:` line (plus usage), never a stack. */
+/**
+ * Run a script's `main`: `--help` / `-h` prints `usage` and exits 0; otherwise its number is the exit code, and a
+ * failure is one `error:` line (plus usage for a usage error), never a stack.
+ */
 export function runCli(main: (argv: string[]) => Promise<number | void>, usage?: string): void {
-  main(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  if (usage && (argv.includes('--help') || argv.includes('-h'))) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  main(argv).then(
     (code) => {
       process.exitCode = code ?? 0;
     },

@@ -75,7 +75,7 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
       /**
        * One job by id.
        * @example
-       * const { status, fine_tuned_model } = await nebius.jobs.retrieve('ftjob-123');
+       * const { status, trained_steps, total_steps } = await nebius.jobs.retrieve('ftjob-123');
        */
       retrieve: (jobId: string, options?: RequestOptions): Promise<NebiusJob> =>
         call(options, (init) => raw.GET('/v1/fine_tuning/jobs/{job_id}', { params: jobPath(jobId), ...init })),

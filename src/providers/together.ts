@@ -124,10 +124,9 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
        * The fine-tuned weights (or one checkpoint) as a streamed `Response`: pipe it to disk, it is never buffered whole.
        * @example
        * import { createWriteStream } from 'node:fs';
-       * import { Readable } from 'node:stream';
-       * import { pipeline } from 'node:stream/promises';
+       * import { Writable } from 'node:stream';
        * const response = await together.jobs.download('ft-123', { checkpoint: 'adapter' });
-       * await pipeline(Readable.fromWeb(response.body!), createWriteStream('adapter.tar.zst'));
+       * await response.body?.pipeTo(Writable.toWeb(createWriteStream('adapter.tar.zst')));
        */
       download: (jobId: string, query: TogetherDownloadParams = {}, options?: RequestOptions): Promise<Response> =>
         stream(options, (init) =>

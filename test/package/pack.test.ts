@@ -1,24 +1,34 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/prism.js';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { json, startLocalServer, type LocalServer } from '../support/local-server.js';
+import { repoRoot } from '../support/prism.js';
 
+const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const bin = (name: string): string => join(repoRoot, 'node_modules', '.bin', name);
 let project = '';
+let tarball = '';
 let server: LocalServer;
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'tunekit-user-'));
   const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', project], { cwd: repoRoot, encoding: 'utf8' });
-  const tarball = packed.trim().split('\n').pop() ?? '';
+  tarball = join(project, packed.trim().split('\n').pop() ?? '');
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
-  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(project, tarball)], { cwd: project, stdio: 'ignore' });
-  server = await startLocalServer((_req, res) =>
-    json(res, 200, { id: 'ftjob-9', object: 'fine_tuning.job', created_at: 1, model: 'm', status: 'queued', training_file: 'f' }),
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: project, stdio: 'ignore' });
+  server = await startLocalServer((req, res) =>
+    req.url.endsWith('/missing')
+      ? json(res, 404, { detail: 'Not Found' })
+      : json(res, 200, { id: 'ftjob-9', object: 'fine_tuning.job', created_at: 1, model: 'm', status: 'queued', training_file: 'f' }),
   );
 }, 180_000);
 
@@ -28,13 +38,13 @@ afterAll(async () => {
 });
 
 describe('the npm tarball', () => {
-  it('ships compiled JavaScript and .d.ts only, no TypeScript sources or pulled documents', async () => {
+  it('ships compiled JavaScript (ESM, CommonJS, browser) and types only, no TypeScript sources or pulled documents', async () => {
     const installed = join(project, 'node_modules/tunekit');
     const files = await readdir(installed, { recursive: true });
-    expect(files).toContain(join('dist', 'src', 'index.js'));
-    expect(files).toContain(join('dist', 'src', 'index.d.ts'));
-    expect(files).toContain(join('dist', 'src', 'providers', 'nebius.js'));
-    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/providers/nebius.js', 'dist/cjs/src/index.cjs', 'dist/cjs/src/index.d.cts', 'dist/browser/src/providers/nebius.js']) {
+      expect(files).toContain(join(...file.split('/')));
+    }
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.cts'))).toEqual([]);
     expect(files.some((f) => f.startsWith('openapi'))).toBe(false);
   });
 
@@ -46,8 +56,137 @@ describe('the npm tarball', () => {
       console.log(JSON.stringify({ id: job.id, same: fromRoot === createNebiusClient, errors: typeof NotFoundError }));
     `;
     await writeFile(join(project, 'main.mjs'), program);
-    // async: the local server answering it lives in this process
-    const { stdout: out } = await promisify(execFile)(process.execPath, ['main.mjs', server.url], { cwd: project, encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ id: 'ftjob-9', same: true, errors: 'function' });
+    const { stdout } = await run(process.execPath, ['main.mjs', server.url], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(stdout)).toEqual({ id: 'ftjob-9', same: true, errors: 'function' });
+  });
+
+  it('is required by a CommonJS project, every entry point sharing one core (instanceof holds across them)', async () => {
+    const program = `
+      const { NotFoundError, TunekitError, createNebiusClient: fromRoot } = require('tunekit');
+      const { createNebiusClient } = require('tunekit/nebius');
+      const { createTogetherClient } = require('tunekit/together');
+      const { createOpenAIClient } = require('tunekit/openai');
+      (async () => {
+        const nebius = createNebiusClient({ apiKey: 'k', baseUrl: process.argv[2] });
+        const job = await nebius.jobs.retrieve('ftjob-9');
+        const error = await nebius.jobs.retrieve('missing').catch((e) => e);
+        console.log(JSON.stringify({
+          id: job.id,
+          same: fromRoot === createNebiusClient,
+          notFound: error instanceof NotFoundError && error instanceof TunekitError,
+          message: error.message,
+          others: typeof createTogetherClient === 'function' && typeof createOpenAIClient === 'function',
+        }));
+      })();
+    `;
+    await writeFile(join(project, 'main.cjs'), program);
+    const { stdout, stderr } = await run(process.execPath, ['main.cjs', server.url], { cwd: project, encoding: 'utf8' });
+    expect(stderr).toBe(''); // no ExperimentalWarning: it is a real CommonJS build, not require(esm)
+    expect(JSON.parse(stdout)).toEqual({
+      id: 'ftjob-9', same: true, notFound: true, others: true,
+      message: 'nebius GET /v1/fine_tuning/jobs/missing failed with 404: Not Found',
+    });
+  });
+
+  it('passes @arethetypeswrong/cli (every entry point under node10, node16 CJS and ESM, bundler) and publint', async () => {
+    const attw = await run(bin('attw'), [tarball, '--format', 'json'], { encoding: 'utf8' }).catch((error: { stdout: string }) => error);
+    const report = JSON.parse(attw.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
+    expect(report.analysis.problems).toEqual([]);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './nebius', './openai', './package.json', './together']);
+    const publint = await run(bin('publint'), [tarball, '--strict'], { encoding: 'utf8' });
+    expect(publint.stdout).toContain('All good!');
+  });
+});
+
+describe('in a browser: each entry point bundled for the browser lists and retrieves jobs from a Prism mock in headless Chromium', () => {
+  const prism = inject('prism');
+  const pages = {
+    tunekit: `import { createNebiusClient, createTogetherClient, createOpenAIClient } from 'tunekit';
+      const clients = { nebius: createNebiusClient, together: createTogetherClient, openai: createOpenAIClient };`,
+    nebius: `import { createNebiusClient } from 'tunekit/nebius'; const clients = { nebius: createNebiusClient };`,
+    together: `import { createTogetherClient } from 'tunekit/together'; const clients = { together: createTogetherClient };`,
+    openai: `import { createOpenAIClient } from 'tunekit/openai'; const clients = { openai: createOpenAIClient };`,
+  };
+  const script = (head: string): string => `${head}
+    const urls = ${JSON.stringify(prism)};
+    const ids = { nebius: 'ftjob-abc123', together: 'ft-01234567890123456789', openai: 'ftjob-abc123' };
+    window.result = (async () => {
+      const out = {};
+      for (const [name, create] of Object.entries(clients)) {
+        const client = create({ apiKey: 'browser-key', baseUrl: urls[name], maxRetries: 0 });
+        const page = await client.jobs.list();
+        const job = await client.jobs.retrieve(ids[name]);
+        const upload = await client.files.upload('./train.jsonl').then(() => 'sent', (e) => e.name + ': ' + e.message);
+        out[name] = { listed: page.items.length, retrieved: typeof job.id, status: typeof job.status, upload };
+      }
+      return out;
+    })().catch((e) => ({ error: String(e) }));`;
+  let browser: Browser | undefined;
+  let site: Server | undefined;
+  let origin = '';
+  const bundles: Record<string, string> = {};
+  const imports: Record<string, string[]> = {};
+
+  beforeAll(async () => {
+    const problem = inject('chromiumProblem');
+    if (problem) throw new Error(problem);
+    for (const [name, head] of Object.entries(pages)) {
+      const entry = join(project, `page-${name}.js`);
+      await writeFile(entry, script(head));
+      // A `node:` import anywhere would stop this build ("The package "node:fs" wasn't found"), as it did before.
+      const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, absWorkingDir: project, logLevel: 'silent' });
+      bundles[name] = result.outputFiles[0]?.text ?? '';
+      imports[name] = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.path));
+    }
+    site = createServer((req, res) => {
+      const name = (req.url ?? '').replace(/^\/|\.(html|js)$/g, '');
+      if (req.url?.endsWith('.js') && bundles[name]) {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundles[name]);
+      } else res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script type="module" src="/${name}.js"></script>`);
+    });
+    await new Promise<void>((done) => site?.listen(0, '127.0.0.1', done));
+    origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => (site ? site.close(done) : done(undefined)));
+  });
+
+  it('bundles with no Node built-in left in any entry point', () => {
+    for (const [name, code] of Object.entries(bundles)) {
+      expect(code.length, name).toBeGreaterThan(1000);
+      expect(imports[name]?.filter((path) => path.startsWith('node:')), name).toEqual([]);
+      expect(imports[name]?.some((path) => path.includes('dist/browser/')), name).toBe(true);
+    }
+  });
+
+  it.each(Object.keys(pages))('%s: list and retrieve work over CORS, and a file path is refused with a clear error', async (name) => {
+    const page = await browser!.newPage();
+    try {
+      await page.goto(`${origin}/${name}.html`);
+      await page.waitForFunction(() => 'result' in window, undefined, { timeout: 20_000 });
+      const result = await page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result);
+      const providers = name === 'tunekit' ? ['nebius', 'together', 'openai'] : [name];
+      expect(Object.keys(result as object).sort()).toEqual([...providers].sort());
+      for (const provider of providers) {
+        const outcome = (result as Record<string, { upload: string }>)[provider];
+        expect(outcome).toMatchObject({ listed: expect.any(Number), retrieved: 'string', status: 'string' });
+        expect(outcome?.upload).toMatch(/^ValidationError: .*file = "\.\/train\.jsonl" is a path, and this runtime has no file system; pass a Blob or File$/);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('package.json', () => {
+  it('declares a browser, an import and a require condition for every library entry point', async () => {
+    const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      if (subpath === './package.json') continue;
+      expect(Object.keys(target as object).slice(0, 3), subpath).toEqual(['browser', 'import', 'require']);
+    }
   });
 });

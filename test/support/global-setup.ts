@@ -2,6 +2,7 @@ import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { ensureSpecs } from '../../scripts/ensure-specs.js';
 import { PROVIDERS, type ProviderName } from '../../scripts/lib/providers.js';
+import { ensureChromium } from './chromium.js';
 import { startPrism, type RunningPrism } from './prism.js';
 
 
@@ -9,6 +10,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of a static Prism mock per provider, started from `openapi/<provider>.json` with `--errors`. */
     prism: Record<ProviderName, string>;
+    /** Why Chromium cannot be used (`undefined` when it is installed): the browser tests fail with this. */
+    chromiumProblem: string | undefined;
   }
 }
 
@@ -19,6 +22,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await Promise.all(running.map((prism) => prism.stop()));
   };
   await ensureSpecs();
+  // On a fresh machine this installs Debian's chromium once (root + apt-get), for the browser tests.
+  project.provide('chromiumProblem', ensureChromium((line) => process.stderr.write(`${line}\n`)));
   try {
     const [nebius, together, openai] = await Promise.all(
       PROVIDERS.map(async (provider) => {

@@ -58,6 +58,12 @@ describe('nebius public surface', () => {
     void nebius.files.upload('train.jsonl', { purpose: 'training' });
     // @ts-expect-error a job id is required
     void nebius.jobs.retrieve();
+    // @ts-expect-error request types are closed: `epochs` is not a key (n_epochs is)
+    void nebius.jobs.create({ model: 'm', training_file: 'f', hyperparameters: { epochs: 3 } });
+    // @ts-expect-error request types are closed: a misspelled top-level key does not compile
+    void nebius.jobs.create({ model: 'm', training_file: 'f', trainingFile: 'f' });
+    // extra_body is the document's own place for trainer options; RequestOptions.extraBody for the rest
+    void nebius.jobs.create({ model: 'm', training_file: 'f', extra_body: { anything: 1 } }, { extraBody: { priority: 'high' } });
     // @ts-expect-error timeoutMs is a number
     void nebius.jobs.retrieve('id', { timeoutMs: '5s' });
     // @ts-expect-error the raw client knows the paths
