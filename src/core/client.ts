@@ -1,6 +1,6 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { APIConnectionError, APIError, APITimeoutError, apiErrorFor, TunekitError, ValidationError } from './errors.js';
-import { Exchange, type ExchangeConfig, type RequestOptions } from './exchange.js';
+import { Exchange, Resend, type ExchangeConfig, type RequestOptions } from './exchange.js';
 import { findCreated, notSent, type CreateKey } from './idempotency.js';
 import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
 import { PageList, type CursorRule, type Page } from './pagination.js';
@@ -52,6 +52,8 @@ export interface FetchResult<Data> {
 export interface CallInit {
   fetch: (request: Request) => Promise<Response>;
   signal: AbortSignal;
+  /** Set for a streamed request body (uploads), as `fetch` requires. */
+  duplex?: 'half';
   headers?: Record<string, string>;
   /** Per-call middleware (`extraBody`), after the client's own (validation). */
   middleware?: Middleware[];
@@ -76,7 +78,12 @@ export interface Core<Paths extends object> {
     body: Body,
     send: (body: Body, init: CallInit) => Promise<FetchResult<Job>>,
   ): Promise<Job>;
-  /** Send one request whose body is a stream; the timeout becomes an idle timeout once headers arrive. */
+  /**
+   * Upload a file: `send` builds the request (its multipart body a fresh stream of `source`) and is called again
+   * for a resend, which happens only when provably safe (nothing sent, or 408/429/503) and `source` can be re-read.
+   */
+  upload<Data>(options: RequestOptions | undefined, source: { replayable: boolean }, send: Send<Data>): Promise<Data>;
+  /** Send one request whose response body is a stream; the timeout becomes an idle timeout once headers arrive. */
   stream(options: RequestOptions | undefined, send: Send<unknown>): Promise<Response>;
   /** A paginated list over one endpoint. */
   list<Body, Item>(
@@ -186,6 +193,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
       const extra = options?.extraBody;
       result = await send({ fetch: exchange.fetch, signal: exchange.signal, headers: options?.headers, middleware: extra ? [extraBodyMiddleware(extra)] : undefined });
     } catch (error) {
+      if (error instanceof Resend) throw error;
       throw exchange.failure(error);
     }
     if ('error' in result || !result.response.ok) {
@@ -264,6 +272,19 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     });
   }
 
+  function upload<Data>(options: RequestOptions | undefined, source: { replayable: boolean }, send: Send<Data>): Promise<Data> {
+    return run(new Exchange(config, options, false, source.replayable ? 'rebuild' : 'none'), async (exchange) => {
+      for (;;) {
+        try {
+          return await data(exchange, options, send);
+        } catch (error) {
+          if (!(error instanceof Resend)) throw error;
+          await exchange.sleep(error.delay);
+        }
+      }
+    });
+  }
+
   async function stream(options: RequestOptions | undefined, send: Send<unknown>): Promise<Response> {
     const exchange = new Exchange(config, options);
     let handedOver = false;
@@ -305,5 +326,5 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     return new PageList(fetchPage, () => last?.describe() ?? spec.name);
   }
 
-  return { raw, call, create, stream, list };
+  return { raw, call, create, upload, stream, list };
 }

@@ -30,6 +30,22 @@ export interface ExchangeConfig {
 }
 
 /**
+ * Thrown by an exchange whose body must be built afresh for another attempt (uploads: a new stream from the file),
+ * instead of resending a copy: the caller waits `delay` ms and sends a newly built request through the same exchange.
+ */
+export class Resend extends Error {
+  constructor(readonly delay: number) {
+    super('resend with a fresh body');
+  }
+}
+
+/**
+ * How an attempt can be repeated: `clone` the request (small bodies), `rebuild` it through the caller (streamed
+ * uploads: a copy of a stream would hold the whole body in memory), or `none` (a one-shot stream: never resent).
+ */
+export type Replay = 'clone' | 'rebuild' | 'none';
+
+/**
  * One call's life: a deadline, an abort controller that the caller's signal and the deadline both
  * trip, and a `fetch` that retries by the policy. `finish()` must run when the body has been read.
  * A non-idempotent exchange (create, upload) repeats an attempt only when nothing was sent or the
@@ -51,7 +67,12 @@ export class Exchange {
   /** The request being exchanged, once openapi-fetch has built it. */
   private request: Request | undefined;
 
-  constructor(config: ExchangeConfig, options: RequestOptions | undefined, public idempotent: boolean | undefined = true) {
+  constructor(
+    config: ExchangeConfig,
+    options: RequestOptions | undefined,
+    public idempotent: boolean | undefined = true,
+    readonly replay: Replay = 'clone',
+  ) {
     this.config = config;
     this.signal = this.controller.signal;
     this.policy = options?.maxRetries === undefined ? config.retry : { ...config.retry, maxRetries: options.maxRetries };
@@ -105,12 +126,12 @@ export class Exchange {
     const { log } = this.config;
     for (;;) {
       const started = Date.now();
-      const mayRetry = this.attempt++ < this.policy.maxRetries;
+      const mayRetry = this.attempt++ < this.policy.maxRetries && this.replay !== 'none';
       this.status = 0;
       let outcome: AttemptOutcome;
       try {
         // The signal goes in `init`: undici drops the abort of a cloned or copied Request after a GC (nodejs/undici#4068).
-        const response = await this.config.fetch(mayRetry && request.body ? request.clone() : request, { signal: this.signal });
+        const response = await this.config.fetch(mayRetry && request.body && this.replay === 'clone' ? request.clone() : request, { signal: this.signal });
         this.status = response.status;
         if (log.level >= DEBUG) log.write(DEBUG, `${this.describe()} → ${response.status} in ${Date.now() - started} ms (attempt ${this.attempt})`);
         if (response.ok || !mayRetry) return response;
@@ -121,12 +142,13 @@ export class Exchange {
         if (refusal(error) !== undefined) throw error;
         outcome = { error };
       }
-      const delay = this.idempotent || resendable(outcome) ? this.delay(outcome) : undefined;
+      const delay = mayRetry && (this.idempotent || resendable(outcome)) ? this.delay(outcome) : undefined;
       if (delay === undefined) {
         if ('error' in outcome) throw outcome.error;
         return outcome.response;
       }
       if ('response' in outcome) await outcome.response.body?.cancel().catch(() => undefined);
+      if (this.replay === 'rebuild') throw new Resend(delay);
       await this.sleep(delay);
     }
   };
@@ -169,6 +191,7 @@ export class Exchange {
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     const what = this.status ? 'could not read the response' : 'connection failed';
     const unsure = this.idempotent === false && !notSent(error) ? '; the server may have acted on it' : '';
-    return new APIConnectionError(`${this.describe()}: ${what} (${reason})${unsure}`, { cause: error });
+    const oneShot = this.replay === 'none' ? '; the file was a one-shot stream, so it was not sent again (pass a path or a Blob to let tunekit retry)' : '';
+    return new APIConnectionError(`${this.describe()}: ${what} (${reason})${unsure}${oneShot}`, { cause: error });
   }
 }

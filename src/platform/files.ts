@@ -9,6 +9,9 @@ import { ValidationError } from '../core/errors.js';
 /** True where paths can be read (Node, Bun, Deno); the browser build says false. */
 export const canReadPaths = true;
 
+/** True where a request body can be a stream (`duplex: 'half'`), so uploads stream with progress; browsers send FormData. */
+export const streamingUploads = true;
+
 /** Why a path cannot be read, in words, or `undefined` when it is a readable regular file. */
 async function unreadable(path: string): Promise<string | undefined> {
   try {
@@ -43,7 +46,7 @@ export async function fileBlob(path: string, where: string, field = 'file'): Pro
 
 /** The file's bytes from `start` to `end` (exclusive) as a web stream read from disk in `chunkSize` pieces. */
 export function fileStream(path: string, range: { start?: number; end?: number; chunkSize?: number } = {}): ReadableStream<Uint8Array> {
-  const { start = 0, end, chunkSize = 1 << 20 } = range;
+  const { start = 0, end, chunkSize = 64 * 1024 } = range;
   const stream = createReadStream(path, { start, end: end === undefined ? undefined : end - 1, highWaterMark: chunkSize });
   return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
 }

@@ -4,7 +4,7 @@ import { createCore, type ClientOptions } from '../core/client.js';
 import type { CreateKey } from '../core/idempotency.js';
 import type { RequestOptions } from '../core/exchange.js';
 import { afterLastId, wholeList, type PageList } from '../core/pagination.js';
-import { formData, toNamedBlob, type UploadOptions, type Uploadable } from '../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type Uploadable } from '../core/upload.js';
 
 type Schemas = components['schemas'];
 export type NebiusJob = Schemas['FineTuningJob'];
@@ -51,7 +51,7 @@ const fileList = wholeList((body: { [key: string]: unknown }) => (Array.isArray(
  * ```
  */
 export function createNebiusClient(options: NebiusClientOptions = {}) {
-  const { raw, call, create, list, stream } = createCore<paths>(nebiusProvider, options);
+  const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(nebiusProvider, options);
   // A create carries a tunekit key in `tags`; a lost answer is looked up by it (see README, Reliability).
   const createKey: CreateKey<NebiusJobCreateParams, NebiusJob, Schemas['FineTuningJobListResponse']> = {
     mark: (body, key) => ({ ...body, tags: [...(body.tags ?? []), key] }),
@@ -131,19 +131,16 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
     files: {
       /**
        * Upload a dataset: a path (streamed from disk), a `Blob`/`File`, or a stream. Purpose `fine-tune` by default.
+       * `onProgress` follows the bytes; a path or a Blob is re-read for a retry, a stream is never sent twice.
        * @example
-       * const file = await nebius.files.upload('./train.jsonl');
+       * const file = await nebius.files.upload('./train.jsonl', { onProgress: ({ loaded, total }) => console.log(loaded, total) });
        */
       upload: async (file: Uploadable, upload: NebiusUploadOptions = {}, options?: RequestOptions): Promise<NebiusFile> => {
-        const { blob, filename } = await toNamedBlob(file, upload.filename, 'nebius POST /v1/files');
+        const source = await uploadSource(file, upload.filename, 'nebius POST /v1/files');
         const query = upload.ai_project_id === undefined ? undefined : { ai_project_id: upload.ai_project_id };
-        return call(options, (init) =>
-          raw.POST('/v1/files', {
-            params: { query },
-            body: { file: blob, purpose: upload.purpose ?? 'fine-tune' },
-            bodySerializer: (fields) => formData(fields, filename),
-            ...init,
-          }), false);
+        const fields = { purpose: upload.purpose ?? 'fine-tune' };
+        return sendFile(options, source, async (init) =>
+          raw.POST('/v1/files', { params: { query }, body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
       },
       /**
        * Uploaded files (the API returns them all at once).

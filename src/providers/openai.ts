@@ -1,10 +1,11 @@
 import type { components, operations, paths } from '../../generated/openai.js';
 import { rules } from '../../generated/openai.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
+import { APIConnectionError, ValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { CreateKey } from '../core/idempotency.js';
 import { afterLastId, type PageList } from '../core/pagination.js';
-import { formData, toNamedBlob, type UploadOptions, type Uploadable } from '../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type UploadSource, type Uploadable } from '../core/upload.js';
 
 type Schemas = components['schemas'];
 export type OpenAIJob = Schemas['FineTuningJob'];
@@ -19,9 +20,19 @@ export type OpenAIJobListParams = NonNullable<operations['listPaginatedFineTunin
 export type OpenAIEventListParams = NonNullable<operations['listFineTuningEvents']['parameters']['query']>;
 export type OpenAICheckpointListParams = NonNullable<operations['listFineTuningJobCheckpoints']['parameters']['query']>;
 export type OpenAIFileListParams = NonNullable<operations['listFiles']['parameters']['query']>;
+export type OpenAIUpload = Schemas['Upload'];
 export interface OpenAIUploadOptions extends UploadOptions {
   /** Default `fine-tune`. */
   purpose?: OpenAIFilePurpose;
+  /**
+   * Files larger than this (bytes, default 512 MB: the limit of `POST /files`) go through the Uploads API in parts
+   * (`POST /uploads`, `/parts`, `/complete`), up to 8 GB. Only a path or a Blob can: a stream's size is unknown.
+   */
+  multipartThreshold?: number;
+  /** Bytes per part for the Uploads API (default and maximum 64 MB). */
+  partSize?: number;
+  /** MIME type the Uploads API is told (default `text/jsonl`). */
+  mimeType?: string;
 }
 export interface OpenAIClientOptions extends ClientOptions {
   /** Sent as `OpenAI-Organization`; defaults to `OPENAI_ORG_ID`. */
@@ -40,6 +51,13 @@ export const openaiProvider = {
   },
   rules,
 };
+
+/** `POST /files` takes up to 512 MB; the Uploads API takes parts of up to 64 MB each. */
+const SINGLE_REQUEST_LIMIT = 512 * 1024 * 1024;
+const MAX_PART_SIZE = 64 * 1024 * 1024;
+type UploadPurpose = Schemas['CreateUploadRequest']['purpose'];
+const UPLOAD_PURPOSES: readonly UploadPurpose[] = ['assistants', 'batch', 'fine-tune', 'vision'];
+const isUploadPurpose = (purpose: string): purpose is UploadPurpose => UPLOAD_PURPOSES.some((known) => known === purpose);
 
 /** The metadata entry that carries tunekit's create key (OpenAI allows 16 entries per job). */
 const CREATE_KEY = 'tunekit_create_key';
@@ -66,7 +84,7 @@ function accountHeaders({ organization, project }: OpenAIClientOptions): Record<
  * ```
  */
 export function createOpenAIClient(options: OpenAIClientOptions = {}) {
-  const { raw, call, create, list, stream } = createCore<paths>(openaiProvider, {
+  const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(openaiProvider, {
     ...options,
     headers: { ...accountHeaders(options), ...options.headers },
   });
@@ -80,6 +98,36 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
   };
   const jobPath = (jobId: string) => ({ path: { fine_tuning_job_id: jobId } });
   const filePath = (fileId: string) => ({ path: { file_id: fileId } });
+
+  /** A large file through the Uploads API: create, one part per `partSize` bytes (each re-read for a retry), complete. */
+  async function uploadInParts(source: UploadSource & { size: number }, upload: OpenAIUploadOptions, options?: RequestOptions): Promise<OpenAIFile> {
+    const purpose = upload.purpose ?? 'fine-tune';
+    if (!isUploadPurpose(purpose)) {
+      const message = `purpose = ${JSON.stringify(purpose)} cannot go through the Uploads API, which files over ${SINGLE_REQUEST_LIMIT / 2 ** 20} MB need (one of ${UPLOAD_PURPOSES.join(', ')})`;
+      throw new ValidationError(`openai POST /uploads: ${message}`, [{ field: 'purpose', rule: `enum ${JSON.stringify(UPLOAD_PURPOSES)}`, value: purpose, message }]);
+    }
+    const partSize = Math.min(upload.partSize ?? MAX_PART_SIZE, MAX_PART_SIZE);
+    const pending = await call(options, (init) =>
+      raw.POST('/uploads', { body: { filename: source.filename, purpose, bytes: source.size, mime_type: upload.mimeType ?? 'text/jsonl' }, ...init }), false);
+    const uploadPath = { path: { upload_id: pending.id } };
+    try {
+      const partIds: string[] = [];
+      for (let start = 0; start < source.size; start += partSize) {
+        const end = Math.min(source.size, start + partSize);
+        const onProgress = upload.onProgress && (({ loaded }: { loaded: number }) => upload.onProgress?.({ loaded: start + loaded, total: source.size }));
+        const part = await sendFile(options, source, async (init) =>
+          raw.POST('/uploads/{upload_id}/parts', { params: uploadPath, body: { data: FILE_PART }, ...multipartInit(await multipartBody({}, 'data', source, onProgress, { start, end }), init) }));
+        partIds.push(part.id);
+      }
+      const done = await call(options, (init) => raw.POST('/uploads/{upload_id}/complete', { params: uploadPath, body: { part_ids: partIds }, ...init }), false);
+      if (!done.file) throw new APIConnectionError(`openai POST /uploads/${pending.id}/complete: the upload completed without a file`);
+      return done.file;
+    } catch (error) {
+      // Leave nothing half-made behind: an upload that did not complete is cancelled (and expires anyway after an hour).
+      await call({ timeoutMs: 10_000, maxRetries: 1 }, (init) => raw.POST('/uploads/{upload_id}/cancel', { params: uploadPath, ...init })).catch(() => undefined);
+      throw error;
+    }
+  }
 
   return {
     raw,
@@ -155,17 +203,18 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
     files: {
       /**
        * Upload a dataset: a path (streamed from disk), a `Blob`/`File`, or a stream. Purpose `fine-tune` by default.
+       * Above 512 MB (`multipartThreshold`), a path or Blob goes through the Uploads API in 64 MB parts, each retried
+       * on its own; `onProgress` follows the bytes across parts.
        * @example
-       * const file = await openai.files.upload('./train.jsonl');
+       * const file = await openai.files.upload('./big-train.jsonl', { onProgress: ({ loaded, total }) => console.log(loaded, total) });
        */
       upload: async (file: Uploadable, upload: OpenAIUploadOptions = {}, options?: RequestOptions): Promise<OpenAIFile> => {
-        const { blob, filename } = await toNamedBlob(file, upload.filename, 'openai POST /files');
-        return call(options, (init) =>
-          raw.POST('/files', {
-            body: { file: blob, purpose: upload.purpose ?? 'fine-tune' },
-            bodySerializer: (fields) => formData(fields, filename),
-            ...init,
-          }), false);
+        const source = await uploadSource(file, upload.filename, 'openai POST /files');
+        const { size } = source;
+        if (size !== undefined && size > (upload.multipartThreshold ?? SINGLE_REQUEST_LIMIT)) return uploadInParts({ ...source, size }, upload, options);
+        const fields = { purpose: upload.purpose ?? 'fine-tune' };
+        return sendFile(options, source, async (init) =>
+          raw.POST('/files', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
       },
       /**
        * Uploaded files, paginated (cursor `after` = the last file's id).

@@ -3,7 +3,7 @@ import { rules } from '../../generated/together.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
 import type { RequestOptions } from '../core/exchange.js';
 import { wholeList, type PageList } from '../core/pagination.js';
-import { formData, toNamedBlob, type UploadOptions, type Uploadable } from '../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type Uploadable } from '../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A job as `jobs.retrieve` returns it (every field). */
@@ -57,7 +57,7 @@ const fileList = wholeList((body: Schemas['FileList']) => body.data);
  * ```
  */
 export function createTogetherClient(options: TogetherClientOptions = {}) {
-  const { raw, call, create, list, stream } = createCore<paths>(togetherProvider, options);
+  const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(togetherProvider, options);
   const byId = (id: string) => ({ path: { id } });
 
   return {
@@ -140,13 +140,10 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
        * const file = await together.files.upload('./train.jsonl');
        */
       upload: async (file: Uploadable, upload: TogetherUploadOptions = {}, options?: RequestOptions): Promise<TogetherFile> => {
-        const { blob, filename } = await toNamedBlob(file, upload.filename, 'together POST /files/upload');
-        return call(options, (init) =>
-          raw.POST('/files/upload', {
-            body: { file: blob, file_name: filename, purpose: upload.purpose ?? 'fine-tune', file_type: upload.file_type },
-            bodySerializer: (fields) => formData(fields, filename),
-            ...init,
-          }), false);
+        const source = await uploadSource(file, upload.filename, 'together POST /files/upload');
+        const fields = { file_name: source.filename, purpose: upload.purpose ?? 'fine-tune', file_type: upload.file_type };
+        return sendFile(options, source, async (init) =>
+          raw.POST('/files/upload', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
       },
       /**
        * Uploaded files (the API returns them all at once).
