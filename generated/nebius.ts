@@ -1112,7 +1112,7 @@ export interface components {
             /** Input */
             input?: unknown;
             /** Context */
-            ctx?: Record<string, never>;
+            ctx?: Record<string, unknown>;
         };
         /** WandbConfigRequest */
         WandbConfigRequest: {

@@ -766,7 +766,7 @@ export interface components {
              * @description The current status of the fine-tuning job, which can be either `validating_files`, `queued`, `running`, `succeeded`, `failed`, or `cancelled`.
              * @enum {string}
              */
-            status: "validating_files" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            status: "validating_files" | "queued" | "running" | "succeeded" | "failed" | "cancelled" | "paused";
             trained_tokens: number | null;
             /** @description The file ID used for training. You can retrieve the training data with the [Files API](/docs/api-reference/files/retrieve-contents). */
             training_file: string;
@@ -839,7 +839,7 @@ export interface components {
              */
             type?: "message" | "metrics";
             /** @description The data associated with the event. */
-            data?: Record<string, never>;
+            data?: Record<string, unknown>;
         };
         /**
          * LabelModelGrader

@@ -22,6 +22,10 @@ export {
   APIUserAbortError,
   PaginationError,
   ValidationError,
+  JobFailedError,
+  JobCancelledError,
+  WaitTimeoutError,
+  WaitAbortedError,
   type FieldProblem,
   type FieldViolation,
 } from './core/errors.js';

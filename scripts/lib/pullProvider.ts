@@ -32,6 +32,7 @@ export function formatCounts(counts: NormalizeCounts): string {
     `composition-type ${counts.compositionTypes}`,
     `overlapping-oneOf ${counts.overlappingOneOf}`,
     `closed-request-objects ${counts.closedRequestObjects}`,
+    `example-enum-values ${counts.exampleEnumValues.length}`,
     `examples dropped ${counts.examplesDropped} of ${counts.examplesChecked} checked`,
     ...unchecked,
   ].join(', ');

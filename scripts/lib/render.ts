@@ -21,6 +21,8 @@ export async function renderTypes(doc: JsonObject, lock: Lock): Promise<string> 
   const source = doc as unknown as OpenAPI3;
   const ast = await openapiTS(source, {
     defaultNonNullable: false,
+    // `type: object` with no properties is any object (JSON Schema), not `Record<string, never>`.
+    emptyObjectsUnknown: true,
     transform: blobTransform,
     silent: true,
   });

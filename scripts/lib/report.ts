@@ -60,7 +60,7 @@ export function driftReport(header: DriftHeader, before: SurfaceSummary, after: 
       : `info.version ${header.oldVersion} -> ${header.newVersion}`;
   const lines = [
     header.reason === 'surface'
-      ? `${header.provider}: trimmed surface changed (openapi/${header.provider}.source.json), upstream document unchanged`
+      ? `${header.provider}: trimmed surface changed, upstream document unchanged (openapi/${header.provider}.source.json or the normalization changed)`
       : `${header.provider}: upstream document changed`,
     `  sha256 ${shortHash(header.oldSha256)} -> ${shortHash(header.newSha256)}, ${version}`,
     ...formatDiff(diffSummaries(before, after)),

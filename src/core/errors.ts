@@ -80,6 +80,70 @@ export class APIUserAbortError extends TunekitError {
   override name = 'APIUserAbortError';
 }
 
+/** The caller's `signal` stopped a `wait` (or `train`): the job keeps running; `state` resumes the wait. */
+export class WaitAbortedError extends APIUserAbortError {
+  override name = 'WaitAbortedError';
+  constructor(
+    message: string,
+    readonly provider: string,
+    readonly jobId: string,
+    readonly state: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The job ended in failure. `code` and `providerMessage` are the provider's own words (`invalid_training_file`, …);
+ * `job` is the job as the provider last returned it.
+ */
+export class JobFailedError extends TunekitError {
+  override name = 'JobFailedError';
+  constructor(
+    message: string,
+    readonly provider: string,
+    readonly jobId: string,
+    /** The provider's error code, when it gives one. */
+    readonly code: string | undefined,
+    /** The provider's error message. */
+    readonly providerMessage: string,
+    readonly job: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The job was cancelled (by you, or by the provider). `job` is the job as the provider last returned it. */
+export class JobCancelledError extends TunekitError {
+  override name = 'JobCancelledError';
+  constructor(
+    message: string,
+    readonly provider: string,
+    readonly jobId: string,
+    readonly job: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * `wait`'s `timeoutMs` passed and the job has not finished: it is still running (nothing was cancelled).
+ * `state` resumes the wait later without repeating an event.
+ */
+export class WaitTimeoutError extends TunekitError {
+  override name = 'WaitTimeoutError';
+  constructor(
+    message: string,
+    readonly provider: string,
+    readonly jobId: string,
+    /** The job's last neutral status (`running`, `queued`, …). */
+    readonly status: string,
+    readonly state: unknown,
+  ) {
+    super(message);
+  }
+}
+
 /** A list endpoint repeated a cursor or made no progress; iteration stopped instead of looping. */
 export class PaginationError extends TunekitError {
   override name = 'PaginationError';

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../json.js';
 import { closeRequestObjects } from './closeRequests.js';
 import { normalizeCompositionTypes, normalizeOverlappingOneOf } from './compositions.js';
+import { addExampleEnumValues } from './exampleEnums.js';
 import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
 import { normalizeNullable } from './nullable.js';
@@ -13,6 +14,7 @@ export interface NormalizeCounts {
   compositionTypes: number;
   overlappingOneOf: number;
   closedRequestObjects: number;
+  exampleEnumValues: string[];
   exclusiveBounds: number;
   examplesChecked: number;
   examplesDropped: number;
@@ -26,6 +28,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   const exclusiveBounds = normalizeExclusiveBounds(doc);
   const compositionTypes = normalizeCompositionTypes(doc);
   const overlappingOneOf = normalizeOverlappingOneOf(doc);
+  const exampleEnumValues = addExampleEnumValues(doc);
   // Before the examples are checked: an example with a key the closed schema does not name is dropped.
   const closedRequestObjects = closeRequestObjects(doc);
   const examples = dropInvalidExamples(doc);
@@ -38,6 +41,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       compositionTypes,
       overlappingOneOf,
       closedRequestObjects,
+      exampleEnumValues,
       exclusiveBounds,
       examplesChecked: examples.checked,
       examplesDropped: examples.dropped,
