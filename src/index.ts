@@ -5,7 +5,7 @@ export type { Logger, LogLevel } from './core/log.js';
 export type { RequestOptions } from './core/exchange.js';
 export { defaultRetryPolicy, retryDelay, type RetryPolicy } from './core/retry.js';
 export { PageList, type Page } from './core/pagination.js';
-export type { Uploadable, UploadOptions } from './core/upload.js';
+export type { Uploadable, UploadOptions, UploadProgress } from './core/upload.js';
 export {
   TunekitError,
   APIError,
@@ -26,6 +26,7 @@ export {
   JobCancelledError,
   WaitTimeoutError,
   WaitAbortedError,
+  ModelDeploymentError,
   type FieldProblem,
   type FieldViolation,
 } from './core/errors.js';

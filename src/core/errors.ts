@@ -144,6 +144,22 @@ export class WaitTimeoutError extends TunekitError {
   }
 }
 
+/** A model being made from a job's checkpoint ended in `error` (or was deleted) instead of becoming active. */
+export class ModelDeploymentError extends TunekitError {
+  override name = 'ModelDeploymentError';
+  constructor(
+    message: string,
+    readonly provider: string,
+    readonly model: string,
+    /** The model's last status (`error`, `deleted`). */
+    readonly status: string,
+    /** The provider's reason, when it gives one. */
+    readonly reason: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** A list endpoint repeated a cursor or made no progress; iteration stopped instead of looping. */
 export class PaginationError extends TunekitError {
   override name = 'PaginationError';

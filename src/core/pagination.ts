@@ -82,6 +82,19 @@ export class PageList<Item, Body = unknown> implements PromiseLike<Page<Item, Bo
     }
   }
 
+  /**
+   * The same list with each item passed through `project` (page by page, as they are fetched).
+   * @example
+   * const ids = nebius.jobs.list().map((job) => job.id);
+   * for await (const id of ids) console.log(id);
+   */
+  map<Mapped>(project: (item: Item) => Mapped): PageList<Mapped, Body> {
+    return new PageList<Mapped, Body>(
+      (cursor) => this.fetchPage(cursor).then((page) => ({ ...page, items: page.items.map(project) })),
+      this.describe,
+    );
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<Item> {
     for await (const page of this.pages()) yield* page.items;
   }

@@ -3,6 +3,10 @@ import { rules } from '../../generated/nebius.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
 import type { CreateKey } from '../core/idempotency.js';
 import type { RequestOptions } from '../core/exchange.js';
+import type { WaitOptions } from '../workflow/types.js';
+import { waitForModel, type ModelWaitOptions } from '../workflow/models.js';
+import { waitForJob } from '../workflow/wait.js';
+import { nebiusWait } from '../workflow/providers/nebius.js';
 import { afterLastId, wholeList, type PageList } from '../core/pagination.js';
 import { FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type Uploadable } from '../core/upload.js';
 
@@ -23,6 +27,13 @@ export interface NebiusUploadOptions extends UploadOptions {
   purpose?: FilePurpose;
   ai_project_id?: string;
 }
+/** A custom model (a fine-tuned checkpoint made callable), as `models.retrieve` and `models.list` return it. */
+export type NebiusModel = Schemas['CustomModelInfoResponse'];
+export type NebiusModelCreateParams = paths['/v0/models']['post']['requestBody']['content']['application/json'];
+/** A custom model as `models.create` returns it (`status` `validating` until it can be called). */
+export type NebiusModelCreated = paths['/v0/models']['post']['responses'][200]['content']['application/json'];
+export type NebiusModelDeleted = Schemas['DeleteModelStatusResponse'];
+export type NebiusModelListParams = NonNullable<paths['/v0/models']['get']['parameters']['query']>;
 export type NebiusClientOptions = ClientOptions;
 
 export const nebiusProvider = {
@@ -36,6 +47,14 @@ export const nebiusProvider = {
 function isFile(value: unknown): value is NebiusFile {
   return typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string';
 }
+const modelList = wholeList((body: NebiusModel[]) => body);
+
+/** `vendor/name` → both parts (the path of `GET /v0/models/{vendor}/{full_name}`); a short name has no vendor. */
+function splitName(name: string): { vendor: string | undefined; full_name: string } {
+  const slash = name.indexOf('/');
+  return slash < 0 ? { vendor: undefined, full_name: name } : { vendor: name.slice(0, slash), full_name: name.slice(slash + 1) };
+}
+
 const fileList = wholeList((body: { [key: string]: unknown }) => (Array.isArray(body.data) ? body.data.filter(isFile) : []));
 
 /**
@@ -61,72 +80,146 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
   };
   const jobPath = (jobId: string) => ({ path: { job_id: jobId } });
 
-  return {
+  const jobs = {
+    /**
+     * Start a fine-tuning job. Never creates two: the job gets a `tunekit-<uuid>` tag, and when an answer is
+     * lost tunekit looks for the job carrying it before sending the create again.
+     * @example
+     * const job = await nebius.jobs.create({ model: 'meta-llama/Llama-3.1-8B-Instruct', training_file: 'file-123' });
+     */
+    create: (body: NebiusJobCreateParams, options?: RequestOptions): Promise<NebiusJob> =>
+      create(options, createKey, body, (body, init) => raw.POST('/v1/fine_tuning/jobs', { body, ...init })),
+    /**
+     * One job by id.
+     * @example
+     * const { status, trained_steps, total_steps } = await nebius.jobs.retrieve('ftjob-123');
+     */
+    retrieve: (jobId: string, options?: RequestOptions): Promise<NebiusJob> =>
+      call(options, (init) => raw.GET('/v1/fine_tuning/jobs/{job_id}', { params: jobPath(jobId), ...init })),
+    /**
+     * Jobs, newest first: `await` for the first page, `for await` for all.
+     * @example
+     * for await (const job of nebius.jobs.list({ limit: 20 })) console.log(job.id, job.status);
+     */
+    list: (query: NebiusJobListParams = {}, options?: RequestOptions): PageList<NebiusJob> =>
+      list(options, afterLastId<NebiusJob>(), (after, init) =>
+        raw.GET('/v1/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
+    /**
+     * Cancel a job that has not finished.
+     * @example
+     * await nebius.jobs.cancel('ftjob-123');
+     */
+    cancel: (jobId: string, options?: RequestOptions): Promise<NebiusJob> =>
+      call(options, (init) => raw.POST('/v1/fine_tuning/jobs/{job_id}/cancel', { params: jobPath(jobId), ...init })),
+    /**
+     * A job's status updates and metrics, paginated.
+     * @example
+     * for await (const event of nebius.jobs.events('ftjob-123')) console.log(event.level, event.message);
+     */
+    events: (jobId: string, query: NebiusEventListParams = {}, options?: RequestOptions): PageList<NebiusJobEvent> =>
+      list(options, afterLastId<NebiusJobEvent>(), (after, init) =>
+        raw.GET('/v1/fine_tuning/jobs/{job_id}/events', {
+          params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
+          ...init,
+        })),
+    /**
+     * A job's checkpoints, paginated.
+     * @example
+     * const { items } = await nebius.jobs.checkpoints('ftjob-123');
+     */
+    checkpoints: (jobId: string, query: NebiusCheckpointListParams = {}, options?: RequestOptions): PageList<NebiusCheckpoint> =>
+      list(options, afterLastId<NebiusCheckpoint>(), (after, init) =>
+        raw.GET('/v1/fine_tuning/jobs/{job_id}/checkpoints', {
+          params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
+          ...init,
+        })),
+    /**
+     * One checkpoint of a job.
+     * @example
+     * const checkpoint = await nebius.jobs.checkpoint('ftjob-123', 'ftckpt-456');
+     */
+    checkpoint: (jobId: string, checkpointId: string, options?: RequestOptions): Promise<NebiusCheckpointDetail> =>
+      call(options, (init) =>
+        raw.GET('/v1/fine_tuning/jobs/{job_id}/checkpoints/{checkpoint_id}', {
+          params: { path: { job_id: jobId, checkpoint_id: checkpointId } },
+          ...init,
+        })),
+  };
+
+  const client = {
     raw,
     jobs: {
+      ...jobs,
       /**
-       * Start a fine-tuning job. Never creates two: the job gets a `tunekit-<uuid>` tag, and when an answer is
-       * lost tunekit looks for the job carrying it before sending the create again.
+       * Wait until the job finishes, polling with backoff (5 s growing to 60 s) and riding out transient errors.
+       * Resolves with the job when it succeeds; throws `JobFailedError` (with the provider's code and message) or
+       * `JobCancelledError`. `onProgress` hears only of changes (status, steps, ETA, loss, new events, each once);
+       * `signal` and `timeoutMs` stop the wait, never the job; `resume` continues from an earlier wait's state.
        * @example
-       * const job = await nebius.jobs.create({ model: 'meta-llama/Llama-3.1-8B-Instruct', training_file: 'file-123' });
+       * const done = await nebius.jobs.wait('ftjob-123', {
+       *   onProgress: (p) => console.log(p.status, p.step, p.totalSteps, p.trainingLoss),
+       *   timeoutMs: 6 * 3600_000,
+       * });
        */
-      create: (body: NebiusJobCreateParams, options?: RequestOptions): Promise<NebiusJob> =>
-        create(options, createKey, body, (body, init) => raw.POST('/v1/fine_tuning/jobs', { body, ...init })),
+      wait: (jobId: string, options?: WaitOptions<NebiusJob, NebiusJobEvent>, requestOptions?: RequestOptions): Promise<NebiusJob> =>
+        waitForJob(nebiusWait(jobs), jobId, options, requestOptions),
+    },
+    models: {
       /**
-       * One job by id.
+       * Make a fine-tuned checkpoint callable as a custom model: `source` is `<job id>:<checkpoint id>` (or a file id, or a
+       * Hugging Face repo). It starts `validating`; `models.wait` follows it to `active`.
        * @example
-       * const { status, trained_steps, total_steps } = await nebius.jobs.retrieve('ftjob-123');
+       * const model = await nebius.models.create({ name: 'support-bot', base_model: 'meta-llama/Llama-3.1-8B-Instruct', source: 'ftjob-123:ftckpt-456' });
        */
-      retrieve: (jobId: string, options?: RequestOptions): Promise<NebiusJob> =>
-        call(options, (init) => raw.GET('/v1/fine_tuning/jobs/{job_id}', { params: jobPath(jobId), ...init })),
+      create: (body: NebiusModelCreateParams, query: NebiusModelListParams = {}, options?: RequestOptions): Promise<NebiusModelCreated> =>
+        call(options, (init) => raw.POST('/v0/models', { params: { query }, body, ...init }), false),
       /**
-       * Jobs, newest first: `await` for the first page, `for await` for all.
+       * One custom model, by its short name (`support-bot`) or its full name (`vendor/name`, as `create` returns it).
        * @example
-       * for await (const job of nebius.jobs.list({ limit: 20 })) console.log(job.id, job.status);
+       * const model = await nebius.models.retrieve('meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:support-bot-ab12');
        */
-      list: (query: NebiusJobListParams = {}, options?: RequestOptions): PageList<NebiusJob> =>
-        list(options, afterLastId<NebiusJob>(), (after, init) =>
-          raw.GET('/v1/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
+      retrieve: (name: string, options?: RequestOptions): Promise<NebiusModel> => {
+        const { vendor, full_name } = splitName(name);
+        return vendor === undefined
+          ? call(options, (init) => raw.GET('/v0/models/{name}', { params: { path: { name } }, ...init }))
+          : call(options, (init) => raw.GET('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name } }, ...init }));
+      },
       /**
-       * Cancel a job that has not finished.
+       * Your custom models (the API returns them all at once).
        * @example
-       * await nebius.jobs.cancel('ftjob-123');
+       * for await (const model of nebius.models.list()) console.log(model.name, model['status']);
        */
-      cancel: (jobId: string, options?: RequestOptions): Promise<NebiusJob> =>
-        call(options, (init) => raw.POST('/v1/fine_tuning/jobs/{job_id}/cancel', { params: jobPath(jobId), ...init })),
+      list: (query: NebiusModelListParams = {}, options?: RequestOptions): PageList<NebiusModel> =>
+        list(options, modelList, (_cursor, init) => raw.GET('/v0/models', { params: { query }, ...init })),
       /**
-       * A job's status updates and metrics, paginated.
+       * Delete a custom model, by short or full name.
        * @example
-       * for await (const event of nebius.jobs.events('ftjob-123')) console.log(event.level, event.message);
+       * const { status } = await nebius.models.delete('support-bot'); // 'deleted'
        */
-      events: (jobId: string, query: NebiusEventListParams = {}, options?: RequestOptions): PageList<NebiusJobEvent> =>
-        list(options, afterLastId<NebiusJobEvent>(), (after, init) =>
-          raw.GET('/v1/fine_tuning/jobs/{job_id}/events', {
-            params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
-            ...init,
-          })),
+      delete: (name: string, options?: RequestOptions): Promise<NebiusModelDeleted> => {
+        const { vendor, full_name } = splitName(name);
+        return vendor === undefined
+          ? call(options, (init) => raw.DELETE('/v0/models/{name}', { params: { path: { name } }, ...init }))
+          : call(options, (init) => raw.DELETE('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name } }, ...init }));
+      },
       /**
-       * A job's checkpoints, paginated.
+       * Wait until a custom model can be called (`active`); throws `ModelDeploymentError` if it ends in `error`.
        * @example
-       * const { items } = await nebius.jobs.checkpoints('ftjob-123');
+       * const created = await nebius.models.create({ name: 'support-bot', base_model: 'meta-llama/Llama-3.1-8B-Instruct', source: 'ftjob-123:ftckpt-456' });
+       * await nebius.models.wait(created.name, { timeoutMs: 30 * 60_000 });
        */
-      checkpoints: (jobId: string, query: NebiusCheckpointListParams = {}, options?: RequestOptions): PageList<NebiusCheckpoint> =>
-        list(options, afterLastId<NebiusCheckpoint>(), (after, init) =>
-          raw.GET('/v1/fine_tuning/jobs/{job_id}/checkpoints', {
-            params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
-            ...init,
-          })),
-      /**
-       * One checkpoint of a job.
-       * @example
-       * const checkpoint = await nebius.jobs.checkpoint('ftjob-123', 'ftckpt-456');
-       */
-      checkpoint: (jobId: string, checkpointId: string, options?: RequestOptions): Promise<NebiusCheckpointDetail> =>
-        call(options, (init) =>
-          raw.GET('/v1/fine_tuning/jobs/{job_id}/checkpoints/{checkpoint_id}', {
-            params: { path: { job_id: jobId, checkpoint_id: checkpointId } },
-            ...init,
-          })),
+      wait: (name: string, options?: ModelWaitOptions<NebiusModel>, requestOptions?: RequestOptions): Promise<NebiusModel> =>
+        waitForModel(
+          {
+            provider: 'nebius',
+            retrieve: (modelName, opts) => client.models.retrieve(modelName, opts),
+            status: (model) => (typeof model['status'] === 'string' ? model['status'] : undefined),
+            reason: (model) => (typeof model['status_reason'] === 'string' ? model['status_reason'] : undefined),
+            ready: ['active'],
+            failed: ['error', 'deleted'],
+          },
+          name, options, requestOptions,
+        ),
     },
     files: {
       /**
@@ -173,6 +266,7 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
         call(options, (init) => raw.DELETE('/v1/files/{file_id}', { params: { path: { file_id: fileId } }, ...init })),
     },
   };
+  return client;
 }
 
 /** The Nebius client's type. */

@@ -3,6 +3,9 @@ import { rules } from '../../generated/openai.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
 import { APIConnectionError, ValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
+import type { WaitOptions } from '../workflow/types.js';
+import { waitForJob } from '../workflow/wait.js';
+import { openaiWait } from '../workflow/providers/openai.js';
 import type { CreateKey } from '../core/idempotency.js';
 import { afterLastId, type PageList } from '../core/pagination.js';
 import { FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type UploadSource, type Uploadable } from '../core/upload.js';
@@ -129,76 +132,93 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
     }
   }
 
+  const jobs = {
+    /**
+     * Start a fine-tuning job. Never creates two: the job's `metadata` gets a `tunekit_create_key` entry, and when
+     * an answer is lost tunekit looks for the job carrying it before sending the create again (a body that
+     * already has 16 metadata entries has no room for it, and is not sent again).
+     * @example
+     * const job = await openai.jobs.create({ model: 'gpt-4o-mini', training_file: 'file-abc123', suffix: 'support-bot' });
+     */
+    create: (body: OpenAIJobCreateParams, options?: RequestOptions): Promise<OpenAIJob> =>
+      create(options, createKey, body, (body, init) => raw.POST('/fine_tuning/jobs', { body, ...init })),
+    /**
+     * One job by id.
+     * @example
+     * const { status, fine_tuned_model } = await openai.jobs.retrieve('ftjob-abc123');
+     */
+    retrieve: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
+      call(options, (init) => raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}', { params: jobPath(jobId), ...init })),
+    /**
+     * Jobs, newest first: `await` for the first page, `for await` for all (cursor `after` = the last job's id).
+     * @example
+     * for await (const job of openai.jobs.list({ limit: 20 })) console.log(job.id, job.status);
+     */
+    list: (query: OpenAIJobListParams = {}, options?: RequestOptions): PageList<OpenAIJob> =>
+      list(options, afterLastId<OpenAIJob>(), (after, init) =>
+        raw.GET('/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
+    /**
+     * Cancel a job that has not finished.
+     * @example
+     * const { status } = await openai.jobs.cancel('ftjob-abc123'); // 'cancelled'
+     */
+    cancel: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
+      call(options, (init) => raw.POST('/fine_tuning/jobs/{fine_tuning_job_id}/cancel', { params: jobPath(jobId), ...init })),
+    /**
+     * Pause a running job.
+     * @example
+     * await openai.jobs.pause('ftjob-abc123');
+     */
+    pause: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
+      call(options, (init) => raw.POST('/fine_tuning/jobs/{fine_tuning_job_id}/pause', { params: jobPath(jobId), ...init })),
+    /**
+     * Resume a paused job.
+     * @example
+     * await openai.jobs.resume('ftjob-abc123');
+     */
+    resume: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
+      call(options, (init) => raw.POST('/fine_tuning/jobs/{fine_tuning_job_id}/resume', { params: jobPath(jobId), ...init })),
+    /**
+     * A job's status updates and metrics, paginated.
+     * @example
+     * for await (const event of openai.jobs.events('ftjob-abc123')) console.log(event.level, event.message);
+     */
+    events: (jobId: string, query: OpenAIEventListParams = {}, options?: RequestOptions): PageList<OpenAIJobEvent> =>
+      list(options, afterLastId<OpenAIJobEvent>(), (after, init) =>
+        raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/events', {
+          params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
+          ...init,
+        })),
+    /**
+     * A job's checkpoints, paginated.
+     * @example
+     * const { items } = await openai.jobs.checkpoints('ftjob-abc123', { limit: 3 });
+     */
+    checkpoints: (jobId: string, query: OpenAICheckpointListParams = {}, options?: RequestOptions): PageList<OpenAICheckpoint> =>
+      list(options, afterLastId<OpenAICheckpoint>(), (after, init) =>
+        raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints', {
+          params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
+          ...init,
+        })),
+  };
+
   return {
     raw,
     jobs: {
+      ...jobs,
       /**
-       * Start a fine-tuning job. Never creates two: the job's `metadata` gets a `tunekit_create_key` entry, and when
-       * an answer is lost tunekit looks for the job carrying it before sending the create again (a body that
-       * already has 16 metadata entries has no room for it, and is not sent again).
+       * Wait until the job finishes, polling with backoff (5 s growing to 60 s) and riding out transient errors.
+       * Resolves with the job when it succeeds; throws `JobFailedError` (with the provider's code and message) or
+       * `JobCancelledError`. `onProgress` hears only of changes (status, steps, ETA, loss, new events, each once);
+       * `signal` and `timeoutMs` stop the wait, never the job; `resume` continues from an earlier wait's state.
        * @example
-       * const job = await openai.jobs.create({ model: 'gpt-4o-mini', training_file: 'file-abc123', suffix: 'support-bot' });
+       * const done = await openai.jobs.wait('ftjob-abc123', {
+       *   onProgress: (p) => console.log(p.status, p.step, p.totalSteps, p.trainingLoss),
+       *   timeoutMs: 6 * 3600_000,
+       * });
        */
-      create: (body: OpenAIJobCreateParams, options?: RequestOptions): Promise<OpenAIJob> =>
-        create(options, createKey, body, (body, init) => raw.POST('/fine_tuning/jobs', { body, ...init })),
-      /**
-       * One job by id.
-       * @example
-       * const { status, fine_tuned_model } = await openai.jobs.retrieve('ftjob-abc123');
-       */
-      retrieve: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
-        call(options, (init) => raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}', { params: jobPath(jobId), ...init })),
-      /**
-       * Jobs, newest first: `await` for the first page, `for await` for all (cursor `after` = the last job's id).
-       * @example
-       * for await (const job of openai.jobs.list({ limit: 20 })) console.log(job.id, job.status);
-       */
-      list: (query: OpenAIJobListParams = {}, options?: RequestOptions): PageList<OpenAIJob> =>
-        list(options, afterLastId<OpenAIJob>(), (after, init) =>
-          raw.GET('/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
-      /**
-       * Cancel a job that has not finished.
-       * @example
-       * const { status } = await openai.jobs.cancel('ftjob-abc123'); // 'cancelled'
-       */
-      cancel: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
-        call(options, (init) => raw.POST('/fine_tuning/jobs/{fine_tuning_job_id}/cancel', { params: jobPath(jobId), ...init })),
-      /**
-       * Pause a running job.
-       * @example
-       * await openai.jobs.pause('ftjob-abc123');
-       */
-      pause: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
-        call(options, (init) => raw.POST('/fine_tuning/jobs/{fine_tuning_job_id}/pause', { params: jobPath(jobId), ...init })),
-      /**
-       * Resume a paused job.
-       * @example
-       * await openai.jobs.resume('ftjob-abc123');
-       */
-      resume: (jobId: string, options?: RequestOptions): Promise<OpenAIJob> =>
-        call(options, (init) => raw.POST('/fine_tuning/jobs/{fine_tuning_job_id}/resume', { params: jobPath(jobId), ...init })),
-      /**
-       * A job's status updates and metrics, paginated.
-       * @example
-       * for await (const event of openai.jobs.events('ftjob-abc123')) console.log(event.level, event.message);
-       */
-      events: (jobId: string, query: OpenAIEventListParams = {}, options?: RequestOptions): PageList<OpenAIJobEvent> =>
-        list(options, afterLastId<OpenAIJobEvent>(), (after, init) =>
-          raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/events', {
-            params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
-            ...init,
-          })),
-      /**
-       * A job's checkpoints, paginated.
-       * @example
-       * const { items } = await openai.jobs.checkpoints('ftjob-abc123', { limit: 3 });
-       */
-      checkpoints: (jobId: string, query: OpenAICheckpointListParams = {}, options?: RequestOptions): PageList<OpenAICheckpoint> =>
-        list(options, afterLastId<OpenAICheckpoint>(), (after, init) =>
-          raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints', {
-            params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
-            ...init,
-          })),
+      wait: (jobId: string, options?: WaitOptions<OpenAIJob, OpenAIJobEvent>, requestOptions?: RequestOptions): Promise<OpenAIJob> =>
+        waitForJob(openaiWait(jobs), jobId, options, requestOptions),
     },
     files: {
       /**

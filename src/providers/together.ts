@@ -2,6 +2,9 @@ import type { components, paths } from '../../generated/together.js';
 import { rules } from '../../generated/together.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
 import type { RequestOptions } from '../core/exchange.js';
+import type { WaitOptions } from '../workflow/types.js';
+import { waitForJob } from '../workflow/wait.js';
+import { togetherWait } from '../workflow/providers/together.js';
 import { wholeList, type PageList } from '../core/pagination.js';
 import { FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type Uploadable } from '../core/upload.js';
 
@@ -19,6 +22,8 @@ export type TogetherPriceEstimateParams = paths['/fine-tunes/estimate-price']['p
 export type TogetherPriceEstimate = paths['/fine-tunes/estimate-price']['post']['responses'][200]['content']['application/json'];
 /** What to download besides the job id: a checkpoint step, or `merged` / `adapter` weights. */
 export type TogetherDownloadParams = Omit<paths['/finetune/download']['get']['parameters']['query'], 'ft_id'>;
+/** One point of a job's metrics: metric name (`train/loss`, `train/global_step`, …) to value. */
+export type TogetherMetricsPoint = NonNullable<paths['/fine-tunes/{id}/metrics']['get']['responses'][200]['content']['application/json']['metrics']>[number];
 export type TogetherFile = Schemas['FileResponse'];
 export type TogetherFileDeleted = Schemas['FileDeleteResponse'];
 export type TogetherFilePurpose = Schemas['FilePurpose'];
@@ -60,77 +65,103 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
   const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(togetherProvider, options);
   const byId = (id: string) => ({ path: { id } });
 
+  const jobs = {
+    /**
+     * Start a fine-tuning job. A Together job has no field to carry a tunekit key, so a create whose answer
+     * was lost is not sent again (only a create that provably never arrived is).
+     * @example
+     * const job = await together.jobs.create({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: 'file-123' });
+     */
+    create: (body: TogetherJobCreateParams, options?: RequestOptions): Promise<TogetherJobSummary> =>
+      create(options, undefined, body, (body, init) => raw.POST('/fine-tunes', { body, ...init })),
+    /**
+     * One job by id, with every field (events, progress, …).
+     * @example
+     * const { status, model_output_name } = await together.jobs.retrieve('ft-123');
+     */
+    retrieve: (jobId: string, options?: RequestOptions): Promise<TogetherJob> =>
+      call(options, (init) => raw.GET('/fine-tunes/{id}', { params: byId(jobId), ...init })),
+    /**
+     * Every job (the API returns them all at once): `await` for the page, `for await` for the jobs.
+     * @example
+     * for await (const job of together.jobs.list()) console.log(job.id, job.status);
+     */
+    list: (options?: RequestOptions): PageList<TogetherJobSummary> =>
+      list(options, jobList, (_cursor, init) => raw.GET('/fine-tunes', { ...init })),
+    /**
+     * Cancel a job that has not finished.
+     * @example
+     * const { status } = await together.jobs.cancel('ft-123'); // 'cancel_requested'
+     */
+    cancel: (jobId: string, options?: RequestOptions): Promise<TogetherJobSummary> =>
+      call(options, (init) => raw.POST('/fine-tunes/{id}/cancel', { params: byId(jobId), ...init })),
+    /**
+     * Delete a job.
+     * @example
+     * const { message } = await together.jobs.delete('ft-123');
+     */
+    delete: (jobId: string, options?: RequestOptions): Promise<TogetherJobDeleted> =>
+      call(options, (init) => raw.DELETE('/fine-tunes/{id}', { params: byId(jobId), ...init })),
+    /**
+     * A job's events (the API returns them all at once).
+     * @example
+     * for await (const event of together.jobs.events('ft-123')) console.log(event.type, event.message);
+     */
+    events: (jobId: string, options?: RequestOptions): PageList<TogetherJobEvent> =>
+      list(options, eventList, (_cursor, init) => raw.GET('/fine-tunes/{id}/events', { params: byId(jobId), ...init })),
+    /**
+     * A job's checkpoints (the API returns them all at once).
+     * @example
+     * const { items } = await together.jobs.checkpoints('ft-123');
+     */
+    checkpoints: (jobId: string, options?: RequestOptions): PageList<TogetherCheckpoint> =>
+      list(options, checkpointList, (_cursor, init) => raw.GET('/fine-tunes/{id}/checkpoints', { params: byId(jobId), ...init })),
+    /**
+     * A job's recorded training metrics (`train/loss`, `train/global_step`, `train/learning_rate`, …), oldest
+     * first. The API's filters travel in a `GET` body, which `fetch` cannot send (openapi/QUIRKS.md §10): filter here.
+     * @example
+     * const points = await together.jobs.metrics('ft-123');
+     * const losses = points.filter((p) => p['train/loss'] !== undefined).map((p) => [p['train/global_step'], p['train/loss']]);
+     */
+    metrics: async (jobId: string, options?: RequestOptions): Promise<TogetherMetricsPoint[]> =>
+      (await call(options, (init) => raw.GET('/fine-tunes/{id}/metrics', { params: byId(jobId), ...init }))).metrics ?? [],
+    /**
+     * What a job would cost, before starting it.
+     * @example
+     * const { estimated_total_price, allowed_to_proceed } = await together.jobs.estimatePrice({ training_file: 'file-123', n_epochs: 3 });
+     */
+    estimatePrice: (body: TogetherPriceEstimateParams, options?: RequestOptions): Promise<TogetherPriceEstimate> =>
+      call(options, (init) => raw.POST('/fine-tunes/estimate-price', { body, ...init })),
+    /**
+     * The fine-tuned weights (or one checkpoint) as a streamed `Response`: pipe it to disk, it is never buffered whole.
+     * @example
+     * import { createWriteStream } from 'node:fs';
+     * import { Writable } from 'node:stream';
+     * const response = await together.jobs.download('ft-123', { checkpoint: 'adapter' });
+     * await response.body?.pipeTo(Writable.toWeb(createWriteStream('adapter.tar.zst')));
+     */
+    download: (jobId: string, query: TogetherDownloadParams = {}, options?: RequestOptions): Promise<Response> =>
+      stream(options, (init) =>
+        raw.GET('/finetune/download', { params: { query: { ...query, ft_id: jobId } }, parseAs: 'stream', ...init })),
+  };
+
   return {
     raw,
     jobs: {
+      ...jobs,
       /**
-       * Start a fine-tuning job. A Together job has no field to carry a tunekit key, so a create whose answer
-       * was lost is not sent again (only a create that provably never arrived is).
+       * Wait until the job finishes, polling with backoff (5 s growing to 60 s) and riding out transient errors.
+       * Resolves with the job when it succeeds; throws `JobFailedError` (with the provider's code and message) or
+       * `JobCancelledError`. `onProgress` hears only of changes (status, steps, ETA, loss, new events, each once);
+       * `signal` and `timeoutMs` stop the wait, never the job; `resume` continues from an earlier wait's state.
        * @example
-       * const job = await together.jobs.create({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: 'file-123' });
+       * const done = await together.jobs.wait('ft-123', {
+       *   onProgress: (p) => console.log(p.status, p.step, p.totalSteps, p.trainingLoss),
+       *   timeoutMs: 6 * 3600_000,
+       * });
        */
-      create: (body: TogetherJobCreateParams, options?: RequestOptions): Promise<TogetherJobSummary> =>
-        create(options, undefined, body, (body, init) => raw.POST('/fine-tunes', { body, ...init })),
-      /**
-       * One job by id, with every field (events, progress, …).
-       * @example
-       * const { status, model_output_name } = await together.jobs.retrieve('ft-123');
-       */
-      retrieve: (jobId: string, options?: RequestOptions): Promise<TogetherJob> =>
-        call(options, (init) => raw.GET('/fine-tunes/{id}', { params: byId(jobId), ...init })),
-      /**
-       * Every job (the API returns them all at once): `await` for the page, `for await` for the jobs.
-       * @example
-       * for await (const job of together.jobs.list()) console.log(job.id, job.status);
-       */
-      list: (options?: RequestOptions): PageList<TogetherJobSummary> =>
-        list(options, jobList, (_cursor, init) => raw.GET('/fine-tunes', { ...init })),
-      /**
-       * Cancel a job that has not finished.
-       * @example
-       * const { status } = await together.jobs.cancel('ft-123'); // 'cancel_requested'
-       */
-      cancel: (jobId: string, options?: RequestOptions): Promise<TogetherJobSummary> =>
-        call(options, (init) => raw.POST('/fine-tunes/{id}/cancel', { params: byId(jobId), ...init })),
-      /**
-       * Delete a job.
-       * @example
-       * const { message } = await together.jobs.delete('ft-123');
-       */
-      delete: (jobId: string, options?: RequestOptions): Promise<TogetherJobDeleted> =>
-        call(options, (init) => raw.DELETE('/fine-tunes/{id}', { params: byId(jobId), ...init })),
-      /**
-       * A job's events (the API returns them all at once).
-       * @example
-       * for await (const event of together.jobs.events('ft-123')) console.log(event.type, event.message);
-       */
-      events: (jobId: string, options?: RequestOptions): PageList<TogetherJobEvent> =>
-        list(options, eventList, (_cursor, init) => raw.GET('/fine-tunes/{id}/events', { params: byId(jobId), ...init })),
-      /**
-       * A job's checkpoints (the API returns them all at once).
-       * @example
-       * const { items } = await together.jobs.checkpoints('ft-123');
-       */
-      checkpoints: (jobId: string, options?: RequestOptions): PageList<TogetherCheckpoint> =>
-        list(options, checkpointList, (_cursor, init) => raw.GET('/fine-tunes/{id}/checkpoints', { params: byId(jobId), ...init })),
-      /**
-       * What a job would cost, before starting it.
-       * @example
-       * const { estimated_total_price, allowed_to_proceed } = await together.jobs.estimatePrice({ training_file: 'file-123', n_epochs: 3 });
-       */
-      estimatePrice: (body: TogetherPriceEstimateParams, options?: RequestOptions): Promise<TogetherPriceEstimate> =>
-        call(options, (init) => raw.POST('/fine-tunes/estimate-price', { body, ...init })),
-      /**
-       * The fine-tuned weights (or one checkpoint) as a streamed `Response`: pipe it to disk, it is never buffered whole.
-       * @example
-       * import { createWriteStream } from 'node:fs';
-       * import { Writable } from 'node:stream';
-       * const response = await together.jobs.download('ft-123', { checkpoint: 'adapter' });
-       * await response.body?.pipeTo(Writable.toWeb(createWriteStream('adapter.tar.zst')));
-       */
-      download: (jobId: string, query: TogetherDownloadParams = {}, options?: RequestOptions): Promise<Response> =>
-        stream(options, (init) =>
-          raw.GET('/finetune/download', { params: { query: { ...query, ft_id: jobId } }, parseAs: 'stream', ...init })),
+      wait: (jobId: string, options?: WaitOptions<TogetherJob, TogetherJobEvent>, requestOptions?: RequestOptions): Promise<TogetherJob> =>
+        waitForJob(togetherWait(jobs), jobId, options, requestOptions),
     },
     files: {
       /**

@@ -18,11 +18,18 @@ export interface JobEvent<Raw = unknown> {
   message: string;
   /** The provider's event type (`metrics`, `checkpoint_save`, …), when it gives one. */
   type: string | undefined;
-  /** Training step and losses, for events that carry metrics. */
+  /** Training step (and the steps in all), and losses, for events that carry them. */
   step: number | undefined;
+  totalSteps: number | undefined;
   trainingLoss: number | undefined;
   validationLoss: number | undefined;
   raw: Raw;
+}
+
+/** Why a job failed, in the provider's own words. */
+export interface JobFailure {
+  code: string | undefined;
+  message: string;
 }
 
 /** How far a job has got, from whatever the provider exposes; a field it does not expose is `undefined`. */
@@ -106,11 +113,9 @@ export interface WaitAdapter<Job, Raw> {
   status(job: Job): JobStatus | undefined;
   progress(job: Job): JobProgressFields;
   /** The provider's own error code and message for a failed job, when the job carries them. */
-  failure(job: Job): { code: string | undefined; message: string } | undefined;
-  /** Every event of the job the provider has, in pages (whichever order the provider lists them). */
+  failure(job: Job): JobFailure | undefined;
+  /** Every event of the job the provider has, in pages, in whichever order the provider lists them. */
   events(jobId: string, options: RequestOptions): AsyncIterable<JobEvent<Raw>>;
-  /** True when `events` lists newest first (so reading can stop at the first event already delivered). */
-  newestFirst: boolean;
   /** Loss points from a separate metrics endpoint (Together), oldest first. */
   metrics?(jobId: string, options: RequestOptions): Promise<{ step: number | undefined; trainingLoss: number | undefined; validationLoss: number | undefined }[]>;
 }

@@ -78,17 +78,23 @@ async function eventsAfter<Raw>(
 ): Promise<{ events: JobEvent<Raw>[]; upTo: WaitState['eventsUpTo'] }> {
   const fresh: JobEvent<Raw>[] = [];
   const seen = new Set<string>();
+  // OpenAI-style lists come newest first: once one is seen going back in time, an event older than the cursor
+  // means the rest is older still, and reading stops (one page per poll). An oldest-first list is read whole.
+  let newestFirst = false;
+  let previous: number | undefined;
   for await (const event of adapter.events(jobId, options)) {
     const at = event.at.getTime();
+    if (previous !== undefined && at < previous) newestFirst = true;
+    previous = at;
     if (upTo && at < upTo.at) {
-      if (adapter.newestFirst) break; // the rest is older still
+      if (newestFirst) break;
       continue;
     }
     if (seen.has(event.id) || (upTo && at === upTo.at && upTo.ids.includes(event.id))) continue;
     seen.add(event.id);
     fresh.push(event);
   }
-  if (adapter.newestFirst) fresh.reverse();
+  if (newestFirst) fresh.reverse();
   fresh.sort((a, b) => a.at.getTime() - b.at.getTime()); // stable: events of one instant keep the provider's order
   const last = fresh.at(-1);
   if (!last) return { events: fresh, upTo };
@@ -152,6 +158,7 @@ export async function waitForJob<Job, Raw>(
         state.eventsUpTo = read.upTo;
         for (const event of events) {
           if (event.step !== undefined) step = event.step;
+          if (event.totalSteps !== undefined) totalSteps = event.totalSteps;
           if (event.trainingLoss !== undefined) trainingLoss = event.trainingLoss;
           if (event.validationLoss !== undefined) validationLoss = event.validationLoss;
           if (event.level === 'error') lastFailureEvent = event.message;

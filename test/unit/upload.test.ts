@@ -98,7 +98,7 @@ describe('a resend reads the file again; a one-shot stream is never sent twice',
   });
 
   it('a stream whose connection drops: the error says why it was not resent', async () => {
-    const closed = await startLocalServer((req) => req);
+    const closed = await startLocalServer(() => undefined);
     const url = closed.url;
     await closed.close();
     const error = await createNebiusClient({ apiKey: 'k', baseUrl: url }).files.upload(Readable.from([Buffer.from(TEXT)])).catch((e: unknown) => e);

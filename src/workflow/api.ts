@@ -1,0 +1,112 @@
+import type { RequestOptions } from '../core/exchange.js';
+import type { PageList } from '../core/pagination.js';
+import type { Uploadable, UploadOptions } from '../core/upload.js';
+import type { NebiusCheckpoint, NebiusClient, NebiusClientOptions, NebiusFile, NebiusJob, NebiusJobCreateParams, NebiusJobEvent } from '../providers/nebius.js';
+import type { OpenAICheckpoint, OpenAIClient, OpenAIClientOptions, OpenAIFile, OpenAIJob, OpenAIJobCreateParams, OpenAIJobEvent } from '../providers/openai.js';
+import type {
+  TogetherCheckpoint,
+  TogetherClient,
+  TogetherClientOptions,
+  TogetherFile,
+  TogetherJob,
+  TogetherJobCreateParams,
+  TogetherJobEvent,
+  TogetherJobSummary,
+} from '../providers/together.js';
+import type { JobRequest, NeutralCheckpoint, NeutralFile, NeutralJobBase } from './neutral.js';
+import type { JobEvent, ProviderName, WaitOptions, WaitProgress } from './types.js';
+
+/** Each provider's own types, as the neutral API carries them in `raw`. */
+export interface ProviderTypes {
+  nebius: { client: NebiusClient; clientOptions: NebiusClientOptions; job: NebiusJob; jobSummary: NebiusJob; createParams: NebiusJobCreateParams; file: NebiusFile; checkpoint: NebiusCheckpoint; event: NebiusJobEvent };
+  together: { client: TogetherClient; clientOptions: TogetherClientOptions; job: TogetherJob; jobSummary: TogetherJobSummary; createParams: TogetherJobCreateParams; file: TogetherFile; checkpoint: TogetherCheckpoint; event: TogetherJobEvent };
+  openai: { client: OpenAIClient; clientOptions: OpenAIClientOptions; job: OpenAIJob; jobSummary: OpenAIJob; createParams: OpenAIJobCreateParams; file: OpenAIFile; checkpoint: OpenAICheckpoint; event: OpenAIJobEvent };
+}
+
+/** A job of provider `P` in the neutral vocabulary; `raw` is the provider's own object (Together's create/list/cancel give its truncated form). */
+export type JobOf<P extends ProviderName> = NeutralJobBase & { provider: P; raw: ProviderTypes[P]['job'] | ProviderTypes[P]['jobSummary'] };
+
+/** A job of any provider: narrow it by `provider` to reach `raw` with its own type. */
+export type Job = JobOf<'nebius'> | JobOf<'together'> | JobOf<'openai'>;
+
+/** Fields of `P`'s own create request, for what the neutral options do not cover. */
+export type ProviderOptionsOf<P extends ProviderName> = Partial<Omit<ProviderTypes[P]['createParams'], 'model' | 'training_file'>>;
+
+/** Options of `createTuner`: the provider, and that provider's client options. */
+export type TunerOptions<P extends ProviderName> = { provider: P } & ProviderTypes[P]['clientOptions'];
+
+/** The provider-neutral API over one provider's client: see `createTuner`. */
+export interface Tuner<P extends ProviderName> {
+  provider: P;
+  /** The provider's own client, for everything else. */
+  client: ProviderTypes[P]['client'];
+  jobs: {
+    /** Create a job from neutral options (each mapped to the provider's request, or refused with a `ValidationError`). */
+    create(request: JobRequest<ProviderOptionsOf<P>>, options?: RequestOptions): Promise<JobOf<P>>;
+    retrieve(jobId: string, options?: RequestOptions): Promise<JobOf<P>>;
+    list(options?: RequestOptions): PageList<JobOf<P>>;
+    cancel(jobId: string, options?: RequestOptions): Promise<JobOf<P>>;
+    events(jobId: string, options?: RequestOptions): PageList<JobEvent<ProviderTypes[P]['event']>>;
+    checkpoints(jobId: string, options?: RequestOptions): PageList<NeutralCheckpoint<ProviderTypes[P]['checkpoint']>>;
+    /** `jobs.wait` of the provider's client, resolving with the neutral job. */
+    wait(jobId: string, options?: WaitOptions<ProviderTypes[P]['job'], ProviderTypes[P]['event']>, requestOptions?: RequestOptions): Promise<JobOf<P>>;
+  };
+  files: {
+    upload(file: Uploadable, options?: UploadOptions, requestOptions?: RequestOptions): Promise<NeutralFile<ProviderTypes[P]['file']>>;
+    list(options?: RequestOptions): PageList<NeutralFile<ProviderTypes[P]['file']>>;
+    retrieve(fileId: string, options?: RequestOptions): Promise<NeutralFile<ProviderTypes[P]['file']>>;
+    delete(fileId: string, options?: RequestOptions): Promise<void>;
+  };
+  /**
+   * The whole workflow: (check →) upload → file processed → create (once) → wait (→ deploy) → `{ job, model, checkpoints }`.
+   * Aborting stops watching, never the job.
+   */
+  train(request: TrainRequest<P>, options?: TrainOptions<P>): Promise<TrainResult<P>>;
+}
+
+/** What `train` takes: a job request whose files may also be local paths, Blobs or streams (uploaded first). */
+export interface TrainRequest<P extends ProviderName> extends Omit<JobRequest<ProviderOptionsOf<P>>, 'trainingFile' | 'validationFile'> {
+  /** A file id, or what to upload: a path (a string with a `/` or a data-file extension), a Blob or a stream. */
+  trainingFile: Uploadable;
+  validationFile?: Uploadable;
+}
+
+/** Options of `train`. */
+export interface TrainOptions<P extends ProviderName> {
+  /** One callback for every stage: `check`, `upload`, `processing`, `create`, `wait`, `deploy`, `done`. */
+  onProgress?: (progress: TrainProgress<P>) => void;
+  /** Stops watching (the job, once created, keeps running; the error says how to resume). */
+  signal?: AbortSignal;
+  /** Check each local dataset with `tunekit/dataset` before uploading it; a failed check uploads nothing. */
+  check?: boolean;
+  /**
+   * Make the result callable where a finished job is not (Nebius: a custom model from the final checkpoint, or with
+   * `checkpoint: 'best'` the one with the lowest validation loss). Ignored where the job names its model itself.
+   */
+  deploy?: boolean | { checkpoint?: 'final' | 'best'; name?: string };
+  /** Polling of the job (and of the file processing and the deployment). */
+  wait?: Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxPollErrors' | 'timeoutMs' | 'clock'>;
+  /** Per-request options for every call `train` makes. */
+  requestOptions?: RequestOptions;
+}
+
+/** What `train` reports, stage by stage. */
+export type TrainProgress<P extends ProviderName> =
+  | { stage: 'check'; file: 'training' | 'validation'; report: unknown }
+  | { stage: 'upload'; file: 'training' | 'validation'; loaded: number; total: number | undefined }
+  | { stage: 'processing'; file: 'training' | 'validation'; fileId: string; status: string }
+  | { stage: 'create'; jobId: string; job: JobOf<P> }
+  | { stage: 'wait'; progress: WaitProgress<ProviderTypes[P]['job'], ProviderTypes[P]['event']> }
+  | { stage: 'deploy'; model: string; status: string }
+  | { stage: 'done'; job: JobOf<P>; model: string | undefined };
+
+/** What `train` ends with. */
+export interface TrainResult<P extends ProviderName> {
+  job: JobOf<P>;
+  /** The name to call: the job's fine-tuned model, or (Nebius with `deploy`) the custom model made from a checkpoint. */
+  model: string | undefined;
+  checkpoints: NeutralCheckpoint<ProviderTypes[P]['checkpoint']>[];
+  /** The ids of the files the job trained on (uploaded by `train` when you gave paths). */
+  trainingFile: string;
+  validationFile: string | undefined;
+}

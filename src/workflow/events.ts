@@ -1,0 +1,47 @@
+import type { JobEvent } from './types.js';
+
+/** A number, or `undefined` for anything else (the documents type event data loosely). */
+export function numberOr(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Unix seconds (Nebius, OpenAI) or an ISO string (Together) as a Date; `undefined` when absent or unreadable. */
+export function dateOf(value: unknown): Date | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return new Date(value * 1_000);
+  if (typeof value === 'string' && value) {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
+  return undefined;
+}
+
+/** What the OpenAI-style event both Nebius and OpenAI send looks like, as far as tunekit reads it. */
+interface OpenAIStyleEvent {
+  id: string;
+  created_at: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  type?: string | null;
+  data?: unknown;
+}
+
+/** A Nebius or OpenAI event, normalized: metrics events (`type: "metrics"`) carry `data.step`, `train_loss`, `valid_loss`. */
+export function openAIStyleEvent<Raw extends OpenAIStyleEvent>(event: Raw): JobEvent<Raw> {
+  const data = isRecord(event.data) ? event.data : {};
+  return {
+    id: event.id,
+    at: dateOf(event.created_at) ?? new Date(0),
+    level: event.level,
+    message: event.message,
+    type: event.type ?? undefined,
+    step: numberOr(data['step']),
+    totalSteps: numberOr(data['total_steps']),
+    trainingLoss: numberOr(data['train_loss']),
+    validationLoss: numberOr(data['valid_loss']) ?? numberOr(data['full_valid_loss']),
+    raw: event,
+  };
+}

@@ -1,0 +1,122 @@
+/** OpenAI in the neutral vocabulary: its mapping table (it refuses what it does not expose), its objects, its calls. */
+import {
+  createOpenAIClient,
+  type OpenAICheckpoint,
+  type OpenAIClient,
+  type OpenAIClientOptions,
+  type OpenAIFile,
+  type OpenAIJob,
+  type OpenAIJobCreateParams,
+  type OpenAIJobEvent,
+} from '../../providers/openai.js';
+import { dateOf, numberOr, openAIStyleEvent } from '../events.js';
+import { setOnce, wholeNumber, type MappingTable } from '../neutral.js';
+import { openaiFailure, openaiProgress, openaiStatus } from '../providers/openai.js';
+import type { ProviderTuning } from '../tuning.js';
+
+type Method = NonNullable<OpenAIJobCreateParams['method']>;
+
+/** The hyperparameters of the job's method (supervised unless `providerOptions.method` says otherwise), made when absent. */
+function methodHyper(body: OpenAIJobCreateParams) {
+  const method: Method = (body.method ??= { type: 'supervised' });
+  if (method.type === 'dpo') return ((method.dpo ??= {}).hyperparameters ??= {});
+  if (method.type === 'reinforcement') return method.reinforcement ? (method.reinforcement.hyperparameters ??= {}) : undefined;
+  return ((method.supervised ??= {}).hyperparameters ??= {});
+}
+
+const HYPER = 'method.<type>.hyperparameters';
+
+export const openaiMapping: MappingTable<OpenAIJobCreateParams> = {
+  validationFile: { field: 'validation_file', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'validation_file', value, 'validation_file') : 'must be a file id') },
+  epochs: {
+    field: `${HYPER}.n_epochs`,
+    apply: (body, value) => {
+      const epochs = wholeNumber(value);
+      const hyper = methodHyper(body);
+      if (typeof epochs === 'string') return epochs;
+      return hyper ? setOnce(hyper, 'n_epochs', epochs, `${HYPER}.n_epochs`) : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
+    },
+  },
+  batchSize: {
+    field: `${HYPER}.batch_size`,
+    apply: (body, value) => {
+      if (value === 'max') return 'OpenAI takes a number of examples or "auto", not "max"';
+      const size = wholeNumber(value);
+      const hyper = methodHyper(body);
+      if (typeof size === 'string') return size;
+      return hyper ? setOnce(hyper, 'batch_size', size, `${HYPER}.batch_size`) : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
+    },
+  },
+  learningRate: {
+    refused: 'OpenAI takes learning_rate_multiplier, a multiple of its own default rate, not an absolute rate: set providerOptions.method.supervised.hyperparameters.learning_rate_multiplier',
+  },
+  warmupRatio: { refused: 'OpenAI has no warm-up setting' },
+  weightDecay: { refused: 'OpenAI has no weight-decay setting' },
+  lora: { refused: 'OpenAI does not expose LoRA or full fine-tuning: it chooses' },
+  suffix: { field: 'suffix', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'suffix', value, 'suffix') : 'must be a string') },
+};
+
+export const openaiTuning: ProviderTuning<'openai', {
+  client: OpenAIClient;
+  clientOptions: OpenAIClientOptions;
+  job: OpenAIJob;
+  jobSummary: OpenAIJob;
+  createParams: OpenAIJobCreateParams;
+  file: OpenAIFile;
+  checkpoint: OpenAICheckpoint;
+  event: OpenAIJobEvent;
+}> = {
+  provider: 'openai',
+  createClient: createOpenAIClient,
+  mapping: openaiMapping,
+  baseRequest: (model, trainingFile, providerOptions) => ({ ...providerOptions, model, training_file: trainingFile }),
+  job: (raw) => ({
+    provider: 'openai',
+    id: raw.id,
+    status: openaiStatus(raw) ?? 'queued',
+    providerStatus: raw.status,
+    model: raw.model,
+    fineTunedModel: raw.fine_tuned_model ?? undefined,
+    trainingFile: raw.training_file,
+    validationFile: raw.validation_file ?? undefined,
+    createdAt: dateOf(raw.created_at),
+    finishedAt: dateOf(raw.finished_at),
+    progress: openaiProgress(raw),
+    error: openaiFailure(raw),
+    raw,
+  }),
+  file: (raw) => ({
+    provider: 'openai',
+    id: raw.id,
+    filename: raw.filename,
+    bytes: raw.bytes,
+    createdAt: dateOf(raw.created_at),
+    purpose: raw.purpose,
+    status: raw.status,
+    raw,
+  }),
+  checkpoint: (raw) => ({
+    provider: 'openai',
+    id: raw.id,
+    step: raw.step_number,
+    createdAt: dateOf(raw.created_at),
+    model: raw.fine_tuned_model_checkpoint,
+    trainingLoss: numberOr(raw.metrics.train_loss),
+    validationLoss: numberOr(raw.metrics.valid_loss) ?? numberOr(raw.metrics.full_valid_loss),
+    raw,
+  }),
+  event: openAIStyleEvent,
+  calls: {
+    create: (client, body, options) => client.jobs.create(body, options),
+    retrieve: (client, jobId, options) => client.jobs.retrieve(jobId, options),
+    list: (client, options) => client.jobs.list({}, options),
+    cancel: (client, jobId, options) => client.jobs.cancel(jobId, options),
+    events: (client, jobId, options) => client.jobs.events(jobId, {}, options),
+    checkpoints: (client, jobId, options) => client.jobs.checkpoints(jobId, {}, options),
+    wait: (client, jobId, wait, options) => client.jobs.wait(jobId, wait, options),
+    upload: (client, file, upload, options) => client.files.upload(file, upload, options),
+    files: (client, options) => client.files.list({}, options),
+    file: (client, fileId, options) => client.files.retrieve(fileId, options),
+    deleteFile: (client, fileId, options) => client.files.delete(fileId, options),
+  },
+};

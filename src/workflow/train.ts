@@ -1,0 +1,113 @@
+import { APIUserAbortError, TunekitError } from '../core/errors.js';
+import type { RequestOptions } from '../core/exchange.js';
+import type { Uploadable } from '../core/upload.js';
+import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
+import { mapRequest, neutralOptions, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
+import type { ProviderTuning } from './tuning.js';
+import type { ProviderName } from './types.js';
+import { realClock } from './wait.js';
+
+/** A string `train` uploads (a path) rather than passes on (a file id): it has a `/` or `\`, or a data-file extension. */
+export function isPath(value: string): boolean {
+  return /[\\/]/.test(value) || /\.(jsonl|json|csv|parquet|txt)$/i.test(value);
+}
+
+/** How long a file may stay `uploaded` before `train` gives up on the provider processing it. */
+const FILE_PROCESSING_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * The whole workflow on one provider (the engine of `tuner.train`): check and upload local files, wait until the
+ * provider has processed them, create the job (once), wait for it, list its checkpoints and end with a model name
+ * (deploying one from a checkpoint where the provider needs that).
+ */
+export async function train<P extends ProviderName>(
+  tuning: ProviderTuning<P, ProviderTypes[P]>,
+  client: ProviderTypes[P]['client'],
+  request: TrainRequest<P>,
+  options: TrainOptions<P> = {},
+): Promise<TrainResult<P>> {
+  const { provider, calls } = tuning;
+  const { onProgress, signal } = options;
+  const clock = options.wait?.clock ?? realClock;
+  const requestOptions: RequestOptions = { ...options.requestOptions, signal: signal ?? options.requestOptions?.signal };
+  const uploaded: string[] = [];
+  const stopIfAborted = (stage: string): void => {
+    if (!signal?.aborted) return;
+    const files = uploaded.length ? ` (uploaded before it stopped: ${uploaded.join(', ')})` : '';
+    throw new APIUserAbortError(`${provider} train: stopped by the caller during ${stage}; no job was created${files}`);
+  };
+
+  // Map the request before any upload: a neutral option the provider refuses costs nothing.
+  const { trainingFile: trainingInput, validationFile: validationInput, providerOptions, model, ...hyperparameters } = request;
+  mapRequest(provider, tuning.mapping, tuning.baseRequest(model, 'file-check', providerOptions), neutralOptions({ ...hyperparameters, validationFile: validationInput === undefined ? undefined : 'file-check' }));
+
+  /** Wait until the provider has processed an uploaded file, where it tracks that (OpenAI, Together). */
+  async function processed(which: 'training' | 'validation', file: NeutralFile<ProviderTypes[P]['file']>): Promise<void> {
+    let current = file;
+    let interval = 1_000;
+    const started = clock.now();
+    let last = '';
+    while (current.status === 'uploaded') {
+      if (last !== current.status) onProgress?.({ stage: 'processing', file: which, fileId: file.id, status: current.status });
+      last = current.status;
+      if (clock.now() - started > FILE_PROCESSING_TIMEOUT_MS) {
+        throw new TunekitError(`${provider} file ${file.id} is still being processed after 30 min; train stopped before creating a job`);
+      }
+      await clock.sleep(interval, signal).catch(() => stopIfAborted('file processing'));
+      interval = Math.min(interval * 2, 10_000);
+      current = tuning.file(await calls.file(client, file.id, requestOptions));
+    }
+    if (current.status === 'error') {
+      throw new TunekitError(`${provider} could not process the ${which} file ${file.id}; train stopped before creating a job`);
+    }
+    if (last) onProgress?.({ stage: 'processing', file: which, fileId: file.id, status: current.status ?? 'processed' });
+  }
+
+  /** A file id as given, or the id of the file uploaded from a path, Blob or stream. */
+  async function fileId(which: 'training' | 'validation', input: Uploadable): Promise<string> {
+    if (typeof input === 'string' && !isPath(input)) return input;
+    stopIfAborted('upload');
+    if (options.check) {
+      const { assertDataset } = await import('../dataset/index.js');
+      const report = await assertDataset(input, { provider, model, purpose: which, epochs: request.epochs });
+      onProgress?.({ stage: 'check', file: which, report });
+    }
+    const raw = await calls.upload(client, input, { onProgress: ({ loaded, total }) => onProgress?.({ stage: 'upload', file: which, loaded, total }) }, requestOptions);
+    const file = tuning.file(raw);
+    uploaded.push(file.id);
+    await processed(which, file);
+    return file.id;
+  }
+
+  const trainingFile = await fileId('training', trainingInput);
+  const validationFile = validationInput === undefined ? undefined : await fileId('validation', validationInput);
+  stopIfAborted('create');
+  const body = mapRequest(provider, tuning.mapping, tuning.baseRequest(model, trainingFile, providerOptions), neutralOptions({ ...hyperparameters, validationFile }));
+  const created: JobOf<P> = tuning.job(await calls.create(client, body, requestOptions));
+  onProgress?.({ stage: 'create', jobId: created.id, job: created });
+
+  const done = await calls.wait(client, created.id, { ...options.wait, signal, onProgress: (progress) => onProgress?.({ stage: 'wait', progress }) }, requestOptions);
+  const job: JobOf<P> = tuning.job(done);
+  const checkpoints: NeutralCheckpoint<ProviderTypes[P]['checkpoint']>[] = [];
+  for await (const raw of calls.checkpoints(client, job.id, requestOptions)) checkpoints.push(tuning.checkpoint(raw));
+  checkpoints.sort((a, b) => a.step - b.step);
+
+  let modelName = job.fineTunedModel;
+  if (modelName === undefined && options.deploy && tuning.deploy) {
+    const choice = typeof options.deploy === 'object' ? options.deploy : {};
+    const scored = checkpoints.filter((c) => c.validationLoss !== undefined);
+    const chosen = choice.checkpoint === 'best' && scored.length
+      ? scored.reduce((best, c) => ((c.validationLoss ?? Infinity) < (best.validationLoss ?? Infinity) ? c : best))
+      : checkpoints.at(-1);
+    if (!chosen) throw new TunekitError(`${provider} job ${job.id} succeeded with no checkpoint to deploy`);
+    modelName = await tuning.deploy(client, done, chosen, {
+      name: choice.name,
+      signal,
+      onStatus: (status, name) => onProgress?.({ stage: 'deploy', model: name, status }),
+      wait: { clock: options.wait?.clock, pollIntervalMs: options.wait?.pollIntervalMs },
+      request: requestOptions,
+    });
+  }
+  onProgress?.({ stage: 'done', job, model: modelName });
+  return { job, model: modelName, checkpoints, trainingFile, validationFile };
+}

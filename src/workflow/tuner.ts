@@ -1,0 +1,62 @@
+import { mapRequest, neutralOptions, type JobRequest } from './neutral.js';
+import { nebiusTuning } from './neutral/nebius.js';
+import { openaiTuning } from './neutral/openai.js';
+import { togetherTuning } from './neutral/together.js';
+import type { JobOf, ProviderOptionsOf, ProviderTypes, Tuner, TunerOptions } from './api.js';
+import { train } from './train.js';
+import type { ProviderTuning } from './tuning.js';
+import type { ProviderName } from './types.js';
+
+/** Every provider's tuning module, by name. */
+const tunings: { [P in ProviderName]: ProviderTuning<P, ProviderTypes[P]> } = { nebius: nebiusTuning, together: togetherTuning, openai: openaiTuning };
+
+/** The request `P`'s client takes for a neutral one: mapped by the provider's table, refused where it cannot be. */
+export function providerRequest<P extends ProviderName>(provider: P, request: JobRequest<ProviderOptionsOf<P>>): ProviderTypes[P]['createParams'] {
+  const tuning: ProviderTuning<P, ProviderTypes[P]> = tunings[provider];
+  const body = tuning.baseRequest(request.model, request.trainingFile, request.providerOptions);
+  return mapRequest(provider, tuning.mapping, body, neutralOptions(request));
+}
+
+/**
+ * One API for every provider: jobs and files in one vocabulary (a `Job` with a neutral `status`, dates as `Date`,
+ * `raw` the provider's own object), neutral hyperparameters mapped per provider (refused, never dropped, where a
+ * provider cannot honour them), and `train()`, the whole workflow in one call.
+ * @example
+ * ```ts
+ * import { createTuner } from 'tunekit';
+ * const tuner = createTuner({ provider: 'together' }); // TOGETHER_API_KEY from the environment
+ * const { job, model } = await tuner.train(
+ *   { model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', trainingFile: './train.jsonl', epochs: 3, lora: { rank: 16 } },
+ *   { onProgress: (p) => console.log(p.stage) },
+ * );
+ * console.log(job.status, model);
+ * ```
+ */
+export function createTuner<P extends ProviderName>(options: TunerOptions<P>): Tuner<P> {
+  const tuning: ProviderTuning<P, ProviderTypes[P]> = tunings[options.provider];
+  const client = tuning.createClient(options);
+  const { calls } = tuning;
+  const job = (raw: ProviderTypes[P]['job'] | ProviderTypes[P]['jobSummary']): JobOf<P> => tuning.job(raw);
+  return {
+    provider: options.provider,
+    client,
+    jobs: {
+      create: async (request, requestOptions) => job(await calls.create(client, providerRequest(options.provider, request), requestOptions)),
+      retrieve: async (jobId, requestOptions) => job(await calls.retrieve(client, jobId, requestOptions)),
+      list: (requestOptions) => calls.list(client, requestOptions).map(job),
+      cancel: async (jobId, requestOptions) => job(await calls.cancel(client, jobId, requestOptions)),
+      events: (jobId, requestOptions) => calls.events(client, jobId, requestOptions).map(tuning.event),
+      checkpoints: (jobId, requestOptions) => calls.checkpoints(client, jobId, requestOptions).map(tuning.checkpoint),
+      wait: async (jobId, wait, requestOptions) => job(await calls.wait(client, jobId, wait, requestOptions)),
+    },
+    files: {
+      upload: async (file, upload, requestOptions) => tuning.file(await calls.upload(client, file, upload, requestOptions)),
+      list: (requestOptions) => calls.files(client, requestOptions).map(tuning.file),
+      retrieve: async (fileId, requestOptions) => tuning.file(await calls.file(client, fileId, requestOptions)),
+      delete: async (fileId, requestOptions) => {
+        await calls.deleteFile(client, fileId, requestOptions);
+      },
+    },
+    train: (request, trainOptions) => train(tuning, client, request, trainOptions),
+  };
+}

@@ -1,0 +1,64 @@
+import type { ClientOptions } from '../core/client.js';
+import type { RequestOptions } from '../core/exchange.js';
+import type { PageList } from '../core/pagination.js';
+import type { Uploadable, UploadOptions } from '../core/upload.js';
+import type { MappingTable, NeutralCheckpoint, NeutralFile, NeutralJobBase } from './neutral.js';
+import type { JobEvent, ProviderName, WaitOptions } from './types.js';
+
+/** The provider's own types one tuning module works with. */
+export interface TuningTypes {
+  client: object;
+  clientOptions: ClientOptions;
+  /** A job as `retrieve` returns it, and as create/list/cancel return it (Together's truncated form). */
+  job: object;
+  jobSummary: object;
+  createParams: object;
+  file: object;
+  checkpoint: object;
+  event: object;
+}
+
+/**
+ * One provider, as the neutral API (`createTuner`, `train`) sees it: how to build its client and its create
+ * request, how to read its objects in the neutral vocabulary, and the few calls whose shapes differ between
+ * providers. One small module per provider (`src/workflow/neutral/`); the engine (`tuner.ts`) is shared.
+ */
+export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
+  provider: P;
+  createClient(options: T['clientOptions']): T['client'];
+  /** Every neutral option, mapped to the provider's request or refused (the README's table is this data). */
+  mapping: MappingTable<T['createParams']>;
+  /** The request with the required fields and `providerOptions`, before the neutral options are mapped onto it. */
+  baseRequest(model: string, trainingFile: string, providerOptions: Partial<Omit<T['createParams'], 'model' | 'training_file'>> | undefined): T['createParams'];
+  job(raw: T['job'] | T['jobSummary']): NeutralJobBase & { provider: P; raw: T['job'] | T['jobSummary'] };
+  file(raw: T['file']): NeutralFile<T['file']>;
+  checkpoint(raw: T['checkpoint']): NeutralCheckpoint<T['checkpoint']>;
+  event(raw: T['event']): JobEvent<T['event']>;
+  calls: {
+    create(client: T['client'], body: T['createParams'], options?: RequestOptions): Promise<T['jobSummary'] | T['job']>;
+    retrieve(client: T['client'], jobId: string, options?: RequestOptions): Promise<T['job']>;
+    list(client: T['client'], options?: RequestOptions): PageList<T['jobSummary'] | T['job']>;
+    cancel(client: T['client'], jobId: string, options?: RequestOptions): Promise<T['jobSummary'] | T['job']>;
+    events(client: T['client'], jobId: string, options?: RequestOptions): PageList<T['event']>;
+    checkpoints(client: T['client'], jobId: string, options?: RequestOptions): PageList<T['checkpoint']>;
+    wait(client: T['client'], jobId: string, wait?: WaitOptions<T['job'], T['event']>, options?: RequestOptions): Promise<T['job']>;
+    upload(client: T['client'], file: Uploadable, upload?: UploadOptions, options?: RequestOptions): Promise<T['file']>;
+    files(client: T['client'], options?: RequestOptions): PageList<T['file']>;
+    file(client: T['client'], fileId: string, options?: RequestOptions): Promise<T['file']>;
+    deleteFile(client: T['client'], fileId: string, options?: RequestOptions): Promise<unknown>;
+  };
+  /**
+   * Make the finished job callable when it is not by itself (Nebius: a custom model from a checkpoint); returns the
+   * model name. Absent where a successful job already names its model.
+   */
+  deploy?(client: T['client'], job: T['job'], checkpoint: NeutralCheckpoint<T['checkpoint']>, options: DeployStep): Promise<string>;
+}
+
+/** What `deploy` gets besides the job and checkpoint. */
+export interface DeployStep {
+  name: string | undefined;
+  signal: AbortSignal | undefined;
+  onStatus(status: string, model: string): void;
+  wait: Pick<WaitOptions, 'clock' | 'pollIntervalMs' | 'timeoutMs'>;
+  request: RequestOptions | undefined;
+}
