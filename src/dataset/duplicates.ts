@@ -1,11 +1,13 @@
 /**
  * Duplicate lines by fingerprint, in bounded memory: a 53-bit hash of the line's bytes in an open-addressing
- * table (Float64Array of fingerprints, Uint32Array of first lines) that doubles up to `maxTracked` entries
- * and then stops remembering new lines (lookups go on, so repeats of remembered lines are still found).
+ * table (Float64Array of fingerprints, Uint32Array of first lines: 12 bytes a slot, at most 80 % full). The
+ * table grows by half, or is sized once up front (`reserve`) when the file's size tells how many lines to
+ * expect, and stops remembering new lines at `maxTracked` (lookups go on, so repeats of remembered lines are
+ * still found).
  */
 export class DuplicateTable {
-  private keys = new Float64Array(1 << 12);
-  private lines = new Uint32Array(1 << 12);
+  private keys = new Float64Array(4096);
+  private lines = new Uint32Array(4096);
   private size = 0;
   private readonly capacity: number;
   /** False once a line could not be remembered. */
@@ -19,37 +21,43 @@ export class DuplicateTable {
     return this.size;
   }
 
+  /** Makes room for `entries` (up to the cap) in one step, so a file of known size never regrows the table. */
+  reserve(entries: number): void {
+    const slots = Math.ceil(Math.min(entries, this.capacity) / 0.8) + 1;
+    if (slots > this.keys.length) this.rehash(slots);
+  }
+
   /** The first line with the same fingerprint, or 0 (and `line` is remembered, while there is room). */
   seen(bytes: Uint8Array, start: number, end: number, line: number): number {
     const key = fingerprint(bytes, start, end);
-    const mask = this.keys.length - 1;
-    let slot = (key % 4294967296) & mask;
+    const keys = this.keys;
+    const length = keys.length;
+    let slot = key % length;
     for (;;) {
-      const at = this.keys[slot];
+      const at = keys[slot];
       if (at === 0) break;
       if (at === key) return this.lines[slot] ?? 0;
-      slot = (slot + 1) & mask;
+      if (++slot === length) slot = 0;
     }
     if (this.size >= this.capacity) {
       this.complete = false;
       return 0;
     }
-    this.keys[slot] = key;
+    keys[slot] = key;
     this.lines[slot] = line;
-    if (++this.size * 4 > this.keys.length * 3) this.grow();
+    if (++this.size > length * 0.8) this.rehash(Math.min(Math.ceil(length * 1.5), Math.ceil(this.capacity / 0.8) + 1));
     return 0;
   }
 
-  private grow(): void {
+  private rehash(slots: number): void {
     const { keys, lines } = this;
-    this.keys = new Float64Array(keys.length * 2);
-    this.lines = new Uint32Array(keys.length * 2);
-    const mask = this.keys.length - 1;
+    this.keys = new Float64Array(slots);
+    this.lines = new Uint32Array(slots);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] ?? 0;
       if (key === 0) continue;
-      let slot = (key % 4294967296) & mask;
-      while (this.keys[slot] !== 0) slot = (slot + 1) & mask;
+      let slot = key % slots;
+      while (this.keys[slot] !== 0) if (++slot === slots) slot = 0;
       this.keys[slot] = key;
       this.lines[slot] = lines[i] ?? 0;
     }

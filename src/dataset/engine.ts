@@ -61,6 +61,8 @@ class DatasetCheck {
   private images = 0;
   private masked = 0;
   private readonly contextLength: number | undefined;
+  /** The source's size, when known, until the duplicate table has been sized from it. */
+  expectedBytes: number | undefined;
 
   constructor(
     private readonly profile: DatasetProfile,
@@ -83,6 +85,11 @@ class DatasetCheck {
   /** Feeds the next chunk of bytes; complete lines are checked at once. */
   push(input: Uint8Array): void {
     this.bytes += input.length;
+    if (this.expectedBytes !== undefined && this.lineNumber >= 64) {
+      // Enough lines to know their length: size the duplicate table for the whole file at once.
+      this.duplicates.reserve(Math.ceil((this.expectedBytes / this.bytes) * this.lineNumber * 1.1));
+      this.expectedBytes = undefined;
+    }
     if (this.head !== undefined) {
       // The first bytes, held until there are three to look for a byte-order mark.
       this.head = concat([this.head, input]);
@@ -351,6 +358,7 @@ export async function checkDataset(source: DatasetSource, options: CheckDatasetO
   const counter = await resolveCounter(options.tokenizer ?? 'auto', profile, options.model);
   const opened = await openSource(source, options.name);
   const check = new DatasetCheck(profile, options, counter);
+  check.expectedBytes = opened.size;
   const { signal, onProgress } = options;
   for await (const chunk of opened.chunks) {
     signal?.throwIfAborted();

@@ -12,8 +12,8 @@ export interface OpenedSource {
   name: string | undefined;
 }
 
-/** Read size for files: large enough that per-chunk costs vanish, small enough to keep memory flat. */
-const CHUNK = 1 << 20;
+/** Read size for files: 64 KiB reads keep RSS flat (1 MiB reads fragment the allocator) at the same speed. */
+const CHUNK = 1 << 16;
 
 export async function openSource(source: DatasetSource, name: string | undefined): Promise<OpenedSource> {
   if (typeof source === 'string') {
