@@ -105,7 +105,7 @@ class DatasetCheck {
     if (this.pending.length) {
       const line = concat(this.pending);
       this.pending = [];
-      this.line(line, 0, line.length, false);
+      this.line(line, viewOf(line), 0, line.length, false);
     }
   }
 
@@ -125,19 +125,20 @@ class DatasetCheck {
       }
       const line = concat([...this.pending, chunk.subarray(0, newline)]);
       this.pending = [];
-      this.line(line, 0, line.length, true);
+      this.line(line, viewOf(line), 0, line.length, true);
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     }
+    const view = viewOf(chunk);
     while (newline >= 0) {
-      this.line(chunk, start, newline, true);
+      this.line(chunk, view, start, newline, true);
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     }
     if (start < chunk.length) this.pending.push(chunk.slice(start));
   }
 
-  private line(bytes: Uint8Array, start: number, end: number, terminated: boolean): void {
+  private line(bytes: Uint8Array, view: DataView, start: number, end: number, terminated: boolean): void {
     this.lineNumber++;
     let stop = end;
     if (stop > start && bytes[stop - 1] === 13) {
@@ -156,7 +157,7 @@ class DatasetCheck {
       text = this.decoder.decode(bytes.subarray(start, stop));
     } catch {
       const at = invalidUtf8(bytes, start, stop);
-      this.report('error', 'line.utf8', undefined, `the line is not valid UTF-8: byte ${at + 1} is 0x${(bytes[start + at] ?? 0).toString(16).padStart(2, '0')}; save the file as UTF-8`);
+      this.report('error', 'line.utf8', undefined, `the line is not valid UTF-8: the byte sequence at byte ${at + 1} (0x${(bytes[start + at] ?? 0).toString(16).padStart(2, '0')}) is not UTF-8; save the file as UTF-8`);
       return;
     }
     let value: unknown;
@@ -172,7 +173,7 @@ class DatasetCheck {
     }
     this.measure.reset();
     const checked = this.options.purpose !== 'eval' && this.checkFormat(value);
-    const first = this.duplicates.seen(bytes, start, stop, this.lineNumber);
+    const first = this.duplicates.seen(view, start, stop, this.lineNumber);
     if (first > 0) {
       this.duplicateCount++;
       this.report('warning', 'example.duplicate', undefined, `the example is the same as line ${first}`);
@@ -278,17 +279,21 @@ function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Offset of the first byte that breaks UTF-8 (the slow path, only for a line that failed to decode). */
+/** Offset of the first byte sequence that breaks UTF-8 (the slow path, only for a line that failed to decode). */
 function invalidUtf8(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   while (i < end) {
     const byte = bytes[i] as number;
     const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
     if (length === 0 || i + length > end) return i - start;
-    for (let k = 1; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i + k - start;
+    for (let k = 1; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i - start;
     i += length;
   }
   return 0;
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -60,11 +60,16 @@ export class Measure {
 export type Report = (severity: Severity, code: DatasetIssueCode, field: string | undefined, message: string) => void;
 
 export class ExampleChecker {
+  /** The profile's formats, each with its detection keys. */
+  private readonly supported: readonly DatasetFormat[];
+
   constructor(
     private readonly profile: DatasetProfile,
     private readonly measure: Measure,
     private readonly report: Report,
-  ) {}
+  ) {
+    this.supported = FORMATS.filter((format) => profile.formats[format] !== undefined);
+  }
 
   private error(code: DatasetIssueCode, field: string | undefined, message: string): void {
     this.report('error', code, field, message);
@@ -76,9 +81,20 @@ export class ExampleChecker {
 
   /** The provider formats whose keys are all in `line`; on none or several, the problem is reported. */
   detect(line: Json): DatasetFormat | undefined {
-    const supported = FORMATS.filter((format) => this.profile.formats[format] !== undefined);
+    const supported = this.supported;
+    let match: DatasetFormat | undefined;
+    let count = 0;
+    for (const format of supported) {
+      const keys = detectionKeys[format];
+      let all = true;
+      for (const key of keys) if (!(key in line)) all = false;
+      if (all) {
+        match = format;
+        count++;
+      }
+    }
+    if (count === 1) return match;
     const matches = supported.filter((format) => detectionKeys[format].every((key) => key in line));
-    if (matches.length === 1) return matches[0];
     const name = (format: DatasetFormat): string => `${this.label(format)} (${detectionKeys[format].join(', ')})`;
     if (matches.length > 1) {
       this.error('format.ambiguous', undefined, `the line has the keys of two formats, ${matches.map(name).join(' and ')}; keep one`);
@@ -167,7 +183,6 @@ export class ExampleChecker {
     let mixed: boolean | undefined;
     let images = 0;
     let last: Json | undefined;
-    const roles = Object.keys(rules.roles);
     for (let i = 0; i < messages.length; i++) {
       const message: unknown = messages[i];
       const field = `${at}[${i}]`;
@@ -179,6 +194,7 @@ export class ExampleChecker {
       }
       const role = message.role;
       if (typeof role !== 'string' || !(role in rules.roles)) {
+        const roles = Object.keys(rules.roles);
         if (role === undefined) this.error('key.missing', `${field}.role`, `${field}.role is missing (one of ${roles.join(', ')})`);
         else {
           const hint = typeof role === 'string' ? suggestKey(role, roles) : undefined;
