@@ -258,10 +258,13 @@ export class ExampleChecker {
       if (weight !== 0 && weight !== 1) this.error('weight.invalid', `${field}.weight`, `${field}.weight = ${show(weight)} must be 0 or 1`);
       else if (weight === 0 && role === 'assistant') this.measure.masked++;
     }
-    if (typeof message.name === 'string' && keys.includes('name')) {
-      this.measure.text(message.name);
-      this.measure.tokens += this.profile.template.perName;
-    } else if (message.name !== undefined && keys.includes('name')) {
+    // Every provider's chat schema types `name` as a string, even where the fine-tuning format does not list it.
+    if (typeof message.name === 'string') {
+      if (keys.includes('name')) {
+        this.measure.text(message.name);
+        this.measure.tokens += this.profile.template.perName;
+      }
+    } else if (message.name !== undefined) {
       this.error('type.invalid', `${field}.name`, `${field}.name = ${show(message.name)} must be a string`);
     }
     const calls = rules.tools && role === 'assistant' && (message.tool_calls !== undefined || message.function_call !== undefined);
