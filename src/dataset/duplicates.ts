@@ -14,7 +14,7 @@ export class DuplicateTable {
   complete = true;
 
   constructor(maxTracked: number) {
-    this.capacity = Math.max(16, maxTracked);
+    this.capacity = Math.max(1, maxTracked);
   }
 
   get tracked(): number {
@@ -91,7 +91,9 @@ function fingerprint(view: DataView, start: number, end: number): number {
   }
   h1 ^= Math.imul(tail, 0x1b873593);
   h2 ^= Math.imul(tail2, 0xcc9e2d51);
-  h1 = mix(h1);
+  // Each lane saw every other word: fold both into both halves of the result, so a change in either lane
+  // changes all 53 bits (with h1 alone in the high half, lines differing only in odd words shared it).
+  h1 = mix(h1 ^ ((h2 << 16) | (h2 >>> 16)));
   h2 = mix(h2 ^ h1);
   return (h1 >>> 0) * 2097152 + (h2 >>> 11) + 1;
 }

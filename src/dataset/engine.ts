@@ -168,7 +168,7 @@ class DatasetCheck {
       return;
     }
     if (!isObject(value)) {
-      this.report('error', 'line.not-object', undefined, `the line is ${show(value)}, not a JSON object`);
+      this.report('error', 'line.not-object', undefined, `the line is a JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : `${typeof value} (${show(value)})`}, not an object: each line must be one example object`);
       return;
     }
     this.measure.reset();
