@@ -53,7 +53,7 @@ export function formatDatasetReport(report: DatasetReport, options: FormatReport
   );
   if (stats.longest.length) out.push(`  longest           ${stats.longest.map((l) => `line ${l.line}: ${number(l.tokens)} tokens`).join('; ')}`);
   if (stats.contextLength !== undefined) {
-    out.push(`  context length    ${number(stats.contextLength)}: ${stats.truncated.examples ? `${number(stats.truncated.examples)} examples longer, ${number(stats.truncated.tokensCut)} tokens will be cut` : 'every example fits'}`);
+    out.push(`  context length    ${number(stats.contextLength)}: ${stats.truncated.examples ? `${number(stats.truncated.examples)} example${stats.truncated.examples === 1 ? '' : 's'} longer, ${number(stats.truncated.tokensCut)} tokens will be cut` : 'every example fits'}`);
   }
   const billed = stats.billedTokens;
   out.push(billed.total === undefined
