@@ -16,7 +16,20 @@ async function encodingCounter(encoding: Encoding, exact: boolean): Promise<Toke
     : await import('gpt-tokenizer/encoding/cl100k_base');
   // Special-token text in a dataset (`<|endoftext|>`) is counted as the plain text the API tokenizes.
   const plain = { disallowedSpecial: new Set<string>() };
-  return { name: encoding, exact, count: (text) => countTokens(text, plain) };
+  // Datasets repeat short texts (system prompts, tool definitions, stock answers): remember their counts, in a
+  // bounded map that starts over when full.
+  const seen = new Map<string, number>();
+  const count = (text: string): number => {
+    if (text.length > 512) return countTokens(text, plain);
+    let tokens = seen.get(text);
+    if (tokens === undefined) {
+      if (seen.size >= 4096) seen.clear();
+      tokens = countTokens(text, plain);
+      seen.set(text, tokens);
+    }
+    return tokens;
+  };
+  return { name: encoding, exact, count };
 }
 
 /** The counter for a check: the option, else the model's own tokenizer when tunekit has it, else the estimate. */

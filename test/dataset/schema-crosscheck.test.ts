@@ -9,8 +9,9 @@ import { normalizeNullable } from '../../scripts/lib/normalize/nullable.js';
 import { normalizeNullEnum } from '../../scripts/lib/normalize/nullEnum.js';
 import type { JsonObject } from '../../scripts/lib/json.js';
 import { REPO_ROOT } from '../../scripts/lib/providers.js';
-import { checkDataset, datasetProfiles, type DatasetProvider } from '../../src/dataset/index.js';
+import { checkDataset, datasetProfiles, type DatasetFormat, type DatasetProvider } from '../../src/dataset/index.js';
 import { goodFiles } from './good-files.js';
+import { random } from '../support/random.js';
 import { J, blob, call, dataUrl, image, text, weatherTool } from './helpers.js';
 
 // Every example the checker accepts in the chat (and preference) formats must also be accepted by the provider's
@@ -36,17 +37,6 @@ function compiler(doc: JsonObject, id: string): (schema: object) => ValidateFunc
 }
 
 const ref = (id: string, name: string): object => ({ $ref: `${id}#/components/schemas/${name}` });
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Random chat lines: a valid conversation (optional system, then user and assistant turns, tool calls and
@@ -93,12 +83,22 @@ function randomChatLines(seed: number, count: number, tools: boolean): string[] 
   return lines;
 }
 
-/** The lines the checker accepts (no error on them) when they are checked as one file. */
-async function accepted(provider: DatasetProvider, lines: string[]): Promise<string[]> {
+/**
+ * The lines the checker accepts (no error on them, checked as one file), plus the good files of that provider and
+ * format; the random ones must give the checker real choices (at least `least` accepted and as many rejected).
+ */
+async function accepted(provider: DatasetProvider, format: DatasetFormat, lines: string[], least: number): Promise<string[]> {
   const report = await checkDataset(blob(lines), { provider, name: 'x.jsonl', maxIssues: 1_000_000 });
-  const bad = new Set(report.errors.map((e) => e.line));
   expect(report.errors.length).toBe(report.counts.errors);
-  return lines.filter((_, i) => !bad.has(i + 1));
+  const bad = new Set(report.errors.map((e) => e.line));
+  const ok = lines.filter((_, i) => !bad.has(i + 1));
+  expect(ok.length).toBeGreaterThan(least);
+  expect(lines.length - ok.length).toBeGreaterThan(least / 5);
+  return [...ok, ...goodFiles.filter((f) => f.provider === provider && f.format === format).flatMap((f) => f.lines)];
+}
+
+function expectValid(validate: ValidateFunction, value: unknown): void {
+  expect(validate(value), `${JSON.stringify(value)}\n${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
 }
 
 describe.runIf(existsSync(join(MIRROR, 'openai.yaml')))('accepted examples agree with the providers\' schemas', () => {
@@ -129,38 +129,22 @@ describe.runIf(existsSync(join(MIRROR, 'openai.yaml')))('accepted examples agree
   }, 60_000);
 
   it('OpenAI: every accepted random chat line and every good chat line validates against the document', async () => {
-    const lines = randomChatLines(1, 4000, true);
-    const ok = await accepted('openai', lines);
-    // The generator must give the checker real choices: many accepted, many rejected.
-    expect(ok.length).toBeGreaterThan(1000);
-    expect(ok.length).toBeLessThan(lines.length - 500);
-    const good = goodFiles.filter((f) => f.provider === 'openai' && f.format === 'chat').flatMap((f) => f.lines);
-    for (const line of [...ok, ...good]) {
-      const valid = openaiLine(JSON.parse(line));
-      expect(valid, `${line}\n${JSON.stringify(openaiLine.errors?.slice(0, 3))}`).toBe(true);
-    }
+    for (const line of await accepted('openai', 'chat', randomChatLines(1, 4000, true), 1000)) expectValid(openaiLine, JSON.parse(line));
   });
 
   it('OpenAI: accepted preference (DPO) lines validate against the document', async () => {
-    const good = goodFiles.filter((f) => f.provider === 'openai' && f.format === 'preference').flatMap((f) => f.lines);
     const next = random(2);
     const lines = Array.from({ length: 600 }, (_, n) => J({
       input: { messages: [{ role: 'user', content: next() < 0.2 ? 5 : `Q${n}` }], ...(next() < 0.3 ? { tools: [weatherTool] } : {}) },
       preferred_output: next() < 0.2 ? [{ role: 'assistant', content: null }] : [{ role: 'assistant', content: `A${n}` }],
       non_preferred_output: next() < 0.2 ? [{ role: 'user', content: 'x' }] : [{ role: 'assistant', content: next() < 0.1 ? [text('B')] : `B${n}` }],
     }));
-    const ok = [...(await accepted('openai', lines)), ...good];
-    expect(ok.length).toBeGreaterThan(200);
-    for (const line of ok) expect(openaiPreference(JSON.parse(line)), `${line}\n${JSON.stringify(openaiPreference.errors?.slice(0, 3))}`).toBe(true);
+    for (const line of await accepted('openai', 'preference', lines, 200)) expectValid(openaiPreference, JSON.parse(line));
   });
 
   it('Together: every message of every accepted text conversation validates as ChatCompletionMessageParam', async () => {
-    const lines = randomChatLines(3, 3000, false);
-    const ok = await accepted('together', lines);
-    expect(ok.length).toBeGreaterThan(500);
-    expect(ok.length).toBeLessThan(lines.length - 500);
-    const good = goodFiles.filter((f) => f.provider === 'together' && f.format === 'chat').flatMap((f) => f.lines);
-    const conversations = [...ok, ...good].map((line) => JSON.parse(line) as { messages: { role: string; content: unknown }[] });
+    const lines = await accepted('together', 'chat', randomChatLines(3, 3000, false), 500);
+    const conversations = lines.map((line) => JSON.parse(line) as { messages: { role: string; content: unknown }[] });
     let checked = 0;
     for (const { messages } of conversations) {
       // Together's own checker requires every message of a multimodal example to use list content, assistant
@@ -174,7 +158,7 @@ describe.runIf(existsSync(join(MIRROR, 'openai.yaml')))('accepted examples agree
         const keys = datasetProfiles.together.formats.chat?.roles[whole.role] ?? [];
         const message = Object.fromEntries(Object.entries(whole).filter(([key]) => keys.includes(key)));
         checked++;
-        expect(togetherMessage(message), `${JSON.stringify(message)}\n${JSON.stringify(togetherMessage.errors?.slice(0, 3))}`).toBe(true);
+        expectValid(togetherMessage, message);
       }
     }
     expect(checked).toBeGreaterThan(300);
