@@ -5,6 +5,7 @@ import { rules as nebiusRules } from '../../generated/nebius.rules.js';
 import { rules as openaiRules } from '../../generated/openai.rules.js';
 import { rules as togetherRules } from '../../generated/together.rules.js';
 import { check, type Rules } from '../../src/core/validate.js';
+import { random } from '../support/random.js';
 
 // The generated rules and the runtime interpreter must judge request bodies as Ajv does on the trimmed
 // document (JSON Schema 2020-12), with the two documented readings: `oneOf` as `anyOf`, and `format` unchecked.
@@ -23,17 +24,6 @@ function oneOfAsAnyOf(value: Json): Json {
     else out[key === 'oneOf' ? 'anyOf' : key] = oneOfAsAnyOf(child);
   }
   return out;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const POOL: Json[] = [

@@ -1,0 +1,56 @@
+/**
+ * Every code a dataset check can report, with what it means. The codes are stable: tools may match on them.
+ * A code's severity can differ between providers (an extra top-level key is an error for Together, a
+ * warning elsewhere); the profile decides.
+ */
+export const issueCodes = {
+  'file.empty': 'the file has no examples (no bytes, or only blank lines)',
+  'file.too-large': "the file is larger than the provider's upload limit",
+  'file.bom': "the file starts with a UTF-8 byte-order mark, which the provider's own parser may reject",
+  'file.extension': "the file's name does not end with .jsonl",
+  'examples.too-few': 'fewer examples than the provider requires',
+  'line.utf8': 'the line is not valid UTF-8',
+  'line.json': 'the line is not valid JSON',
+  'line.not-object': 'the line is JSON, but not an object',
+  'line.blank': 'a blank line between examples',
+  'format.unknown': "the line's keys match none of the provider's formats",
+  'format.ambiguous': "the line's keys match two formats at once",
+  'format.mixed': 'the line is in another format than the file',
+  'key.unknown': 'a key the format does not define (a likely misspelling is suggested)',
+  'key.missing': 'a required key is missing',
+  'type.invalid': 'a value has the wrong type',
+  'value.empty': 'an empty string or list where content is expected',
+  'messages.empty': 'the messages list is empty',
+  'role.invalid': 'a role the format does not allow',
+  'role.repeated': 'two messages in a row have the same role',
+  'role.first': 'the conversation starts with a role it may not start with',
+  'role.last': 'the conversation ends with a role it may not end with',
+  'assistant.missing': 'no assistant message: nothing to train on',
+  'weight.invalid': 'a weight other than 0 or 1',
+  'weight.role': 'a weight on a message whose role cannot carry one',
+  'content.missing': 'a message without content',
+  'content.mixed': 'one example mixes text-only and multimodal (list) content',
+  'part.invalid': 'a content part of a type the role may not use',
+  'image.role': 'an image in a message whose role may not carry images',
+  'image.url': 'an image URL that is not an accepted data URL or link',
+  'image.too-large': 'an image larger than the limit',
+  'image.too-many': 'more images in one example than the limit',
+  'image.weight': 'a message with images has a non-zero weight',
+  'tools.invalid': 'a tool or function definition breaks its schema',
+  'tool_call.invalid': 'a tool call breaks its schema',
+  'tool_call.arguments': "a tool call's arguments are not a JSON string",
+  'tool_call.unknown': 'a tool call names a function the example does not define',
+  'tool.call-id': "a tool message's tool_call_id matches no earlier tool call",
+  'preference.output': 'a preferred or non-preferred output is not exactly one assistant message',
+  'preference.input-last': 'the preference input ends with an assistant message',
+  'preference.identical': 'the preferred and non-preferred outputs are the same',
+  'tokens.invalid': 'token_ids is not a non-empty list of non-negative integers',
+  'labels.length': 'labels and token_ids have different lengths',
+  'labels.invalid': 'a label that is neither a token id nor -100',
+  'example.duplicate': 'the same example (byte for byte, line ending aside) appeared on an earlier line',
+  'example.too-long': "the example has more tokens than the job's context length: it will be truncated",
+  'duplicates.limit': 'so many distinct examples that the duplicate check stopped remembering new ones',
+} as const;
+
+/** A stable code of a dataset problem, e.g. `role.repeated`; see `issueCodes` for what each means. */
+export type DatasetIssueCode = keyof typeof issueCodes;

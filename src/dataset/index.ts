@@ -1,0 +1,20 @@
+/**
+ * `tunekit/dataset`: checks a fine-tuning dataset locally, against each provider's rules, before anything is
+ * uploaded. Its own entry point: the clients never load it (nor its tokenizer).
+ */
+export { checkDataset } from './engine.js';
+export { assertDataset, DatasetCheckError } from './assert.js';
+export { formatDatasetReport, type FormatReportOptions } from './format-report.js';
+export { datasetProfiles } from './profiles/index.js';
+export { issueCodes, type DatasetIssueCode } from './codes.js';
+export type { DatasetFormat, DatasetProfile, DatasetProvider, Encoding, Severity } from './profile.js';
+export type {
+  CheckDatasetOptions,
+  DatasetIssue,
+  DatasetReport,
+  DatasetSource,
+  DatasetStats,
+  Distribution,
+  TokenCounter,
+  TokenizerOption,
+} from './types.js';
