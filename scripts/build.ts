@@ -25,7 +25,7 @@ Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from
 
 /** What the package publishes: library entry points (all three builds) and bins (Node ESM only). */
 export const ENTRIES = {
-  library: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts'],
+  library: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts', 'src/dataset/index.ts'],
   /** Node-only library entry points: no browser build (they need a file system or a server). */
   nodeLibrary: [] as string[],
   bins: [] as string[],

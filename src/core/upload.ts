@@ -1,4 +1,7 @@
+import type { DatasetProvider } from '../dataset/profile.js';
+import type { CheckDatasetOptions } from '../dataset/types.js';
 import { baseName, fileSize, fileStream, streamingUploads } from '../platform/files.js';
+import { ValidationError } from './errors.js';
 
 /**
  * What `files.upload` accepts: a file path (streamed from disk, re-read for a retry), a `Blob`/`File`, or a
@@ -19,6 +22,22 @@ export interface UploadOptions {
   filename?: string;
   /** Called as the file's bytes go out (at most every 64 KiB and at the end); starts again from 0 on a resend. */
   onProgress?: (progress: UploadProgress) => void;
+  /**
+   * Check the file with `tunekit/dataset` first, by this provider's rules (`true`, or the check's options): a failed
+   * check throws `DatasetCheckError` (every problem with its line) and nothing is uploaded. A path or a Blob only.
+   */
+  check?: boolean | Omit<CheckDatasetOptions, 'provider'>;
+}
+
+/** `upload.check`: the dataset checker (loaded only now) runs on the file before anything is sent. */
+export async function checkBeforeUpload(input: Uploadable, check: UploadOptions['check'], provider: DatasetProvider, where: string): Promise<void> {
+  if (!check) return;
+  if (typeof input !== 'string' && !(input instanceof Blob)) {
+    const message = 'file is a stream, which the check would use up: pass a path or a Blob with check: true';
+    throw new ValidationError(`${where}: ${message}`, [{ field: 'file', rule: 'a path or a Blob (check reads it first)', value: '[stream]', message }]);
+  }
+  const { assertDataset } = await import('../dataset/index.js');
+  await assertDataset(input, { ...(check === true ? {} : check), provider, where });
 }
 
 /** A file to upload, as tunekit reads it: re-openable (a path, a Blob) or not (a stream). */

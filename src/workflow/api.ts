@@ -1,4 +1,5 @@
 import type { RequestOptions } from '../core/exchange.js';
+import type { DatasetReport } from '../dataset/types.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
 import type { NebiusCheckpoint, NebiusClient, NebiusClientOptions, NebiusFile, NebiusJob, NebiusJobCreateParams, NebiusJobEvent } from '../providers/nebius.js';
@@ -92,7 +93,7 @@ export interface TrainOptions<P extends ProviderName> {
 
 /** What `train` reports, stage by stage. */
 export type TrainProgress<P extends ProviderName> =
-  | { stage: 'check'; file: 'training' | 'validation'; report: unknown }
+  | { stage: 'check'; file: 'training' | 'validation'; report: DatasetReport }
   | { stage: 'upload'; file: 'training' | 'validation'; loaded: number; total: number | undefined }
   | { stage: 'processing'; file: 'training' | 'validation'; fileId: string; status: string }
   | { stage: 'create'; jobId: string; job: JobOf<P> }

@@ -1,4 +1,4 @@
-import { APIUserAbortError, TunekitError } from '../core/errors.js';
+import { APIUserAbortError, TunekitError, ValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
@@ -68,8 +68,12 @@ export async function train<P extends ProviderName>(
     if (typeof input === 'string' && !isPath(input)) return input;
     stopIfAborted('upload');
     if (options.check) {
+      if (typeof input !== 'string' && !(input instanceof Blob)) {
+        const message = `${which}File is a stream, which the check would use up: pass a path or a Blob with check: true`;
+        throw new ValidationError(`${provider} train: ${message}`, [{ field: `${which}File`, rule: 'a path or a Blob (check reads it first)', value: '[stream]', message }]);
+      }
       const { assertDataset } = await import('../dataset/index.js');
-      const report = await assertDataset(input, { provider, model, purpose: which, epochs: request.epochs });
+      const report = await assertDataset(input, { provider, model, epochs: request.epochs, where: `${provider} train (${which} file)` });
       onProgress?.({ stage: 'check', file: which, report });
     }
     const raw = await calls.upload(client, input, { onProgress: ({ loaded, total }) => onProgress?.({ stage: 'upload', file: which, loaded, total }) }, requestOptions);
