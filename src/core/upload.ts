@@ -150,6 +150,8 @@ export async function multipartBody(
   const reader = source.open(start, end).getReader();
   let loaded = 0;
   let reported = 0;
+  // At most ~500 calls for a file of known size, never more often than every 64 KiB.
+  const step = Math.max(PROGRESS_STEP, total === undefined ? 0 : total / 500);
   let phase: 'head' | 'file' | 'done' = 'head';
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -169,7 +171,7 @@ export async function multipartBody(
         return;
       }
       loaded += value.byteLength;
-      if (loaded - reported >= PROGRESS_STEP) {
+      if (loaded - reported >= step) {
         reported = loaded;
         onProgress?.({ loaded, total });
       }

@@ -4,8 +4,6 @@
  */
 import { ValidationError } from '../core/errors.js';
 
-export const canReadPaths = false;
-
 export const streamingUploads = false;
 
 function refuse(path: string, where: string, field: string): ValidationError {
@@ -14,10 +12,6 @@ function refuse(path: string, where: string, field: string): ValidationError {
 }
 
 export async function fileSize(path: string, where: string, field = 'file'): Promise<number> {
-  throw refuse(path, where, field);
-}
-
-export async function fileBlob(path: string, where: string, field = 'file'): Promise<Blob> {
   throw refuse(path, where, field);
 }
 

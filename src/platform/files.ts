@@ -2,12 +2,8 @@
  * Local files, in one module: the only place tunekit's library code touches `node:fs`. The browser build
  * (scripts/build.ts) swaps this module for `files.browser.ts`, so browser and edge bundles never see `node:` imports.
  */
-import { createReadStream, openAsBlob, promises } from 'node:fs';
-import { Readable } from 'node:stream';
+import { promises } from 'node:fs';
 import { ValidationError } from '../core/errors.js';
-
-/** True where paths can be read (Node, Bun, Deno); the browser build says false. */
-export const canReadPaths = true;
 
 /** True where a request body can be a stream (`duplex: 'half'`), so uploads stream with progress; browsers send FormData. */
 export const streamingUploads = true;
@@ -38,17 +34,39 @@ export async function fileSize(path: string, where: string, field = 'file'): Pro
   return (await promises.stat(path)).size;
 }
 
-/** A Blob backed by the file on disk (read when sent, again on a retry), after `fileSize`'s checks. */
-export async function fileBlob(path: string, where: string, field = 'file'): Promise<Blob> {
-  await fileSize(path, where, field);
-  return openAsBlob(path);
-}
-
-/** The file's bytes from `start` to `end` (exclusive) as a web stream read from disk in `chunkSize` pieces. */
+/**
+ * The file's bytes from `start` to `end` (exclusive) as a web stream read from disk in `chunkSize` pieces, one read
+ * per pull: memory stays at a chunk or two however fast or slow the reader is (Node's `Readable.toWeb` reads ahead).
+ */
 export function fileStream(path: string, range: { start?: number; end?: number; chunkSize?: number } = {}): ReadableStream<Uint8Array> {
-  const { start = 0, end, chunkSize = 64 * 1024 } = range;
-  const stream = createReadStream(path, { start, end: end === undefined ? undefined : end - 1, highWaterMark: chunkSize });
-  return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+  const { start = 0, end = Infinity, chunkSize = 64 * 1024 } = range;
+  let handle: promises.FileHandle | undefined;
+  let position = start;
+  const close = async (): Promise<void> => {
+    const open = handle;
+    handle = undefined;
+    await open?.close();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        handle ??= await promises.open(path, 'r');
+        const length = Math.min(chunkSize, end - position);
+        const { bytesRead, buffer } = length > 0 ? await handle.read(Buffer.allocUnsafe(length), 0, length, position) : { bytesRead: 0, buffer: Buffer.alloc(0) };
+        if (bytesRead === 0) {
+          await close();
+          controller.close();
+          return;
+        }
+        position += bytesRead;
+        controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+      } catch (error) {
+        await close().catch(() => undefined);
+        controller.error(error);
+      }
+    },
+    cancel: close,
+  }, { highWaterMark: 0 });
 }
 
 /** The last part of a path (`./data/train.jsonl` → `train.jsonl`). */
