@@ -35,3 +35,8 @@ export { createTogetherClient, type TogetherClient, type TogetherClientOptions }
 export type * from './providers/together.js';
 export { createOpenAIClient, type OpenAIClient, type OpenAIClientOptions } from './providers/openai.js';
 export type * from './providers/openai.js';
+export { createTuner } from './workflow/tuner.js';
+export type { Tuner, TunerOptions, Job, JobOf, ProviderOptionsOf, ProviderTypes, TrainRequest, TrainOptions, TrainProgress, TrainResult } from './workflow/api.js';
+export type { JobStatus, JobEvent, JobFailure, JobProgressFields, ProviderName, WaitOptions, WaitProgress, WaitState, WaitClock } from './workflow/types.js';
+export type { JobRequest, NeutralHyperparameters, LoraOptions, NeutralFile, NeutralCheckpoint, NeutralJobBase } from './workflow/neutral.js';
+export type { ModelWaitOptions } from './workflow/models.js';
