@@ -9,8 +9,10 @@ const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/di
 export interface PrismProxy {
   /** Prism's own URL: it serves the document's paths at its root (no `/v1`). */
   url: string;
-  /** Every error Prism logged: response violations (`Violation: …`) and requests it ended with an error (its 500s). */
-  violations(): string[];
+  /** Every error Prism logged (from `since`, a `mark()`): response violations (`Violation: …`) and requests it ended with an error (its 500s). */
+  violations(since?: number): string[];
+  /** Where the log is now, for `violations(since)`. */
+  mark(): number;
   stop(): Promise<void>;
 }
 
@@ -49,8 +51,10 @@ export async function startPrismProxy(document: string, upstream: string): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     // Prism colours its log; the violation lines are kept without escape codes.
-    violations: () =>
+    mark: () => log.length,
+    violations: (since = 0) =>
       log
+        .slice(since)
         .replace(/\x1b\[[0-9;]*m/g, '')
         .split('\n')
         .filter((line) => /✖\s+error/.test(line) && /Violation:|Request terminated with error/.test(line)),
