@@ -1,5 +1,6 @@
 import type { Problem } from '../core/validate.js';
-import type { Ctx } from './routes.js';
+import type { ErrorWords } from './provider.js';
+import type { Bytes, Ctx, Failure, Ok } from './routes.js';
 import type { FileRecord, JobRecord, World } from './world.js';
 
 /** Files a provider's jobs have made by `now` (OpenAI result files), listed with the uploaded ones. */
@@ -53,13 +54,13 @@ export type FieldRule = 'file' | 'text' | readonly string[];
 export function formProblems(form: FormData | undefined, fields: Record<string, FieldRule>, required: readonly string[]): Problem[] {
   if (!form) return [{ f: 'body', d: 0, r: 'a multipart/form-data body', v: undefined }];
   const problems: Problem[] = [];
-  for (const [name, value] of form.entries()) {
+  form.forEach((value, name) => {
     const rule = fields[name];
     const f = `body.${name}`;
     if (rule === undefined) problems.push({ f, d: 1, r: 'unknown field', v: typeof value === 'string' ? value : '[file]' });
     else if (rule === 'file' && typeof value === 'string') problems.push({ f, d: 1, r: 'a file part', v: value });
     else if (Array.isArray(rule) && !rule.includes(String(value))) problems.push({ f, d: 1, r: `enum ${JSON.stringify(rule)}`, v: typeof value === 'string' ? value : '[file]' });
-  }
+  });
   for (const name of required) if (!form.has(name)) problems.push({ f: `body.${name}`, d: 1, r: 'required', v: undefined });
   return problems;
 }
@@ -74,4 +75,56 @@ export function text(form: FormData, name: string): string | undefined {
 export function filePart(form: FormData, name: string): File | undefined {
   const value = form.get(name);
   return typeof value === 'string' || value === null ? undefined : value;
+}
+
+/** How a provider stores and shows files: what its file operations need to be the same code everywhere. */
+export interface FileRules<S, R, Shown> {
+  errors: ErrorWords;
+  /** A file as the provider's document shows it. */
+  render(file: FileRecord, now: number, world: World<S, R>): Shown;
+  notFound(id: string): Failure;
+  outputs?: Outputs<R>;
+  /** The media type of a file's bytes. */
+  contentType: string;
+  /** The upload's multipart fields (a `file` part and a `purpose` among them), and which are required. */
+  fields: Record<string, FieldRule>;
+  required: readonly string[];
+  id(world: World<S, R>): string;
+  processMs: number;
+  /** The stored name (default: the file part's own). */
+  filename?(form: FormData, part: File): string | undefined;
+  /** After storing (Together keeps the declared `file_type`). */
+  stored?(world: World<S, R>, file: FileRecord, form: FormData): void;
+}
+
+/** Upload, retrieve, delete and read files, the same way for every provider. */
+export function fileOperations<S, R, Shown>(rules: FileRules<S, R, Shown>) {
+  return {
+    upload: async (ctx: Ctx<S, R>): Promise<Ok<Shown> | Failure> => {
+      const form = await ctx.form();
+      const problems = formProblems(form, rules.fields, rules.required);
+      const part = form && filePart(form, 'file');
+      if (!form || !part || problems.length) return rules.errors.invalid(problems);
+      const filename = rules.filename?.(form, part) ?? (part.name || 'upload.jsonl');
+      const file = await storeFile(ctx, { id: rules.id(ctx.world), filename, purpose: text(form, 'purpose') ?? 'fine-tune', blob: part, processMs: rules.processMs });
+      rules.stored?.(ctx.world, file, form);
+      return { json: rules.render(file, ctx.now, ctx.world) };
+    },
+    /** A poll of a file: in 'on-poll' mode it moves time to when the file is processed. */
+    retrieve: ({ world, now, polled }: Ctx<S, R>, id: string): Ok<Shown> | Failure => {
+      const file = findFile(world, id, now, rules.outputs);
+      if (!file) return rules.notFound(id);
+      polled(file.readyAt);
+      return { json: rules.render(file, now, world) };
+    },
+    remove: <Deleted>({ world, now }: Ctx<S, R>, id: string, deleted: Deleted): Ok<Deleted> | Failure =>
+      deleteFile(world, id, now, rules.outputs) ? { json: deleted } : rules.notFound(id),
+    content: ({ world, now }: Ctx<S, R>, id: string): Bytes | Failure => {
+      const file = findFile(world, id, now, rules.outputs);
+      return file ? { blob: file.blob, type: rules.contentType, filename: file.filename } : rules.notFound(id);
+    },
+    /** This key's files, newest first. */
+    list: ({ world, now }: Ctx<S, R>): FileRecord[] => filesOf(world, now, rules.outputs),
+    render: (file: FileRecord, { world, now }: Ctx<S, R>): Shown => rules.render(file, now, world),
+  };
 }

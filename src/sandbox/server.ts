@@ -53,7 +53,11 @@ export async function listen(handle: (request: Request) => Promise<Handled>, por
       const handled = await handle(toRequest(req, res, origin));
       if ('reset' in handled) return void req.socket.resetAndDestroy();
       const { response } = handled;
-      res.writeHead(response.status, Object.fromEntries(response.headers));
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      res.writeHead(response.status, headers);
       if (!response.body) return void res.end();
       await pipeline(Readable.from(chunks(response.body)), res);
     })().catch(() => {

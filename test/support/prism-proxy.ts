@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { freePort } from '../../scripts/mock.js';
+import { freePort, stopChild } from '../../scripts/mock.js';
 import { REPO_ROOT } from '../../scripts/lib/providers.js';
 
 const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
@@ -58,15 +58,6 @@ export async function startPrismProxy(document: string, upstream: string): Promi
         .replace(/\x1b\[[0-9;]*m/g, '')
         .split('\n')
         .filter((line) => /✖\s+error/.test(line) && /Violation:|Request terminated with error/.test(line)),
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(force);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }

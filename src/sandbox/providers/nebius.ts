@@ -1,6 +1,6 @@
 import type { components, paths } from '../../../generated/nebius.js';
 import { rules } from '../../../generated/nebius.rules.js';
-import { deleteFile, filePart, filesOf, findFile, formProblems, storeFile, text, type Outputs } from '../files.js';
+import { fileOperations, findFile, type Outputs } from '../files.js';
 import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../jobs.js';
 import { fastApiDetail } from '../problems.js';
 import { allValues, everyStatus, type ErrorWords, type SandboxProvider } from '../provider.js';
@@ -8,7 +8,7 @@ import { token } from '../random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../routes.js';
 import type { Lifecycle } from '../timeline.js';
 import type { FileRecord, JobRecord, World } from '../world.js';
-import { checkpointId, idPage, listPage, resultFile, styleCheckpoints, styleError, styleEvents, styleTimes } from './openai-style.js';
+import { checkpointId, idPage, listPage, resultFiles, styleCheckpoints, styleError, styleEvents, styleFile, styleLifecycle, styleTimes } from './openai-style.js';
 
 type Schemas = components['schemas'];
 type Job = Schemas['FineTuningJob'];
@@ -43,18 +43,7 @@ const FAILURE = { code: 'training_error', message: 'Training failed: the trainer
 /** A custom model validates for this long before it is active. */
 const MODEL_VALIDATION_MS = 5 * MINUTE;
 
-const lifecycle = {
-  before: [
-    { status: 'validating_files', stage: 'validating', ms: 2 * MINUTE },
-    { status: 'queued', stage: 'queued', ms: 3 * MINUTE },
-  ],
-  running: 'running',
-  warmupMs: 4 * MINUTE,
-  after: [],
-  succeeded: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-} as const satisfies Lifecycle<Status>;
+const lifecycle = styleLifecycle satisfies Lifecycle<Status>;
 everyStatus<Status, typeof lifecycle>();
 
 /** The document's defaults for `SupervisedHParameters`. */
@@ -94,10 +83,7 @@ function fromCheckpoint(request: CreateRequest): Job['from_checkpoint'] {
   return 'repo' in from ? { type: from.type ?? 'hf', repo: from.repo, revision: from.revision ?? null } : { type: from.type ?? 'ft' };
 }
 
-const outputs: Outputs<CreateRequest> = (job, now) => {
-  const file = resultFile(job, now);
-  return file ? [file] : [];
-};
+const outputs: Outputs<CreateRequest> = resultFiles;
 
 function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
   const view = viewJob(job, now);
@@ -142,16 +128,7 @@ function checkpoints(job: JobRecord, now: number) {
 }
 
 function renderFile(file: FileRecord, now: number): Schemas['OpenAIFile'] {
-  return {
-    id: file.id,
-    object: 'file',
-    bytes: file.bytes,
-    created_at: seconds(file.createdAt),
-    filename: file.filename,
-    purpose: file.purpose,
-    status: now >= file.readyAt ? 'processed' : 'uploaded',
-    status_details: null,
-  };
+  return { ...styleFile(file, now), purpose: file.purpose, status_details: null };
 }
 
 function modelStatus(model: CustomModel, now: number): ModelStatus {
@@ -187,6 +164,18 @@ const errors: ErrorWords = {
 };
 
 const notFound = (what: string, id: string): Failure => errors.status(404, `${what} ${id} not found`);
+
+const files = fileOperations<State, CreateRequest, Schemas['OpenAIFile']>({
+  errors,
+  render: renderFile,
+  notFound: (id) => notFound('File', id),
+  outputs,
+  contentType: 'application/octet-stream',
+  fields: { file: 'file', purpose: PURPOSES },
+  required: ['file', 'purpose'],
+  id: (world) => world.id('file-'),
+  processMs: 10_000,
+});
 
 /** Where a custom model's `source` points, or why it cannot be used. */
 function modelSource(world: World<State, CreateRequest>, source: string, now: number): { job?: string; checkpoint?: string; file?: string } | Failure {
@@ -276,35 +265,21 @@ const routes: RouteTable<paths, State, CreateRequest> = {
     },
   },
   '/v1/files': {
-    get: ({ world, now, query }) => {
-      const files = filesOf(world, now, outputs).filter((file) => !query.purpose || file.purpose === query.purpose);
-      const limit = Math.max(1, query.limit ?? 10);
-      return { json: { object: 'list', data: files.slice(0, limit).map((file) => renderFile(file, now)), has_more: files.length > limit } };
+    // The answer is undocumented (a placeholder object); its example is OpenAI's list. `limit` defaults to 10, with no cursor.
+    get: (ctx) => {
+      const { purpose, limit = 10 } = ctx.query;
+      const all = files.list(ctx).filter((file) => !purpose || file.purpose === purpose);
+      const size = Math.max(1, limit);
+      return { json: { object: 'list', data: all.slice(0, size).map((file) => files.render(file, ctx)), has_more: all.length > size } };
     },
-    post: async (ctx) => {
-      const form = await ctx.form();
-      const problems = formProblems(form, { file: 'file', purpose: PURPOSES }, ['file', 'purpose']);
-      const part = form && filePart(form, 'file');
-      if (!form || !part || problems.length) return errors.invalid(problems);
-      const file = await storeFile(ctx, { id: ctx.world.id('file-'), filename: part.name || 'upload.jsonl', purpose: text(form, 'purpose') ?? 'fine-tune', blob: part, processMs: 10_000 });
-      return { json: renderFile(file, ctx.now) };
-    },
+    post: files.upload,
   },
   '/v1/files/{file_id}': {
-    get: ({ world, now, path, polled }) => {
-      const file = findFile(world, path.file_id, now, outputs);
-      if (!file) return notFound('File', path.file_id);
-      polled(file.readyAt);
-      return { json: renderFile(file, now) };
-    },
-    delete: ({ world, now, path }) =>
-      deleteFile(world, path.file_id, now, outputs) ? { json: { id: path.file_id, object: 'file', deleted: true } } : notFound('File', path.file_id),
+    get: (ctx) => files.retrieve(ctx, ctx.path.file_id),
+    delete: (ctx) => files.remove(ctx, ctx.path.file_id, { id: ctx.path.file_id, object: 'file', deleted: true }),
   },
   '/v1/files/{file_id}/content': {
-    get: ({ world, now, path }) => {
-      const file = findFile(world, path.file_id, now, outputs);
-      return file ? { blob: file.blob, type: 'application/octet-stream', filename: file.filename } : notFound('File', path.file_id);
-    },
+    get: (ctx) => files.content(ctx, ctx.path.file_id),
   },
   '/v0/models': {
     get: ({ world, now }) => ({ json: [...world.state.models.values()].reverse().map((model) => modelInfo(model, now)) }),

@@ -10,6 +10,22 @@ import type { FileRecord, JobRecord } from '../world.js';
  * `after`/`limit`, newest first.
  */
 
+const MINUTE = 60_000;
+
+/** The life of a job on both: validation, queue, a few minutes of set-up, training, success. */
+export const styleLifecycle = {
+  before: [
+    { status: 'validating_files', stage: 'validating', ms: 2 * MINUTE },
+    { status: 'queued', stage: 'queued', ms: 3 * MINUTE },
+  ],
+  running: 'running',
+  warmupMs: 4 * MINUTE,
+  after: [],
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+} as const;
+
 /** An event as both documents describe it. */
 export type StyleEvent = {
   id: string;
@@ -138,18 +154,23 @@ export function styleTimes(view: JobView): { finished_at: number | null; estimat
   };
 }
 
+/** A file as both documents show it (each adds its `purpose`): `uploaded`, then `processed`. */
+export function styleFile(file: FileRecord, now: number) {
+  return { id: file.id, object: 'file' as const, bytes: file.bytes, created_at: seconds(file.createdAt), filename: file.filename, status: now >= file.readyAt ? ('processed' as const) : ('uploaded' as const) };
+}
+
 /** The job's error in the shape both documents give it. */
 export function styleError(view: JobView): { code: string; message: string; param: string | null } | null {
   return view.error ? { code: view.error.code, message: view.error.message, param: view.error.param ?? null } : null;
 }
 
-const resultFiles = new WeakMap<JobRecord, FileRecord>();
+const made = new WeakMap<JobRecord, FileRecord>();
 
-/** The CSV of step metrics a succeeded job leaves (OpenAI's `result_files`), once it has succeeded by `now`. */
-export function resultFile(job: JobRecord, now: number): FileRecord | undefined {
+/** The files a job has made by `now`: once it has succeeded, the CSV of its step metrics (OpenAI's `result_files`). */
+export function resultFiles(job: JobRecord, now: number): FileRecord[] {
   const finished = job.timeline.finishedAt(now);
-  if (finished === undefined || job.timeline.stageAt(now) !== 'succeeded') return undefined;
-  let file = resultFiles.get(job);
+  if (finished === undefined || job.timeline.stageAt(now) !== 'succeeded') return [];
+  let file = made.get(job);
   if (!file) {
     const rows = eventsOf(job, now).filter((event) => event.kind === 'metrics').map((event) => {
       const m = metricsAt(job, event.step ?? 0);
@@ -157,9 +178,9 @@ export function resultFile(job: JobRecord, now: number): FileRecord | undefined 
     });
     const blob = new Blob([['step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy', ...rows].join('\n') + '\n']);
     file = { id: `file-${token(`${job.id}:results`, 24)}`, filename: 'step_metrics.csv', purpose: 'fine-tune-results', bytes: blob.size, createdAt: finished, readyAt: finished, blob };
-    resultFiles.set(job, file);
+    made.set(job, file);
   }
-  return file;
+  return [file];
 }
 
 /** OpenAI's error body, which Together uses too: `{error: {message, type, param, code}}`. */

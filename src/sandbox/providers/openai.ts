@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { components, paths } from '../../../generated/openai.js';
 import { rules } from '../../../generated/openai.rules.js';
-import { deleteFile, filePart, filesOf, findFile, formProblems, storeFile, text, type Outputs } from '../files.js';
+import { fileOperations, filePart, formProblems, storeFile, type Outputs } from '../files.js';
 import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../jobs.js';
 import { allValues, everyStatus, type SandboxProvider } from '../provider.js';
 import { token } from '../random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../routes.js';
 import type { Lifecycle } from '../timeline.js';
 import type { FileRecord, JobRecord, World } from '../world.js';
-import { idPage, listPage, resultFile, styleCheckpoints, styleError, styleErrors as errors, styleEvents, styleTimes } from './openai-style.js';
+import { idPage, listPage, resultFiles, styleCheckpoints, styleError, styleErrors as errors, styleEvents, styleFile, styleLifecycle, styleTimes } from './openai-style.js';
 
 type Schemas = components['schemas'];
 type CreateRequest = Schemas['CreateFineTuningJobRequest'];
@@ -55,19 +55,7 @@ const UPLOAD_PURPOSES = allValues<Schemas['CreateFileRequest']['purpose']>()(['a
 const MAX_PART = 64 << 20;
 const MAX_UPLOAD = 8 * 1024 ** 3;
 
-const lifecycle = {
-  before: [
-    { status: 'validating_files', stage: 'validating', ms: 2 * MINUTE },
-    { status: 'queued', stage: 'queued', ms: 3 * MINUTE },
-  ],
-  running: 'running',
-  warmupMs: 4 * MINUTE,
-  after: [],
-  succeeded: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  paused: 'paused',
-} as const satisfies Lifecycle<Status>;
+const lifecycle = { ...styleLifecycle, paused: 'paused' } as const satisfies Lifecycle<Status>;
 everyStatus<Status, typeof lifecycle>();
 
 const STATUSES: readonly Status[] = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'paused'];
@@ -91,10 +79,7 @@ function resolved(request: CreateRequest, examples: number): { batch_size: numbe
 
 const fineTunedModel = (job: JobRecord<CreateRequest>): string => `ft:${job.model}:${ORG.slice(4)}:${job.request.suffix ?? ''}:${token(`${job.id}:model`, 8)}`;
 
-const outputs: Outputs<CreateRequest> = (job, now) => {
-  const file = resultFile(job, now);
-  return file ? [file] : [];
-};
+const outputs: Outputs<CreateRequest> = resultFiles;
 
 function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
   const view = viewJob(job, now);
@@ -130,15 +115,7 @@ function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
 const FILE_PURPOSES: readonly Schemas['OpenAIFile']['purpose'][] = ['assistants', 'assistants_output', 'batch', 'batch_output', 'fine-tune', 'fine-tune-results', 'vision', 'user_data'];
 
 function renderFile(file: FileRecord, now: number): Schemas['OpenAIFile'] {
-  return {
-    id: file.id,
-    object: 'file',
-    bytes: file.bytes,
-    created_at: seconds(file.createdAt),
-    filename: file.filename,
-    purpose: FILE_PURPOSES.find((purpose) => purpose === file.purpose) ?? 'user_data',
-    status: now >= file.readyAt ? 'processed' : 'uploaded',
-  };
+  return { ...styleFile(file, now), purpose: FILE_PURPOSES.find((purpose) => purpose === file.purpose) ?? 'user_data' };
 }
 
 function renderUpload(upload: UploadRecord, now: number): Upload {
@@ -157,6 +134,18 @@ function renderUpload(upload: UploadRecord, now: number): Upload {
 }
 
 const notFound = (what: string, id: string): Failure => errors.status(404, `No ${what} with id ${id}`, 'not_found');
+
+const files = fileOperations<State, CreateRequest, Schemas['OpenAIFile']>({
+  errors,
+  render: renderFile,
+  notFound: (id) => notFound('file', id),
+  outputs,
+  contentType: 'application/octet-stream',
+  fields: { file: 'file', purpose: UPLOAD_PURPOSES, 'expires_after[anchor]': ['created_at'], 'expires_after[seconds]': 'text' },
+  required: ['file', 'purpose'],
+  id: (world) => world.id('file-', 22),
+  processMs: 5_000,
+});
 
 const withJob = <T>(world: World<State, CreateRequest>, id: string, then: (job: JobRecord<CreateRequest>) => T): T | Failure => {
   const job = findJob(world, id);
@@ -185,37 +174,22 @@ function act200(job: JobRecord<CreateRequest>, action: 'cancel' | 'pause' | 'res
 
 const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
   '/files': {
-    get: ({ world, now, query }) => {
-      const all = filesOf(world, now, outputs).filter((file) => !query.purpose || file.purpose === query.purpose);
+    get: (ctx) => {
+      const { query } = ctx;
+      const all = files.list(ctx).filter((file) => !query.purpose || file.purpose === query.purpose);
       const ordered = query.order === 'asc' ? all.reverse() : all;
-      const list = listPage(ordered.map((file) => renderFile(file, now)), query, 10_000);
+      const list = listPage(ordered.map((file) => files.render(file, ctx)), query, 10_000);
+      // The document makes both ids required strings, so an empty page says ''.
       return { json: { ...list, first_id: list.data[0]?.id ?? '', last_id: list.data[list.data.length - 1]?.id ?? '' } };
     },
-    post: async (ctx) => {
-      const form = await ctx.form();
-      const fields = { file: 'file', purpose: UPLOAD_PURPOSES, 'expires_after[anchor]': ['created_at'], 'expires_after[seconds]': 'text' } as const;
-      const problems = formProblems(form, fields, ['file', 'purpose']);
-      const part = form && filePart(form, 'file');
-      if (!form || !part || problems.length) return errors.invalid(problems);
-      const file = await storeFile(ctx, { id: ctx.world.id('file-', 22), filename: part.name || 'upload.jsonl', purpose: text(form, 'purpose') ?? 'fine-tune', blob: part, processMs: 5_000 });
-      return { json: renderFile(file, ctx.now) };
-    },
+    post: files.upload,
   },
   '/files/{file_id}': {
-    get: ({ world, now, path, polled }) => {
-      const file = findFile(world, path.file_id, now, outputs);
-      if (!file) return notFound('file', path.file_id);
-      polled(file.readyAt);
-      return { json: renderFile(file, now) };
-    },
-    delete: ({ world, now, path }) =>
-      deleteFile(world, path.file_id, now, outputs) ? { json: { id: path.file_id, object: 'file', deleted: true } } : notFound('file', path.file_id),
+    get: (ctx) => files.retrieve(ctx, ctx.path.file_id),
+    delete: (ctx) => files.remove(ctx, ctx.path.file_id, { id: ctx.path.file_id, object: 'file' as const, deleted: true }),
   },
   '/files/{file_id}/content': {
-    get: ({ world, now, path }) => {
-      const file = findFile(world, path.file_id, now, outputs);
-      return file ? { blob: file.blob, type: 'application/octet-stream', filename: file.filename } : notFound('file', path.file_id);
-    },
+    get: (ctx) => files.content(ctx, ctx.path.file_id),
   },
   '/fine_tuning/jobs': {
     get: ({ world, now, query }) => {

@@ -1,6 +1,6 @@
 import type { components, paths } from '../../../generated/together.js';
 import { rules } from '../../../generated/together.rules.js';
-import { deleteFile, filePart, filesOf, findFile, formProblems, storeFile, text } from '../files.js';
+import { fileOperations, findFile, text } from '../files.js';
 import { act, createJob, eventsOf, findJob, iso, jobsOf, metricsAt, seconds, viewJob } from '../jobs.js';
 import { allValues, everyStatus, type SandboxProvider } from '../provider.js';
 import { token, uuid } from '../random.js';
@@ -238,14 +238,18 @@ function renderFile(world: World<State, CreateRequest>, file: FileRecord, now: n
   };
 }
 
-/** Loss and learning rate at the steps the job logged, as `/fine-tunes/{id}/metrics` gives them. */
+/**
+ * Loss and learning rate at the steps the job logged, oldest first, as `/fine-tunes/{id}/metrics` gives them; filtered by
+ * the query (`global_step_from/to`, `logged_at_from/to`, `resolution`), which is where clients send it (the document
+ * puts the filter in a GET body, which fetch cannot send: QUIRKS.md §10).
+ */
 function metrics(job: JobRecord<CreateRequest>, now: number, filter: URLSearchParams): Record<string, number>[] {
   const s = settings(job.request);
   const { totalSteps, stepsPerEpoch } = job.timeline.training;
   const bound = (name: string): number | undefined => (filter.has(name) ? Number(filter.get(name)) : undefined);
   const time = (name: string): number | undefined => (filter.has(name) ? Date.parse(filter.get(name) ?? '') : undefined);
-  const [stepFrom, stepTo, timeFrom, timeTo] = [bound('global_step_from'), bound('global_step_to'), time('logged_at_from'), time('logged_at_to')];
-  return eventsOf(job, now)
+  const [stepFrom, stepTo, timeFrom, timeTo, resolution] = [bound('global_step_from'), bound('global_step_to'), time('logged_at_from'), time('logged_at_to'), bound('resolution')];
+  const logged = eventsOf(job, now)
     .filter((event) => event.kind === 'metrics')
     .filter((event) => {
       const step = event.step ?? 0;
@@ -265,9 +269,26 @@ function metrics(job: JobRecord<CreateRequest>, now: number, filter: URLSearchPa
         ...(m.validLoss === undefined || !s.n_evals ? {} : { eval_loss: m.validLoss }),
       };
     });
+  if (!resolution || resolution >= logged.length) return logged;
+  // `resolution`: that many points, evenly spaced, the last one kept.
+  const points = Math.max(1, Math.floor(resolution));
+  return Array.from({ length: points }, (_, i) => logged[Math.round(((i + 1) * logged.length) / points) - 1] ?? {});
 }
 
 const notFound = (what: string, id: string): Failure => errors.status(404, `${what} ${id} not found`, 'not_found');
+
+const files = fileOperations<State, CreateRequest, Schemas['FileResponse']>({
+  errors,
+  render: (file, now, world) => renderFile(world, file, now),
+  notFound: (id) => notFound('File', id),
+  contentType: 'text/plain; charset=utf-8',
+  fields: { purpose: PURPOSES, file_name: 'text', file_type: FILE_TYPES, file: 'file' },
+  required: ['purpose', 'file_name', 'file'],
+  id: (world) => `file-${uuid(world.next())}`,
+  processMs: 10_000,
+  filename: (form) => text(form, 'file_name'),
+  stored: (world, file, form) => void world.state.fileTypes.set(file.id, FILE_TYPES.find((type) => type === text(form, 'file_type')) ?? 'jsonl'),
+});
 
 const withJob = <T>(world: World<State, CreateRequest>, id: string, then: (job: JobRecord<CreateRequest>) => T): T | Failure => {
   const job = findJob(world, id);
@@ -276,34 +297,17 @@ const withJob = <T>(world: World<State, CreateRequest>, id: string, then: (job: 
 
 const routes: RouteTable<paths, State, CreateRequest> = {
   '/files': {
-    get: ({ world, now }) => ({ json: { data: filesOf(world, now).map((file) => renderFile(world, file, now)) } }),
+    get: (ctx) => ({ json: { data: files.list(ctx).map((file) => files.render(file, ctx)) } }),
   },
   '/files/{id}': {
-    get: ({ world, now, path, polled }) => {
-      const file = findFile(world, path.id, now);
-      if (!file) return notFound('File', path.id);
-      polled(file.readyAt);
-      return { json: renderFile(world, file, now) };
-    },
-    delete: ({ world, now, path }) => (deleteFile(world, path.id, now) ? { json: { id: path.id, deleted: true } } : notFound('File', path.id)),
+    get: (ctx) => files.retrieve(ctx, ctx.path.id),
+    delete: (ctx) => files.remove(ctx, ctx.path.id, { id: ctx.path.id, deleted: true }),
   },
   '/files/{id}/content': {
-    get: ({ world, now, path }) => {
-      const file = findFile(world, path.id, now);
-      return file ? { blob: file.blob, type: 'text/plain; charset=utf-8' } : notFound('File', path.id);
-    },
+    get: (ctx) => files.content(ctx, ctx.path.id),
   },
   '/files/upload': {
-    post: async (ctx) => {
-      const form = await ctx.form();
-      const problems = formProblems(form, { purpose: PURPOSES, file_name: 'text', file_type: FILE_TYPES, file: 'file' }, ['purpose', 'file_name', 'file']);
-      const part = form && filePart(form, 'file');
-      if (!form || !part || problems.length) return errors.invalid(problems);
-      const id = `file-${uuid(ctx.world.next())}`;
-      const file = await storeFile(ctx, { id, filename: text(form, 'file_name') ?? part.name, purpose: text(form, 'purpose') ?? 'fine-tune', blob: part, processMs: 10_000 });
-      ctx.world.state.fileTypes.set(id, FILE_TYPES.find((type) => type === text(form, 'file_type')) ?? 'jsonl');
-      return { json: renderFile(ctx.world, file, ctx.now) };
-    },
+    post: files.upload,
   },
   '/fine-tunes': {
     get: ({ world, now }) => ({ json: { data: jobsOf(world).map((job) => summary(job, now)) } }),
@@ -312,6 +316,7 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       const s = settings(body);
       const job = await createJob(ctx, lifecycle, {
         request: body,
+        // The document gives a job id `format: uuid` (real ids are `ft-<uuid>`): the sandbox follows the document.
         id: uuid(ctx.world.next()),
         model: body.model,
         trainingFile: body.training_file,
