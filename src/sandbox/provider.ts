@@ -36,14 +36,13 @@ type StatusesOf<L> = L extends { before: readonly { status: infer B }[]; running
 
 /**
  * Compiles only when the lifecycle `L` uses every status of the document's enum `All` (and `Lifecycle<All>` allows
- * no other): the state machine and the document cannot drift apart.
- * @example everyStatus<NebiusStatus, typeof lifecycle>();
+ * no other): the state machine and the document cannot drift apart. Called once per provider module, with no arguments.
  */
 export function everyStatus<All extends string, L extends Lifecycle<All>>(..._missing: [Exclude<All, StatusesOf<L>>] extends [never] ? [] : [missing: Exclude<All, StatusesOf<L>>]): void {}
 
 /**
- * `values`, compiling only when they are every member of the document's enum `All` (a form field's allowed values).
- * @example const purposes = allValues<Purpose>()(['batch', 'fine-tune']);
+ * `values`, compiling only when they are every member of the document's enum `All` (a form field's allowed values):
+ * `allValues<Purpose>()(['batch', 'fine-tune'])`.
  */
 export function allValues<All extends string>() {
   return <const V extends readonly All[]>(values: V, ..._missing: [Exclude<All, V[number]>] extends [never] ? [] : [missing: Exclude<All, V[number]>]): V => values;

@@ -2,7 +2,7 @@ import { toFaultScript, type FaultScript } from './faults.js';
 import type { PendingOutcome } from './routes.js';
 import { statusProblem, type At, type Lifecycle } from './timeline.js';
 
-/** Where and how a scripted job ends: `at` a status (halfway through it) or right after a step; default halfway through training. */
+/** Where and how a scripted job ends: `at` a status (halfway through what is left of it) or right after a step; default halfway through training. */
 export interface FailScript<Status extends string = string> {
   at?: At<Status>;
   /** The provider's error code (default: the provider's usual one for a training error). */

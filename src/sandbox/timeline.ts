@@ -168,12 +168,16 @@ export class Timeline {
     this.segments.push({ status: cancelled, stage: 'cancelled', enter: 'cancelled', from: at, to: Infinity, by });
   }
 
-  /** When `at` happens in the current plan; `undefined` when the plan does not reach it (yet). */
-  private when(at: At): number | undefined {
+  /**
+   * When `at` happens in the current plan, from `now` on: halfway through what is left of the status (training, for
+   * `running`), or when the step is done; `undefined` when the plan does not reach it (yet).
+   */
+  private when(at: At, now: number): number | undefined {
     if (typeof at === 'string') {
-      const matching = this.segments.filter((s) => s.status === at && s.stage !== 'paused' && s.to !== Infinity);
+      const matching = this.segments.filter((s) => s.status === at && s.stage !== 'paused' && s.to !== Infinity && s.to > now);
       const segment = matching.find((s) => s.steps) ?? matching[0];
-      return segment && segment.from + Math.floor((segment.to - segment.from) / 2);
+      const from = segment && Math.max(segment.from, now);
+      return segment && from !== undefined ? from + Math.floor((segment.to - from) / 2) : undefined;
     }
     for (const segment of this.segments) {
       if (segment.stage !== 'running' || !segment.steps) continue;
@@ -197,9 +201,12 @@ export class Timeline {
     if (why) return why;
     if (isFinal(this.stageAt(now))) return `the job has already ended (${this.at(now).status})`;
     this.outcome = outcome;
-    const at = this.when(outcome.at);
-    if (at === undefined) return this.at(now).stage === 'paused' ? undefined : `the job will not reach ${describeAt(outcome.at)}`;
-    if (at < now) return `the job is already past ${describeAt(outcome.at)}`;
+    const at = this.when(outcome.at, now);
+    if (at === undefined || at < now) {
+      if (this.at(now).stage === 'paused') return undefined;
+      const passed = typeof outcome.at === 'string' ? this.segments.some((s) => s.status === outcome.at && s.from < now) : this.stepsAt(now) >= outcome.at.step;
+      return `the job ${passed ? 'is already past' : 'will not reach'} ${describeAt(outcome.at)}`;
+    }
     this.end(at, outcome.kind, outcome.error, 'provider');
     return undefined;
   }
@@ -275,7 +282,7 @@ export class Timeline {
     this.cut(t);
     this.train(t, steps, 'resumed');
     if (this.outcome) {
-      const at = this.when(this.outcome.at);
+      const at = this.when(this.outcome.at, t);
       if (at !== undefined && at >= t) this.end(at, this.outcome.kind, this.outcome.error, 'provider');
     }
   }

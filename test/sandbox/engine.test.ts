@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APIConnectionError, createNebiusClient, createTogetherClient, NotFoundError, TunekitError, ValidationError } from '../../src/index.js';
+import { APIConnectionError, createNebiusClient, createOpenAIClient, createTogetherClient, NotFoundError, TunekitError, ValidationError } from '../../src/index.js';
 import { startSandbox } from '../../src/testing.js';
 import { dataset, failure, HOUR, MINUTE } from '../support/sandbox.js';
 
@@ -106,6 +106,31 @@ describe('scripts', () => {
       }
     })();
     expect(error).toBeInstanceOf(TunekitError);
+  });
+
+  it('plans a script on a running job from now on, and keeps one for a paused job until it resumes', async () => {
+    await using sandbox = await startSandbox({ provider: 'openai', listen: false });
+    const openai = createOpenAIClient({ apiKey: 'k', baseUrl: sandbox.url, fetch: sandbox.fetch });
+    const file = await openai.files.upload(dataset(20));
+    const [running, paused] = [await openai.jobs.create({ model: 'm', training_file: file.id }), await openai.jobs.create({ model: 'm', training_file: file.id })];
+    sandbox.advance(20 * MINUTE);
+    const stepOf = async (id: string) => Number(/^Step (\d+)/.exec((await openai.jobs.events(id, { limit: 100 })).items.find((e) => e.type === 'metrics')?.message ?? '')?.[1]);
+    const now = await stepOf(running.id);
+    expect(() => sandbox.script({ job: running.id, fail: { at: 'queued' } })).toThrow(`job ${running.id}: the job is already past status "queued"`);
+    expect(() => sandbox.script({ job: running.id, fail: { at: { step: 1 } } })).toThrow('is already past step 1');
+    sandbox.script({ job: running.id, fail: { at: 'running', code: 'late' } }); // halfway through the training left
+    await openai.jobs.pause(paused.id);
+    sandbox.script({ job: paused.id, cancel: { at: { step: now + 5 } } });
+    sandbox.advance(10 * HOUR);
+    expect((await openai.jobs.retrieve(paused.id)).status).toBe('paused');
+    await openai.jobs.resume(paused.id);
+    sandbox.advance(10 * HOUR);
+    expect((await openai.jobs.retrieve(paused.id)).status).toBe('cancelled');
+    expect(await stepOf(paused.id)).toBe(now + 5);
+    const failed = await openai.jobs.retrieve(running.id);
+    expect(failed.error?.code).toBe('late');
+    expect(await stepOf(running.id)).toBe(Math.round((now + 60) / 2)); // 60 steps: halfway from `now` to the end
+    expect(() => sandbox.script({ job: running.id, fail: {} })).toThrow('has already ended (failed)');
   });
 
   it('fails a job past its end of steps at its last step, and a scripted fault only where it matches', async () => {

@@ -241,4 +241,17 @@ describe('nebius sandbox through the official openai SDK (as Nebius advises)', (
     await expect(sdk.fineTuning.jobs.create({ model: MODEL, training_file: file.id, hyperparameters: { n_epochs: 99 } })).rejects.toBeInstanceOf(OpenAI.UnprocessableEntityError);
     expect((await sdk.files.delete(file.id)).deleted).toBe(true);
   });
+
+  it('pages files past the documented default limit of 10 (the SDK follows has_more with after)', async () => {
+    await using sandbox = await startSandbox({ provider: 'nebius', listen: false });
+    const sdk = new OpenAI({ apiKey: 'sdk-key', baseURL: `${sandbox.url}/v1`, fetch: sandbox.fetch, maxRetries: 0 });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.unshift((await sdk.files.create({ file: dataset(2, `f${i}.jsonl`), purpose: 'fine-tune' })).id);
+    const listed = [];
+    for await (const file of sdk.files.list()) listed.push(file.id);
+    expect(listed).toEqual(ids);
+    // tunekit's Nebius client reads this list as whole (the document names no cursor): the first 10 only.
+    const tunekit = createNebiusClient({ apiKey: 'sdk-key', baseUrl: sandbox.url, fetch: sandbox.fetch });
+    expect((await collect(tunekit.files.list())).map((file) => file.id)).toEqual(ids.slice(0, 10));
+  });
 });

@@ -265,12 +265,13 @@ const routes: RouteTable<paths, State, CreateRequest> = {
     },
   },
   '/v1/files': {
-    // The answer is undocumented (a placeholder object); its example is OpenAI's list. `limit` defaults to 10, with no cursor.
+    // The answer is undocumented (a placeholder object); its example is OpenAI's list. `limit` defaults to 10. The
+    // document names no cursor; `after` is honoured as OpenAI's (the openai SDK pages with it when `has_more`).
     get: (ctx) => {
-      const { purpose, limit = 10 } = ctx.query;
+      const { purpose, limit } = ctx.query;
       const all = files.list(ctx).filter((file) => !purpose || file.purpose === purpose);
-      const size = Math.max(1, limit);
-      return { json: { object: 'list', data: all.slice(0, size).map((file) => files.render(file, ctx)), has_more: all.length > size } };
+      const after = new URL(ctx.request.url).searchParams.get('after');
+      return { json: listPage(all.map((file) => files.render(file, ctx)), { after, limit }, 10) };
     },
     post: files.upload,
   },
