@@ -13,7 +13,7 @@ import { listen, type Listening } from './server.js';
 export interface ScriptStatuses {
   nebius: Exclude<NebiusSchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
   together: Exclude<TogetherSchemas['schemas']['FinetuneJobStatus'], 'completed' | 'error' | 'cancelled' | 'cancel_requested'>;
-  openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
+  openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled' | 'paused'>;
 }
 
 export interface SandboxOptions<P extends ProviderName = ProviderName> {
