@@ -88,6 +88,29 @@ describe('the npm tarball', () => {
     });
   });
 
+  it('files.upload({ check: true }) finds the dataset checker from the installed ESM and CommonJS builds, and a bad file is never sent', async () => {
+    await writeFile(join(project, 'bad.jsonl'), '{"messages": [{"role": "user", "content": "no answer"}]}\n');
+    const before = server.requests.length;
+    const esm = `
+      import { createNebiusClient } from 'tunekit/nebius';
+      const error = await createNebiusClient({ apiKey: 'k', baseUrl: process.argv[2] }).files.upload('bad.jsonl', { check: true }).catch((e) => e);
+      console.log(JSON.stringify({ name: error.name, errors: error.report?.counts.errors }));
+    `;
+    const cjs = `
+      const { createOpenAIClient } = require('tunekit/openai');
+      createOpenAIClient({ apiKey: 'k', baseUrl: process.argv[2] }).files.upload('bad.jsonl', { check: true }).catch((e) => {
+        console.log(JSON.stringify({ name: e.name, errors: e.report && e.report.counts.errors }));
+      });
+    `;
+    await writeFile(join(project, 'check.mjs'), esm);
+    await writeFile(join(project, 'check.cjs'), cjs);
+    for (const program of ['check.mjs', 'check.cjs']) {
+      const { stdout } = await run(process.execPath, [program, server.url], { cwd: project, encoding: 'utf8' });
+      expect(JSON.parse(stdout), program).toMatchObject({ name: 'DatasetCheckError', errors: expect.any(Number) });
+    }
+    expect(server.requests.length).toBe(before);
+  });
+
   it('a client entry point loads no sandbox, dataset-checker or CLI code, and a provider loads no other provider', async () => {
     const dist = join(project, 'node_modules/tunekit/dist/src');
     /** The files an ESM module loads at import time: its static imports, transitively (dynamic `import()` excluded). */
