@@ -1,13 +1,8 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
 import { HTTP_METHODS } from '../trim.js';
+import { resolveSchema } from './pointer.js';
 
 const COMPOSITIONS = ['allOf', 'anyOf', 'oneOf'] as const;
-
-function resolveRef(doc: JsonObject, ref: string): JsonObject | undefined {
-  let node: JsonValue | undefined = doc;
-  for (const part of ref.replace(/^#\//, '').split('/')) node = isObject(node) ? node[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-  return isObject(node) ? node : undefined;
-}
 
 /** The JSON request-body schemas of every operation. */
 function requestRoots(doc: JsonObject): JsonValue[] {
@@ -19,7 +14,7 @@ function requestRoots(doc: JsonObject): JsonValue[] {
       const operation = item[method];
       if (!isObject(operation)) continue;
       let body = operation['requestBody'];
-      if (isObject(body) && typeof body['$ref'] === 'string') body = resolveRef(doc, body['$ref']);
+      body = resolveSchema(doc, body);
       const content = isObject(body) && isObject(body['content']) ? body['content'] : {};
       for (const [type, media] of Object.entries(content)) {
         if (/json/.test(type) && isObject(media) && media['schema'] !== undefined) roots.push(media['schema']);
@@ -43,8 +38,7 @@ export function closeRequestObjects(doc: JsonObject): number {
   const seen = new Set<JsonObject>();
   const walk = (value: JsonValue | undefined, inAllOf: boolean): void => {
     if (!isObject(value)) return;
-    const ref = value['$ref'];
-    const schema = typeof ref === 'string' ? resolveRef(doc, ref) : value;
+    const schema = resolveSchema(doc, value);
     if (!schema) return;
     if (inAllOf) keepOpen.add(schema);
     if (seen.has(schema)) return;

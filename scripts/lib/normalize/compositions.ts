@@ -1,4 +1,5 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
+import { resolveSchema } from './pointer.js';
 import { forEachSchema } from './walk.js';
 
 function branchTyped(branch: JsonValue): boolean {
@@ -29,15 +30,6 @@ export function normalizeCompositionTypes(doc: JsonObject): number {
   return changed;
 }
 
-function resolve(doc: JsonObject, branch: JsonValue): JsonObject | undefined {
-  if (!isObject(branch)) return undefined;
-  const ref = branch['$ref'];
-  if (typeof ref !== 'string') return branch;
-  let node: JsonValue | undefined = doc;
-  for (const part of ref.replace(/^#\//, '').split('/')) node = isObject(node) ? node[part] : undefined;
-  return isObject(node) ? node : undefined;
-}
-
 function matchesAnyObject(schema: JsonObject): boolean {
   const required = schema['required'];
   return schema['type'] === 'object' && (!Array.isArray(required) || required.length === 0) && schema['additionalProperties'] !== false;
@@ -52,7 +44,7 @@ export function normalizeOverlappingOneOf(doc: JsonObject): number {
   forEachSchema(doc, (schema) => {
     const branches = schema['oneOf'];
     if (!Array.isArray(branches) || branches.length < 2 || schema['discriminator'] !== undefined) return;
-    const resolved = branches.map((branch) => resolve(doc, branch));
+    const resolved = branches.map((branch) => resolveSchema(doc, branch));
     if (!resolved.every((b) => b?.['type'] === 'object') || !resolved.some((b) => b !== undefined && matchesAnyObject(b))) return;
     schema['anyOf'] = branches;
     delete schema['oneOf'];

@@ -1,15 +1,6 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
 import { HTTP_METHODS } from '../trim.js';
-
-function resolve(doc: JsonObject, value: JsonValue | undefined): JsonObject | undefined {
-  let node = value;
-  for (let hops = 0; isObject(node) && typeof node['$ref'] === 'string' && hops < 20; hops++) {
-    let target: JsonValue | undefined = doc;
-    for (const part of node['$ref'].replace(/^#\//, '').split('/')) target = isObject(target) ? target[part] : undefined;
-    node = target;
-  }
-  return isObject(node) ? node : undefined;
-}
+import { resolveSchema } from './pointer.js';
 
 /** The JSON object a vendor extension gives as an operation's example answer (OpenAI: `x-oaiMeta.examples.response`). */
 function exampleAnswer(operation: JsonObject): JsonObject | undefined {
@@ -40,13 +31,13 @@ export function addExampleEnumValues(doc: JsonObject): string[] {
       if (!isObject(operation)) continue;
       const example = exampleAnswer(operation);
       const responses = isObject(operation['responses']) ? operation['responses'] : {};
-      const ok = resolve(doc, responses['200']);
+      const ok = resolveSchema(doc, responses['200']);
       const content = ok && isObject(ok['content']) ? ok['content']['application/json'] : undefined;
       const ref = isObject(content) && isObject(content['schema']) ? content['schema']['$ref'] : undefined;
-      const schema = isObject(content) ? resolve(doc, content['schema']) : undefined;
+      const schema = isObject(content) ? resolveSchema(doc, content['schema']) : undefined;
       if (!example || !schema || !isObject(schema['properties'])) continue;
       for (const [name, value] of Object.entries(example)) {
-        const property = resolve(doc, schema['properties'][name]);
+        const property = resolveSchema(doc, schema['properties'][name]);
         const values = property?.['enum'];
         if (typeof value !== 'string' || !Array.isArray(values) || !values.every((v) => typeof v === 'string' || v === null) || values.includes(value)) continue;
         values.push(value);

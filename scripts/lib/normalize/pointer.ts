@@ -1,7 +1,20 @@
+import { isObject, type JsonObject, type JsonValue } from '../json.js';
+
 export function pointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 export function childPointer(pointer: string, ...tokens: (string | number)[]): string {
   return tokens.reduce<string>((acc, token) => `${acc}/${pointerToken(String(token))}`, pointer);
+}
+
+/** A schema with its `$ref`s followed (local ones, `#/…`), or `undefined` when it is not an object or points nowhere. */
+export function resolveSchema(doc: JsonObject, value: JsonValue | undefined): JsonObject | undefined {
+  let node = value;
+  for (let hops = 0; isObject(node) && typeof node['$ref'] === 'string' && hops < 20; hops++) {
+    let target: JsonValue | undefined = doc;
+    for (const part of node['$ref'].replace(/^#\//, '').split('/')) target = isObject(target) ? target[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    node = target;
+  }
+  return isObject(node) ? node : undefined;
 }

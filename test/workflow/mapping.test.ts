@@ -1,0 +1,125 @@
+/**
+ * The neutral API's mapping tables: every neutral option × provider is mapped to a field of the provider's own request
+ * or refused with a ValidationError that names the provider, the option and why, before anything is sent. The
+ * README's table is rendered from the same data.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTuner, ValidationError, type JobRequest } from '../../src/index.js';
+import { NEUTRAL_OPTIONS, type MappingTable, type NeutralOption, type OptionRule } from '../../src/workflow/neutral.js';
+import { nebiusMapping } from '../../src/workflow/neutral/nebius.js';
+import { openaiMapping } from '../../src/workflow/neutral/openai.js';
+import { togetherMapping } from '../../src/workflow/neutral/together.js';
+import { providerRequest } from '../../src/workflow/tuner.js';
+import { repoRoot } from '../support/prism.js';
+
+const base = { model: 'm', trainingFile: 'file-1' };
+/** A value of each option that every provider that maps it accepts. */
+const sample: Record<NeutralOption, unknown> = {
+  validationFile: 'file-2', epochs: 3, batchSize: 8, learningRate: 0.0001, warmupRatio: 0.1, weightDecay: 0.01, lora: { rank: 16, alpha: 32, dropout: 0.05 }, suffix: 'bot',
+};
+/** What each mapped option becomes, per provider: the request the provider's client is given. */
+const expected: Record<'nebius' | 'together' | 'openai', Partial<Record<NeutralOption, unknown>>> = {
+  nebius: {
+    validationFile: { validation_file: 'file-2' },
+    epochs: { hyperparameters: { n_epochs: 3 } },
+    batchSize: { hyperparameters: { batch_size: 8 } },
+    learningRate: { hyperparameters: { learning_rate: 0.0001 } },
+    warmupRatio: { hyperparameters: { warmup_ratio: 0.1 } },
+    weightDecay: { hyperparameters: { weight_decay: 0.01 } },
+    lora: { hyperparameters: { lora: true, lora_r: 16, lora_alpha: 32, lora_dropout: 0.05 } },
+    suffix: { suffix: 'bot' },
+  },
+  together: {
+    validationFile: { validation_file: 'file-2' },
+    epochs: { n_epochs: 3 },
+    batchSize: { batch_size: 8 },
+    learningRate: { learning_rate: 0.0001 },
+    warmupRatio: { warmup_ratio: 0.1 },
+    weightDecay: { weight_decay: 0.01 },
+    lora: { training_type: { type: 'Lora', lora_r: 16, lora_alpha: 32, lora_dropout: 0.05 } },
+    suffix: { suffix: 'bot' },
+  },
+  openai: {
+    validationFile: { validation_file: 'file-2' },
+    epochs: { method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 3 } } } },
+    batchSize: { method: { type: 'supervised', supervised: { hyperparameters: { batch_size: 8 } } } },
+    suffix: { suffix: 'bot' },
+  },
+};
+const tables: Record<'nebius' | 'together' | 'openai', MappingTable<never>> = { nebius: nebiusMapping, together: togetherMapping, openai: openaiMapping };
+
+describe('every neutral option on every provider: mapped or refused, never dropped', () => {
+  const cases = (['nebius', 'together', 'openai'] as const).flatMap((provider) => NEUTRAL_OPTIONS.map((option) => [provider, option] as const));
+  it.each(cases)('%s %s', (provider, option) => {
+    const request: JobRequest<never> = { ...base, [option]: sample[option] };
+    const mapped = expected[provider][option];
+    if (mapped !== undefined) {
+      expect(providerRequest(provider, request)).toEqual({ model: 'm', training_file: 'file-1', ...mapped });
+      return;
+    }
+    const rule: OptionRule<never> = tables[provider][option];
+    expect('refused' in rule).toBe(true);
+    let error: unknown;
+    try {
+      providerRequest(provider, request);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toMatch(new RegExp(`^${provider} jobs\\.create: ${option} = .+ cannot be sent to ${provider}: .{10,}`));
+    expect((error as ValidationError).field).toBe(option);
+  });
+});
+
+describe('mapping details', () => {
+  it('refuses a value a provider cannot take, naming the option and the rule', () => {
+    expect(() => providerRequest('nebius', { ...base, batchSize: 'max' })).toThrow('nebius jobs.create: batchSize = "max" cannot be sent to nebius: Nebius takes a number of examples (1–64), not "max"');
+    expect(() => providerRequest('openai', { ...base, batchSize: 'max' })).toThrow('openai jobs.create: batchSize = "max" cannot be sent to openai: OpenAI takes a number of examples or "auto", not "max"');
+    expect(() => providerRequest('together', { ...base, epochs: 1.5 })).toThrow('together jobs.create: epochs = 1.5 cannot be sent to together: must be a whole number ≥ 1');
+    expect(() => providerRequest('together', { ...base, lora: { rank: 8, scale: 2 } as never })).toThrow('lora takes rank, alpha and dropout, not scale');
+  });
+
+  it('reports every refused option at once', () => {
+    let error: unknown;
+    try {
+      providerRequest('openai', { ...base, learningRate: 1e-4, warmupRatio: 0.1, lora: true });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect((error as ValidationError).problems.map((p) => p.field)).toEqual(['learningRate', 'warmupRatio', 'lora']);
+  });
+
+  it('Together: lora true is its default rank 8 and alpha 16; lora false is full fine-tuning', () => {
+    expect(providerRequest('together', { ...base, lora: true })).toMatchObject({ training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16 } });
+    expect(providerRequest('together', { ...base, lora: false })).toMatchObject({ training_type: { type: 'Full' } });
+    expect(providerRequest('nebius', { ...base, lora: false })).toMatchObject({ hyperparameters: { lora: false } });
+  });
+
+  it('providerOptions reach the request, and a neutral option that contradicts them is refused', () => {
+    expect(providerRequest('nebius', { ...base, epochs: 2, providerOptions: { hyperparameters: { packing: true }, seed: 7 } }))
+      .toEqual({ model: 'm', training_file: 'file-1', seed: 7, hyperparameters: { packing: true, n_epochs: 2 } });
+    expect(() => providerRequest('nebius', { ...base, epochs: 2, providerOptions: { hyperparameters: { n_epochs: 5 } } }))
+      .toThrow('epochs = 2 cannot be sent to nebius: providerOptions.hyperparameters.n_epochs is 5 already; set it in one place');
+    expect(providerRequest('openai', { ...base, epochs: 2, providerOptions: { method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.1 } } } } }))
+      .toMatchObject({ method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.1, n_epochs: 2 } } } });
+  });
+
+  it('a refused option stops jobs.create before any request (the tuner maps first)', async () => {
+    const tuner = createTuner({ provider: 'openai', apiKey: 'k', baseUrl: 'http://127.0.0.1:9' });
+    await expect(tuner.jobs.create({ ...base, learningRate: 1e-4 })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('the README documents the tables as they are', () => {
+  it('has the mapping table rendered from the data', async () => {
+    const cell = (rule: OptionRule<never>): string => ('refused' in rule ? `refused: ${rule.refused}` : `\`${rule.field}\``);
+    const rendered = [
+      '| option | Nebius | Together | OpenAI |',
+      '|---|---|---|---|',
+      ...NEUTRAL_OPTIONS.map((o) => `| \`${o}\` | ${cell(nebiusMapping[o])} | ${cell(togetherMapping[o])} | ${cell(openaiMapping[o])} |`),
+    ].join('\n');
+    expect(await readFile(join(repoRoot, 'README.md'), 'utf8')).toContain(rendered);
+  });
+});
