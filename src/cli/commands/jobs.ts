@@ -2,6 +2,7 @@ import { WaitAbortedError, WaitTimeoutError } from '../../core/errors.js';
 import type { Job, JobOf } from '../../workflow/api.js';
 import type { NeutralCheckpoint } from '../../workflow/neutral.js';
 import type { JobEvent, ProviderName, WaitOptions } from '../../workflow/types.js';
+import { realClock } from '../../workflow/wait.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { createWatcher } from '../live/view.js';
 import { checkedRequest, requestFlags } from '../request.js';
@@ -46,12 +47,17 @@ export async function cancel(session: AnySession, [id = '']: string[]): Promise<
   showJob(session.out, job);
 }
 
-/** `--poll-interval`: poll at that interval throughout (else the library's backoff, 5 s growing to 60 s). */
-export function pollOptions(options: { pollInterval?: number; maxWait?: number }): Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs'> {
+/**
+ * `--poll-interval`: poll at that interval throughout, whatever is polled (a job, a file being processed, a model
+ * being deployed); without it the library's backoff (5 s growing to 60 s). `--max-wait` bounds the whole wait.
+ */
+export function pollOptions(options: { pollInterval?: number; maxWait?: number }): Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs' | 'clock'> {
+  const every = options.pollInterval;
   return {
-    pollIntervalMs: options.pollInterval,
-    maxPollIntervalMs: options.pollInterval,
+    pollIntervalMs: every,
+    maxPollIntervalMs: every,
     timeoutMs: options.maxWait,
+    clock: every === undefined ? undefined : { now: () => realClock.now(), sleep: (ms, signal) => realClock.sleep(Math.min(ms, every), signal) },
   };
 }
 
@@ -93,6 +99,8 @@ export async function events(session: AnySession, [id = '']: string[], options: 
   }
   const all: JobEvent[] = [];
   for await (const event of session.tuner.jobs.events(id, session.request)) all.push(event);
+  // Oldest first, events of one instant in the order they happened (a newest-first list is read backwards).
+  if (all.length > 1 && (all[0]?.at.getTime() ?? 0) > (all.at(-1)?.at.getTime() ?? 0)) all.reverse();
   all.sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const event of options.limit === undefined ? all : all.slice(-options.limit)) showEvent(session.out, event);
   if (!all.length) session.out.say(session.out.err.dim('(no events)'));

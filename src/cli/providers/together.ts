@@ -21,7 +21,13 @@ export const togetherCli: CliProvider<'together'> = {
     const points = await session.tuner.client.jobs.metrics(jobId, session.request);
     const checkpoints = [];
     for await (const checkpoint of session.tuner.jobs.checkpoints(jobId, session.request)) checkpoints.push(checkpoint);
-    return mergeLoss(points.map(togetherMetric), checkpoints);
+    // The document's example names `train/loss` and `train/global_step` (what togetherMetric reads); some answers
+    // (the sandbox's) say `train_loss` and `eval_loss`: read both.
+    const read = (point: Record<string, number>) => {
+      const known = togetherMetric(point);
+      return { step: known.step, trainingLoss: known.trainingLoss ?? point['train_loss'], validationLoss: known.validationLoss ?? point['eval_loss'] ?? point['valid_loss'] };
+    };
+    return mergeLoss(points.map(read), checkpoints);
   },
   commands: [
     {
