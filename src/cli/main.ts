@@ -49,8 +49,6 @@ async function main(argv: string[]): Promise<number> {
     setTimeout(() => process.exit(EXIT.interrupted), 3_000).unref();
   });
   const program = buildProgram({ out, signal: controller.signal });
-  program.exitOverride();
-  program.configureOutput({ outputError: () => undefined });
   try {
     await program.parseAsync(args, { from: 'user' });
     return EXIT.ok;

@@ -94,6 +94,9 @@ export function buildProgram(runtime: Runtime): Command {
     .addOption(new Option('--log <level>', 'log requests on stderr (never the API key; default TUNEKIT_LOG or off)').choices(['off', 'error', 'warn', 'info', 'debug']))
     .option('--json', 'only JSON on stdout (one value; NDJSON for events and progress); errors as {"error": …} on stderr')
     .showSuggestionAfterError(true)
+    // Before any subcommand is added: they inherit both. A usage error is thrown (exit code 2), told by main.ts.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
     .addHelpText('after', `\n${EXAMPLES_HELP}\n\n${ENVIRONMENT_HELP}\n\n${EXIT_CODES_HELP}\n`);
 
   program
@@ -269,5 +272,5 @@ function providersOf(group: string, byName: Map<string, { providers: ProviderNam
 }
 
 async function refuse(group: string, name: string, providers: ProviderName[], provider: ProviderName): Promise<void> {
-  throw new UsageError(`${group} ${name} is a ${providers.join(' and ')} command; ${provider} has no such operation`, `pass --provider ${providers[0] ?? ''} to use it there`);
+  throw new UsageError(`${group} ${name} is a command of ${providers.join(' and ')} only; ${provider} has no such operation`, `pass --provider ${providers[0] ?? ''} to use it there`);
 }

@@ -1,5 +1,5 @@
 import type { ProviderName } from '../../workflow/types.js';
-import { UsageError } from '../exit.js';
+import { CliError, EXIT, UsageError } from '../exit.js';
 import { nebiusCli } from './nebius.js';
 import { openaiCli } from './openai.js';
 import { togetherCli } from './together.js';
@@ -35,7 +35,6 @@ export function resolveProvider(flag: string | undefined, env: Record<string, st
       `more than one provider's API key is set (${withKey.map((name) => cliProviders[name].keyEnv).join(', ')}): say which with --provider ${withKey.join('|')} or TUNEKIT_PROVIDER`,
     );
   }
-  throw new UsageError(
-    needKey ? `no provider chosen and no API key set: set one of ${keys} (or pass --provider and set its key)` : `which provider's rules? pass --provider ${PROVIDER_NAMES.join('|')} (or set TUNEKIT_PROVIDER)`,
-  );
+  if (needKey) throw new CliError(`no API key set: set one of ${keys} (with --provider when more than one is set)`, EXIT.auth, 'tunekit reads API keys only from the environment');
+  throw new UsageError(`which provider's rules? pass --provider ${PROVIDER_NAMES.join('|')} (or set TUNEKIT_PROVIDER)`);
 }
