@@ -183,9 +183,12 @@ export function checkSummary(report: { ok: boolean; formatLabel: string | undefi
   return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${report.examples.toLocaleString('en-US')} examples · ${tokens} · ${report.counts.errors} errors, ${report.counts.warnings} warnings`;
 }
 
-type LogUpdate = ((...text: string[]) => void) & { done(): void; persist(...text: string[]): void; clear(): void };
+type LogUpdate = ((...text: string[]) => void) & { done(): void; clear(): void };
 
-/** One frame on a terminal, redrawn in place (log-update), with finished stages kept above it. */
+/**
+ * One frame on a terminal, redrawn in place, with finished stages kept above it. log-update 6 redraws the whole
+ * frame; 7.x patches only the lines that changed and loses a line when a frame grows in the middle (the chart).
+ */
 class LiveWatcher implements Watcher {
   private readonly track = new Track();
   private readonly started = Date.now();
@@ -206,9 +209,10 @@ class LiveWatcher implements Watcher {
     this.timer.unref();
   }
 
+  /** A finished stage: written above the frame, which is then drawn again below it. */
   private persist(text: string): void {
     this.log.clear();
-    this.log.persist(text);
+    this.out.stderr.write(`${text}\n`);
     this.draw(true);
   }
 
@@ -223,11 +227,12 @@ class LiveWatcher implements Watcher {
         this.upload.total = p.total;
         if (p.total !== undefined && p.loaded >= p.total) {
           this.upload = undefined;
-          return this.persist(`${c.green('✓')} uploaded the ${fileLabel(p.file)} (${formatBytes(p.loaded)})`);
+          return this.persist(`${c.green('✓')} uploaded the ${fileLabel(p.file)} (${formatBytes(p.loaded)}); the provider processes it`);
         }
         return this.draw(false);
       case 'processing':
-        return this.persist(`${c.green('✓')} the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
+        // `uploaded` (the provider is still processing it) is the upload's line; the end of processing gets its own.
+        return p.status === 'uploaded' ? undefined : this.persist(`${c.green('✓')} the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
       case 'create':
         this.jobId = p.job.id;
         return this.persist(`${c.green('✓')} created job ${c.bold(p.job.id)}`);
