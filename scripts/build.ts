@@ -27,8 +27,8 @@ Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from
 export const ENTRIES = {
   library: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts', 'src/dataset/index.ts'],
   /** Node-only library entry points: no browser build (they need a file system or a server). */
-  nodeLibrary: [] as string[],
-  bins: ['src/cli/main.ts'] as string[],
+  nodeLibrary: ['src/testing.ts'],
+  bins: ['src/sandbox/cli.ts', 'src/cli/main.ts'],
 };
 
 const existing = (files: string[]): string[] => files.filter((file) => {

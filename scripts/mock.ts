@@ -52,6 +52,19 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
   throw new Error(`Prism did not answer on ${url} within 60 s:\n${output()}`);
 }
 
+/** Stops a child process: SIGTERM, then SIGKILL if it is still there 5 s later. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    if (child.exitCode !== null) return done();
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 /** Start `prism mock` on a port (free by default) and wait until it answers. */
 export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
   const port = options.port ?? (await freePort());
@@ -72,19 +85,7 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
     child.kill('SIGKILL');
     throw error;
   }
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(force);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url, stop: () => stopChild(child) };
 }
 
 const USAGE = `usage: npm run mock -- [PROVIDER] [--port N] [--dynamic] [--errors]

@@ -1,0 +1,164 @@
+import type { components as NebiusSchemas } from '../../generated/nebius.js';
+import type { components as OpenAISchemas } from '../../generated/openai.js';
+import type { components as TogetherSchemas } from '../../generated/together.js';
+import { APIConnectionError, TunekitError, ValidationError } from '../core/errors.js';
+import { clockProblem, createClock, type ClockOption } from './clock.js';
+import { loadEngine, PROVIDER_NAMES, type SandboxEngine } from './load.js';
+import type { ProviderName } from './provider.js';
+import type { RecordedRequest } from './recorder.js';
+import type { Script } from './script.js';
+import { listen, type Listening } from './server.js';
+
+/** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
+export interface ScriptStatuses {
+  nebius: Exclude<NebiusSchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
+  together: Exclude<TogetherSchemas['schemas']['FinetuneJobStatus'], 'completed' | 'error' | 'cancelled' | 'cancel_requested'>;
+  openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
+}
+
+export interface SandboxOptions<P extends ProviderName = ProviderName> {
+  provider: P;
+  /**
+   * How simulated time moves: `'manual'` (default; only `advance(ms)` moves it), `{ speed: 600 }` (real time × 600),
+   * or `'on-poll'` (each retrieve of a job, file or model moves that key's time to the object's next change).
+   */
+  clock?: ClockOption;
+  /** The API keys the sandbox accepts; by default any bearer token (each key has its own state). */
+  apiKeys?: readonly string[];
+  /** Listen on a port (default `true`). With `false` only `sandbox.fetch` reaches it: no socket at all. */
+  listen?: boolean;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Simulated time at the start (default: the real time now). */
+  startTime?: Date | number;
+}
+
+/** A running sandbox of one provider. `await using` closes it at the end of the scope. */
+export interface Sandbox<P extends ProviderName = ProviderName> extends AsyncDisposable {
+  readonly provider: P;
+  /** Exactly the base URL the provider's client (tunekit's or the official SDK) takes: `/v1` included where the provider puts it. */
+  readonly url: string;
+  /** The HTTP controls' root (`…/_sandbox`): `GET /health`, `POST /advance {"ms": N}`, `POST /script`, `GET /requests`, `POST /reset`. */
+  readonly controlUrl: string;
+  /** A `fetch` that reaches the sandbox in-process, whatever the URL's host: pass it as the client's `fetch`. */
+  readonly fetch: typeof globalThis.fetch;
+  /** Simulated time now (a key's own in 'on-poll' mode, when given the key). */
+  now(apiKey?: string): Date;
+  /** Moves simulated time forward by `ms` (any clock mode); returns the new time. */
+  advance(ms: number): Date;
+  /** A job's fate (`{ fail: { at: 'running' } }`, `{ cancel: {} }`) or transport faults (`{ fault: 503, times: 2 }`). */
+  script(script: Script<ScriptStatuses[P]>): void;
+  /** Every request received, in order (no key, no secret field). */
+  readonly requests: readonly RecordedRequest[];
+  /** Forgets every key's files, jobs and models, every script and the request log. */
+  reset(): void;
+  /** Stops listening and drops what it stored; idempotent. */
+  close(): Promise<void>;
+}
+
+function optionProblems(options: SandboxOptions): ValidationError | undefined {
+  const problems: { field: string; rule: string; value: unknown }[] = [];
+  const { provider, clock, apiKeys, port, host, startTime } = options;
+  if (!PROVIDER_NAMES.includes(provider)) problems.push({ field: 'provider', rule: `one of ${PROVIDER_NAMES.join(', ')}`, value: provider });
+  const clockWhy = clock === undefined ? undefined : clockProblem(clock);
+  if (clockWhy) problems.push({ field: 'clock', rule: clockWhy.replace(/^clock(\.speed)? = \S+ /, ''), value: clock });
+  if (apiKeys !== undefined && (!Array.isArray(apiKeys) || apiKeys.length === 0 || apiKeys.some((key) => typeof key !== 'string' || !key))) {
+    problems.push({ field: 'apiKeys', rule: 'a non-empty list of non-empty strings', value: Array.isArray(apiKeys) ? `[${apiKeys.length} keys]` : apiKeys });
+  }
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) problems.push({ field: 'port', rule: 'a whole number 0–65535 (0: a free port)', value: port });
+  if (host !== undefined && (typeof host !== 'string' || !host)) problems.push({ field: 'host', rule: 'a non-empty host name or address', value: host });
+  if (startTime !== undefined && Number.isNaN(new Date(startTime).getTime())) problems.push({ field: 'startTime', rule: 'a valid Date or epoch milliseconds', value: startTime });
+  if (!problems.length) return undefined;
+  const list = problems.map((p) => ({ ...p, message: `${p.field} = ${JSON.stringify(p.value)} must be ${p.rule}` }));
+  return new ValidationError(`startSandbox: ${list.map((p) => p.message).join('; ')}`, list);
+}
+
+/** `fetch`'s failure for a dropped connection, as undici words it (a `TypeError` whose cause has a socket code). */
+function connectionReset(): TypeError {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+}
+
+/**
+ * Starts a stateful local sandbox of one provider's fine-tuning API: files, jobs that live through the provider's
+ * statuses on a simulated clock, events, checkpoints, and (Nebius) custom models or (OpenAI) multipart uploads.
+ * Requests are checked with the same rules as the client; answers follow the provider's document.
+ * @example
+ * ```ts
+ * import { startSandbox } from 'tunekit/testing';
+ * import { createOpenAIClient } from 'tunekit/openai';
+ *
+ * await using sandbox = await startSandbox({ provider: 'openai', clock: 'manual' });
+ * const openai = createOpenAIClient({ apiKey: 'test-key', baseUrl: sandbox.url });
+ * const file = await openai.files.upload(new File(['{"messages":[{"role":"user","content":"hi"}]}\n'], 'train.jsonl'));
+ * const job = await openai.jobs.create({ model: 'gpt-4o-mini', training_file: file.id });
+ * sandbox.advance(2 * 60 * 60 * 1000); // two simulated hours
+ * const done = await openai.jobs.retrieve(job.id); // done.status === 'succeeded'
+ * ```
+ */
+export async function startSandbox<P extends ProviderName>(options: SandboxOptions<P>): Promise<Sandbox<P>> {
+  const invalid = optionProblems(options);
+  if (invalid) throw invalid;
+  const { provider, clock = 'manual', apiKeys, listen: listening = true, port = 0, host = '127.0.0.1', startTime } = options;
+  let base = '';
+  const engine: SandboxEngine = await loadEngine(provider, {
+    clock: createClock(clock, startTime === undefined ? Date.now() : new Date(startTime).getTime()),
+    apiKeys,
+    url: () => base,
+  });
+  let server: Listening | undefined;
+  if (listening) {
+    try {
+      server = await listen((request) => engine.handle(request), port, host);
+    } catch (error) {
+      engine.close();
+      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+      const why = code === 'EADDRINUSE' ? `port ${port} is in use` : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? `host ${host} is not an address of this machine` : String(error);
+      throw new TunekitError(`startSandbox: cannot listen on ${host}:${port}: ${why}`, { cause: error });
+    }
+  }
+  const origin = server?.origin ?? 'http://sandbox.invalid';
+  base = `${origin}${engine.prefix}`;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      await server?.close();
+      engine.close();
+    })();
+    return closed;
+  };
+  const sandboxFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    if (closed) throw new APIConnectionError(`the ${provider} sandbox is closed`);
+    const handled = await engine.handle(new Request(input, init));
+    if ('reset' in handled) throw connectionReset();
+    return handled.response;
+  };
+  return {
+    provider,
+    url: base,
+    controlUrl: `${origin}/_sandbox`,
+    fetch: sandboxFetch,
+    now: (apiKey) => new Date(engine.now(apiKey)),
+    advance: (ms) => {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        const message = `ms = ${JSON.stringify(ms)} must be a number of milliseconds ≥ 0`;
+        throw new ValidationError(`sandbox.advance: ${message}`, [{ field: 'ms', rule: 'a number ≥ 0', value: ms, message }]);
+      }
+      return new Date(engine.advance(ms));
+    },
+    script: (script) => {
+      try {
+        engine.script(script);
+      } catch (error) {
+        throw new TunekitError(`sandbox.script: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    get requests() {
+      return engine.requests();
+    },
+    reset: () => engine.reset(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
