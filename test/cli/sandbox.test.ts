@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, cleanEnv, datasets, lines, tunekit } from './support.js';
+
+/** `tunekit sandbox`, and the README's first steps against it: check, train, metrics. */
+
+let bin = '';
+let data: Awaited<ReturnType<typeof datasets>>;
+beforeAll(async () => {
+  [bin, data] = await Promise.all([buildCli(), datasets()]);
+});
+afterAll(async () => {
+  await rm(data.dir, { recursive: true, force: true });
+});
+
+describe('tunekit sandbox', () => {
+  it('prints its URL first, serves the README walk-through, and stops cleanly on Ctrl-C', async () => {
+    const server = spawn(process.execPath, [bin, 'sandbox', '--provider', 'together', '--port', '0', '--speed', '3000'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((done) => server.once('exit', (code) => done(code)));
+    const url = await new Promise<string>((ready) => {
+      server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) ready(stdout.split('\n')[0] ?? '');
+      });
+    });
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      const env = { TOGETHER_API_KEY: 'sandbox', TOGETHER_BASE_URL: url, TUNEKIT_PROVIDER: 'together' };
+      const model = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
+      expect((await tunekit(bin, ['check', data.train], env)).code).toBe(0);
+      const trained = await tunekit(bin, ['--json', 'train', data.train, '--model', model, '--epochs', '2', '--poll-interval', '200ms'], env);
+      expect(trained.code).toBe(0);
+      const result = lines(trained.stdout).at(-1) as { job: { id: string; status: string }; model: string };
+      expect(result).toMatchObject({ job: { status: 'succeeded' }, model: expect.stringContaining('Meta-Llama-3.1-8B-Instruct-Reference') });
+      const report = join(data.dir, 'loss.html');
+      expect((await tunekit(bin, ['jobs', 'metrics', result.job.id, '--html', report], env)).code).toBe(0);
+    } finally {
+      server.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/^tunekit sandbox: together \(clock: 3000× real time\); controls at http:\/\/127\.0\.0\.1:\d+\/_sandbox\. Any API key works\. Ctrl-C to stop\.\n/);
+  });
+
+  it('refuses a bad flag with exit code 2', async () => {
+    const both = await tunekit(bin, ['sandbox', '--speed', '10', '--clock', 'manual']);
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toContain("option '--clock <mode>' cannot be used with option '--speed <n>'");
+  });
+});
