@@ -289,7 +289,9 @@ class LiveWatcher implements Watcher {
         const val = t.validationLoss !== undefined ? `   ${c.magenta('validation')} ${formatLoss(t.validationLoss)}` : '';
         lines.push(`${c.dim('loss  ')}  ${c.cyan('training')} ${formatLoss(t.trainingLoss) || '–'}${val}`);
       }
-      const chart = this.chart(t.points, { width, height: 8, colors: { training: '\x1b[36m', validation: '\x1b[35m' } });
+      // The training loss only: at 8 rows a validation line close to it would tangle with it (its value is above).
+      const training = t.points.filter((p) => p.trainingLoss !== undefined).map((p) => ({ ...p, validationLoss: undefined }));
+      const chart = this.chart(training, { width, height: 8, colors: { training: '\x1b[36m', validation: '\x1b[35m' } });
       if (chart.length) lines.push('', ...chart, '');
       if (t.lastEvent) lines.push(`${c.dim('latest')}  ${truncate(eventLine(c, t.lastEvent), width - 8)}`);
       if (status !== 'succeeded' && status !== 'failed' && status !== 'cancelled') lines.push(c.dim('Ctrl-C stops watching; the job keeps running.'));
