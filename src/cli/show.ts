@@ -42,7 +42,8 @@ function progressText(job: NeutralJobBase): string {
   return parts.filter(Boolean).join(' · ');
 }
 
-export function showJob(out: Output, job: NeutralJobBase & { provider: string; raw: unknown }): void {
+/** A job's details (`extra` rows after its own), or the job as JSON. */
+export function showJob(out: Output, job: NeutralJobBase & { provider: string; raw: unknown }, extra: [string, string | undefined][] = []): void {
   if (out.json) return out.value(job);
   const took = job.createdAt && job.finishedAt ? ` (took ${formatDuration(job.finishedAt.getTime() - job.createdAt.getTime())})` : '';
   out.details([
@@ -57,6 +58,7 @@ export function showJob(out: Output, job: NeutralJobBase & { provider: string; r
     ['finished', job.finishedAt ? `${formatDate(job.finishedAt)}${took}` : undefined],
     ['progress', progressText(job)],
     ['error', job.error ? `${job.error.message}${job.error.code ? ` (${job.error.code})` : ''}` : undefined],
+    ...extra,
   ]);
 }
 

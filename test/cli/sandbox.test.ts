@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, cleanEnv, datasets, lines, tunekit } from './support.js';
 
-/** `tunekit sandbox`, and the README's first steps against it: check, train, metrics. */
+/** `tunekit sandbox`, and the README's first steps against it (README-cli-section.md: check, train, list, metrics). */
 
 let bin = '';
 let data: Awaited<ReturnType<typeof datasets>>;
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 describe('tunekit sandbox', () => {
   it('prints its URL first, serves the README walk-through, and stops cleanly on Ctrl-C', async () => {
-    const server = spawn(process.execPath, [bin, 'sandbox', '--provider', 'together', '--port', '0', '--speed', '3000'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [bin, 'sandbox', '--provider', 'openai', '--port', '0', '--speed', '3000'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -30,20 +30,21 @@ describe('tunekit sandbox', () => {
     });
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-      const env = { TOGETHER_API_KEY: 'sandbox', TOGETHER_BASE_URL: url, TUNEKIT_PROVIDER: 'together' };
-      const model = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
+      const env = { OPENAI_API_KEY: 'sandbox', OPENAI_BASE_URL: url, TUNEKIT_PROVIDER: 'openai' };
+      const model = 'gpt-4o-mini-2024-07-18';
       expect((await tunekit(bin, ['check', data.train], env)).code).toBe(0);
-      const trained = await tunekit(bin, ['--json', 'train', data.train, '--model', model, '--epochs', '2', '--poll-interval', '200ms'], env);
+      const trained = await tunekit(bin, ['--json', 'train', data.train, '--model', model, '--epochs', '3', '--poll-interval', '200ms'], env);
       expect(trained.code).toBe(0);
       const result = lines(trained.stdout).at(-1) as { job: { id: string; status: string }; model: string };
-      expect(result).toMatchObject({ job: { status: 'succeeded' }, model: expect.stringContaining('Meta-Llama-3.1-8B-Instruct-Reference') });
+      expect(result).toMatchObject({ job: { status: 'succeeded' }, model: expect.stringMatching(/^ft:gpt-4o-mini-2024-07-18:sandbox::/) });
+      expect((await tunekit(bin, ['jobs', 'list'], env)).stdout).toContain(result.job.id);
       const report = join(data.dir, 'loss.html');
       expect((await tunekit(bin, ['jobs', 'metrics', result.job.id, '--html', report], env)).code).toBe(0);
     } finally {
       server.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    expect(stderr).toMatch(/^tunekit sandbox: together \(clock: 3000× real time\); controls at http:\/\/127\.0\.0\.1:\d+\/_sandbox\. Any API key works\. Ctrl-C to stop\.\n/);
+    expect(stderr).toMatch(/^tunekit sandbox: openai \(clock: 3000× real time\); controls at http:\/\/127\.0\.0\.1:\d+\/_sandbox\. Any API key works\. Ctrl-C to stop\.\n/);
   });
 
   it('refuses a bad flag with exit code 2', async () => {

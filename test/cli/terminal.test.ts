@@ -21,12 +21,15 @@ const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, 
 let bin = '';
 let data: Awaited<ReturnType<typeof datasets>>;
 let sandbox: Sandbox;
+/** For the runs whose frames in between are not looked at. */
+let fast: Sandbox;
 beforeAll(async () => {
   const problem = ensureTmux();
   if (problem) throw new Error(problem);
   [bin, data] = await Promise.all([buildCli(), datasets()]);
   // ~50 simulated minutes of an OpenAI job pass in about 5 s.
   sandbox = await startSandbox({ provider: 'openai', clock: { speed: 600 } });
+  fast = await startSandbox({ provider: 'openai', clock: { speed: 3000 } });
   await mkdir(ARTIFACTS, { recursive: true });
 }, 600_000);
 afterAll(async () => {
@@ -35,7 +38,7 @@ afterAll(async () => {
   } catch {
     // no server left
   }
-  await sandbox?.close();
+  await Promise.all([sandbox?.close(), fast?.close()]);
   await rm(data.dir, { recursive: true, force: true });
 });
 
@@ -118,7 +121,7 @@ describe('on a terminal', () => {
   });
 
   it('with NO_COLOR: plain lines, no escape code, even on a terminal', async () => {
-    const { frames, colored, exit } = await inTerminal('nocolor', { OPENAI_API_KEY: 'a-key-for-no-color', OPENAI_BASE_URL: sandbox.url, NO_COLOR: '1' }, [
+    const { frames, colored, exit } = await inTerminal('nocolor', { OPENAI_API_KEY: 'a-key-for-no-color', OPENAI_BASE_URL: fast.url, NO_COLOR: '1' }, [
       'train', data.train, '--model', MODEL.openai, '--poll-interval', '100ms',
     ]);
     expect(exit).toBe(0);
@@ -129,7 +132,7 @@ describe('on a terminal', () => {
 
 describe('not on a terminal', () => {
   it('train writes plain lines on stderr and the result on stdout, with no escape code', async () => {
-    const run = await tunekit(bin, ['train', data.train, '--model', MODEL.openai, '--poll-interval', '100ms'], { OPENAI_API_KEY: 'a-key-for-pipes', OPENAI_BASE_URL: sandbox.url });
+    const run = await tunekit(bin, ['train', data.train, '--model', MODEL.openai, '--poll-interval', '100ms'], { OPENAI_API_KEY: 'a-key-for-pipes', OPENAI_BASE_URL: fast.url });
     expect(run.code).toBe(0);
     expect(run.stdout + run.stderr).not.toContain('\x1b');
     const stderr = run.stderr.split('\n').filter(Boolean);
@@ -139,7 +142,7 @@ describe('not on a terminal', () => {
     expect(stderr).toContainEqual(expect.stringMatching(/^\[\d:\d\d:\d\d\] status running · step \d+\/\d+ \(\d+%\) · loss \d/));
     expect(stderr.at(-1)).toMatch(/^\[\d:\d\d:\d\d\] status succeeded · step (\d+)\/\1 \(100%\) · loss \d/);
     expect(run.stdout).toMatch(/^id\s+ftjob-\w+\nprovider\s+openai\nstatus\s+succeeded\n/);
-    const table = await tunekit(bin, ['jobs', 'list'], { OPENAI_API_KEY: 'a-key-for-pipes', OPENAI_BASE_URL: sandbox.url });
+    const table = await tunekit(bin, ['jobs', 'list'], { OPENAI_API_KEY: 'a-key-for-pipes', OPENAI_BASE_URL: fast.url });
     expect(table.stdout).toMatch(/^ftjob-\w+\tsucceeded\tgpt-4o-mini-2024-07-18\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\tft:gpt-4o-mini/);
   });
 });

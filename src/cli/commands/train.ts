@@ -87,10 +87,9 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
   watcher.close();
   const { job, model: callable, checkpoints } = result;
   if (out.json) return out.line({ type: 'result', job, model: callable, checkpoints, trainingFile: result.trainingFile, validationFile: result.validationFile });
-  showJob(out, job);
-  out.details([
+  showJob(out, job, [
     ['checkpoints', checkpoints.length ? `${checkpoints.length} (steps ${checkpoints.map((c) => c.step).join(', ')})` : undefined],
-    ['model to call', callable ?? (cli.deployRefused ? undefined : `none yet: make one with ${session.again} train … --deploy, or from a checkpoint`)],
+    ['model to call', callable ?? (cli.deployRefused ? undefined : 'none yet: train with --deploy to make one from the final checkpoint')],
   ]);
 }
 

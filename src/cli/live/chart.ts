@@ -88,5 +88,8 @@ export function lossChart(points: readonly LossPoint[], options: ChartOptions): 
     format: (value) => value.toPrecision(4).slice(0, LABEL_WIDTH - 2).padStart(LABEL_WIDTH - 2),
     colors: options.colors ? colors : undefined,
   });
-  return chart.split('\n');
+  // The x axis: the first and last step under the ends of the curve.
+  const [from, to] = [String(Math.round(first)), String(Math.round(last))];
+  const axis = `${' '.repeat(LABEL_WIDTH)}${from}${' '.repeat(Math.max(1, columns.length - from.length - to.length + 1))}${to} step`;
+  return [...chart.split('\n'), axis];
 }
