@@ -42,6 +42,8 @@ export class CliError extends Error {
     readonly hint?: string,
     /** Extra fields for the `{"error": …}` object in `--json` mode. */
     readonly details?: Record<string, unknown>,
+    /** Its `type` there (by default from the exit code). */
+    readonly type?: string,
   ) {
     super(message);
   }

@@ -19,7 +19,7 @@ async function classify(error: unknown, interrupted: boolean): Promise<Told> {
     return { exitCode: EXIT.usage, type: 'UsageError', message: error.message.replace(/^error: /, '') };
   }
   if (error instanceof UsageError) return { exitCode: EXIT.usage, type: 'UsageError', message: error.message, hint: error.hint };
-  if (error instanceof CliError) return { exitCode: error.exitCode, type: error.exitCode === EXIT.interrupted ? 'Interrupted' : error.exitCode === EXIT.waitTimeout ? 'WaitTimeout' : error.exitCode === EXIT.auth ? 'AuthenticationError' : 'Failure', message: error.message, hint: error.hint, details: error.details };
+  if (error instanceof CliError) return { exitCode: error.exitCode, type: error.type ?? (error.exitCode === EXIT.interrupted ? 'Interrupted' : error.exitCode === EXIT.waitTimeout ? 'WaitTimeout' : error.exitCode === EXIT.auth ? 'AuthenticationError' : 'Failure'), message: error.message, hint: error.hint, details: error.details };
   const errors = await import('../core/errors.js');
   const { DatasetCheckError } = await import('../dataset/assert.js');
   if (error instanceof errors.APIUserAbortError || (interrupted && error instanceof errors.TunekitError)) {
@@ -60,7 +60,6 @@ async function classify(error: unknown, interrupted: boolean): Promise<Told> {
 export async function reportFailure(error: unknown, out: Output, interrupted: boolean): Promise<number> {
   if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')) return EXIT.ok;
   const told = await classify(error, interrupted);
-  if (error instanceof CliError && error.details?.['reported'] === true && out.json) return told.exitCode;
   if (out.json) {
     out.stderr.write(`${JSON.stringify({ error: { type: told.type, message: told.message, exitCode: told.exitCode, ...(told.hint ? { hint: told.hint } : {}), ...told.details } })}\n`);
   } else {

@@ -1,19 +1,12 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
-import { buildCli, datasets, json, KEY_ENV, lines, MODEL, PROVIDERS, tunekit, type Provider } from './support.js';
+import { cliFixture, json, KEY_ENV, lines, MODEL, PROVIDERS, tunekit, type Provider } from './support.js';
 
 /** Every command on every provider, in `--json` mode, against the sandbox (on-poll clock: a job ends in a few polls). */
 
-let bin = '';
-let data: Awaited<ReturnType<typeof datasets>>;
-beforeAll(async () => {
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
-});
-afterAll(async () => {
-  await rm(data.dir, { recursive: true, force: true });
-});
+const cli = cliFixture();
 
 const FAST = ['--poll-interval', '5ms'];
 
@@ -37,18 +30,18 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
   /** A runner bound to this provider and a key of its own (the sandbox keeps state per key). */
   function session() {
     const key = `key-${provider}-${++keys}-0123456789`;
-    const run = (...args: string[]) => tunekit(bin, ['--provider', provider, '--json', ...args], { [KEY_ENV[provider]]: key, [`${provider.toUpperCase()}_BASE_URL`]: sandbox.url });
+    const run = (...args: string[]) => tunekit(cli.bin, ['--provider', provider, '--json', ...args], { [KEY_ENV[provider]]: key, [`${provider.toUpperCase()}_BASE_URL`]: sandbox.url });
     return { key, run };
   }
 
   it('check: a good file is one JSON report (exit 0); a broken one lists each error with its line (exit 1)', async ({ expect }) => {
     const { run } = session();
-    const good = await run('check', data.train);
+    const good = await run('check', cli.data.train);
     expect(good).toMatchObject({ code: 0, stderr: '' });
     expect(json(good)).toMatchObject({ ok: true, provider, format: 'chat', examples: 40, errors: [], counts: { errors: 0 } });
-    const bad = await run('check', data.broken);
+    const bad = await run('check', cli.data.broken);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('');
+    expect(lines(bad.stderr)).toEqual([{ error: { type: 'DatasetCheckError', message: `${cli.data.broken} failed the ${provider} dataset check with ${BROKEN[provider].length} errors`, exitCode: 1, errors: BROKEN[provider].length } }]);
     const report = json(bad) as { ok: boolean; errors: { line: number; code: string }[] };
     expect(report.ok).toBe(false);
     expect(report.errors.map((e) => [e.line, e.code])).toEqual(BROKEN[provider]);
@@ -56,20 +49,20 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
 
   it('files upload | list | get | content | delete', async ({ expect }) => {
     const { run } = session();
-    const uploaded = await run('files', 'upload', data.train);
+    const uploaded = await run('files', 'upload', cli.data.train);
     expect(uploaded).toMatchObject({ code: 0, stderr: '' });
     const file = json(uploaded) as { id: string };
-    const bytes = (await readFile(data.train)).byteLength;
+    const bytes = (await readFile(cli.data.train)).byteLength;
     expect(file).toMatchObject({ provider, id: expect.any(String), filename: 'train.jsonl', bytes, purpose: 'fine-tune' });
 
     const listed = json(await run('files', 'list')) as { id: string }[];
     expect(listed.map((f) => f.id)).toEqual([file.id]);
     expect(json(await run('files', 'get', file.id))).toMatchObject({ provider, id: file.id, filename: 'train.jsonl', bytes, purpose: 'fine-tune' });
 
-    const target = join(data.dir, `${provider}-content.jsonl`);
+    const target = join(cli.data.dir, `${provider}-content.jsonl`);
     const saved = await run('files', 'content', file.id, '-o', target);
     expect(json(saved)).toEqual({ id: file.id, path: target, bytes });
-    expect(await readFile(target, 'utf8')).toBe(await readFile(data.train, 'utf8'));
+    expect(await readFile(target, 'utf8')).toBe(await readFile(cli.data.train, 'utf8'));
 
     const refused = await run('files', 'content', file.id);
     expect(refused.code).toBe(2);
@@ -85,7 +78,7 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
 
   it('jobs create | list | get | wait | events | checkpoints | metrics on one job', async ({ expect }) => {
     const { run } = session();
-    const file = json(await run('files', 'upload', data.train)) as { id: string };
+    const file = json(await run('files', 'upload', cli.data.train)) as { id: string };
     const created = await run('jobs', 'create', '--model', MODEL[provider], '--training-file', file.id, '--epochs', '2', '--suffix', 'cli');
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const job = json(created) as { id: string; status: string };
@@ -127,7 +120,7 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
 
   it('jobs cancel', async ({ expect }) => {
     const { run } = session();
-    const file = json(await run('files', 'upload', data.train)) as { id: string };
+    const file = json(await run('files', 'upload', cli.data.train)) as { id: string };
     const job = json(await run('jobs', 'create', '--model', MODEL[provider], '--training-file', file.id)) as { id: string };
     const cancelled = await run('jobs', 'cancel', job.id);
     expect(cancelled).toMatchObject({ code: 0, stderr: '' });
@@ -140,7 +133,7 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
 
   it('train: check → upload → create → wait as one NDJSON stream ending in the result', async ({ expect }) => {
     const { run } = session();
-    const trained = await run('train', data.train, '--model', MODEL[provider], '--validation', data.validation, '--epochs', '2', ...FAST);
+    const trained = await run('train', cli.data.train, '--model', MODEL[provider], '--validation', cli.data.validation, '--epochs', '2', ...FAST);
     expect(trained).toMatchObject({ code: 0, stderr: '' });
     const stream = lines(trained.stdout);
     expect(stream.slice(0, 2)).toEqual([
@@ -160,7 +153,7 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
 
   it('train --no-wait creates the job and returns at once', async ({ expect }) => {
     const { run } = session();
-    const trained = await run('train', data.train, '--model', MODEL[provider], '--no-wait', ...FAST);
+    const trained = await run('train', cli.data.train, '--model', MODEL[provider], '--no-wait', ...FAST);
     expect(trained).toMatchObject({ code: 0, stderr: '' });
     const result = lines(trained.stdout).at(-1) as { type: string; job: { id: string; status: string } };
     expect(result).toMatchObject({ type: 'result', job: { id: expect.any(String) } });

@@ -1,31 +1,24 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { startSandbox } from '../../src/testing.js';
-import { buildCli, datasets, json, KEY_ENV, lines, MODEL, tunekit, type Provider } from './support.js';
+import { cliFixture, json, KEY_ENV, lines, MODEL, tunekit, type Provider } from './support.js';
 
 /** Each provider's own commands (declared as data in src/cli/providers/), in --json mode and for people. */
 
-let bin = '';
-let data: Awaited<ReturnType<typeof datasets>>;
-beforeAll(async () => {
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
-});
-afterAll(async () => {
-  await rm(data.dir, { recursive: true, force: true });
-});
+const cli = cliFixture();
 
 const MINUTE = 60_000;
 
 function runner(provider: Provider, url: string, key = `key-${provider}-${Math.random().toString(36).slice(2)}`) {
-  return (...args: string[]) => tunekit(bin, ['--provider', provider, '--base-url', url, ...args], { [KEY_ENV[provider]]: key });
+  return (...args: string[]) => tunekit(cli.bin, ['--provider', provider, '--base-url', url, ...args], { [KEY_ENV[provider]]: key });
 }
 
 describe.concurrent('provider commands', () => {
   it('openai: jobs pause and jobs resume', async ({ expect }) => {
     await using sandbox = await startSandbox({ provider: 'openai', clock: 'manual' });
     const run = runner('openai', sandbox.url);
-    const file = json(await run('--json', 'files', 'upload', data.train)) as { id: string };
+    const file = json(await run('--json', 'files', 'upload', cli.data.train)) as { id: string };
     const job = json(await run('--json', 'jobs', 'create', '--model', MODEL.openai, '--training-file', file.id)) as { id: string };
     sandbox.advance(30 * MINUTE);
     const paused = await run('--json', 'jobs', 'pause', job.id);
@@ -40,7 +33,7 @@ describe.concurrent('provider commands', () => {
   it('together: jobs price, jobs download, jobs delete', async ({ expect }) => {
     await using sandbox = await startSandbox({ provider: 'together', clock: 'on-poll' });
     const run = runner('together', sandbox.url);
-    const file = json(await run('--json', 'files', 'upload', data.train)) as { id: string };
+    const file = json(await run('--json', 'files', 'upload', cli.data.train)) as { id: string };
     const price = await run('--json', 'jobs', 'price', '--model', MODEL.together, '--training-file', file.id, '--epochs', '3', '--no-lora');
     expect(price).toMatchObject({ code: 0, stderr: '' });
     expect(json(price)).toEqual({ estimated_total_price: expect.any(Number), allowed_to_proceed: true, user_limit: 100, estimated_train_token_count: expect.any(Number), estimated_eval_token_count: expect.any(Number) });
@@ -50,7 +43,7 @@ describe.concurrent('provider commands', () => {
     expect(priced.stdout).toMatch(/^estimated price\s+\$\d+\.\d\d\ntraining tokens\s+[\d,]+\n/);
 
     const trained = lines((await run('--json', 'train', file.id, '--model', MODEL.together, '--poll-interval', '5ms')).stdout).at(-1) as { job: { id: string } };
-    const target = join(data.dir, 'weights.tar.zst');
+    const target = join(cli.data.dir, 'weights.tar.zst');
     const downloaded = await run('--json', 'jobs', 'download', trained.job.id, '--checkpoint', 'adapter', '-o', target);
     expect(downloaded).toMatchObject({ code: 0, stderr: '' });
     const { size } = await stat(target);
@@ -69,7 +62,7 @@ describe.concurrent('provider commands', () => {
   it('nebius: train --deploy ends with a model to call; models list, get, delete', async ({ expect }) => {
     await using sandbox = await startSandbox({ provider: 'nebius', clock: 'on-poll' });
     const run = runner('nebius', sandbox.url);
-    const trained = await run('--json', 'train', data.train, '--model', MODEL.nebius, '--deploy', '--deploy-name', 'cli-bot', '--poll-interval', '5ms');
+    const trained = await run('--json', 'train', cli.data.train, '--model', MODEL.nebius, '--deploy', '--deploy-name', 'cli-bot', '--poll-interval', '5ms');
     expect(trained).toMatchObject({ code: 0, stderr: '' });
     const stream = lines(trained.stdout);
     const result = stream.at(-1) as { model: string; job: { status: string } };
@@ -84,16 +77,16 @@ describe.concurrent('provider commands', () => {
     expect(json(await run('--json', 'models', 'delete', result.model))).toMatchObject({ name: result.model });
     expect(json(await run('--json', 'models', 'list'))).toEqual([]);
 
-    const refused = await runner('openai', sandbox.url)('train', data.train, '--model', 'm', '--deploy');
+    const refused = await runner('openai', sandbox.url)('train', cli.data.train, '--model', 'm', '--deploy');
     expect(refused).toMatchObject({ code: 2, stderr: 'error --deploy cannot be used with openai: an OpenAI job names its model itself (fine_tuned_model); there is nothing to deploy\n' });
   });
 
   it('files content without -o writes the exact bytes to stdout', async ({ expect }) => {
     await using sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });
     const run = runner('openai', sandbox.url);
-    const file = json(await run('--json', 'files', 'upload', data.train)) as { id: string };
+    const file = json(await run('--json', 'files', 'upload', cli.data.train)) as { id: string };
     const content = await run('files', 'content', file.id);
     expect(content).toMatchObject({ code: 0, stderr: '' });
-    expect(content.stdout).toBe(await readFile(data.train, 'utf8'));
+    expect(content.stdout).toBe(await readFile(cli.data.train, 'utf8'));
   });
 });

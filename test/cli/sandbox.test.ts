@@ -1,23 +1,15 @@
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, cleanEnv, datasets, lines, tunekit } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, cliFixture, lines, tunekit } from './support.js';
 
 /** `tunekit sandbox`, and the README's first steps against it (README-cli-section.md: check, train, list, metrics). */
 
-let bin = '';
-let data: Awaited<ReturnType<typeof datasets>>;
-beforeAll(async () => {
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
-});
-afterAll(async () => {
-  await rm(data.dir, { recursive: true, force: true });
-});
+const cli = cliFixture();
 
 describe('tunekit sandbox', () => {
   it('prints its URL first, serves the README walk-through, and stops cleanly on Ctrl-C', async () => {
-    const server = spawn(process.execPath, [bin, 'sandbox', '--provider', 'openai', '--port', '0', '--speed', '3000'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [cli.bin, 'sandbox', '--provider', 'openai', '--port', '0', '--speed', '3000'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -32,14 +24,14 @@ describe('tunekit sandbox', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       const env = { OPENAI_API_KEY: 'sandbox', OPENAI_BASE_URL: url, TUNEKIT_PROVIDER: 'openai' };
       const model = 'gpt-4o-mini-2024-07-18';
-      expect((await tunekit(bin, ['check', data.train], env)).code).toBe(0);
-      const trained = await tunekit(bin, ['--json', 'train', data.train, '--model', model, '--epochs', '3', '--poll-interval', '200ms'], env);
+      expect((await tunekit(cli.bin, ['check', cli.data.train], env)).code).toBe(0);
+      const trained = await tunekit(cli.bin, ['--json', 'train', cli.data.train, '--model', model, '--epochs', '3', '--poll-interval', '200ms'], env);
       expect(trained.code).toBe(0);
       const result = lines(trained.stdout).at(-1) as { job: { id: string; status: string }; model: string };
       expect(result).toMatchObject({ job: { status: 'succeeded' }, model: expect.stringMatching(/^ft:gpt-4o-mini-2024-07-18:sandbox::/) });
-      expect((await tunekit(bin, ['jobs', 'list'], env)).stdout).toContain(result.job.id);
-      const report = join(data.dir, 'loss.html');
-      expect((await tunekit(bin, ['jobs', 'metrics', result.job.id, '--html', report], env)).code).toBe(0);
+      expect((await tunekit(cli.bin, ['jobs', 'list'], env)).stdout).toContain(result.job.id);
+      const report = join(cli.data.dir, 'loss.html');
+      expect((await tunekit(cli.bin, ['jobs', 'metrics', result.job.id, '--html', report], env)).code).toBe(0);
     } finally {
       server.kill('SIGINT');
     }
@@ -48,7 +40,7 @@ describe('tunekit sandbox', () => {
   });
 
   it('refuses a bad flag with exit code 2', async () => {
-    const both = await tunekit(bin, ['sandbox', '--speed', '10', '--clock', 'manual']);
+    const both = await tunekit(cli.bin, ['sandbox', '--speed', '10', '--clock', 'manual']);
     expect(both).toMatchObject({ code: 2, stdout: '' });
     expect(both.stderr).toContain("option '--clock <mode>' cannot be used with option '--speed <n>'");
   });

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 import { repoRoot } from '../support/prism.js';
 
 /** The CLI tests' shared parts: the bin bundled as the package builds it, a runner, per-provider facts, datasets. */
@@ -118,3 +119,15 @@ export function ensureTmux(): string | undefined {
 
 /** Where tests leave pictures for people (git-ignored). */
 export const ARTIFACTS = join(repoRoot, '.tmp', 'artifacts');
+
+/** The bin and the datasets of one test file: built and written before its tests, the datasets removed after. */
+export function cliFixture(): { bin: string; data: Awaited<ReturnType<typeof datasets>> } {
+  const fixture = { bin: '', data: { dir: '', train: '', validation: '', broken: '' } };
+  beforeAll(async () => {
+    [fixture.bin, fixture.data] = await Promise.all([buildCli(), datasets()]);
+  });
+  afterAll(async () => {
+    if (fixture.data.dir) await rm(fixture.data.dir, { recursive: true, force: true });
+  });
+  return fixture;
+}

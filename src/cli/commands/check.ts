@@ -19,6 +19,7 @@ export async function check(globals: GlobalOptions, out: Output, signal: AbortSi
   if (out.json) out.value(report);
   else out.data(formatDatasetReport(report, { maxIssues: options.maxIssues }));
   if (!report.ok) {
-    throw new CliError(`${path} failed the ${provider} dataset check with ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`, EXIT.failure, undefined, { errors: report.counts.errors, reported: true });
+    // The report (every problem with its line) is on stdout already; the error says only that it failed.
+    throw new CliError(`${path} failed the ${provider} dataset check with ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`, EXIT.failure, undefined, { errors: report.counts.errors }, 'DatasetCheckError');
   }
 }
