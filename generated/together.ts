@@ -940,7 +940,6 @@ export interface components {
             deleted?: boolean;
         };
         FinetuneResponse: {
-            /** Format: uuid */
             id: string;
             training_file?: string;
             validation_file?: string;

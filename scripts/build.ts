@@ -83,7 +83,9 @@ async function main(argv: string[]): Promise<void> {
   const library = existing(ENTRIES.library);
   const nodeLibrary = existing(ENTRIES.nodeLibrary);
   const bins = existing(ENTRIES.bins);
-  const common = { absWorkingDir: REPO_ROOT, bundle: true, packages: 'bundle', logLevel: 'warning', target: 'es2022' } as const;
+  // Runtime dependencies stay packages, except openapi-fetch's tiny runtime, which is bundled (it is on every call).
+  // gpt-tokenizer (large token tables) is imported by the dataset checker only when exact counts are asked for.
+  const common = { absWorkingDir: REPO_ROOT, bundle: true, packages: 'bundle' as const, external: ['gpt-tokenizer', 'gpt-tokenizer/*'] as string[], logLevel: 'warning' as const, target: 'es2022' };
   await build({
     ...common,
     entryPoints: [...library, ...nodeLibrary, ...bins],
@@ -112,6 +114,8 @@ async function main(argv: string[]): Promise<void> {
     outdir: join(outdir, 'cjs'),
     outbase: '.',
     outExtension: { '.js': '.cjs' },
+    // CommonJS has no import.meta: the one reader of it (src/platform/files.ts) takes __filename there.
+    define: { 'import.meta.url': 'undefined' },
     format: 'cjs',
     platform: 'node',
     target: 'node20',

@@ -7,8 +7,18 @@ import type { Surface } from './surface.js';
 export const PROVIDERS = ['nebius', 'together', 'openai'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
+/** One reviewed correction of the trimmed document, where a document contradicts itself (see openapi/QUIRKS.md). */
+export interface DocumentFix {
+  /** JSON pointer of the keyword to remove, in the trimmed document. */
+  remove: string;
+  /** Why, in a sentence that cites the document's own words. */
+  why: string;
+}
+
 export interface SourceConfig {
   provider: ProviderName;
+  /** Corrections applied after the normalization; a pointer that no longer resolves stops the pull. */
+  fixes: DocumentFix[];
   url: string;
   mirrorFile: string;
   format: 'json' | 'yaml';
@@ -44,8 +54,13 @@ export function parseSourceConfig(raw: unknown, label: string): SourceConfig {
   if (format !== 'json' && format !== 'yaml') throw new Error(`${label}.format must be "json" or "yaml"`);
   const surface = raw['surface'];
   if (!isObject(surface)) throw new Error(`${label}.surface must be an object`);
+  const fixes = raw['fixes'] ?? [];
+  if (!Array.isArray(fixes) || !fixes.every((fix) => isObject(fix) && typeof fix['remove'] === 'string' && typeof fix['why'] === 'string')) {
+    throw new Error(`${label}.fixes must be a list of { "remove": "<JSON pointer>", "why": "…" }`);
+  }
   return {
     provider,
+    fixes: fixes.map((fix) => ({ remove: String(isObject(fix) ? fix['remove'] : ''), why: String(isObject(fix) ? fix['why'] : '') })),
     url: requireString(raw, 'url', label),
     mirrorFile: requireString(raw, 'mirrorFile', label),
     format,

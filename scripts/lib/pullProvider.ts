@@ -40,7 +40,7 @@ export function formatCounts(counts: NormalizeCounts): string {
 
 function describePrepared(prepared: PreparedDocument, verbose: boolean): string {
   const schemas = Object.keys(prepared.summary.schemas).length;
-  const line = `${prepared.summary.operations.length} operations, ${schemas} schemas; quirks: ${formatCounts(prepared.counts)})`;
+  const line = `${prepared.summary.operations.length} operations, ${schemas} schemas; quirks: ${formatCounts(prepared.counts)}; fixes ${prepared.fixes})`;
   if (!verbose) return line;
   return [line, ...prepared.counts.droppedAt.map((pointer) => `  dropped invalid example ${pointer}`)].join('\n');
 }

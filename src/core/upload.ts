@@ -1,6 +1,6 @@
 import type { DatasetProvider } from '../dataset/profile.js';
-import type { CheckDatasetOptions } from '../dataset/types.js';
-import { baseName, fileSize, fileStream, streamingUploads } from '../platform/files.js';
+import type { CheckDatasetOptions, DatasetReport } from '../dataset/types.js';
+import { baseName, fileSize, fileStream, loadDatasetChecker, streamingUploads } from '../platform/files.js';
 import { ValidationError } from './errors.js';
 
 /**
@@ -29,15 +29,18 @@ export interface UploadOptions {
   check?: boolean | Omit<CheckDatasetOptions, 'provider'>;
 }
 
-/** `upload.check`: the dataset checker (loaded only now) runs on the file before anything is sent. */
-export async function checkBeforeUpload(input: Uploadable, check: UploadOptions['check'], provider: DatasetProvider, where: string): Promise<void> {
-  if (!check) return;
+/** `upload.check`: the dataset checker (loaded only now) runs on the file before anything is sent; its report, or `undefined` when not asked. */
+export async function checkBeforeUpload(input: Uploadable, check: UploadOptions['check'], provider: DatasetProvider, where: string, field = 'file'): Promise<DatasetReport | undefined> {
+  if (!check) return undefined;
+  const refuse = (message: string, rule: string, value: unknown): ValidationError => new ValidationError(`${where}: ${message}`, [{ field, rule, value, message }]);
   if (typeof input !== 'string' && !(input instanceof Blob)) {
-    const message = 'file is a stream, which the check would use up: pass a path or a Blob with check: true';
-    throw new ValidationError(`${where}: ${message}`, [{ field: 'file', rule: 'a path or a Blob (check reads it first)', value: '[stream]', message }]);
+    throw refuse(`${field} is a stream, which the check would use up: pass a path or a Blob with check: true`, 'a path or a Blob (check reads it first)', '[stream]');
   }
-  const { assertDataset } = await import('../dataset/index.js');
-  await assertDataset(input, { ...(check === true ? {} : check), provider, where });
+  const checker = await loadDatasetChecker();
+  if (!checker) {
+    throw refuse('check: true needs the dataset checker, which this runtime cannot load (a bundle without it): run checkDataset from tunekit/dataset first', 'the dataset checker available', true);
+  }
+  return checker.assertDataset(input, { ...(check === true ? {} : check), provider, where });
 }
 
 /** A file to upload, as tunekit reads it: re-openable (a path, a Blob) or not (a stream). */

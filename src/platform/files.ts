@@ -3,6 +3,8 @@
  * (scripts/build.ts) swaps this module for `files.browser.ts`, so browser and edge bundles never see `node:` imports.
  */
 import { promises } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { assertDataset } from '../dataset/assert.js';
 import { ValidationError } from '../core/errors.js';
 
 /** True where a request body can be a stream (`duplex: 'half'`), so uploads stream with progress; browsers send FormData. */
@@ -72,4 +74,31 @@ export function fileStream(path: string, range: { start?: number; end?: number; 
 /** The last part of a path (`./data/train.jsonl` → `train.jsonl`). */
 export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() || path;
+}
+
+/** What `files.upload({ check: true })` and `train({ check: true })` need of the dataset checker. */
+export interface DatasetChecker {
+  assertDataset: typeof assertDataset;
+}
+
+const isChecker = (module: unknown): module is DatasetChecker =>
+  typeof module === 'object' && module !== null && 'assertDataset' in module && typeof module.assertDataset === 'function';
+
+/**
+ * The dataset checker (`tunekit/dataset`), loaded on demand from this package's own files by a computed path: a
+ * bundler cannot follow it, so client bundles never carry the checker (or its tokenizer tables). The same file is found
+ * from the ESM build (`dist/src/chunks/` → `dist/src/dataset/index.js`), the CommonJS build (`.cjs` beside it) and the
+ * sources (`.ts`). `undefined` where it cannot be loaded (a bundle without it).
+ */
+export async function loadDatasetChecker(): Promise<DatasetChecker | undefined> {
+  const commonJs = typeof __filename === 'string';
+  const here = commonJs ? pathToFileURL(__filename).href : import.meta.url;
+  const extension = here.endsWith('.ts') ? '.ts' : commonJs && here.endsWith('.cjs') ? '.cjs' : '.js';
+  const target = new URL(`../dataset/index${extension}`, here).href;
+  try {
+    const module: unknown = await import(/* webpackIgnore: true */ /* @vite-ignore */ target);
+    return isChecker(module) ? module : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import type { Middleware } from 'openapi-fetch';
 import type { components, operations, paths } from '../../generated/nebius.js';
 import { rules } from '../../generated/nebius.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
@@ -7,7 +8,7 @@ import type { WaitOptions } from '../workflow/types.js';
 import { waitForModel, type ModelWaitOptions } from '../workflow/models.js';
 import { waitForJob } from '../workflow/wait.js';
 import { nebiusWait } from '../workflow/providers/nebius.js';
-import { afterLastId, wholeList, type PageList } from '../core/pagination.js';
+import { afterLastId, wholeList, type CursorRule, type PageList } from '../core/pagination.js';
 import { checkBeforeUpload, FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type Uploadable } from '../core/upload.js';
 
 type Schemas = components['schemas'];
@@ -55,7 +56,27 @@ function splitName(name: string): { vendor: string | undefined; full_name: strin
   return slash < 0 ? { vendor: undefined, full_name: name } : { vendor: name.slice(0, slash), full_name: name.slice(slash + 1) };
 }
 
-const fileList = wholeList((body: { [key: string]: unknown }) => (Array.isArray(body.data) ? body.data.filter(isFile) : []));
+/**
+ * The files list: documented only as "an object" with `limit` (default 10), answered as OpenAI's list
+ * (`{data, has_more}`). Pages follow `after` = the last file's id, as the OpenAI API it mirrors does
+ * (openapi/QUIRKS.md §6); without that, `list()` would stop at the first 10 files.
+ */
+const fileList: CursorRule<{ [key: string]: unknown }, NebiusFile> = {
+  items: (body) => (Array.isArray(body.data) ? body.data.filter(isFile) : []),
+  hasMore: (body) => body.has_more === true,
+  next: (_body, items) => items.at(-1)?.id,
+};
+
+/** Adds `after` to the query: the files list pages by it, though the document does not name it. */
+function afterQuery(after: string): Middleware {
+  return {
+    onRequest({ request }) {
+      const url = new URL(request.url);
+      url.searchParams.set('after', after);
+      return new Request(url, request);
+    },
+  };
+}
 
 /**
  * A client for Nebius Token Factory fine-tuning. Methods throw typed errors (`NotFoundError`, …);
@@ -237,12 +258,13 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
           raw.POST('/v1/files', { params: { query }, body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
       },
       /**
-       * Uploaded files (the API returns them all at once).
+       * Uploaded files, page by page (`limit` per page, default 10; `for await` follows every page).
        * @example
-       * const { items } = await nebius.files.list({ purpose: 'fine-tune' });
+       * for await (const file of nebius.files.list({ purpose: 'fine-tune' })) console.log(file.id, file.filename);
        */
       list: (query: NebiusFileListParams = {}, options?: RequestOptions): PageList<NebiusFile> =>
-        list(options, fileList, (_cursor, init) => raw.GET('/v1/files', { params: { query }, ...init })),
+        list(options, fileList, (after, init) =>
+          raw.GET('/v1/files', { params: { query }, ...init, middleware: [...(init.middleware ?? []), ...(after ? [afterQuery(after)] : [])] })),
       /**
        * A file's metadata.
        * @example

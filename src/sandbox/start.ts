@@ -8,12 +8,13 @@ import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
 import { listen, type Listening } from './server.js';
+import type { WaitClock } from '../workflow/types.js';
 
 /** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
 export interface ScriptStatuses {
   nebius: Exclude<NebiusSchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
   together: Exclude<TogetherSchemas['schemas']['FinetuneJobStatus'], 'completed' | 'error' | 'cancelled' | 'cancel_requested'>;
-  openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
+  openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled' | 'paused'>;
 }
 
 export interface SandboxOptions<P extends ProviderName = ProviderName> {
@@ -48,6 +49,12 @@ export interface Sandbox<P extends ProviderName = ProviderName> extends AsyncDis
   now(apiKey?: string): Date;
   /** Moves simulated time forward by `ms` (any clock mode); returns the new time. */
   advance(ms: number): Date;
+  /**
+   * The sandbox's time for `jobs.wait({ clock })`, `train({ wait: { clock } })` and your own polling: its sleeps pass in
+   * simulated time. Manual clock: a sleep advances the clock and returns at once, so a whole wait with the real
+   * polling policy runs in milliseconds; `{ speed }`: a sleep lasts `ms / speed` of real time; on-poll: no sleep.
+   */
+  readonly clock: WaitClock;
   /** A job's fate (`{ fail: { at: 'running' } }`, `{ cancel: {} }`) or transport faults (`{ fault: 503, times: 2 }`). */
   script(script: Script<ScriptStatuses[P]>): void;
   /** Every request received, in order (no key, no secret field). */
@@ -134,9 +141,29 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
     if ('reset' in handled) throw connectionReset();
     return handled.response;
   };
+  const speed = typeof clock === 'object' ? clock.speed : undefined;
+  const waitClock: WaitClock = {
+    now: () => engine.now(),
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          reject(signal?.reason);
+        };
+        if (clock === 'manual') engine.advance(Math.max(0, ms));
+        // A real pause only at speed; otherwise a turn of the event loop, so an abort still lands.
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, speed ? ms / speed : 0);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
   return {
     provider,
     url: base,
+    clock: waitClock,
     controlUrl: `${origin}/_sandbox`,
     fetch: sandboxFetch,
     now: (apiKey) => new Date(engine.now(apiKey)),

@@ -24,8 +24,11 @@ export interface ProviderTypes {
   openai: { client: OpenAIClient; clientOptions: OpenAIClientOptions; job: OpenAIJob; jobSummary: OpenAIJob; createParams: OpenAIJobCreateParams; file: OpenAIFile; checkpoint: OpenAICheckpoint; event: OpenAIJobEvent };
 }
 
-/** A job of provider `P` in the neutral vocabulary; `raw` is the provider's own object (Together's create/list/cancel give its truncated form). */
-export type JobOf<P extends ProviderName> = NeutralJobBase & { provider: P; raw: ProviderTypes[P]['job'] | ProviderTypes[P]['jobSummary'] };
+/**
+ * A job of provider `P` in the neutral vocabulary; `raw` is the provider's own object (Together's create/list/cancel give
+ * its truncated form). For a union of providers it is the union of their jobs, narrowed by `provider`.
+ */
+export type JobOf<P extends ProviderName> = P extends ProviderName ? NeutralJobBase & { provider: P; raw: ProviderTypes[P]['job'] | ProviderTypes[P]['jobSummary'] } : never;
 
 /** A job of any provider: narrow it by `provider` to reach `raw` with its own type. */
 export type Job = JobOf<'nebius'> | JobOf<'together'> | JobOf<'openai'>;

@@ -1,6 +1,6 @@
-import { APIUserAbortError, TunekitError, ValidationError } from '../core/errors.js';
+import { APIUserAbortError, TunekitError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
-import type { Uploadable } from '../core/upload.js';
+import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
 import { mapRequest, neutralOptions, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
 import type { ProviderTuning } from './tuning.js';
@@ -67,15 +67,8 @@ export async function train<P extends ProviderName>(
   async function fileId(which: 'training' | 'validation', input: Uploadable): Promise<string> {
     if (typeof input === 'string' && !isPath(input)) return input;
     stopIfAborted('upload');
-    if (options.check) {
-      if (typeof input !== 'string' && !(input instanceof Blob)) {
-        const message = `${which}File is a stream, which the check would use up: pass a path or a Blob with check: true`;
-        throw new ValidationError(`${provider} train: ${message}`, [{ field: `${which}File`, rule: 'a path or a Blob (check reads it first)', value: '[stream]', message }]);
-      }
-      const { assertDataset } = await import('../dataset/index.js');
-      const report = await assertDataset(input, { provider, model, epochs: request.epochs, where: `${provider} train (${which} file)` });
-      onProgress?.({ stage: 'check', file: which, report });
-    }
+    const report = await checkBeforeUpload(input, options.check && { model, epochs: request.epochs }, provider, `${provider} train (${which} file)`, `${which}File`);
+    if (report) onProgress?.({ stage: 'check', file: which, report });
     const raw = await calls.upload(client, input, { onProgress: ({ loaded, total }) => onProgress?.({ stage: 'upload', file: which, loaded, total }) }, requestOptions);
     const file = tuning.file(raw);
     uploaded.push(file.id);

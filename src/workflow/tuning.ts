@@ -2,7 +2,8 @@ import type { ClientOptions } from '../core/client.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
-import type { MappingTable, NeutralCheckpoint, NeutralFile, NeutralJobBase } from './neutral.js';
+import type { JobOf } from './api.js';
+import type { MappingTable, NeutralCheckpoint, NeutralFile } from './neutral.js';
 import type { JobEvent, ProviderName, WaitOptions } from './types.js';
 
 /** The provider's own types one tuning module works with. */
@@ -30,7 +31,7 @@ export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
   mapping: MappingTable<T['createParams']>;
   /** The request with the required fields and `providerOptions`, before the neutral options are mapped onto it. */
   baseRequest(model: string, trainingFile: string, providerOptions: Partial<Omit<T['createParams'], 'model' | 'training_file'>> | undefined): T['createParams'];
-  job(raw: T['job'] | T['jobSummary']): NeutralJobBase & { provider: P; raw: T['job'] | T['jobSummary'] };
+  job(raw: T['job'] | T['jobSummary']): JobOf<P>;
   file(raw: T['file']): NeutralFile<T['file']>;
   checkpoint(raw: T['checkpoint']): NeutralCheckpoint<T['checkpoint']>;
   event(raw: T['event']): JobEvent<T['event']>;

@@ -10,7 +10,7 @@ import {
   WaitTimeoutError,
 } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
-import type { JobEvent, JobStatus, WaitAdapter, WaitClock, WaitOptions, WaitProgress, WaitState } from './types.js';
+import { FINAL_STATUSES, type JobEvent, type JobStatus, type WaitAdapter, type WaitClock, type WaitOptions, type WaitProgress, type WaitState } from './types.js';
 
 /** Real time: `Date.now` and an abortable `setTimeout`. */
 export const realClock: WaitClock = {
@@ -129,7 +129,7 @@ export async function waitForJob<Job, Raw>(
   let interval = firstInterval;
   let failures = 0;
   let lastKey = '';
-  let lastStatus: JobStatus = 'queued';
+  let lastStatus: JobStatus | undefined;
   let trainingLoss: number | undefined;
   let validationLoss: number | undefined;
   let step: number | undefined;
@@ -138,7 +138,7 @@ export async function waitForJob<Job, Raw>(
 
   const aborted = (): WaitAbortedError =>
     new WaitAbortedError(
-      `${provider} job ${jobId}: waiting stopped by the caller; the job keeps running (status ${lastStatus}). ` +
+      `${provider} job ${jobId}: waiting stopped by the caller; the job keeps running (status ${lastStatus ?? 'unknown'}). ` +
         `Resume with jobs.wait('${jobId}', { resume: error.state })`,
       provider, jobId, snapshot(),
     );
@@ -150,8 +150,10 @@ export async function waitForJob<Job, Raw>(
     let status: JobStatus;
     try {
       job = await adapter.retrieve(jobId, request);
-      status = adapter.status(job) ?? lastStatus; // an unknown status is not final: keep the last one known
-      const reading = options.onProgress !== undefined || status === 'failed';
+      status = adapter.status(job) ?? lastStatus ?? 'queued'; // an unknown status is not final: keep the last one known
+      // Events (and metrics) are read while the job trains, when its status changes, and at the end: a job waiting in a
+      // queue costs one request per poll.
+      const reading = status === 'failed' || (options.onProgress !== undefined && (status === 'running' || status !== lastStatus || FINAL_STATUSES.includes(status)));
       if (reading) {
         const read = await eventsAfter(adapter, jobId, state.eventsUpTo, request);
         events = read.events;
@@ -217,9 +219,9 @@ export async function waitForJob<Job, Raw>(
   function timedOut(): WaitTimeoutError {
     const at = step !== undefined ? `, step ${step}${totalSteps ? `/${totalSteps}` : ''}` : '';
     return new WaitTimeoutError(
-      `${provider} job ${jobId} is still ${lastStatus}${at} after ${formatDuration(timeoutMs)} of waiting; it keeps running ` +
+      `${provider} job ${jobId} is still ${lastStatus ?? 'unknown'}${at} after ${formatDuration(timeoutMs)} of waiting; it keeps running ` +
         `(wait again, or resume with jobs.wait('${jobId}', { resume: error.state }))`,
-      provider, jobId, lastStatus, snapshot(),
+      provider, jobId, lastStatus ?? 'unknown', snapshot(),
     );
   }
 }

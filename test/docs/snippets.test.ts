@@ -62,7 +62,7 @@ function declared(code: string): Set<string> {
       if (name) names.add(name);
     }
   }
-  for (const [, name] of code.matchAll(/^(?:export\s+)?(?:const|let|var|function|class|async function)\s+([A-Za-z_$][\w$]*)/gm)) if (name) names.add(name);
+  for (const [, name] of code.matchAll(/^\s*(?:export\s+)?(?:const|let|var|function|class|async function|await using|using)\s+([A-Za-z_$][\w$]*)/gm)) if (name) names.add(name);
   for (const [, list] of code.matchAll(/^(?:const|let)\s+\{([^}]*)\}\s*=/gm)) {
     for (const part of (list ?? '').split(',')) {
       const name = part.split(':').pop()?.trim();
@@ -78,6 +78,8 @@ const GIVEN: Record<string, string> = {
   together: "declare const together: import('tunekit/together').TogetherClient;",
   openai: "declare const openai: import('tunekit/openai').OpenAIClient;",
   id: "declare const id: string;",
+  sandbox: "declare const sandbox: import('tunekit/testing').Sandbox<'openai'>;",
+  job: 'declare const job: { id: string };',
   jobId: "declare const jobId: string;",
 };
 

@@ -88,6 +88,60 @@ describe('the npm tarball', () => {
     });
   });
 
+  it('files.upload({ check: true }) finds the dataset checker from the installed ESM and CommonJS builds, and a bad file is never sent', async () => {
+    await writeFile(join(project, 'bad.jsonl'), '{"messages": [{"role": "user", "content": "no answer"}]}\n');
+    const before = server.requests.length;
+    const esm = `
+      import { createNebiusClient } from 'tunekit/nebius';
+      const error = await createNebiusClient({ apiKey: 'k', baseUrl: process.argv[2] }).files.upload('bad.jsonl', { check: true }).catch((e) => e);
+      console.log(JSON.stringify({ name: error.name, errors: error.report?.counts.errors }));
+    `;
+    const cjs = `
+      const { createOpenAIClient } = require('tunekit/openai');
+      createOpenAIClient({ apiKey: 'k', baseUrl: process.argv[2] }).files.upload('bad.jsonl', { check: true }).catch((e) => {
+        console.log(JSON.stringify({ name: e.name, errors: e.report && e.report.counts.errors }));
+      });
+    `;
+    await writeFile(join(project, 'check.mjs'), esm);
+    await writeFile(join(project, 'check.cjs'), cjs);
+    for (const program of ['check.mjs', 'check.cjs']) {
+      const { stdout } = await run(process.execPath, [program, server.url], { cwd: project, encoding: 'utf8' });
+      expect(JSON.parse(stdout), program).toMatchObject({ name: 'DatasetCheckError', errors: expect.any(Number) });
+    }
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('a client entry point loads no sandbox, dataset-checker or CLI code, and a provider loads no other provider', async () => {
+    const dist = join(project, 'node_modules/tunekit/dist/src');
+    /** The files an ESM module loads at import time: its static imports, transitively (dynamic `import()` excluded). */
+    const closure = async (file: string, seen = new Set<string>()): Promise<Set<string>> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const code = await readFile(file, 'utf8');
+      for (const [, spec] of code.matchAll(/(?:^|[;\n])\s*(?:import|export)\s[^'"()]*?from\s*["'](\.[^"']+)["']|(?:^|[;\n])\s*import\s*["'](\.[^"']+)["']/g)) {
+        if (spec) await closure(join(file, '..', spec), seen);
+      }
+      return seen;
+    };
+    const loaded = async (entry: string): Promise<string> => {
+      const files = await closure(join(dist, entry));
+      return (await Promise.all([...files].map((f) => readFile(f, 'utf8')))).join('\n');
+    };
+    expect((await closure(join(dist, 'providers/nebius.js'))).size).toBeGreaterThan(2); // the entry and its chunks
+    const notClient = [/startSandbox/, /_sandbox\/health/, /function checkDataset/, /gpt-tokenizer/, /commander/];
+    for (const entry of ['index.js', 'providers/nebius.js', 'providers/together.js', 'providers/openai.js']) {
+      const code = await loaded(entry);
+      for (const marker of notClient) expect(code, `${entry} loads ${marker}`).not.toMatch(marker);
+    }
+    const hosts = { nebius: 'api.tokenfactory.nebius.com', together: 'api.together.ai', openai: 'api.openai.com' };
+    for (const provider of ['nebius', 'together', 'openai'] as const) {
+      const code = await loaded(`providers/${provider}.js`);
+      for (const [other, host] of Object.entries(hosts)) expect(code.includes(host), `${provider} loads ${other}`).toBe(other === provider);
+    }
+    // The dataset checker is there for files.upload({ check: true }): behind a dynamic import, loaded only then.
+    expect(await readFile(join(dist, 'providers/nebius.js'), 'utf8')).not.toMatch(/checkDataset/);
+  });
+
   it('passes @arethetypeswrong/cli (every entry point under node10, node16 CJS and ESM, bundler) and publint', async () => {
     const attw = await run(bin('attw'), [tarball, '--format', 'json'], { encoding: 'utf8' }).catch((error: { stdout: string }) => error);
     const report = JSON.parse(attw.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };

@@ -15,7 +15,7 @@ describe('every npm script answers --help with its usage, exit 0, and starts not
     const { stdout, stderr } = await run('npm', ['run', '--silent', name, '--', '--help'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
     expect(stderr).toBe('');
     expect(stdout.trim().length).toBeGreaterThan(40);
-    expect(stdout).toMatch(/^usage: /m);
+    expect(stdout).toMatch(/^usage: /im);
     expect(stdout).not.toMatch(/^error:/m);
   });
 });

@@ -1,7 +1,11 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNebiusClient, createOpenAIClient, createTogetherClient, InternalServerError, NotFoundError } from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { startPrismProxy, type PrismProxy } from '../support/prism-proxy.js';
+import { repoRoot } from '../support/prism.js';
 import { broken, collect, dataset, HOUR, MINUTE } from '../support/sandbox.js';
 
 // Prism is the oracle: each provider's lifecycle runs through `prism proxy <trimmed document> <sandbox> --errors`,
@@ -179,14 +183,26 @@ describe.concurrent('every answer conforms to the trimmed document (prism proxy 
 });
 
 describe('the oracle bites', () => {
-  it('reports an answer the document does not allow: a paused OpenAI job (the document\'s status enum lacks "paused", which its own pause example returns)', async () => {
-    const openai = createOpenAIClient({ ...clients, baseUrl: proxies.openai.url });
-    const job = await openai.jobs.create({ model: 'gpt-4o-mini', training_file: (await openai.files.upload(dataset(20))).id });
-    sandboxes.openai.advance(20 * MINUTE);
-    const from = proxies.openai.mark();
-    const error = await openai.jobs.pause(job.id).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(InternalServerError);
-    expect((error as InternalServerError).message).toMatch(/status must be equal to one of the allowed values: validating_files, queued, running, succeeded, failed, cancelled/);
-    await vi.waitFor(() => expect(proxies.openai.violations(from)).toHaveLength(1)); // Prism logs after it answers
+  it('reports an answer the document does not allow: the same sandbox behind a copy of the OpenAI document whose status enum has no "paused"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tunekit-oracle-'));
+    const doc = JSON.parse(await readFile(join(repoRoot, 'openapi', 'openai.json'), 'utf8')) as { components: { schemas: { FineTuningJob: { properties: { status: { enum: string[] } } } } } };
+    const status = doc.components.schemas.FineTuningJob.properties.status;
+    status.enum = status.enum.filter((value) => value !== 'paused');
+    const narrowed = join(dir, 'openai-without-paused.json');
+    await writeFile(narrowed, JSON.stringify(doc));
+    const proxy = await startPrismProxy(narrowed, sandboxes.openai.url);
+    try {
+      const openai = createOpenAIClient({ ...clients, baseUrl: proxy.url });
+      const job = await openai.jobs.create({ model: 'gpt-4o-mini', training_file: (await openai.files.upload(dataset(20))).id });
+      sandboxes.openai.advance(20 * MINUTE);
+      const from = proxy.mark();
+      const error = await openai.jobs.pause(job.id).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InternalServerError);
+      expect((error as InternalServerError).message).toMatch(/status must be equal to one of the allowed values: validating_files, queued, running, succeeded, failed, cancelled/);
+      await vi.waitFor(() => expect(proxy.violations(from)).toHaveLength(1)); // Prism logs after it answers
+    } finally {
+      await proxy.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,7 @@ describe('together sandbox', () => {
       training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16 },
     });
     expect(created).toMatchObject({ status: 'pending', model: MODEL, n_epochs: 2, batch_size: 16, suffix: 'bot', training_type: { type: 'Lora', lora_r: 8 } });
-    expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(created.id).toMatch(/^ft-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
     const seen: string[] = [];
     for (let minute = 0; minute < 70; minute++) {
@@ -52,9 +52,9 @@ describe('together sandbox', () => {
     const checkpoints = (await sdk.fineTuning.listCheckpoints(created.id)).data;
     expect(checkpoints.map((c) => [c.step, c.checkpoint_type])).toEqual([[8, 'Final Merged'], [8, 'Final Adapter'], [4, 'Intermediate']]);
     const { metrics = [] } = await sdk.fineTuning.listMetrics(created.id);
-    expect(metrics.map((m) => m.global_step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(metrics.every((m, i) => i === 0 || (m.train_loss ?? 0) < (metrics[i - 1]?.train_loss ?? 0))).toBe(true);
-    expect((await sdk.fineTuning.listMetrics(created.id, { global_step_from: 3, global_step_to: 4 })).metrics?.map((m) => m.global_step)).toEqual([3, 4]);
+    expect(metrics.map((m) => m['train/global_step'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(metrics.every((m, i) => i === 0 || (m['train/loss'] ?? 0) < (metrics[i - 1]?.['train/loss'] ?? 0))).toBe(true);
+    expect((await sdk.fineTuning.listMetrics(created.id, { global_step_from: 3, global_step_to: 4 })).metrics?.map((m) => m['train/global_step'])).toEqual([3, 4]);
     const weights = await sdk.fineTuning.content({ ft_id: created.id, checkpoint: 'adapter' });
     expect(weights.headers.get('content-disposition')).toBe(`attachment; filename="${created.id}-adapter.tar.zst"`);
     expect(await weights.text()).toMatch(/placeholder weights/);

@@ -260,13 +260,14 @@ function metrics(job: JobRecord<CreateRequest>, now: number, filter: URLSearchPa
       const m = metricsAt(job, step);
       const warmup = s.warmup_ratio * totalSteps;
       const rate = step < warmup ? s.learning_rate * (step / warmup) : s.learning_rate * (1 - (step - warmup) / Math.max(1, totalSteps - warmup));
+      // Named as the document's own example names them (`train/loss`, `train/global_step`, …).
       return {
-        global_step: step,
-        epoch: Math.round((step / stepsPerEpoch) * 1000) / 1000,
-        train_loss: m.trainLoss,
-        learning_rate: Math.max(0, rate),
+        'train/global_step': step,
+        'train/epoch': Math.round((step / stepsPerEpoch) * 1000) / 1000,
+        'train/loss': m.trainLoss,
+        'train/learning_rate': Math.max(0, rate),
         logged_at: seconds(event.at),
-        ...(m.validLoss === undefined || !s.n_evals ? {} : { eval_loss: m.validLoss }),
+        ...(m.validLoss === undefined || !s.n_evals ? {} : { 'eval/loss': m.validLoss }),
       };
     });
   if (!resolution || resolution >= logged.length) return logged;
@@ -316,8 +317,7 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       const s = settings(body);
       const job = await createJob(ctx, lifecycle, {
         request: body,
-        // The document gives a job id `format: uuid` (real ids are `ft-<uuid>`): the sandbox follows the document.
-        id: uuid(ctx.world.next()),
+        id: `ft-${uuid(ctx.world.next())}`,
         model: body.model,
         trainingFile: body.training_file,
         validationFile: body.validation_file,

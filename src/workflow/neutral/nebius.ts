@@ -116,8 +116,12 @@ export const nebiusTuning: ProviderTuning<'nebius', {
   deploy: async (client, job, checkpoint, step) => {
     const name = step.name ?? `${job.suffix || 'tunekit'}-${job.id.replace(/^ftjob-/, '').slice(-8)}-${checkpoint.step}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
     const created = await client.models.create({ name, base_model: job.model, source: checkpoint.model ?? `${job.id}:${checkpoint.id}` }, {}, step.request);
-    step.onStatus(created.status, created.name);
-    await client.models.wait(created.name, { ...step.wait, signal: step.signal, onProgress: (_model, status) => step.onStatus(status, created.name) }, step.request);
+    let last: string = created.status;
+    step.onStatus(last, created.name);
+    const onProgress = (_model: unknown, status: string): void => {
+      if (status !== last) step.onStatus((last = status), created.name);
+    };
+    await client.models.wait(created.name, { ...step.wait, signal: step.signal, onProgress }, step.request);
     return created.name;
   },
 };
