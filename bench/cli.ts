@@ -3,7 +3,10 @@
  * (order rotated), after warm-up rounds; reported as medians, and medians of the per-round ratio to `node -e 0`.
  * Budget: `tunekit --help` under 150 ms on this machine. Builds dist/ into .tmp/bench-cli first (the real build).
  *
- *   npx tsx bench/cli.ts [--rounds N]
+ * Every side runs with a bare environment (PATH, HOME) unless `--inherit-env`: a variable such as
+ * NODE_EXTRA_CA_CERTS makes every Node start (`node -e 0` too) load a certificate bundle first, ~50 ms here.
+ *
+ *   npx tsx bench/cli.ts [--rounds N] [--inherit-env]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,7 +38,7 @@ export function main(argv: string[]): void {
     { name: 'tunekit jobs --help', args: [bin, 'jobs', '--help'] },
     { name: 'tunekit check (20 lines)', args: [bin, '--provider', 'together', 'check', data] },
   ];
-  const env = { PATH: process.env['PATH'] ?? '', HOME: out };
+  const env = argv.includes('--inherit-env') ? process.env : { PATH: process.env['PATH'] ?? '', HOME: out };
   const times = new Map<string, number[]>(sides.map((s) => [s.name, []]));
   const ratios = new Map<string, number[]>(sides.map((s) => [s.name, []]));
   const warmup = 3;

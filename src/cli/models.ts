@@ -20,7 +20,7 @@ export function showModel(out: Output, model: NebiusModel): void {
   ]);
 }
 
-export function showModels(out: Output, models: NebiusModel[]): void {
+export async function showModels(out: Output, models: NebiusModel[]): Promise<void> {
   if (out.json) return out.value(models);
-  out.table(['NAME', 'STATUS', 'BASE MODEL', 'CREATED'], models.map((m) => [text(m.name), text(m['status']), text(m['base_model']), formatDate(dateOf(m.created_at))]));
+  await out.table(['NAME', 'STATUS', 'BASE MODEL', 'CREATED'], models.map((m) => [text(m.name), text(m['status']), text(m['base_model']), formatDate(dateOf(m.created_at))]));
 }

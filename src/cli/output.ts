@@ -1,5 +1,4 @@
 import picocolors from 'picocolors';
-import stringWidth from 'string-width';
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 type Env = Record<string, string | undefined>;
@@ -89,12 +88,16 @@ export class Output {
     this.say(this.err.dim(text));
   }
 
-  /** Rows as a table: on a terminal a bold header and aligned columns; piped, tab-separated lines without a header. */
-  table(header: string[], rows: string[][]): void {
+  /**
+   * Rows as a table: on a terminal a bold header and aligned columns (string-width, loaded only then: wide and
+   * combined characters count as the columns they take); piped, tab-separated lines without a header.
+   */
+  async table(header: string[], rows: string[][]): Promise<void> {
     if (!this.tty) {
       for (const row of rows) this.data(row.join('\t'));
       return;
     }
+    const { default: stringWidth } = await import('string-width');
     const widths = header.map((title, column) => Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column] ?? ''))));
     const pad = (cell: string, column: number): string => cell + ' '.repeat(Math.max(0, (widths[column] ?? 0) - stringWidth(cell)));
     const render = (row: string[]): string => row.map((cell, column) => (column === row.length - 1 ? cell : pad(cell, column))).join('  ').trimEnd();

@@ -62,9 +62,9 @@ export function showJob(out: Output, job: NeutralJobBase & { provider: string; r
   ]);
 }
 
-export function showJobs(out: Output, jobs: Job[]): void {
+export async function showJobs(out: Output, jobs: Job[]): Promise<void> {
   if (out.json) return out.value(jobs);
-  out.table(
+  await out.table(
     ['ID', 'STATUS', 'MODEL', 'CREATED', 'FINE-TUNED MODEL'],
     jobs.map((job) => [job.id, statusColor(out.out, job.status)(statusText(job)), job.model ?? '', formatDate(job.createdAt), job.fineTunedModel ?? '']),
   );
@@ -82,17 +82,17 @@ export function showFile(out: Output, file: NeutralFile): void {
   ]);
 }
 
-export function showFiles(out: Output, files: NeutralFile[]): void {
+export async function showFiles(out: Output, files: NeutralFile[]): Promise<void> {
   if (out.json) return out.value(files);
-  out.table(
+  await out.table(
     ['ID', 'FILENAME', 'SIZE', 'PURPOSE', 'STATUS', 'CREATED'],
     files.map((file) => [file.id, file.filename, formatBytes(file.bytes), file.purpose, file.status ?? '', formatDate(file.createdAt)]),
   );
 }
 
-export function showCheckpoints(out: Output, checkpoints: NeutralCheckpoint[]): void {
+export async function showCheckpoints(out: Output, checkpoints: NeutralCheckpoint[]): Promise<void> {
   if (out.json) return out.value(checkpoints);
-  out.table(
+  await out.table(
     ['STEP', 'ID', 'TRAIN LOSS', 'VALID LOSS', 'CREATED', 'MODEL'],
     checkpoints.map((c) => [String(c.step), c.id, formatLoss(c.trainingLoss), formatLoss(c.validationLoss), formatDate(c.createdAt), c.model ?? '']),
   );

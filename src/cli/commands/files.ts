@@ -57,7 +57,7 @@ export async function list(session: AnySession, _args: string[], options: { limi
     files.push(file);
     if (options.limit !== undefined && files.length >= options.limit) break;
   }
-  showFiles(session.out, files);
+  await showFiles(session.out, files);
 }
 
 export async function get(session: AnySession, [id = '']: string[]): Promise<void> {

@@ -34,7 +34,7 @@ export async function list(session: AnySession, _args: string[], options: { limi
     if (jobs.length >= limit) break;
     jobs.push(job);
   }
-  showJobs(session.out, jobs);
+  await showJobs(session.out, jobs);
 }
 
 export async function get(session: AnySession, [id = '']: string[]): Promise<void> {
@@ -110,7 +110,7 @@ export async function checkpoints(session: AnySession, [id = '']: string[]): Pro
   const found: NeutralCheckpoint[] = [];
   for await (const checkpoint of session.tuner.jobs.checkpoints(id, session.request)) found.push(checkpoint);
   found.sort((a, b) => a.step - b.step);
-  showCheckpoints(session.out, found);
+  await showCheckpoints(session.out, found);
 }
 
 /** A provider's own command (`jobs pause` on OpenAI, …), run with that provider's typed session. */

@@ -23,7 +23,7 @@ export const nebiusCli: CliProvider<'nebius'> = {
       run: async (session) => {
         const models = [];
         for await (const model of session.tuner.client.models.list({}, session.request)) models.push(model);
-        (await import('../models.js')).showModels(session.out, models);
+        await (await import('../models.js')).showModels(session.out, models);
       },
     },
     {
