@@ -85,6 +85,7 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     expect(job).toMatchObject({ provider, id: expect.any(String), model: MODEL[provider], trainingFile: file.id, status: expect.stringMatching(/^(validating|queued)$/) });
 
     expect((json(await run('jobs', 'list')) as { id: string }[]).map((j) => j.id)).toEqual([job.id]);
+    expect(json(await run('jobs', 'list', '--limit', '1'))).toHaveLength(1);
     expect(json(await run('jobs', 'get', job.id))).toMatchObject({ id: job.id, provider });
 
     const waited = await run('jobs', 'wait', job.id, ...FAST);
@@ -104,6 +105,9 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     const times = events.map((e) => Date.parse(String(e['at'])));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(lines((await run('jobs', 'events', job.id, '--limit', '2')).stdout)).toEqual(events.slice(-2));
+    const followed = await run('jobs', 'events', job.id, '--follow', ...FAST);
+    expect(followed).toMatchObject({ code: 0, stderr: '' });
+    expect(lines(followed.stdout)).toEqual(events);
 
     const checkpoints = json(await run('jobs', 'checkpoints', job.id)) as { step: number }[];
     expect(checkpoints.length).toBeGreaterThan(0);

@@ -118,6 +118,14 @@ describe('on a terminal', () => {
     await screenshot(midway, join(ARTIFACTS, 'live-view-running.png'));
     await screenshot(colored.at(-1) ?? '', join(ARTIFACTS, 'live-view-final.png'));
     await writeFile(join(ARTIFACTS, 'live-view-final.txt'), last);
+
+    // A list on a terminal: a header, aligned columns.
+    const table = await inTerminal('list', { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url }, ['jobs', 'list'], { columns: 160, rows: 6 });
+    const [header = '', row = '', exit] = (table.frames.at(-1) ?? '').split('\n');
+    expect(header).toMatch(/^ID +STATUS +MODEL +CREATED +FINE-TUNED MODEL$/);
+    expect(row).toMatch(/^ftjob-\w+ +succeeded +gpt-4o-mini-2024-07-18 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +ft:gpt-4o-mini-2024-07-18:sandbox::\w+$/);
+    for (const [title, value] of [['STATUS', 'succeeded'], ['MODEL', 'gpt-4o'], ['CREATED', '20'], ['FINE-TUNED MODEL', 'ft:']]) expect(row.indexOf(value ?? '')).toBe(header.indexOf(title ?? ''));
+    expect(exit).toBe('EXIT=0');
   });
 
   it('with NO_COLOR: plain lines, no escape code, even on a terminal', async () => {
