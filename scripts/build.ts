@@ -28,7 +28,7 @@ export const ENTRIES = {
   library: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts', 'src/dataset/index.ts'],
   /** Node-only library entry points: no browser build (they need a file system or a server). */
   nodeLibrary: ['src/testing.ts'],
-  bins: ['src/sandbox/cli.ts'],
+  bins: ['src/sandbox/cli.ts', 'src/cli/main.ts'],
 };
 
 const existing = (files: string[]): string[] => files.filter((file) => {

@@ -1,0 +1,48 @@
+/**
+ * Nebius Token Factory in the CLI: its key, its create rules, its custom models (`tunekit models …`). Loaded for
+ * `--help`: the code its commands run is imported when they run.
+ */
+import { lossFromEvents } from './loss.js';
+import type { CliProvider } from './types.js';
+
+export const nebiusCli: CliProvider<'nebius'> = {
+  name: 'nebius',
+  label: 'Nebius Token Factory',
+  keyEnv: 'NEBIUS_API_KEY',
+  baseUrlEnv: 'NEBIUS_BASE_URL',
+  createOperation: 'POST /v1/fine_tuning/jobs',
+  trainOnInputs: { refused: 'Nebius has no train-on-inputs setting (it trains on the assistant messages)' },
+  deployRefused: undefined,
+  lossPoints: (session, jobId) => lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
+  commands: [
+    {
+      group: 'models',
+      name: 'list',
+      summary: 'List your custom models (fine-tuned checkpoints made callable)',
+      args: [],
+      run: async (session) => {
+        const models = [];
+        for await (const model of session.tuner.client.models.list({}, session.request)) models.push(model);
+        await (await import('../models.js')).showModels(session.out, models);
+      },
+    },
+    {
+      group: 'models',
+      name: 'get',
+      summary: 'Show one custom model',
+      args: [{ name: 'name', description: 'the model name (short, or vendor/name)' }],
+      run: async (session, [name = '']) => (await import('../models.js')).showModel(session.out, await session.tuner.client.models.retrieve(name, session.request)),
+    },
+    {
+      group: 'models',
+      name: 'delete',
+      summary: 'Delete a custom model',
+      args: [{ name: 'name', description: 'the model name (short, or vendor/name)' }],
+      run: async (session, [name = '']) => {
+        const deleted = await session.tuner.client.models.delete(name, session.request);
+        if (session.out.json) return session.out.value(deleted);
+        session.out.done(`deleted model ${name}`);
+      },
+    },
+  ],
+};
