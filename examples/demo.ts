@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   };
   const show = (p: TrainProgress<Provider>): void => {
     if (p.stage === 'check') say('check', `${p.file} file: ${p.report.examples} examples, ${p.report.formatLabel}, ${p.report.stats.tokens.total.toLocaleString('en')} tokens (${p.report.stats.tokens.method}), no error`);
-    if (p.stage === 'upload' && p.loaded === p.total) say('upload', `${p.file} file, ${(p.loaded / 1024).toFixed(1)} KiB`);
+    if (p.stage === 'upload' && p.fileId) say('upload', `${p.file} file, ${(p.loaded / 1024).toFixed(1)} KiB → ${p.fileId}`);
     if (p.stage === 'processing' && p.status === 'processed') say('processing', `${p.fileId} processed by ${provider}`);
     if (p.stage === 'create') say('create', `${p.jobId} on ${p.job.model}`);
     if (p.stage === 'wait') {

@@ -10,7 +10,7 @@
  * Bins (the CLI, the sandbox) are Node ESM only. `--out DIR` builds elsewhere (bench).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -74,6 +74,18 @@ function mirrorTypes(outdir: string): void {
   }
 }
 
+/** The licence of every package bundled into dist/ (openapi-fetch in the library; the CLI's packages in the bin). */
+function thirdPartyLicenses(packages: string[]): string {
+  const sections = packages.map((name) => {
+    const dir = resolve(REPO_ROOT, 'node_modules', name);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string; license?: string };
+    const file = readdirSync(dir).find((entry) => /^licen[cs]e/i.test(entry));
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `(${manifest.license ?? 'no licence'} per its package.json; no licence file)`;
+    return `## ${name}@${manifest.version ?? '?'} (${manifest.license ?? '?'})\n\n${text}\n`;
+  });
+  return `# Third-party licences\n\nCode of these packages is bundled into this package's dist/.\n\n${sections.join('\n')}`;
+}
+
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv, ['--out'], []);
   const outdir = resolve(REPO_ROOT, args.values.get('--out') ?? 'dist');
@@ -86,8 +98,16 @@ async function main(argv: string[]): Promise<void> {
   // Runtime dependencies stay packages, except openapi-fetch's tiny runtime, which is bundled (it is on every call).
   // gpt-tokenizer (large token tables) is imported by the dataset checker only when exact counts are asked for.
   const common = { absWorkingDir: REPO_ROOT, bundle: true, packages: 'bundle' as const, external: ['gpt-tokenizer', 'gpt-tokenizer/*'] as string[], logLevel: 'warning' as const, target: 'es2022' };
-  await build({
+  const bundled = new Set<string>();
+  const note = (result: { metafile?: { inputs: Record<string, unknown> } }): void => {
+    for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (match?.[1]) bundled.add(match[1]);
+    }
+  };
+  note(await build({
     ...common,
+    metafile: true,
     entryPoints: [...library, ...nodeLibrary, ...bins],
     outdir,
     outbase: '.',
@@ -96,9 +116,10 @@ async function main(argv: string[]): Promise<void> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-  });
-  await build({
+  }));
+  note(await build({
     ...common,
+    metafile: true,
     entryPoints: library,
     outdir: join(outdir, 'browser'),
     outbase: '.',
@@ -107,9 +128,10 @@ async function main(argv: string[]): Promise<void> {
     format: 'esm',
     platform: 'browser',
     plugins: [browserPlatform],
-  });
-  await build({
+  }));
+  note(await build({
     ...common,
+    metafile: true,
     entryPoints: [...sources('src'), ...sources('generated')].filter((file) => !bins.includes(file)),
     outdir: join(outdir, 'cjs'),
     outbase: '.',
@@ -120,9 +142,9 @@ async function main(argv: string[]): Promise<void> {
     platform: 'node',
     target: 'node20',
     plugins: [perFileCommonJs],
-  });
+  }));
   mirrorTypes(outdir);
-  copyFileSync(resolve(REPO_ROOT, 'node_modules/openapi-fetch/LICENSE'), join(outdir, 'openapi-fetch.LICENSE'));
+  writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.md'), thirdPartyLicenses([...bundled].sort()));
   process.stdout.write(`built ${relative(process.cwd(), outdir) || outdir}\n`);
 }
 

@@ -97,7 +97,8 @@ export interface TrainOptions<P extends ProviderName> {
 /** What `train` reports, stage by stage. */
 export type TrainProgress<P extends ProviderName> =
   | { stage: 'check'; file: 'training' | 'validation'; report: DatasetReport }
-  | { stage: 'upload'; file: 'training' | 'validation'; loaded: number; total: number | undefined }
+  /** Byte progress; the last report of a file, once the provider has it, carries its `fileId`. */
+  | { stage: 'upload'; file: 'training' | 'validation'; loaded: number; total: number | undefined; fileId?: string }
   | { stage: 'processing'; file: 'training' | 'validation'; fileId: string; status: string }
   | { stage: 'create'; jobId: string; job: JobOf<P> }
   | { stage: 'wait'; progress: WaitProgress<ProviderTypes[P]['job'], ProviderTypes[P]['event']> }

@@ -44,7 +44,7 @@ export async function train<P extends ProviderName>(
   /** Wait until the provider has processed an uploaded file, where it tracks that (OpenAI, Together). */
   async function processed(which: 'training' | 'validation', file: NeutralFile<ProviderTypes[P]['file']>): Promise<void> {
     let current = file;
-    let interval = 1_000;
+    let interval = Math.min(options.wait?.pollIntervalMs ?? 1_000, 10_000);
     const started = clock.now();
     let last = '';
     while (current.status === 'uploaded') {
@@ -54,7 +54,7 @@ export async function train<P extends ProviderName>(
         throw new TunekitError(`${provider} file ${file.id} is still being processed after 30 min; train stopped before creating a job`);
       }
       await clock.sleep(interval, signal).catch(() => stopIfAborted('file processing'));
-      interval = Math.min(interval * 2, 10_000);
+      interval = Math.min(interval * 2, Math.max(10_000, options.wait?.pollIntervalMs ?? 0));
       current = tuning.file(await calls.file(client, file.id, requestOptions));
     }
     if (current.status === 'error') {
@@ -72,6 +72,7 @@ export async function train<P extends ProviderName>(
     const raw = await calls.upload(client, input, { onProgress: ({ loaded, total }) => onProgress?.({ stage: 'upload', file: which, loaded, total }) }, requestOptions);
     const file = tuning.file(raw);
     uploaded.push(file.id);
+    onProgress?.({ stage: 'upload', file: which, loaded: file.bytes, total: file.bytes, fileId: file.id });
     await processed(which, file);
     return file.id;
   }

@@ -92,8 +92,10 @@ class JsonWatcher implements Watcher {
         return;
       }
       case 'upload': {
+        // Byte progress every 5 %; the last line is the provider's answer, with the file's id.
+        if (p.fileId) return this.out.line({ type: 'upload', file: p.file, loaded: p.loaded, total: p.total, fileId: p.fileId });
         const step = p.total ? Math.floor((p.loaded / p.total) * 20) : Math.floor(p.loaded / 1_048_576);
-        if (this.lastUpload.get(p.file) === step && p.loaded !== p.total) return;
+        if (this.lastUpload.get(p.file) === step || p.loaded === p.total) return;
         this.lastUpload.set(p.file, step);
         this.out.line({ type: 'upload', file: p.file, loaded: p.loaded, total: p.total });
         return;
@@ -140,6 +142,7 @@ class PlainWatcher implements Watcher {
       case 'check':
         return this.say(`checked the ${fileLabel(p.file)}: ${checkSummary(p.report)}`);
       case 'upload': {
+        if (p.fileId) return this.say(`uploaded the ${fileLabel(p.file)}: ${p.fileId}`);
         const quarter = p.total ? Math.floor((p.loaded / p.total) * 4) : -1;
         if (this.lastUpload.get(p.file) === quarter) return;
         this.lastUpload.set(p.file, quarter);
@@ -225,9 +228,9 @@ class LiveWatcher implements Watcher {
         if (!this.upload || this.upload.file !== p.file) this.upload = { file: p.file, loaded: 0, total: p.total, since: Date.now() };
         this.upload.loaded = p.loaded;
         this.upload.total = p.total;
-        if (p.total !== undefined && p.loaded >= p.total) {
+        if (p.fileId) {
           this.upload = undefined;
-          return this.persist(`${c.green('✓')} uploaded the ${fileLabel(p.file)} (${formatBytes(p.loaded)}); the provider processes it`);
+          return this.persist(`${c.green('✓')} uploaded the ${fileLabel(p.file)} (${formatBytes(p.loaded)}) as ${p.fileId}`);
         }
         return this.draw(false);
       case 'processing':
