@@ -1,13 +1,15 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startSandbox } from '../../src/testing.js';
+import { chatLines, cleanEnv } from '../cli/support.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { json, startLocalServer, type LocalServer } from '../support/local-server.js';
 import { repoRoot } from '../support/prism.js';
@@ -231,6 +233,97 @@ describe('in a browser: each entry point bundled for the browser lists and retri
       }
     } finally {
       await page.close();
+    }
+  });
+});
+
+describe('the packed bins and tunekit/testing', () => {
+  const npx = (args: string[], env: Record<string, string> = {}) =>
+    run('npx', ['--no-install', ...args], { cwd: project, env: cleanEnv(env), encoding: 'utf8' }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+  it('tunekit answers --version and --help, checks a dataset, and talks to a sandbox', async () => {
+    const version = await npx(['tunekit', '--version']);
+    expect(version.stdout).toBe(`${JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).version}\n`);
+    const help = await npx(['tunekit', '--help']);
+    expect(help.stdout).toMatch(/^Usage: tunekit \[options\] \[command\]\n/);
+    expect(help.stdout).toContain('Exit codes:\n  0    success\n');
+    await writeFile(join(project, 'train.jsonl'), chatLines(12));
+    const check = await npx(['tunekit', '--provider', 'openai', 'check', 'train.jsonl', '--model', 'gpt-4o-mini-2024-07-18']);
+    expect(check.stdout).toMatch(/^train\.jsonl: OK for openai · chat format · 12 examples · 0 errors, 0 warnings\n/);
+    expect(check.stdout).toContain('exact, o200k_base');
+    await using sandbox = await startSandbox({ provider: 'nebius', clock: 'on-poll' });
+    const uploaded = await npx(['tunekit', '--json', 'files', 'upload', 'train.jsonl'], { NEBIUS_API_KEY: 'packed-key', NEBIUS_BASE_URL: sandbox.url });
+    expect(JSON.parse(uploaded.stdout)).toMatchObject({ provider: 'nebius', filename: 'train.jsonl' });
+  });
+
+  it('tunekit/testing starts a sandbox from ESM and from CommonJS, and a client of the package walks a job on it', async () => {
+    const esm = `
+      import { startSandbox } from 'tunekit/testing';
+      import { createOpenAIClient } from 'tunekit/openai';
+      const sandbox = await startSandbox({ provider: 'openai' });
+      try {
+        const openai = createOpenAIClient({ apiKey: 'k', baseUrl: sandbox.url });
+        const file = await openai.files.upload(new File([${JSON.stringify(chatLines(12))}], 'train.jsonl'));
+        const job = await openai.jobs.wait((await openai.jobs.create({ model: 'gpt-4o-mini', training_file: file.id })).id, { clock: sandbox.clock });
+        console.log(JSON.stringify({ status: job.status, model: job.fine_tuned_model }));
+      } finally {
+        await sandbox.close();
+      }
+    `;
+    const cjs = `
+      const { startSandbox } = require('tunekit/testing');
+      startSandbox({ provider: 'together', listen: false }).then(async (sandbox) => {
+        const answer = await sandbox.fetch(sandbox.url + '/fine-tunes', { headers: { authorization: 'Bearer k' } });
+        console.log(JSON.stringify({ url: sandbox.url, status: answer.status }));
+        await sandbox.close();
+      });
+    `;
+    await writeFile(join(project, 'sandbox.mjs'), esm);
+    await writeFile(join(project, 'sandbox.cjs'), cjs);
+    const fromEsm = await run(process.execPath, ['sandbox.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(fromEsm.stdout)).toMatchObject({ status: 'succeeded', model: expect.stringMatching(/^ft:gpt-4o-mini:/) });
+    const fromCjs = await run(process.execPath, ['sandbox.cjs'], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(fromCjs.stdout)).toEqual({ url: expect.stringMatching(/\/v1$/), status: 200 });
+  });
+
+  it('npx tunekit-sandbox prints its URL first, serves the API, and stops cleanly on SIGTERM', async () => {
+    // The installed bin itself (npx would stand between the signal and it).
+    const bin = join(project, 'node_modules', '.bin', 'tunekit-sandbox');
+    const child = spawn(bin, ['--provider', 'openai', '--port', '0'], { cwd: project, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\n')) resolve(text.split('\n')[0] ?? '');
+      });
+      child.once('exit', (code) => reject(new Error(`tunekit-sandbox exited (${code}) before printing its URL`)));
+    });
+    expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const health = await fetch(new URL('/_sandbox/health', firstLine));
+    expect(health.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('no library entry point loads commander, log-update, asciichart or any CLI module', async () => {
+    const installed = join(project, 'node_modules', 'tunekit');
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, { import?: { default: string } }> };
+    const seen = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = await readFile(file, 'utf8');
+      for (const [, from, bare] of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm)) {
+        const spec = from ?? bare;
+        if (spec) await visit(resolve(dirname(file), spec));
+      }
+    };
+    for (const entry of Object.values(manifest.exports)) if (entry.import) await visit(join(installed, entry.import.default));
+    expect(seen.size).toBeGreaterThan(5);
+    for (const file of seen) {
+      const code = await readFile(file, 'utf8');
+      expect(code, file).not.toMatch(/node_modules\/(commander|log-update|asciichart|picocolors|string-width)\/|src\/cli\//);
     }
   });
 });
