@@ -1,9 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type {
+  JobFailedError,
+  WaitTimeoutError} from '../../src/index.js';
 import {
   createNebiusClient,
   createTuner,
-  JobFailedError,
-  WaitTimeoutError,
   type Job,
   type JobOf,
   type JobStatus,
