@@ -2,6 +2,7 @@ import { APIConnectionError, APITimeoutError, APIUserAbortError, TunekitError, t
 import { notSent, refusal, resendable } from './idempotency.js';
 import { DEBUG, WARN, type Log } from './log.js';
 import { retryDelay, type AttemptOutcome, type RetryPolicy } from './retry.js';
+import { sleep } from './sleep.js';
 
 /** Per-call options, always the last argument of a method. */
 export interface RequestOptions {
@@ -166,18 +167,7 @@ export class Exchange {
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.signal.aborted) return reject(this.signal.reason);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(this.signal.reason);
-      };
-      const timer = setTimeout(() => {
-        this.signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      this.signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleep(ms, this.signal);
   }
 
   /** Any thrown value, as the typed error the caller should see. */

@@ -8,6 +8,7 @@ import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
 import { listen, type Listening } from './server.js';
+import { sleep } from '../core/sleep.js';
 import type { WaitClock } from '../workflow/types.js';
 
 /** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
@@ -144,21 +145,11 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
   const speed = typeof clock === 'object' ? clock.speed : undefined;
   const waitClock: WaitClock = {
     now: () => engine.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(signal?.reason);
-        };
-        if (clock === 'manual') engine.advance(Math.max(0, ms));
-        // A real pause only at speed; otherwise a turn of the event loop, so an abort still lands.
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, speed ? ms / speed : 0);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
+    sleep: (ms, signal) => {
+      if (clock === 'manual' && !signal?.aborted) engine.advance(Math.max(0, ms));
+      // A real pause only at speed; otherwise a turn of the event loop, so an abort still lands.
+      return sleep(speed ? ms / speed : 0, signal);
+    },
   };
   return {
     provider,

@@ -10,25 +10,11 @@ import {
   WaitTimeoutError,
 } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
+import { sleep } from '../core/sleep.js';
 import { FINAL_STATUSES, type JobEvent, type JobStatus, type WaitAdapter, type WaitClock, type WaitOptions, type WaitProgress, type WaitState } from './types.js';
 
 /** Real time: `Date.now` and an abortable `setTimeout`. */
-export const realClock: WaitClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+export const realClock: WaitClock = { now: () => Date.now(), sleep };
 
 /** The polling policy's defaults (see `WaitOptions`). */
 export const WAIT_DEFAULTS = { pollIntervalMs: 5_000, maxPollIntervalMs: 60_000, growth: 1.5, jitter: 0.2, maxPollErrors: 10, maxRateLimitWaitMs: 300_000 } as const;

@@ -1,24 +1,16 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
-import { HTTP_METHODS } from '../trim.js';
-import { resolveSchema } from './pointer.js';
+import { operationsOf, resolveSchema } from './pointer.js';
 
 const COMPOSITIONS = ['allOf', 'anyOf', 'oneOf'] as const;
 
 /** The JSON request-body schemas of every operation. */
 function requestRoots(doc: JsonObject): JsonValue[] {
   const roots: JsonValue[] = [];
-  const paths = isObject(doc['paths']) ? doc['paths'] : {};
-  for (const item of Object.values(paths)) {
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      let body = operation['requestBody'];
-      body = resolveSchema(doc, body);
-      const content = isObject(body) && isObject(body['content']) ? body['content'] : {};
-      for (const [type, media] of Object.entries(content)) {
-        if (/json/.test(type) && isObject(media) && media['schema'] !== undefined) roots.push(media['schema']);
-      }
+  for (const operation of operationsOf(doc)) {
+    const body = resolveSchema(doc, operation['requestBody']);
+    const content = isObject(body) && isObject(body['content']) ? body['content'] : {};
+    for (const [type, media] of Object.entries(content)) {
+      if (/json/.test(type) && isObject(media) && media['schema'] !== undefined) roots.push(media['schema']);
     }
   }
   return roots;

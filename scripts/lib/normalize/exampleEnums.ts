@@ -1,6 +1,5 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
-import { HTTP_METHODS } from '../trim.js';
-import { resolveSchema } from './pointer.js';
+import { operationsOf, resolveSchema } from './pointer.js';
 
 /** The JSON object a vendor extension gives as an operation's example answer (OpenAI: `x-oaiMeta.examples.response`). */
 function exampleAnswer(operation: JsonObject): JsonObject | undefined {
@@ -23,26 +22,20 @@ function exampleAnswer(operation: JsonObject): JsonObject | undefined {
  */
 export function addExampleEnumValues(doc: JsonObject): string[] {
   const added: string[] = [];
-  const paths = isObject(doc['paths']) ? doc['paths'] : {};
-  for (const item of Object.values(paths)) {
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      const example = exampleAnswer(operation);
-      const responses = isObject(operation['responses']) ? operation['responses'] : {};
-      const ok = resolveSchema(doc, responses['200']);
-      const content = ok && isObject(ok['content']) ? ok['content']['application/json'] : undefined;
-      const ref = isObject(content) && isObject(content['schema']) ? content['schema']['$ref'] : undefined;
-      const schema = isObject(content) ? resolveSchema(doc, content['schema']) : undefined;
-      if (!example || !schema || !isObject(schema['properties'])) continue;
-      for (const [name, value] of Object.entries(example)) {
-        const property = resolveSchema(doc, schema['properties'][name]);
-        const values = property?.['enum'];
-        if (typeof value !== 'string' || !Array.isArray(values) || !values.every((v) => typeof v === 'string' || v === null) || values.includes(value)) continue;
-        values.push(value);
-        added.push(`${typeof ref === 'string' ? ref.split('/').pop() : 'answer'}.${name} += ${JSON.stringify(value)}`);
-      }
+  for (const operation of operationsOf(doc)) {
+    const example = exampleAnswer(operation);
+    const responses = isObject(operation['responses']) ? operation['responses'] : {};
+    const ok = resolveSchema(doc, responses['200']);
+    const content = ok && isObject(ok['content']) ? ok['content']['application/json'] : undefined;
+    const ref = isObject(content) && isObject(content['schema']) ? content['schema']['$ref'] : undefined;
+    const schema = isObject(content) ? resolveSchema(doc, content['schema']) : undefined;
+    if (!example || !schema || !isObject(schema['properties'])) continue;
+    for (const [name, value] of Object.entries(example)) {
+      const property = resolveSchema(doc, schema['properties'][name]);
+      const values = property?.['enum'];
+      if (typeof value !== 'string' || !Array.isArray(values) || !values.every((v) => typeof v === 'string' || v === null) || values.includes(value)) continue;
+      values.push(value);
+      added.push(`${typeof ref === 'string' ? ref.split('/').pop() : 'answer'}.${name} += ${JSON.stringify(value)}`);
     }
   }
   return added;

@@ -1,4 +1,5 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
+import { HTTP_METHODS } from '../trim.js';
 
 export function pointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -17,4 +18,18 @@ export function resolveSchema(doc: JsonObject, value: JsonValue | undefined): Js
     node = target;
   }
   return isObject(node) ? node : undefined;
+}
+
+/** Every operation object of the document (each method of each path item). */
+export function operationsOf(doc: JsonObject): JsonObject[] {
+  const found: JsonObject[] = [];
+  const paths = isObject(doc['paths']) ? doc['paths'] : {};
+  for (const item of Object.values(paths)) {
+    if (!isObject(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (isObject(operation)) found.push(operation);
+    }
+  }
+  return found;
 }

@@ -1,9 +1,10 @@
 /** Nebius Token Factory in the neutral vocabulary: its mapping table, its objects read neutrally, its calls. */
 import { createNebiusClient, type NebiusCheckpoint, type NebiusClient, type NebiusClientOptions, type NebiusFile, type NebiusJob, type NebiusJobCreateParams, type NebiusJobEvent } from '../../providers/nebius.js';
-import { dateOf, numberOr, openAIStyleEvent } from '../events.js';
+import { dateOf, openAIStyleEvent } from '../events.js';
 import { finiteNumber, loraSettings, setOnce, wholeNumber, type MappingTable } from '../neutral.js';
 import { nebiusFailure, nebiusProgress, nebiusStatus } from '../providers/nebius.js';
 import type { ProviderTuning } from '../tuning.js';
+import { openAIStyleCalls, openAIStyleCheckpoint } from './openai-style.js';
 
 type Hyperparameters = NonNullable<NebiusJobCreateParams['hyperparameters']>;
 
@@ -48,7 +49,8 @@ export const nebiusMapping: MappingTable<NebiusJobCreateParams> = {
   suffix: { field: 'suffix', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'suffix', value, 'suffix') : 'must be a string') },
 };
 
-export const nebiusTuning: ProviderTuning<'nebius', {
+/** Nebius's own types, as its tuning module works with them. */
+type Types = {
   client: NebiusClient;
   clientOptions: NebiusClientOptions;
   job: NebiusJob;
@@ -57,7 +59,9 @@ export const nebiusTuning: ProviderTuning<'nebius', {
   file: NebiusFile;
   checkpoint: NebiusCheckpoint;
   event: NebiusJobEvent;
-}> = {
+};
+
+export const nebiusTuning: ProviderTuning<'nebius', Types> = {
   provider: 'nebius',
   createClient: createNebiusClient,
   mapping: nebiusMapping,
@@ -89,30 +93,9 @@ export const nebiusTuning: ProviderTuning<'nebius', {
     status: raw.status === 'uploaded' || raw.status === 'processed' || raw.status === 'error' ? raw.status : undefined,
     raw,
   }),
-  checkpoint: (raw) => ({
-    provider: 'nebius',
-    id: raw.id,
-    step: raw.step_number,
-    createdAt: dateOf(raw.created_at),
-    model: raw.fine_tuned_model_checkpoint,
-    trainingLoss: numberOr(raw.metrics.train_loss),
-    validationLoss: numberOr(raw.metrics.valid_loss) ?? numberOr(raw.metrics.full_valid_loss),
-    raw,
-  }),
+  checkpoint: openAIStyleCheckpoint('nebius'),
   event: openAIStyleEvent,
-  calls: {
-    create: (client, body, options) => client.jobs.create(body, options),
-    retrieve: (client, jobId, options) => client.jobs.retrieve(jobId, options),
-    list: (client, options) => client.jobs.list({}, options),
-    cancel: (client, jobId, options) => client.jobs.cancel(jobId, options),
-    events: (client, jobId, options) => client.jobs.events(jobId, {}, options),
-    checkpoints: (client, jobId, options) => client.jobs.checkpoints(jobId, {}, options),
-    wait: (client, jobId, wait, options) => client.jobs.wait(jobId, wait, options),
-    upload: (client, file, upload, options) => client.files.upload(file, upload, options),
-    files: (client, options) => client.files.list({}, options),
-    file: (client, fileId, options) => client.files.retrieve(fileId, options),
-    deleteFile: (client, fileId, options) => client.files.delete(fileId, options),
-  },
+  calls: openAIStyleCalls<Types>(),
   deploy: async (client, job, checkpoint, step) => {
     const name = step.name ?? `${job.suffix || 'tunekit'}-${job.id.replace(/^ftjob-/, '').slice(-8)}-${checkpoint.step}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
     const created = await client.models.create({ name, base_model: job.model, source: checkpoint.model ?? `${job.id}:${checkpoint.id}` }, {}, step.request);

@@ -9,10 +9,11 @@ import {
   type OpenAIJobCreateParams,
   type OpenAIJobEvent,
 } from '../../providers/openai.js';
-import { dateOf, numberOr, openAIStyleEvent } from '../events.js';
+import { dateOf, openAIStyleEvent } from '../events.js';
 import { setOnce, wholeNumber, type MappingTable } from '../neutral.js';
 import { openaiFailure, openaiProgress, openaiStatus } from '../providers/openai.js';
 import type { ProviderTuning } from '../tuning.js';
+import { openAIStyleCalls, openAIStyleCheckpoint } from './openai-style.js';
 
 type Method = NonNullable<OpenAIJobCreateParams['method']>;
 
@@ -56,7 +57,8 @@ export const openaiMapping: MappingTable<OpenAIJobCreateParams> = {
   suffix: { field: 'suffix', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'suffix', value, 'suffix') : 'must be a string') },
 };
 
-export const openaiTuning: ProviderTuning<'openai', {
+/** OpenAI's own types, as its tuning module works with them. */
+type Types = {
   client: OpenAIClient;
   clientOptions: OpenAIClientOptions;
   job: OpenAIJob;
@@ -65,7 +67,9 @@ export const openaiTuning: ProviderTuning<'openai', {
   file: OpenAIFile;
   checkpoint: OpenAICheckpoint;
   event: OpenAIJobEvent;
-}> = {
+};
+
+export const openaiTuning: ProviderTuning<'openai', Types> = {
   provider: 'openai',
   createClient: createOpenAIClient,
   mapping: openaiMapping,
@@ -95,28 +99,7 @@ export const openaiTuning: ProviderTuning<'openai', {
     status: raw.status,
     raw,
   }),
-  checkpoint: (raw) => ({
-    provider: 'openai',
-    id: raw.id,
-    step: raw.step_number,
-    createdAt: dateOf(raw.created_at),
-    model: raw.fine_tuned_model_checkpoint,
-    trainingLoss: numberOr(raw.metrics.train_loss),
-    validationLoss: numberOr(raw.metrics.valid_loss) ?? numberOr(raw.metrics.full_valid_loss),
-    raw,
-  }),
+  checkpoint: openAIStyleCheckpoint('openai'),
   event: openAIStyleEvent,
-  calls: {
-    create: (client, body, options) => client.jobs.create(body, options),
-    retrieve: (client, jobId, options) => client.jobs.retrieve(jobId, options),
-    list: (client, options) => client.jobs.list({}, options),
-    cancel: (client, jobId, options) => client.jobs.cancel(jobId, options),
-    events: (client, jobId, options) => client.jobs.events(jobId, {}, options),
-    checkpoints: (client, jobId, options) => client.jobs.checkpoints(jobId, {}, options),
-    wait: (client, jobId, wait, options) => client.jobs.wait(jobId, wait, options),
-    upload: (client, file, upload, options) => client.files.upload(file, upload, options),
-    files: (client, options) => client.files.list({}, options),
-    file: (client, fileId, options) => client.files.retrieve(fileId, options),
-    deleteFile: (client, fileId, options) => client.files.delete(fileId, options),
-  },
+  calls: openAIStyleCalls<Types>(),
 };
