@@ -23,11 +23,19 @@ const USAGE = `usage: npm run build -- [--out DIR]
 Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from src/ and generated/.
   --out DIR   build into DIR instead of dist/ (the benchmarks use this)`;
 
-/** What the package publishes: library entry points (all three builds) and bins (Node ESM only). */
+/**
+ * What the package publishes. Each group is bundled on its own (its shared code in chunks of its own), so a client
+ * entry point loads a few files, not fragments cut to fit the tools' needs too. The copies this makes of the core in
+ * the tools and bins are harmless: tunekit's errors are `instanceof` across copies (src/core/errors.ts).
+ */
 export const ENTRIES = {
-  library: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts', 'src/dataset/index.ts'],
-  /** Node-only library entry points: no browser build (they need a file system or a server). */
+  /** The client library: all three builds. */
+  clients: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts'],
+  /** The dataset checker: all three builds. */
+  dataset: ['src/dataset/index.ts'],
+  /** Node-only library entry points (they need a file system or a server): ESM and CommonJS. */
   nodeLibrary: ['src/testing.ts'],
+  /** Bins: Node ESM only. */
   bins: ['src/sandbox/cli.ts', 'src/cli/main.ts'],
 };
 
@@ -92,12 +100,22 @@ async function main(argv: string[]): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const library = existing(ENTRIES.library);
+  const clients = existing(ENTRIES.clients);
+  const dataset = existing(ENTRIES.dataset);
   const nodeLibrary = existing(ENTRIES.nodeLibrary);
   const bins = existing(ENTRIES.bins);
   // Runtime dependencies stay packages, except openapi-fetch's tiny runtime, which is bundled (it is on every call).
   // gpt-tokenizer (large token tables) is imported by the dataset checker only when exact counts are asked for.
-  const common = { absWorkingDir: REPO_ROOT, bundle: true, packages: 'bundle' as const, external: ['gpt-tokenizer', 'gpt-tokenizer/*'] as string[], logLevel: 'warning' as const, target: 'es2022' };
+  // Class names are kept: `instanceof` across copies of tunekit compares them.
+  const common = {
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    packages: 'bundle' as const,
+    external: ['gpt-tokenizer', 'gpt-tokenizer/*'],
+    keepNames: true,
+    logLevel: 'warning' as const,
+    metafile: true,
+  };
   const bundled = new Set<string>();
   const note = (result: { metafile?: { inputs: Record<string, unknown> } }): void => {
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
@@ -105,33 +123,26 @@ async function main(argv: string[]): Promise<void> {
       if (match?.[1]) bundled.add(match[1]);
     }
   };
+  /** One group of ESM entry points, bundled together (code they share in chunks). */
+  const esm = async (entryPoints: string[], platform: 'node' | 'browser'): Promise<void> => {
+    if (!entryPoints.length) return;
+    note(await build({
+      ...common,
+      entryPoints,
+      outdir: platform === 'node' ? outdir : join(outdir, 'browser'),
+      outbase: '.',
+      chunkNames: 'src/chunks/[name]-[hash]',
+      splitting: true,
+      format: 'esm',
+      platform,
+      target: platform === 'node' ? 'node20' : 'es2022',
+      plugins: platform === 'browser' ? [browserPlatform] : [],
+    }));
+  };
+  for (const group of [clients, [...dataset, ...nodeLibrary], bins]) await esm(group, 'node');
+  for (const group of [clients, dataset]) await esm(group, 'browser');
   note(await build({
     ...common,
-    metafile: true,
-    entryPoints: [...library, ...nodeLibrary, ...bins],
-    outdir,
-    outbase: '.',
-    chunkNames: 'src/chunks/[name]-[hash]',
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-  }));
-  note(await build({
-    ...common,
-    metafile: true,
-    entryPoints: library,
-    outdir: join(outdir, 'browser'),
-    outbase: '.',
-    chunkNames: 'src/chunks/[name]-[hash]',
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    plugins: [browserPlatform],
-  }));
-  note(await build({
-    ...common,
-    metafile: true,
     entryPoints: [...sources('src'), ...sources('generated')].filter((file) => !bins.includes(file)),
     outdir: join(outdir, 'cjs'),
     outbase: '.',
@@ -141,6 +152,7 @@ async function main(argv: string[]): Promise<void> {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+    keepNames: false, // one module per file: no renaming to undo
     plugins: [perFileCommonJs],
   }));
   mirrorTypes(outdir);

@@ -1,7 +1,24 @@
-/** Base class of every error tunekit throws. */
+/** Marks an error made by tunekit, whichever copy of tunekit made it (a global symbol, the same in every copy). */
+const TUNEKIT_ERROR = Symbol.for('tunekit.error');
+
+/**
+ * Base class of every error tunekit throws. `instanceof` holds across copies of tunekit in one process (its ESM and
+ * CommonJS builds, the CLI's bundle, a dependency's own copy): an error of another copy is an instance of the class of
+ * the same name here.
+ */
 export class TunekitError extends Error {
   override name = 'TunekitError';
+
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(TUNEKIT_ERROR in value)) return false;
+    for (let proto: unknown = Object.getPrototypeOf(value); typeof proto === 'object' && proto !== null; proto = Object.getPrototypeOf(proto)) {
+      if ('constructor' in proto && typeof proto.constructor === 'function' && proto.constructor.name === this.name) return true;
+    }
+    return false;
+  }
 }
+Object.defineProperty(TunekitError.prototype, TUNEKIT_ERROR, { value: true });
 
 /** What the request was, for error messages (never headers: they hold the key). */
 export interface RequestSummary {

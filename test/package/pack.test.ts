@@ -144,6 +144,31 @@ describe('the npm tarball', () => {
     expect(await readFile(join(dist, 'providers/nebius.js'), 'utf8')).not.toMatch(/checkDataset/);
   });
 
+  it('instanceof holds across copies of tunekit in one process: ESM and CommonJS builds, the dataset checker, the sandbox', async () => {
+    const program = `
+      import { createRequire } from 'node:module';
+      import { NotFoundError, APIError, TunekitError, RateLimitError, ValidationError } from 'tunekit';
+      import { checkDataset, assertDataset } from 'tunekit/dataset';
+      import { startSandbox } from 'tunekit/testing';
+      const cjs = createRequire(import.meta.url)('tunekit');
+      const headers = new Headers();
+      const fromCjs = new cjs.NotFoundError({ provider: 'p', method: 'GET', path: '/x' }, 404, undefined, headers);
+      const checked = await assertDataset(new Blob(['not json\\n']), { provider: 'openai' }).catch((e) => e);
+      const sandbox = await startSandbox({ provider: 'nebius', clock: 'nope' }).catch((e) => e);
+      console.log(JSON.stringify({
+        copies: cjs.NotFoundError !== NotFoundError,
+        notFound: fromCjs instanceof NotFoundError, api: fromCjs instanceof APIError, base: fromCjs instanceof TunekitError,
+        notRateLimit: fromCjs instanceof RateLimitError, notError: !(new Error('x') instanceof TunekitError),
+        dataset: checked instanceof TunekitError && checked.name === 'DatasetCheckError',
+        sandbox: sandbox instanceof ValidationError,
+        checker: typeof checkDataset,
+      }));
+    `;
+    await writeFile(join(project, 'copies.mjs'), program);
+    const { stdout } = await run(process.execPath, ['copies.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(stdout)).toEqual({ copies: true, notFound: true, api: true, base: true, notRateLimit: false, notError: true, dataset: true, sandbox: true, checker: 'function' });
+  });
+
   it('passes @arethetypeswrong/cli (every entry point under node10, node16 CJS and ESM, bundler) and publint', async () => {
     const attw = await run(bin('attw'), [tarball, '--format', 'json'], { encoding: 'utf8' }).catch((error: { stdout: string }) => error);
     const report = JSON.parse(attw.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
