@@ -106,13 +106,11 @@ async function main(argv: string[]): Promise<void> {
   const bins = existing(ENTRIES.bins);
   // Runtime dependencies stay packages, except openapi-fetch's tiny runtime, which is bundled (it is on every call).
   // gpt-tokenizer (large token tables) is imported by the dataset checker only when exact counts are asked for.
-  // Class names are kept: `instanceof` across copies of tunekit compares them.
   const common = {
     absWorkingDir: REPO_ROOT,
     bundle: true,
     packages: 'bundle' as const,
     external: ['gpt-tokenizer', 'gpt-tokenizer/*'],
-    keepNames: true,
     logLevel: 'warning' as const,
     metafile: true,
   };
@@ -152,7 +150,6 @@ async function main(argv: string[]): Promise<void> {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    keepNames: false, // one module per file: no renaming to undo
     plugins: [perFileCommonJs],
   }));
   mirrorTypes(outdir);

@@ -12,8 +12,10 @@ export class TunekitError extends Error {
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (typeof value !== 'object' || value === null || !(TUNEKIT_ERROR in value)) return false;
+    // A bundler may rename a class it finds twice (`ValidationError2`): names are compared without that suffix.
+    const kind = (name: string): string => name.replace(/\d+$/, '');
     for (let proto: unknown = Object.getPrototypeOf(value); typeof proto === 'object' && proto !== null; proto = Object.getPrototypeOf(proto)) {
-      if ('constructor' in proto && typeof proto.constructor === 'function' && proto.constructor.name === this.name) return true;
+      if ('constructor' in proto && typeof proto.constructor === 'function' && kind(proto.constructor.name) === kind(this.name)) return true;
     }
     return false;
   }
