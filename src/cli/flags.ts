@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { isRecord } from '../core/records.js';
 
 /** Values of flags, parsed and checked as commander reads them: a bad one names the flag, the value and the rule. */
 
@@ -34,8 +35,6 @@ export function booleanOrAuto(value: string): boolean | 'auto' {
   if (word === 'auto') return 'auto';
   throw new InvalidArgumentError('must be true, false or auto');
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -1,4 +1,5 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
+import { isRecord } from '../core/records.js';
 import { check, describeProblem, type Rules } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import type { JobRequest, NeutralHyperparameters } from '../workflow/neutral.js';
@@ -52,8 +53,6 @@ export interface RequestFlags {
   trainOnInputs?: boolean | 'auto';
   option?: Record<string, unknown>;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The request flags among a command's options (read without casts). */
 export function requestFlags(options: Record<string, unknown>): RequestFlags {

@@ -4,6 +4,7 @@ import { Exchange, Resend, type ExchangeConfig, type RequestOptions } from './ex
 import { findCreated, notSent, type CreateKey } from './idempotency.js';
 import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
 import { PageList, type CursorRule, type Page } from './pagination.js';
+import { isRecord } from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import { validator, type Rules } from './validate.js';
 import { VERSION } from './version.js';
@@ -128,7 +129,7 @@ function extraBodyMiddleware(extra: Record<string, unknown>): Middleware {
     async onRequest({ request }) {
       if (!request.headers.get('content-type')?.includes('json')) return undefined;
       const body: unknown = request.body ? await request.clone().json() : {};
-      const merged = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, ...extra } : body;
+      const merged = isRecord(body) ? { ...body, ...extra } : body;
       return new Request(request, { body: JSON.stringify(merged) });
     },
   };

@@ -4,8 +4,9 @@
  * keeps running statistics. Memory stays flat: one chunk, one line, the duplicate table and a few numbers.
  */
 import { ValidationError } from '../core/errors.js';
+import { isRecord } from '../core/records.js';
 import { DuplicateTable } from './duplicates.js';
-import { ExampleChecker, Measure, isObject, show, type Report } from './formats.js';
+import { ExampleChecker, Measure, show, type Report } from './formats.js';
 import { IssueLog } from './issues.js';
 import type { DatasetFormat, DatasetProfile } from './profile.js';
 import { datasetProfiles } from './profiles/index.js';
@@ -167,7 +168,7 @@ class DatasetCheck {
       this.report('error', 'line.json', undefined, `the line is not valid JSON (${error instanceof Error ? error.message : String(error)}); each line must be one complete JSON object`);
       return;
     }
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       this.report('error', 'line.not-object', undefined, `the line is a JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : `${typeof value} (${show(value)})`}, not an object: each line must be one example object`);
       return;
     }

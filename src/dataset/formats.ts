@@ -3,6 +3,7 @@
  * a field of the rules (`profile.ts`). Each check reports through `report(code, field, message)` and adds the
  * example's text to `measure` for the statistics.
  */
+import { isRecord } from '../core/records.js';
 import { suggestKey } from '../core/validate.js';
 import type { DatasetIssueCode } from './codes.js';
 import type { ChatRules, ContentRules, DatasetFormat, DatasetProfile, ImageRules, PreferenceRules, Severity } from './profile.js';
@@ -21,15 +22,11 @@ export const detectionKeys: Readonly<Record<DatasetFormat, readonly string[]>> =
 
 const FORMATS = Object.keys(detectionKeys) as DatasetFormat[];
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A value as a message shows it: short JSON for plain values, the kind for lists and objects. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (isObject(value)) return 'an object';
+  if (isRecord(value)) return 'an object';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
@@ -187,7 +184,7 @@ export class ExampleChecker {
       const message: unknown = messages[i];
       const field = `${at}[${i}]`;
       last = undefined;
-      if (!isObject(message)) {
+      if (!isRecord(message)) {
         this.error('type.invalid', field, `${field} = ${show(message)} must be an object with role and content`);
         previous = undefined;
         continue;
@@ -309,7 +306,7 @@ export class ExampleChecker {
     for (let j = 0; j < content.length; j++) {
       const part: unknown = content[j];
       const at = `${field}[${j}]`;
-      if (!isObject(part) || typeof part.type !== 'string') {
+      if (!isRecord(part) || typeof part.type !== 'string') {
         this.error('type.invalid', at, `${at} = ${show(part)} must be a content part with a type (${parts.join(', ')})`);
         continue;
       }
@@ -334,7 +331,7 @@ export class ExampleChecker {
       return;
     }
     const image = part.image_url;
-    const url = isObject(image) ? image.url : undefined;
+    const url = isRecord(image) ? image.url : undefined;
     if (typeof url !== 'string') {
       this.error('type.invalid', `${at}.image_url.url`, `${at}.image_url.url = ${show(url)} must be a string (a data URL${rules.dataUrlsOnly ? '' : ' or a link'})`);
       return;
@@ -371,13 +368,13 @@ export class ExampleChecker {
       for (let i = 0; i < list.length; i++) {
         const item: unknown = list[i];
         const field = `${at}[${i}]`;
-        const fn = key === 'tools' && isObject(item) ? item.function : item;
-        if (key === 'tools' && (!isObject(item) || item.type !== 'function')) {
-          this.error('tools.invalid', `${field}.type`, `${field}.type = ${show(isObject(item) ? item.type : item)} must be "function"`);
+        const fn = key === 'tools' && isRecord(item) ? item.function : item;
+        if (key === 'tools' && (!isRecord(item) || item.type !== 'function')) {
+          this.error('tools.invalid', `${field}.type`, `${field}.type = ${show(isRecord(item) ? item.type : item)} must be "function"`);
           continue;
         }
         const fnField = key === 'tools' ? `${field}.function` : field;
-        if (!isObject(fn)) {
+        if (!isRecord(fn)) {
           this.error('tools.invalid', fnField, `${fnField} = ${show(fn)} must be an object with name, description and parameters`);
           continue;
         }
@@ -387,7 +384,7 @@ export class ExampleChecker {
         if (fn.description !== undefined && typeof fn.description !== 'string') {
           this.error('tools.invalid', `${fnField}.description`, `${fnField}.description = ${show(fn.description)} must be a string`);
         }
-        if (fn.parameters !== undefined && !isObject(fn.parameters)) {
+        if (fn.parameters !== undefined && !isRecord(fn.parameters)) {
           this.error('tools.invalid', `${fnField}.parameters`, `${fnField}.parameters = ${show(fn.parameters)} must be a JSON Schema object`);
         }
       }
@@ -404,8 +401,8 @@ export class ExampleChecker {
 
   private toolCalls(message: Json, field: string, tools: Set<string> | undefined, callIds: Set<string>): void {
     const call = (fn: unknown, at: string): void => {
-      if (!isObject(fn) || typeof fn.name !== 'string') {
-        this.error('tool_call.invalid', `${at}.name`, `${at}.name = ${show(isObject(fn) ? fn.name : fn)} must be the function's name (a string)`);
+      if (!isRecord(fn) || typeof fn.name !== 'string') {
+        this.error('tool_call.invalid', `${at}.name`, `${at}.name = ${show(isRecord(fn) ? fn.name : fn)} must be the function's name (a string)`);
         return;
       }
       if (tools !== undefined && !tools.has(fn.name)) {
@@ -431,7 +428,7 @@ export class ExampleChecker {
         for (let i = 0; i < calls.length; i++) {
           const item: unknown = calls[i];
           const at = `${field}.tool_calls[${i}]`;
-          if (!isObject(item)) {
+          if (!isRecord(item)) {
             this.error('tool_call.invalid', at, `${at} = ${show(item)} must be an object with id, type and function`);
             continue;
           }
@@ -448,7 +445,7 @@ export class ExampleChecker {
   private preference(line: Json, rules: PreferenceRules): void {
     this.topKeys(line, rules.keys, rules.label);
     const input = line.input;
-    if (!isObject(input)) {
+    if (!isRecord(input)) {
       this.error('type.invalid', 'input', `input = ${show(input)} must be an object with messages`);
     } else {
       this.nestedKeys(input, ['messages', ...rules.inputKeys], 'input', 'the preference input');
@@ -457,7 +454,7 @@ export class ExampleChecker {
         this.chat(input, rules.input, 'input.');
         const messages = input.messages;
         const last: unknown = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
-        if (isObject(last) && last.role === 'assistant') {
+        if (isRecord(last) && last.role === 'assistant') {
           const at = `input.messages[${(messages as unknown[]).length - 1}]`;
           this.error('preference.input-last', `${at}.role`, `${at}.role = "assistant": the input must end with the prompt, not an assistant answer`);
         }
@@ -466,7 +463,7 @@ export class ExampleChecker {
     const outputs: (string | undefined)[] = [];
     for (const key of ['preferred_output', 'non_preferred_output']) {
       const output = line[key];
-      if (!Array.isArray(output) || output.length !== 1 || !isObject(output[0])) {
+      if (!Array.isArray(output) || output.length !== 1 || !isRecord(output[0])) {
         this.error('preference.output', key, `${key} = ${show(output)} must be a list of exactly one assistant message`);
         continue;
       }

@@ -1,3 +1,5 @@
+import { isRecord } from '../core/records.js';
+import { sleep } from '../core/sleep.js';
 import { check, type Problem, type Ref, type Rule, type Rules } from '../core/validate.js';
 import type { Clock } from './clock.js';
 import { CONTROL_ROUTES, handleControl, type Controls } from './controls.js';
@@ -21,8 +23,6 @@ export interface EngineOptions {
   /** The base URL clients use (for the health answer). */
   url?: () => string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The JSON types a rule allows (a union's branches together). */
 function typesOf(s: Readonly<Record<string, Rule>>, ref: Ref | undefined): number {
@@ -50,21 +50,6 @@ function readQuery(params: URLSearchParams, rules: Rules, rule: Rule | undefined
     query[name] = values.length === 1 ? values[0] : values;
   }
   return query;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': '*' };

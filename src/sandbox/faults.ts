@@ -1,3 +1,4 @@
+import { isRecord } from '../core/records.js';
 import { fingerprint } from './world.js';
 
 /**
@@ -40,7 +41,6 @@ interface Armed {
   key: string | undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStatus = (value: unknown): value is number => Number.isInteger(value) && Number(value) >= 400 && Number(value) <= 599;
 
 const bad = (field: string, value: unknown, rule: string): Error => new Error(`${field} = ${JSON.stringify(value) ?? String(value)} ${rule}`);

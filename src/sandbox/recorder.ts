@@ -1,3 +1,4 @@
+import { isRecord } from '../core/records.js';
 import type { Ref, Rule } from '../core/validate.js';
 
 /** One request the sandbox received, as recorded: never the API key or a secret field's value. */
@@ -40,8 +41,6 @@ export function recordedQuery(params: URLSearchParams): Record<string, string | 
   }
   return query;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `value` with every field its rule marks secret replaced by `[redacted]` (every branch of a union applied). */
 export function redact(s: Readonly<Record<string, Rule>>, ref: Ref | undefined, value: unknown): unknown {

@@ -1,3 +1,4 @@
+import { isRecord } from '../core/records.js';
 import { toFaultScript, type FaultScript } from './faults.js';
 import type { PendingOutcome } from './routes.js';
 import { statusProblem, type At, type Lifecycle } from './timeline.js';
@@ -25,7 +26,6 @@ export type Script<Status extends string = string> = JobScript<Status> | FaultSc
 /** A checked script, as the engine keeps it. */
 export type ParsedScript = { kind: 'fault'; fault: FaultScript } | { kind: 'job'; job: string | undefined; apiKey: string | undefined; outcome: PendingOutcome };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 /** Checks a script (from code or JSON), throwing an `Error` that names the field, the value and the rule. */

@@ -1,12 +1,9 @@
+import { isRecord } from '../core/records.js';
 import type { JobEvent } from './types.js';
 
 /** A number, or `undefined` for anything else (the documents type event data loosely). */
 export function numberOr(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Unix seconds (Nebius, OpenAI) or an ISO string (Together) as a Date; `undefined` when absent or unreadable. */
