@@ -97,7 +97,7 @@ export interface Core<Paths extends object> {
 /** A client option that breaks its rule: named (with where it came from), before any request. */
 function badOption(provider: string, field: string, value: unknown, rule: string): ValidationError {
   const message = `${field} = ${JSON.stringify(value)} ${rule}`;
-  return new ValidationError(`${provider}: ${message}`, [{ field, rule, value, message }]);
+  return ValidationError.of(provider, { field, rule, value, message });
 }
 
 /** The base URL as given (option, then env var, then the provider's), checked: an absolute http(s) URL. */

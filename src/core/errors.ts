@@ -221,6 +221,17 @@ export class ValidationError extends TunekitError {
     this.rule = problems[0]?.rule ?? '';
     this.value = problems[0]?.value;
   }
+
+  /**
+   * The error for `problems` of `where` (a call, a client's options, a command): its message is `where: ` and each
+   * problem's own sentence.
+   * @example
+   * const message = 'timeoutMs = 0 must be a number of milliseconds above 0';
+   * throw ValidationError.of('nebius', { field: 'timeoutMs', rule: 'above 0', value: 0, message });
+   */
+  static of(where: string, ...problems: FieldViolation[]): ValidationError {
+    return new ValidationError(`${where}: ${problems.map((problem) => problem.message).join('; ')}`, problems);
+  }
 }
 
 const byStatus: Record<number, typeof APIError> = {

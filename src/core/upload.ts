@@ -32,7 +32,7 @@ export interface UploadOptions {
 /** `upload.check`: the dataset checker (loaded only now) runs on the file before anything is sent; its report, or `undefined` when not asked. */
 export async function checkBeforeUpload(input: Uploadable, check: UploadOptions['check'], provider: DatasetProvider, where: string, field = 'file'): Promise<DatasetReport | undefined> {
   if (!check) return undefined;
-  const refuse = (message: string, rule: string, value: unknown): ValidationError => new ValidationError(`${where}: ${message}`, [{ field, rule, value, message }]);
+  const refuse = (message: string, rule: string, value: unknown): ValidationError => ValidationError.of(where, { field, rule, value, message });
   if (typeof input !== 'string' && !(input instanceof Blob)) {
     throw refuse(`${field} is a stream, which the check would use up: pass a path or a Blob with check: true`, 'a path or a Blob (check reads it first)', '[stream]');
   }

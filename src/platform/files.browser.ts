@@ -8,7 +8,7 @@ export const streamingUploads = false;
 
 function refuse(path: string, where: string, field: string): ValidationError {
   const message = `${field} = ${JSON.stringify(path)} is a path, and this runtime has no file system; pass a Blob or File`;
-  return new ValidationError(`${where}: ${message}`, [{ field, rule: 'a Blob, File or stream (no file system here)', value: path, message }]);
+  return ValidationError.of(where, { field, rule: 'a Blob, File or stream (no file system here)', value: path, message });
 }
 
 export async function fileSize(path: string, where: string, field = 'file'): Promise<number> {

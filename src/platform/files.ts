@@ -31,7 +31,7 @@ export async function fileSize(path: string, where: string, field = 'file'): Pro
   const why = await unreadable(path);
   if (why !== undefined) {
     const message = `${field} = ${JSON.stringify(path)} cannot be read (${why}); nothing was sent`;
-    throw new ValidationError(`${where}: ${message}`, [{ field, rule: 'a readable file', value: path, message }]);
+    throw ValidationError.of(where, { field, rule: 'a readable file', value: path, message });
   }
   return (await promises.stat(path)).size;
 }

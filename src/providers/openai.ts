@@ -107,7 +107,7 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
     const purpose = upload.purpose ?? 'fine-tune';
     if (!isUploadPurpose(purpose)) {
       const message = `purpose = ${JSON.stringify(purpose)} cannot go through the Uploads API, which files over ${SINGLE_REQUEST_LIMIT / 2 ** 20} MB need (one of ${UPLOAD_PURPOSES.join(', ')})`;
-      throw new ValidationError(`openai POST /uploads: ${message}`, [{ field: 'purpose', rule: `enum ${JSON.stringify(UPLOAD_PURPOSES)}`, value: purpose, message }]);
+      throw ValidationError.of('openai POST /uploads', { field: 'purpose', rule: `enum ${JSON.stringify(UPLOAD_PURPOSES)}`, value: purpose, message });
     }
     const partSize = Math.min(upload.partSize ?? MAX_PART_SIZE, MAX_PART_SIZE);
     const pending = await call(options, (init) =>

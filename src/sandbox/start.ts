@@ -80,7 +80,7 @@ function optionProblems(options: SandboxOptions): ValidationError | undefined {
   if (startTime !== undefined && Number.isNaN(new Date(startTime).getTime())) problems.push({ field: 'startTime', rule: 'a valid Date or epoch milliseconds', value: startTime });
   if (!problems.length) return undefined;
   const list = problems.map((p) => ({ ...p, message: `${p.field} = ${JSON.stringify(p.value)} must be ${p.rule}` }));
-  return new ValidationError(`startSandbox: ${list.map((p) => p.message).join('; ')}`, list);
+  return ValidationError.of('startSandbox', ...list);
 }
 
 /** `fetch`'s failure for a dropped connection, as undici words it (a `TypeError` whose cause has a socket code). */
@@ -161,7 +161,7 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
     advance: (ms) => {
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
         const message = `ms = ${JSON.stringify(ms)} must be a number of milliseconds ≥ 0`;
-        throw new ValidationError(`sandbox.advance: ${message}`, [{ field: 'ms', rule: 'a number ≥ 0', value: ms, message }]);
+        throw ValidationError.of('sandbox.advance', { field: 'ms', rule: 'a number ≥ 0', value: ms, message });
       }
       return new Date(engine.advance(ms));
     },

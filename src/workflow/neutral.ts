@@ -124,7 +124,7 @@ export function mapRequest<Body>(provider: ProviderName, table: MappingTable<Bod
     if (why !== undefined) problems.push({ field: option, rule: why, value, message: `${option} = ${JSON.stringify(value)} cannot be sent to ${provider}: ${why}` });
   }
   if (problems.length) {
-    throw new ValidationError(`${provider} jobs.create: ${problems.map((p) => p.message).join('; ')}`, problems);
+    throw ValidationError.of(`${provider} jobs.create`, ...problems);
   }
   return body;
 }
