@@ -53,8 +53,6 @@ export interface FetchResult<Data> {
 export interface CallInit {
   fetch: (request: Request) => Promise<Response>;
   signal: AbortSignal;
-  /** Set for a streamed request body (uploads), as `fetch` requires. */
-  duplex?: 'half';
   headers?: Record<string, string>;
   /** Per-call middleware (`extraBody`), after the client's own (validation). */
   middleware?: Middleware[];

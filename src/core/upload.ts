@@ -43,6 +43,12 @@ export async function checkBeforeUpload(input: Uploadable, check: UploadOptions[
   return checker.assertDataset(input, { ...(check === true ? {} : check), provider, where });
 }
 
+/** What every provider's `files.upload` does first: the dataset check when asked, then the file opened as a source. */
+export async function prepareUpload(file: Uploadable, upload: UploadOptions, provider: DatasetProvider, where: string): Promise<UploadSource> {
+  await checkBeforeUpload(file, upload.check, provider, where);
+  return uploadSource(file, upload.filename, where);
+}
+
 /** A file to upload, as tunekit reads it: re-openable (a path, a Blob) or not (a stream). */
 export interface UploadSource {
   filename: string;
@@ -61,7 +67,7 @@ function isStream(value: unknown): value is ReadableStream<Uint8Array> {
 }
 
 /** Any `Uploadable` as an `UploadSource`. A path is checked first (`ValidationError` naming it, nothing sent). `where` names the call. */
-export async function uploadSource(input: Uploadable, filename: string | undefined, where: string): Promise<UploadSource> {
+async function uploadSource(input: Uploadable, filename: string | undefined, where: string): Promise<UploadSource> {
   if (typeof input === 'string') {
     const size = await fileSize(input, where);
     return { filename: filename ?? baseName(input), size, replayable: true, blob: undefined, open: (start = 0, end = size) => fileStream(input, { start, end }) };

@@ -166,13 +166,15 @@ function union(s: Readonly<Record<string, Rule>>, branches: readonly Ref[], v: u
   out.push({ ...first, r: [...new Set(rules)].join(' or ') });
 }
 
+/** What stands for a problem's value that is never shown: a secret, an object, an array (`undefined` for a plain value). */
+function placeholder(p: Problem): string | undefined {
+  return p.h ? '[redacted]' : Array.isArray(p.v) ? '[…]' : isRecord(p.v) ? '{…}' : undefined;
+}
+
 /** How a problem's value is shown: plain values as JSON (long strings cut), secrets never, objects and arrays as a placeholder. */
 export function shown(p: Problem): string {
   const v = p.v;
-  if (p.h) return '[redacted]';
-  if (Array.isArray(v)) return '[…]';
-  if (isRecord(v)) return '{…}';
-  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v);
+  return placeholder(p) ?? (typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v));
 }
 
 /** One problem as a sentence that names the field, the value and the rule. */
@@ -186,10 +188,9 @@ const SHOWN_PROBLEMS = 3;
 
 /** The `ValidationError` for `problems` (at least one) of a request to `operation` (`"POST /v1/files"`). */
 export function validationError(provider: string, operation: string, problems: Problem[]): ValidationError {
-  const list: FieldViolation[] = problems.map((p) => {
-    const hidden = p.h ? '[redacted]' : Array.isArray(p.v) ? '[…]' : isRecord(p.v) ? '{…}' : undefined;
-    return { field: p.f, rule: p.r, value: hidden ?? p.v, message: describeProblem(p), ...(p.hint ? { suggestion: p.hint } : {}) };
-  });
+  const list: FieldViolation[] = problems.map((p) => ({
+    field: p.f, rule: p.r, value: placeholder(p) ?? p.v, message: describeProblem(p), ...(p.hint ? { suggestion: p.hint } : {}),
+  }));
   const more = list.length - SHOWN_PROBLEMS;
   const text = list.slice(0, SHOWN_PROBLEMS).map((problem) => problem.message).join('; ');
   return new ValidationError(`${provider} ${operation}: ${text}${more > 0 ? `; and ${more} more` : ''}`, list);

@@ -10,16 +10,16 @@ import { ValidationError } from '../core/errors.js';
 /** True where a request body can be a stream (`duplex: 'half'`), so uploads stream with progress; browsers send FormData. */
 export const streamingUploads = true;
 
-/** Why a path cannot be read, in words, or `undefined` when it is a readable regular file. */
-async function unreadable(path: string): Promise<string | undefined> {
+/** A readable regular file's size, or why the path cannot be read, in words. */
+async function readable(path: string): Promise<{ size: number } | { why: string }> {
   try {
     const stats = await promises.stat(path);
-    if (!stats.isFile()) return stats.isDirectory() ? 'a directory, not a file' : 'not a regular file';
+    if (!stats.isFile()) return { why: stats.isDirectory() ? 'a directory, not a file' : 'not a regular file' };
     await (await promises.open(path, 'r')).close();
-    return undefined;
+    return { size: stats.size };
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
+    return { why: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -28,12 +28,12 @@ async function unreadable(path: string): Promise<string | undefined> {
  * anything is sent. `where` (`nebius POST /v1/files`) starts the message.
  */
 export async function fileSize(path: string, where: string, field = 'file'): Promise<number> {
-  const why = await unreadable(path);
-  if (why !== undefined) {
-    const message = `${field} = ${JSON.stringify(path)} cannot be read (${why}); nothing was sent`;
+  const file = await readable(path);
+  if ('why' in file) {
+    const message = `${field} = ${JSON.stringify(path)} cannot be read (${file.why}); nothing was sent`;
     throw ValidationError.of(where, { field, rule: 'a readable file', value: path, message });
   }
-  return (await promises.stat(path)).size;
+  return file.size;
 }
 
 /**

@@ -9,7 +9,7 @@ import { waitForModel, type ModelWaitOptions } from '../workflow/models.js';
 import { waitForJob } from '../workflow/wait.js';
 import { nebiusWait } from '../workflow/providers/nebius.js';
 import { afterLastId, wholeList, type CursorRule, type PageList } from '../core/pagination.js';
-import { checkBeforeUpload, FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type Uploadable } from '../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../core/upload.js';
 
 type Schemas = components['schemas'];
 export type NebiusJob = Schemas['FineTuningJob'];
@@ -250,8 +250,7 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
        * const file = await nebius.files.upload('./train.jsonl', { onProgress: ({ loaded, total }) => console.log(loaded, total) });
        */
       upload: async (file: Uploadable, upload: NebiusUploadOptions = {}, options?: RequestOptions): Promise<NebiusFile> => {
-        await checkBeforeUpload(file, upload.check, 'nebius', 'nebius POST /v1/files');
-        const source = await uploadSource(file, upload.filename, 'nebius POST /v1/files');
+        const source = await prepareUpload(file, upload, 'nebius', 'nebius POST /v1/files');
         const query = upload.ai_project_id === undefined ? undefined : { ai_project_id: upload.ai_project_id };
         const fields = { purpose: upload.purpose ?? 'fine-tune' };
         return sendFile(options, source, async (init) =>

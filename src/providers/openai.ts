@@ -8,7 +8,7 @@ import { waitForJob } from '../workflow/wait.js';
 import { openaiWait } from '../workflow/providers/openai.js';
 import type { CreateKey } from '../core/idempotency.js';
 import { afterLastId, type PageList } from '../core/pagination.js';
-import { checkBeforeUpload, FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type UploadSource, type Uploadable } from '../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type UploadSource, type Uploadable } from '../core/upload.js';
 
 type Schemas = components['schemas'];
 export type OpenAIJob = Schemas['FineTuningJob'];
@@ -229,8 +229,7 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
        * const file = await openai.files.upload('./big-train.jsonl', { onProgress: ({ loaded, total }) => console.log(loaded, total) });
        */
       upload: async (file: Uploadable, upload: OpenAIUploadOptions = {}, options?: RequestOptions): Promise<OpenAIFile> => {
-        await checkBeforeUpload(file, upload.check, 'openai', 'openai POST /files');
-        const source = await uploadSource(file, upload.filename, 'openai POST /files');
+        const source = await prepareUpload(file, upload, 'openai', 'openai POST /files');
         const { size } = source;
         if (size !== undefined && size > (upload.multipartThreshold ?? SINGLE_REQUEST_LIMIT)) return uploadInParts({ ...source, size }, upload, options);
         const fields = { purpose: upload.purpose ?? 'fine-tune' };

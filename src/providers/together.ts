@@ -6,7 +6,7 @@ import type { WaitOptions } from '../workflow/types.js';
 import { waitForJob } from '../workflow/wait.js';
 import { togetherWait } from '../workflow/providers/together.js';
 import { wholeList, type PageList } from '../core/pagination.js';
-import { checkBeforeUpload, FILE_PART, multipartBody, multipartInit, uploadSource, type UploadOptions, type Uploadable } from '../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A job as `jobs.retrieve` returns it (every field). */
@@ -171,8 +171,7 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
        * const file = await together.files.upload('./train.jsonl');
        */
       upload: async (file: Uploadable, upload: TogetherUploadOptions = {}, options?: RequestOptions): Promise<TogetherFile> => {
-        await checkBeforeUpload(file, upload.check, 'together', 'together POST /files/upload');
-        const source = await uploadSource(file, upload.filename, 'together POST /files/upload');
+        const source = await prepareUpload(file, upload, 'together', 'together POST /files/upload');
         const fields = { file_name: source.filename, purpose: upload.purpose ?? 'fine-tune', file_type: upload.file_type };
         return sendFile(options, source, async (init) =>
           raw.POST('/files/upload', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
