@@ -52,8 +52,8 @@ export function retryDelay(policy: RetryPolicy, attempt: number, outcome: Attemp
   return backoff * (1 - Math.random() * policy.jitter);
 }
 
-/** `retry-after-ms`, then `retry-after` in seconds or as an HTTP date. */
-function retryAfterMs(headers: Headers, now: number): number | undefined {
+/** `retry-after-ms`, then `retry-after` in seconds or as an HTTP date: how long the server asked to wait, if it did. */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (ms >= 0) return ms;
   const value = headers.get('retry-after');

@@ -10,6 +10,7 @@ import {
   WaitTimeoutError,
 } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
+import { retryAfterMs } from '../core/retry.js';
 import { sleep } from '../core/sleep.js';
 import { FINAL_STATUSES, type JobEvent, type JobStatus, type WaitAdapter, type WaitClock, type WaitOptions, type WaitProgress, type WaitState } from './types.js';
 
@@ -36,14 +37,7 @@ function transient(error: unknown): boolean {
 
 /** How long a 429 asked to wait (its `retry-after-ms` / `retry-after`), if it said. */
 function askedWait(error: unknown): number | undefined {
-  if (!(error instanceof RateLimitError)) return undefined;
-  const ms = Number.parseFloat(error.headers.get('retry-after-ms') ?? '');
-  if (ms >= 0) return ms;
-  const value = error.headers.get('retry-after') ?? '';
-  const seconds = Number(value);
-  if (value.trim() !== '' && seconds >= 0) return seconds * 1_000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return error instanceof RateLimitError ? retryAfterMs(error.headers, Date.now()) : undefined;
 }
 
 /** The state to hand back to a later `wait`: validated, so a state of another job or provider is refused. */
@@ -110,6 +104,8 @@ export async function waitForJob<Job, Raw>(
   const maxErrors = options.maxPollErrors ?? WAIT_DEFAULTS.maxPollErrors;
   const state = resumeState(options.resume, provider, jobId);
   const request: RequestOptions = { ...requestOptions, signal };
+  /** What is left of `timeoutMs`: no sleep outlasts the wait. */
+  const remaining = (): number => Math.max(0, started + timeoutMs - clock.now());
   const snapshot = (): WaitState => ({ ...state, eventsUpTo: state.eventsUpTo && { at: state.eventsUpTo.at, ids: [...state.eventsUpTo.ids] } });
 
   let interval = firstInterval;
@@ -165,7 +161,7 @@ export async function waitForJob<Job, Raw>(
       if (error instanceof APIUserAbortError || signal?.aborted) throw aborted();
       if (!transient(error) || ++failures > maxErrors) throw error;
       const asked = askedWait(error);
-      const pause = Math.min(asked === undefined ? interval : Math.min(asked, WAIT_DEFAULTS.maxRateLimitWaitMs), Math.max(0, started + timeoutMs - clock.now()));
+      const pause = Math.min(asked === undefined ? interval : Math.min(asked, WAIT_DEFAULTS.maxRateLimitWaitMs), remaining());
       await clock.sleep(pause, signal).catch(() => {
         throw aborted();
       });
@@ -197,7 +193,7 @@ export async function waitForJob<Job, Raw>(
     if (clock.now() - started >= timeoutMs) throw timedOut();
     interval = statusChanged ? firstInterval : Math.min(interval * WAIT_DEFAULTS.growth, maxInterval);
     const jittered = interval * (1 - WAIT_DEFAULTS.jitter + Math.random() * 2 * WAIT_DEFAULTS.jitter);
-    await clock.sleep(Math.min(jittered, Math.max(0, started + timeoutMs - clock.now())), signal).catch(() => {
+    await clock.sleep(Math.min(jittered, remaining()), signal).catch(() => {
       throw aborted();
     });
   }
