@@ -2,8 +2,8 @@ import { APIUserAbortError, TunekitError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
-import { mapRequest, neutralOptions, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
-import type { ProviderTuning } from './tuning.js';
+import type { NeutralCheckpoint, NeutralFile } from './neutral.js';
+import { createRequest, type ProviderTuning } from './tuning.js';
 import type { ProviderName } from './types.js';
 import { realClock } from './wait.js';
 
@@ -38,8 +38,8 @@ export async function train<P extends ProviderName>(
   };
 
   // Map the request before any upload: a neutral option the provider refuses costs nothing.
-  const { trainingFile: trainingInput, validationFile: validationInput, providerOptions, model, ...hyperparameters } = request;
-  mapRequest(provider, tuning.mapping, tuning.baseRequest(model, 'file-check', providerOptions), neutralOptions({ ...hyperparameters, validationFile: validationInput === undefined ? undefined : 'file-check' }));
+  const { trainingFile: trainingInput, validationFile: validationInput, model } = request;
+  createRequest(tuning, { ...request, trainingFile: 'file-check', validationFile: validationInput === undefined ? undefined : 'file-check' });
 
   /** Wait until the provider has processed an uploaded file, where it tracks that (OpenAI, Together). */
   async function processed(which: 'training' | 'validation', file: NeutralFile<ProviderTypes[P]['file']>): Promise<void> {
@@ -80,7 +80,7 @@ export async function train<P extends ProviderName>(
   const trainingFile = await fileId('training', trainingInput);
   const validationFile = validationInput === undefined ? undefined : await fileId('validation', validationInput);
   stopIfAborted('create');
-  const body = mapRequest(provider, tuning.mapping, tuning.baseRequest(model, trainingFile, providerOptions), neutralOptions({ ...hyperparameters, validationFile }));
+  const body = createRequest(tuning, { ...request, trainingFile, validationFile });
   const created: JobOf<P> = tuning.job(await calls.create(client, body, requestOptions));
   onProgress?.({ stage: 'create', jobId: created.id, job: created });
 

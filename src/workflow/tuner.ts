@@ -1,10 +1,10 @@
-import { mapRequest, neutralOptions, type JobRequest } from './neutral.js';
+import type { JobRequest } from './neutral.js';
 import { nebiusTuning } from './neutral/nebius.js';
 import { openaiTuning } from './neutral/openai.js';
 import { togetherTuning } from './neutral/together.js';
 import type { JobOf, ProviderOptionsOf, ProviderTypes, Tuner, TunerOptions } from './api.js';
 import { train } from './train.js';
-import type { ProviderTuning } from './tuning.js';
+import { createRequest, type ProviderTuning } from './tuning.js';
 import type { ProviderName } from './types.js';
 
 /** Every provider's tuning module, by name. */
@@ -13,8 +13,7 @@ const tunings: { [P in ProviderName]: ProviderTuning<P, ProviderTypes[P]> } = { 
 /** The request `P`'s client takes for a neutral one: mapped by the provider's table, refused where it cannot be. */
 export function providerRequest<P extends ProviderName>(provider: P, request: JobRequest<ProviderOptionsOf<P>>): ProviderTypes[P]['createParams'] {
   const tuning: ProviderTuning<P, ProviderTypes[P]> = tunings[provider];
-  const body = tuning.baseRequest(request.model, request.trainingFile, request.providerOptions);
-  return mapRequest(provider, tuning.mapping, body, neutralOptions(request));
+  return createRequest(tuning, request);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { RequestOptions } from '../core/exchange.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
 import type { JobOf } from './api.js';
-import type { MappingTable, NeutralCheckpoint, NeutralFile } from './neutral.js';
+import { mapRequest, neutralOptions, type JobRequest, type MappingTable, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
 import type { JobEvent, ProviderName, WaitOptions } from './types.js';
 
 /** The provider's own types one tuning module works with. */
@@ -53,6 +53,15 @@ export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
    * model name. Absent where a successful job already names its model.
    */
   deploy?(client: T['client'], job: T['job'], checkpoint: NeutralCheckpoint<T['checkpoint']>, options: DeployStep): Promise<string>;
+}
+
+/** The provider's create request for a neutral one: its base request with every neutral option mapped or refused. */
+export function createRequest<P extends ProviderName, T extends TuningTypes>(
+  tuning: ProviderTuning<P, T>,
+  request: JobRequest<Partial<Omit<T['createParams'], 'model' | 'training_file'>>>,
+): T['createParams'] {
+  const body = tuning.baseRequest(request.model, request.trainingFile, request.providerOptions);
+  return mapRequest(tuning.provider, tuning.mapping, body, neutralOptions(request));
 }
 
 /** What `deploy` gets besides the job and checkpoint. */
