@@ -110,6 +110,17 @@ export function setOnce<T extends object, K extends keyof T>(target: T, name: K,
   return undefined;
 }
 
+/** The rule for a string at the top of the request under `field` (`validation_file`, `suffix`): set once, else `rule`. */
+export function stringField<K extends string, Body extends Partial<Record<K, string | null>>>(field: K, rule: string): OptionRule<Body> {
+  return {
+    field,
+    apply: (body, value) => {
+      const target: Partial<Record<K, string | null>> = body;
+      return typeof value === 'string' ? setOnce(target, field, value, field) : rule;
+    },
+  };
+}
+
 /**
  * Builds a provider's request from a neutral one with its mapping table: every option given is mapped or refused
  * (a `ValidationError` naming the provider, the option and why), never dropped.

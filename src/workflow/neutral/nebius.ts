@@ -1,7 +1,7 @@
 /** Nebius Token Factory in the neutral vocabulary: its mapping table, its objects read neutrally, its calls. */
 import { createNebiusClient, type NebiusCheckpoint, type NebiusClient, type NebiusClientOptions, type NebiusFile, type NebiusJob, type NebiusJobCreateParams, type NebiusJobEvent } from '../../providers/nebius.js';
 import { dateOf, openAIStyleEvent } from '../events.js';
-import { finiteNumber, loraSettings, setOnce, wholeNumber, type MappingTable } from '../neutral.js';
+import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../neutral.js';
 import { nebiusFailure, nebiusProgress, nebiusStatus } from '../providers/nebius.js';
 import type { ProviderTuning } from '../tuning.js';
 import { openAIStyleCalls, openAIStyleCheckpoint } from './openai-style.js';
@@ -28,7 +28,7 @@ function number(name: NumberField, check: (value: unknown) => number | string) {
 }
 
 export const nebiusMapping: MappingTable<NebiusJobCreateParams> = {
-  validationFile: { field: 'validation_file', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'validation_file', value, 'validation_file') : 'must be a file id') },
+  validationFile: stringField('validation_file', 'must be a file id'),
   epochs: number('n_epochs', (v) => wholeNumber(v)),
   batchSize: number('batch_size', (v) => (v === 'max' ? 'Nebius takes a number of examples (1–64), not "max"' : wholeNumber(v))),
   learningRate: number('learning_rate', finiteNumber),
@@ -46,7 +46,7 @@ export const nebiusMapping: MappingTable<NebiusJobCreateParams> = {
         ?? (lora && lora.dropout !== undefined ? setOnce(h, 'lora_dropout', lora.dropout, 'hyperparameters.lora_dropout') : undefined);
     },
   },
-  suffix: { field: 'suffix', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'suffix', value, 'suffix') : 'must be a string') },
+  suffix: stringField('suffix', 'must be a string'),
 };
 
 /** Nebius's own types, as its tuning module works with them. */

@@ -10,7 +10,7 @@ import {
   type OpenAIJobEvent,
 } from '../../providers/openai.js';
 import { dateOf, openAIStyleEvent } from '../events.js';
-import { setOnce, wholeNumber, type MappingTable } from '../neutral.js';
+import { setOnce, stringField, wholeNumber, type MappingTable } from '../neutral.js';
 import { openaiFailure, openaiProgress, openaiStatus } from '../providers/openai.js';
 import type { ProviderTuning } from '../tuning.js';
 import { openAIStyleCalls, openAIStyleCheckpoint } from './openai-style.js';
@@ -28,7 +28,7 @@ function methodHyper(body: OpenAIJobCreateParams) {
 const HYPER = 'method.<type>.hyperparameters';
 
 export const openaiMapping: MappingTable<OpenAIJobCreateParams> = {
-  validationFile: { field: 'validation_file', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'validation_file', value, 'validation_file') : 'must be a file id') },
+  validationFile: stringField('validation_file', 'must be a file id'),
   epochs: {
     field: `${HYPER}.n_epochs`,
     apply: (body, value) => {
@@ -54,7 +54,7 @@ export const openaiMapping: MappingTable<OpenAIJobCreateParams> = {
   warmupRatio: { refused: 'OpenAI has no warm-up setting' },
   weightDecay: { refused: 'OpenAI has no weight-decay setting' },
   lora: { refused: 'OpenAI does not expose LoRA or full fine-tuning: it chooses' },
-  suffix: { field: 'suffix', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'suffix', value, 'suffix') : 'must be a string') },
+  suffix: stringField('suffix', 'must be a string'),
 };
 
 /** OpenAI's own types, as its tuning module works with them. */

@@ -11,7 +11,7 @@ import {
   type TogetherJobSummary,
 } from '../../providers/together.js';
 import { dateOf } from '../events.js';
-import { finiteNumber, loraSettings, setOnce, wholeNumber, type MappingTable } from '../neutral.js';
+import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../neutral.js';
 import { togetherEvent, togetherProgress, togetherStatus } from '../providers/together.js';
 import type { ProviderTuning } from '../tuning.js';
 
@@ -31,7 +31,7 @@ function number(name: NumberField, check: (value: unknown) => number | string) {
 }
 
 export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
-  validationFile: { field: 'validation_file', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'validation_file', value, 'validation_file') : 'must be a file id') },
+  validationFile: stringField('validation_file', 'must be a file id'),
   epochs: number('n_epochs', (v) => wholeNumber(v)),
   batchSize: {
     field: 'batch_size',
@@ -56,7 +56,7 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
       return undefined;
     },
   },
-  suffix: { field: 'suffix', apply: (body, value) => (typeof value === 'string' ? setOnce(body, 'suffix', value, 'suffix') : 'must be a string') },
+  suffix: stringField('suffix', 'must be a string'),
 };
 
 export const togetherTuning: ProviderTuning<'together', {
