@@ -1,8 +1,6 @@
 /** Nebius Token Factory, for the workflow: its statuses, where its progress and errors are, its events. */
 import type { components } from '../../../generated/nebius.js';
-import type { RequestOptions } from '../../core/exchange.js';
-import type { PageList } from '../../core/pagination.js';
-import { dateOf, numberOr, openAIStyleEvent } from '../events.js';
+import { dateOf, numberOr, openAIStyleWait, statusIn, type OpenAIStyleJobReader } from '../events.js';
 import type { JobFailure, JobProgressFields, JobStatus, WaitAdapter } from '../types.js';
 
 type Job = components['schemas']['FineTuningJob'];
@@ -18,16 +16,8 @@ export const nebiusStatuses: Record<Job['status'], JobStatus> = {
   cancelled: 'cancelled',
 };
 
-const isStatus = (status: string): status is Job['status'] => status in nebiusStatuses;
-
-/** The client methods waiting needs. */
-export interface NebiusJobReader {
-  retrieve(jobId: string, options?: RequestOptions): Promise<Job>;
-  events(jobId: string, query?: { limit?: number }, options?: RequestOptions): PageList<Event>;
-}
-
 /** A Nebius job's neutral status; `undefined` for a status the table does not know. */
-export const nebiusStatus = (job: Job): JobStatus | undefined => (isStatus(job.status) ? nebiusStatuses[job.status] : undefined);
+export const nebiusStatus = (job: Job): JobStatus | undefined => statusIn(nebiusStatuses, job.status);
 
 /** Steps, ETA and tokens, from the job itself. */
 export const nebiusProgress = (job: Job): JobProgressFields => ({
@@ -43,16 +33,6 @@ export const nebiusProgress = (job: Job): JobProgressFields => ({
 export const nebiusFailure = (job: Job): JobFailure | undefined => (job.error ? { code: job.error.code || undefined, message: job.error.message } : undefined);
 
 /** How `jobs.wait` reads a Nebius job: steps and ETA from the job, loss from its metrics events. */
-export function nebiusWait(jobs: NebiusJobReader): WaitAdapter<Job, Event> {
-  return {
-    provider: 'nebius',
-    retrieve: (jobId, options) => jobs.retrieve(jobId, options),
-    providerStatus: (job) => job.status,
-    status: nebiusStatus,
-    progress: nebiusProgress,
-    failure: nebiusFailure,
-    events: async function* (jobId, options) {
-      for await (const event of jobs.events(jobId, { limit: 100 }, options)) yield openAIStyleEvent(event);
-    },
-  };
+export function nebiusWait(jobs: OpenAIStyleJobReader<Job, Event>): WaitAdapter<Job, Event> {
+  return openAIStyleWait('nebius', jobs, { status: nebiusStatus, progress: nebiusProgress, failure: nebiusFailure });
 }

@@ -1,8 +1,6 @@
 /** OpenAI, for the workflow: its statuses (with `paused`), where its progress and errors are, its events. */
 import type { components } from '../../../generated/openai.js';
-import type { RequestOptions } from '../../core/exchange.js';
-import type { PageList } from '../../core/pagination.js';
-import { dateOf, numberOr, openAIStyleEvent } from '../events.js';
+import { dateOf, numberOr, openAIStyleWait, statusIn, type OpenAIStyleJobReader } from '../events.js';
 import type { JobFailure, JobProgressFields, JobStatus, WaitAdapter } from '../types.js';
 
 type Job = components['schemas']['FineTuningJob'];
@@ -19,8 +17,6 @@ export const openaiStatuses: Record<Job['status'], JobStatus> = {
   cancelled: 'cancelled',
 };
 
-const isStatus = (status: string): status is Job['status'] => status in openaiStatuses;
-
 /** The epochs a job was asked for, wherever the request put them (`method.*.hyperparameters` or the legacy field). */
 export function openaiEpochs(job: Job): number | undefined {
   const method = job.method;
@@ -28,14 +24,8 @@ export function openaiEpochs(job: Job): number | undefined {
   return numberOr(hyper?.n_epochs);
 }
 
-/** The client methods waiting needs. */
-export interface OpenAIJobReader {
-  retrieve(jobId: string, options?: RequestOptions): Promise<Job>;
-  events(jobId: string, query?: { limit?: number }, options?: RequestOptions): PageList<Event>;
-}
-
 /** An OpenAI job's neutral status; `undefined` for a status the table does not know. */
-export const openaiStatus = (job: Job): JobStatus | undefined => (isStatus(job.status) ? openaiStatuses[job.status] : undefined);
+export const openaiStatus = (job: Job): JobStatus | undefined => statusIn(openaiStatuses, job.status);
 
 /** ETA, tokens and epochs, from the job itself (steps come from its metrics events). */
 export const openaiProgress = (job: Job): JobProgressFields => ({
@@ -51,16 +41,6 @@ export const openaiProgress = (job: Job): JobProgressFields => ({
 export const openaiFailure = (job: Job): JobFailure | undefined => (job.error?.message ? { code: job.error.code || undefined, message: job.error.message } : undefined);
 
 /** How `jobs.wait` reads an OpenAI job: ETA and tokens from the job, steps and loss from its metrics events. */
-export function openaiWait(jobs: OpenAIJobReader): WaitAdapter<Job, Event> {
-  return {
-    provider: 'openai',
-    retrieve: (jobId, options) => jobs.retrieve(jobId, options),
-    providerStatus: (job) => job.status,
-    status: openaiStatus,
-    progress: openaiProgress,
-    failure: openaiFailure,
-    events: async function* (jobId, options) {
-      for await (const event of jobs.events(jobId, { limit: 100 }, options)) yield openAIStyleEvent(event);
-    },
-  };
+export function openaiWait(jobs: OpenAIStyleJobReader<Job, Event>): WaitAdapter<Job, Event> {
+  return openAIStyleWait('openai', jobs, { status: openaiStatus, progress: openaiProgress, failure: openaiFailure });
 }

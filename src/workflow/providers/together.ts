@@ -2,7 +2,7 @@
 import type { components } from '../../../generated/together.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { PageList } from '../../core/pagination.js';
-import { dateOf, numberOr } from '../events.js';
+import { dateOf, numberOr, statusIn } from '../events.js';
 import type { JobEvent, JobProgressFields, JobStatus, WaitAdapter } from '../types.js';
 
 type Job = components['schemas']['FinetuneResponse'];
@@ -21,8 +21,6 @@ export const togetherStatuses: Record<Job['status'], JobStatus> = {
   error: 'failed',
   completed: 'succeeded',
 };
-
-const isStatus = (status: string): status is Job['status'] => status in togetherStatuses;
 
 const levels: Record<string, JobEvent['level']> = { warning: 'warn', legacy_iwarning: 'warn', error: 'error', legacy_ierror: 'error' };
 /** Event types whose `step` is a training step (the others carry 0 or a stale one). */
@@ -61,7 +59,7 @@ export interface TogetherJobReader {
 }
 
 /** A Together job's neutral status (either form of the job); `undefined` for a status the table does not know. */
-export const togetherStatus = (job: { status: Job['status'] }): JobStatus | undefined => (isStatus(job.status) ? togetherStatuses[job.status] : undefined);
+export const togetherStatus = (job: { status: Job['status'] }): JobStatus | undefined => statusIn(togetherStatuses, job.status);
 
 /** Epochs and ETA, from the job itself (steps come from its events, loss from its metrics). */
 export const togetherProgress = (job: Job | Summary): JobProgressFields => {
