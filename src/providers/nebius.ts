@@ -1,6 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
 import type { components, operations, paths } from '../../generated/nebius.js';
 import { rules } from '../../generated/nebius.rules.js';
+import { providerEnvironment } from './environment.js';
 import { createCore, type ClientOptions } from '../core/client.js';
 import type { CreateKey } from '../core/idempotency.js';
 import type { RequestOptions } from '../core/exchange.js';
@@ -40,7 +41,7 @@ export type NebiusClientOptions = ClientOptions;
 export const nebiusProvider = {
   name: 'nebius',
   defaultBaseUrl: 'https://api.tokenfactory.nebius.com',
-  env: { apiKey: 'NEBIUS_API_KEY', baseUrl: 'NEBIUS_BASE_URL' },
+  env: providerEnvironment.nebius,
   rules,
 };
 

@@ -1,6 +1,7 @@
 import type { components, operations, paths } from '../../generated/openai.js';
 import { rules } from '../../generated/openai.rules.js';
 import { createCore, type ClientOptions } from '../core/client.js';
+import { providerEnvironment } from './environment.js';
 import { APIConnectionError, ValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { WaitOptions } from '../workflow/types.js';
@@ -47,11 +48,7 @@ export interface OpenAIClientOptions extends ClientOptions {
 export const openaiProvider = {
   name: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1',
-  env: {
-    apiKey: 'OPENAI_API_KEY',
-    baseUrl: 'OPENAI_BASE_URL',
-    headers: { 'OpenAI-Organization': 'OPENAI_ORG_ID', 'OpenAI-Project': 'OPENAI_PROJECT_ID' },
-  },
+  env: providerEnvironment.openai,
   rules,
 };
 

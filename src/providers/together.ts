@@ -1,5 +1,6 @@
 import type { components, paths } from '../../generated/together.js';
 import { rules } from '../../generated/together.rules.js';
+import { providerEnvironment } from './environment.js';
 import { createCore, type ClientOptions } from '../core/client.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { WaitOptions } from '../workflow/types.js';
@@ -39,7 +40,7 @@ export type TogetherClientOptions = ClientOptions;
 export const togetherProvider = {
   name: 'together',
   defaultBaseUrl: 'https://api.together.ai/v1',
-  env: { apiKey: 'TOGETHER_API_KEY', baseUrl: 'TOGETHER_BASE_URL' },
+  env: providerEnvironment.together,
   rules,
 };
 

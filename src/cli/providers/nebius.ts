@@ -2,14 +2,14 @@
  * Nebius Token Factory in the CLI: its key, its create rules, its custom models (`tunekit models …`). Loaded for
  * `--help`: the code its commands run is imported when they run.
  */
+import { providerEnvironment } from '../../providers/environment.js';
 import { lossFromEvents } from './loss.js';
 import type { CliProvider } from './types.js';
 
 export const nebiusCli: CliProvider<'nebius'> = {
   name: 'nebius',
   label: 'Nebius Token Factory',
-  keyEnv: 'NEBIUS_API_KEY',
-  baseUrlEnv: 'NEBIUS_BASE_URL',
+  keyEnv: providerEnvironment.nebius.apiKey,
   createOperation: 'POST /v1/fine_tuning/jobs',
   trainOnInputs: { refused: 'Nebius has no train-on-inputs setting (it trains on the assistant messages)' },
   deployRefused: undefined,

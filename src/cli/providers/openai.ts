@@ -1,4 +1,5 @@
 /** OpenAI in the CLI: its key, its create rules, pause and resume (their code imported when they run). */
+import { providerEnvironment } from '../../providers/environment.js';
 import { lossFromEvents } from './loss.js';
 import type { CliProvider, ProviderCommand } from './types.js';
 
@@ -18,8 +19,7 @@ const pauseOrResume = (name: 'pause' | 'resume', summary: string): ProviderComma
 export const openaiCli: CliProvider<'openai'> = {
   name: 'openai',
   label: 'OpenAI',
-  keyEnv: 'OPENAI_API_KEY',
-  baseUrlEnv: 'OPENAI_BASE_URL',
+  keyEnv: providerEnvironment.openai.apiKey,
   createOperation: 'POST /fine_tuning/jobs',
   trainOnInputs: { refused: 'OpenAI has no train-on-inputs setting (it trains on the assistant messages; use weight 0 in the data)' },
   deployRefused: 'an OpenAI job names its model itself (fine_tuned_model); there is nothing to deploy',

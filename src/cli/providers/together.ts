@@ -2,6 +2,7 @@
  * Together AI in the CLI: its key, its create rules, train-on-inputs, and its own commands (delete, price, download),
  * whose code is imported when they run.
  */
+import { providerEnvironment } from '../../providers/environment.js';
 import { UsageError } from '../exit.js';
 import { mergeLoss } from './loss.js';
 import type { CliProvider } from './types.js';
@@ -11,8 +12,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 export const togetherCli: CliProvider<'together'> = {
   name: 'together',
   label: 'Together AI',
-  keyEnv: 'TOGETHER_API_KEY',
-  baseUrlEnv: 'TOGETHER_BASE_URL',
+  keyEnv: providerEnvironment.together.apiKey,
   createOperation: 'POST /fine-tunes',
   trainOnInputs: { field: 'train_on_inputs' },
   deployRefused: 'a Together job names its model itself (model_output_name); there is nothing to deploy',

@@ -31,9 +31,8 @@ export interface ProviderCommand<P extends ProviderName> {
 export interface CliProvider<P extends ProviderName> {
   name: P;
   label: string;
-  /** Where the API key and the base URL come from (the client reads them; the CLI names them in messages). */
+  /** The environment variable the API key comes from (the client reads it; the CLI names it in messages). */
   keyEnv: string;
-  baseUrlEnv: string;
   /** The document's create operation, whose rules check a job's request before anything is sent. */
   createOperation: string;
   /** Where `--train-on-inputs` goes in the provider's request, or why it cannot. */
