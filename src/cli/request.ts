@@ -2,7 +2,7 @@ import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
 import { check, describeProblem, type Rules } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
-import type { JobRequest, NeutralHyperparameters } from '../workflow/neutral.js';
+import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
 import type { ProviderName } from '../workflow/types.js';
 import type { CliProvider } from './providers/types.js';
@@ -153,9 +153,6 @@ function withTrainOnInputs<P extends ProviderName>(cli: CliProvider<P>, flags: R
   options[rule.field] = flags.trainOnInputs;
   return options;
 }
-
-/** Placeholders for file ids while a request is checked before the files are uploaded. */
-export const CHECK_FILE = 'file-tunekit-check';
 
 /**
  * The job request the flags describe, refused before any request (or upload) when a neutral option cannot go to

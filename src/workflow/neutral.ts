@@ -35,6 +35,9 @@ export interface JobRequest<ProviderOptions> extends NeutralHyperparameters {
   providerOptions?: ProviderOptions;
 }
 
+/** The file id a request is checked with before its files are uploaded (`train`, `tunekit train`). */
+export const CHECK_FILE = 'file-tunekit-check';
+
 /** The neutral options a mapping table covers. */
 export type NeutralOption = keyof NeutralHyperparameters | 'validationFile';
 

@@ -2,7 +2,7 @@ import { APIUserAbortError, TunekitError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
-import type { NeutralCheckpoint, NeutralFile } from './neutral.js';
+import { CHECK_FILE, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
 import type { ProviderName } from './types.js';
 import { realClock } from './wait.js';
@@ -39,7 +39,7 @@ export async function train<P extends ProviderName>(
 
   // Map the request before any upload: a neutral option the provider refuses costs nothing.
   const { trainingFile: trainingInput, validationFile: validationInput, model } = request;
-  createRequest(tuning, { ...request, trainingFile: 'file-check', validationFile: validationInput === undefined ? undefined : 'file-check' });
+  createRequest(tuning, { ...request, trainingFile: CHECK_FILE, validationFile: validationInput === undefined ? undefined : CHECK_FILE });
 
   /** Wait until the provider has processed an uploaded file, where it tracks that (OpenAI, Together). */
   async function processed(which: 'training' | 'validation', file: NeutralFile<ProviderTypes[P]['file']>): Promise<void> {
