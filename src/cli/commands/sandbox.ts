@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { providerEnvironment } from '../../providers/environment.js';
 import { UsageError } from '../exit.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Output } from '../output.js';
@@ -20,8 +21,8 @@ export async function sandbox(globals: GlobalOptions, out: Output, signal: Abort
     out.data(running.url);
     const time = typeof clock === 'object' ? `${clock.speed}× real time` : clock;
     out.say(`tunekit sandbox: ${provider} (clock: ${time}); controls at ${running.controlUrl}. Any API key works. Ctrl-C to stop.`);
-    const envName = { nebius: 'NEBIUS', together: 'TOGETHER', openai: 'OPENAI' }[provider];
-    out.hint(`try: export ${envName}_API_KEY=sandbox ${envName}_BASE_URL=${running.url} TUNEKIT_PROVIDER=${provider}`);
+    const env = providerEnvironment[provider];
+    out.hint(`try: export ${env.apiKey}=sandbox ${env.baseUrl}=${running.url} TUNEKIT_PROVIDER=${provider}`);
   }
   const stop = new AbortController();
   const terminated = (): void => stop.abort();
