@@ -17,8 +17,6 @@ export interface SandboxEngine {
   close(): void;
 }
 
-export const PROVIDER_NAMES: readonly ProviderName[] = ['nebius', 'together', 'openai'];
-
 function wrap<S, R>(engine: Engine<S, R>): SandboxEngine {
   return {
     name: engine.name,

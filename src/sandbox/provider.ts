@@ -1,8 +1,10 @@
 import type { Problem, Rules } from '../core/validate.js';
 import type { Failure, Route } from './routes.js';
 import type { JobError, Lifecycle } from './timeline.js';
+import type { ProviderName } from '../workflow/types.js';
 
-export type ProviderName = 'nebius' | 'together' | 'openai';
+export type { ProviderName };
+
 
 /** How a provider words its errors. */
 export interface ErrorWords {

@@ -3,13 +3,13 @@ import type { components as OpenAISchemas } from '../../generated/openai.js';
 import type { components as TogetherSchemas } from '../../generated/together.js';
 import { APIConnectionError, TunekitError, ValidationError } from '../core/errors.js';
 import { clockProblem, createClock, type ClockOption } from './clock.js';
-import { loadEngine, PROVIDER_NAMES, type SandboxEngine } from './load.js';
+import { loadEngine, type SandboxEngine } from './load.js';
 import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
 import { listen, type Listening } from './server.js';
 import { sleep } from '../core/sleep.js';
-import type { WaitClock } from '../workflow/types.js';
+import { PROVIDER_NAMES, type WaitClock } from '../workflow/types.js';
 
 /** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
 export interface ScriptStatuses {

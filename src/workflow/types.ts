@@ -3,6 +3,9 @@ import type { RequestOptions } from '../core/exchange.js';
 /** The providers tunekit speaks to. */
 export type ProviderName = 'nebius' | 'together' | 'openai';
 
+/** Every provider, in the order tunekit lists them. */
+export const PROVIDER_NAMES: readonly ProviderName[] = ['nebius', 'together', 'openai'];
+
 /** A job's status in one vocabulary for every provider (each provider's own status stays in `providerStatus`). */
 export type JobStatus = 'validating' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../../workflow/types.js';
+import { PROVIDER_NAMES, type ProviderName } from '../../workflow/types.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { nebiusCli } from './nebius.js';
 import { openaiCli } from './openai.js';
@@ -7,8 +7,6 @@ import type { CliProvider } from './types.js';
 
 /** Every provider the CLI speaks to, by name: adding one is adding its module here. */
 export const cliProviders: { [P in ProviderName]: CliProvider<P> } = { nebius: nebiusCli, together: togetherCli, openai: openaiCli };
-
-export const PROVIDER_NAMES: readonly ProviderName[] = ['nebius', 'together', 'openai'];
 
 export const isProviderName = (name: string): name is ProviderName => PROVIDER_NAMES.some((known) => known === name);
 
