@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createNebiusClient } from '../src/providers/nebius.js';
-import { createOpenAIClient } from '../src/providers/openai.js';
+import { createNebiusClient } from '../src/providers/nebius/client.js';
+import { createOpenAIClient } from '../src/providers/openai/client.js';
 import { isMain, table } from './stats.js';
 
 const MB = 1024 * 1024;

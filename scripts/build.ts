@@ -30,7 +30,7 @@ Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from
  */
 export const ENTRIES = {
   /** The client library: all three builds. */
-  clients: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts'],
+  clients: ['src/index.ts', 'src/providers/nebius/index.ts', 'src/providers/together/index.ts', 'src/providers/openai/index.ts'],
   /** The dataset checker: all three builds. */
   dataset: ['src/dataset/index.ts'],
   /** Node-only library entry points (they need a file system or a server): ESM and CommonJS. */

@@ -1,5 +1,5 @@
-export { createNebiusClient, type NebiusClient, type NebiusClientOptions } from './providers/nebius.js';
-export type * from './providers/nebius.js';
+export { createNebiusClient, type NebiusClient, type NebiusClientOptions } from './providers/nebius/client.js';
+export type * from './providers/nebius/client.js';
 export type { ClientOptions } from './core/client.js';
 export type { Logger, LogLevel } from './core/log.js';
 export type { RequestOptions } from './core/exchange.js';
@@ -31,12 +31,12 @@ export {
   type FieldViolation,
 } from './core/errors.js';
 export { VERSION } from './core/version.js';
-export { createTogetherClient, type TogetherClient, type TogetherClientOptions } from './providers/together.js';
-export type * from './providers/together.js';
-export { createOpenAIClient, type OpenAIClient, type OpenAIClientOptions } from './providers/openai.js';
-export type * from './providers/openai.js';
+export { createTogetherClient, type TogetherClient, type TogetherClientOptions } from './providers/together/client.js';
+export type * from './providers/together/client.js';
+export { createOpenAIClient, type OpenAIClient, type OpenAIClientOptions } from './providers/openai/client.js';
+export type * from './providers/openai/client.js';
 export { createTuner } from './workflow/tuner.js';
 export type { Tuner, TunerOptions, Job, JobOf, ProviderOptionsOf, ProviderTypes, TrainRequest, TrainOptions, TrainProgress, TrainResult } from './workflow/api.js';
-export type { JobStatus, JobEvent, JobFailure, JobProgressFields, ProviderName, WaitOptions, WaitProgress, WaitState, WaitClock } from './workflow/types.js';
+export type { JobStatus, JobEvent, JobFailure, JobProgressFields, ProviderName, WaitOptions, WaitProgress, WaitState, WaitClock } from './poller/types.js';
 export type { JobRequest, NeutralHyperparameters, LoraOptions, NeutralFile, NeutralCheckpoint, NeutralJobBase } from './workflow/neutral.js';
-export type { ModelWaitOptions } from './workflow/models.js';
+export type { ModelWaitOptions } from './poller/model-wait.js';

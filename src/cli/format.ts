@@ -1,5 +1,5 @@
 /** How values are written for people: bytes, times, losses, bars. */
-export { formatDuration } from '../workflow/wait.js';
+export { formatDuration } from '../poller/job-wait.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 

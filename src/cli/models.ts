@@ -1,4 +1,4 @@
-import type { NebiusModel } from '../providers/nebius.js';
+import type { NebiusModel } from '../providers/nebius/client.js';
 import { dateOf } from '../workflow/events.js';
 import { formatDate } from './format.js';
 import type { Output } from './output.js';

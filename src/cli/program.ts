@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../core/version.js';
-import { PROVIDER_NAMES, type ProviderName } from '../workflow/types.js';
+import { PROVIDER_NAMES, type ProviderName } from '../poller/types.js';
 import { EXIT_CODES_HELP, UsageError } from './exit.js';
 import { batchSize, booleanOrAuto, duration, keyValue, nonNegative, wholeNumber } from './flags.js';
 import { globalOptions, type GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
-import { cliProviders } from './providers/index.js';
+import { cliProviders } from './providers.js';
 import type { AnySession } from './session.js';
 
 /**

@@ -4,8 +4,8 @@ import { check, describeProblem, type Rules } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
-import type { ProviderName } from '../workflow/types.js';
-import type { CliProvider } from './providers/types.js';
+import type { ProviderName } from '../poller/types.js';
+import type { CliProvider } from './provider.js';
 
 /** A job's request from the command line: neutral flags, then `--option` fields, checked before any request. */
 

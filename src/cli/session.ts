@@ -1,17 +1,17 @@
 import type { RequestOptions } from '../core/exchange.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import type { ProviderTypes, Tuner } from '../workflow/api.js';
-import { nebiusTuning } from '../workflow/neutral/nebius.js';
-import { openaiTuning } from '../workflow/neutral/openai.js';
-import { togetherTuning } from '../workflow/neutral/together.js';
+import { nebiusTuning } from '../providers/nebius/tuning.js';
+import { openaiTuning } from '../providers/openai/tuning.js';
+import { togetherTuning } from '../providers/together/tuning.js';
 import { createTuner } from '../workflow/tuner.js';
 import type { ProviderTuning } from '../workflow/tuning.js';
-import type { ProviderName } from '../workflow/types.js';
+import type { ProviderName } from '../poller/types.js';
 import { CliError, EXIT } from './exit.js';
 import type { GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
-import { cliProviders, resolveProvider } from './providers/index.js';
-import type { CliProvider } from './providers/types.js';
+import { cliProviders, resolveProvider } from './providers.js';
+import type { CliProvider } from './provider.js';
 
 /** Everything a command needs to talk to one provider: its neutral API, its own data, where to write, when to stop. */
 export interface Session<P extends ProviderName = ProviderName> {

@@ -1,6 +1,6 @@
 import type { Job } from '../workflow/api.js';
 import type { NeutralCheckpoint, NeutralFile, NeutralJobBase } from '../workflow/neutral.js';
-import type { JobEvent, JobStatus } from '../workflow/types.js';
+import type { JobEvent, JobStatus } from '../poller/types.js';
 import { formatBytes, formatDate, formatDuration, formatLoss, formatSteps } from './format.js';
 import type { Output } from './output.js';
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { ClockOption } from './clock.js';
 import type { ProviderName } from './provider.js';
 import { startSandbox, type Sandbox } from './start.js';
-import { PROVIDER_NAMES } from '../workflow/types.js';
+import { PROVIDER_NAMES } from '../poller/types.js';
 
 const USAGE = `Usage: tunekit-sandbox [--provider nebius|together|openai] [--port N] [--host HOST] [--speed N | --clock manual|on-poll]
 

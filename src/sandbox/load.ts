@@ -44,10 +44,10 @@ function wrap<S, R>(engine: Engine<S, R>): SandboxEngine {
 export async function loadEngine(name: ProviderName, options: EngineOptions): Promise<SandboxEngine> {
   switch (name) {
     case 'nebius':
-      return wrap(new Engine((await import('./providers/nebius.js')).nebius, options));
+      return wrap(new Engine((await import('../providers/nebius/sandbox.js')).nebius, options));
     case 'together':
-      return wrap(new Engine((await import('./providers/together.js')).together, options));
+      return wrap(new Engine((await import('../providers/together/sandbox.js')).together, options));
     case 'openai':
-      return wrap(new Engine((await import('./providers/openai.js')).openai, options));
+      return wrap(new Engine((await import('../providers/openai/sandbox.js')).openai, options));
   }
 }

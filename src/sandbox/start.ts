@@ -9,7 +9,7 @@ import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
 import { listen, type Listening } from './server.js';
 import { sleep } from '../core/sleep.js';
-import { PROVIDER_NAMES, type WaitClock } from '../workflow/types.js';
+import { PROVIDER_NAMES, type WaitClock } from '../poller/types.js';
 
 /** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
 export interface ScriptStatuses {

@@ -2,8 +2,8 @@ import type { RequestOptions } from '../core/exchange.js';
 import type { DatasetReport } from '../dataset/types.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
-import type { NebiusCheckpoint, NebiusClient, NebiusClientOptions, NebiusFile, NebiusJob, NebiusJobCreateParams, NebiusJobEvent } from '../providers/nebius.js';
-import type { OpenAICheckpoint, OpenAIClient, OpenAIClientOptions, OpenAIFile, OpenAIJob, OpenAIJobCreateParams, OpenAIJobEvent } from '../providers/openai.js';
+import type { NebiusCheckpoint, NebiusClient, NebiusClientOptions, NebiusFile, NebiusJob, NebiusJobCreateParams, NebiusJobEvent } from '../providers/nebius/client.js';
+import type { OpenAICheckpoint, OpenAIClient, OpenAIClientOptions, OpenAIFile, OpenAIJob, OpenAIJobCreateParams, OpenAIJobEvent } from '../providers/openai/client.js';
 import type {
   TogetherCheckpoint,
   TogetherClient,
@@ -13,9 +13,9 @@ import type {
   TogetherJobCreateParams,
   TogetherJobEvent,
   TogetherJobSummary,
-} from '../providers/together.js';
+} from '../providers/together/client.js';
 import type { JobRequest, NeutralCheckpoint, NeutralFile, NeutralJobBase } from './neutral.js';
-import type { JobEvent, ProviderName, WaitOptions, WaitProgress } from './types.js';
+import type { JobEvent, ProviderName, WaitOptions, WaitProgress } from '../poller/types.js';
 
 /** Each provider's own types, as the neutral API carries them in `raw`. */
 export interface ProviderTypes {

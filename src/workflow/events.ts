@@ -1,7 +1,7 @@
 import type { RequestOptions } from '../core/exchange.js';
 import type { PageList } from '../core/pagination.js';
 import { isRecord } from '../core/records.js';
-import type { JobEvent, JobStatus, ProviderName, WaitAdapter } from './types.js';
+import type { JobEvent, JobStatus, ProviderName, WaitAdapter } from '../poller/types.js';
 
 /** A number, or `undefined` for anything else (the documents type event data loosely). */
 export function numberOr(value: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import type { JobProgressFields, JobStatus, ProviderName } from './types.js';
+import type { JobProgressFields, JobStatus, ProviderName } from '../poller/types.js';
 
 /** LoRA settings in one vocabulary: the adapter's rank, its alpha (scaling), its dropout. */
 export interface LoraOptions {

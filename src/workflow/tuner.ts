@@ -1,11 +1,11 @@
 import type { JobRequest } from './neutral.js';
-import { nebiusTuning } from './neutral/nebius.js';
-import { openaiTuning } from './neutral/openai.js';
-import { togetherTuning } from './neutral/together.js';
+import { nebiusTuning } from '../providers/nebius/tuning.js';
+import { openaiTuning } from '../providers/openai/tuning.js';
+import { togetherTuning } from '../providers/together/tuning.js';
 import type { JobOf, ProviderOptionsOf, ProviderTypes, Tuner, TunerOptions } from './api.js';
 import { train } from './train.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
-import type { ProviderName } from './types.js';
+import type { ProviderName } from '../poller/types.js';
 
 /** Every provider's tuning module, by name. */
 const tunings: { [P in ProviderName]: ProviderTuning<P, ProviderTypes[P]> } = { nebius: nebiusTuning, together: togetherTuning, openai: openaiTuning };

@@ -4,7 +4,7 @@ import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
 import type { JobOf } from './api.js';
 import { mapRequest, neutralOptions, type JobRequest, type MappingTable, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
-import type { JobEvent, ProviderName, WaitOptions } from './types.js';
+import type { JobEvent, ProviderName, WaitOptions } from '../poller/types.js';
 
 /** The provider's own types one tuning module works with. */
 export interface TuningTypes {

@@ -113,9 +113,9 @@ describe('documentation snippets compile', () => {
     }
     const paths = {
       tunekit: ['../../src/index.ts'],
-      'tunekit/nebius': ['../../src/providers/nebius.ts'],
-      'tunekit/together': ['../../src/providers/together.ts'],
-      'tunekit/openai': ['../../src/providers/openai.ts'],
+      'tunekit/nebius': ['../../src/providers/nebius/index.ts'],
+      'tunekit/together': ['../../src/providers/together/index.ts'],
+      'tunekit/openai': ['../../src/providers/openai/index.ts'],
       'tunekit/*': ['../../src/*.ts', '../../src/*/index.ts'],
     };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({

@@ -1,7 +1,7 @@
 import type { ClientOptions, RequestOptions } from '../../src/index.js';
-import { createNebiusClient } from '../../src/providers/nebius.js';
-import { createOpenAIClient } from '../../src/providers/openai.js';
-import { createTogetherClient } from '../../src/providers/together.js';
+import { createNebiusClient } from '../../src/providers/nebius/client.js';
+import { createOpenAIClient } from '../../src/providers/openai/client.js';
+import { createTogetherClient } from '../../src/providers/together/client.js';
 import type { Op, ProviderName } from '../support/fault-server.js';
 
 /** The four operations of the matrix, the same shape for every provider. */

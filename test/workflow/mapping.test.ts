@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTuner, ValidationError, type JobRequest } from '../../src/index.js';
 import { NEUTRAL_OPTIONS, type MappingTable, type NeutralOption, type OptionRule } from '../../src/workflow/neutral.js';
-import { nebiusMapping } from '../../src/workflow/neutral/nebius.js';
-import { openaiMapping } from '../../src/workflow/neutral/openai.js';
-import { togetherMapping } from '../../src/workflow/neutral/together.js';
+import { nebiusMapping } from '../../src/providers/nebius/tuning.js';
+import { openaiMapping } from '../../src/providers/openai/tuning.js';
+import { togetherMapping } from '../../src/providers/together/tuning.js';
 import { providerRequest } from '../../src/workflow/tuner.js';
 import { repoRoot } from '../support/prism.js';
 

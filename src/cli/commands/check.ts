@@ -3,7 +3,7 @@ import type { DatasetFormat } from '../../dataset/profile.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Output } from '../output.js';
-import { resolveProvider } from '../providers/index.js';
+import { resolveProvider } from '../providers.js';
 
 /** `tunekit check FILE`: the dataset checker, by the chosen provider's rules; no API key needed. */
 

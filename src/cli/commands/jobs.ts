@@ -1,8 +1,8 @@
 import { WaitAbortedError, WaitTimeoutError } from '../../core/errors.js';
 import type { Job, JobOf } from '../../workflow/api.js';
 import type { NeutralCheckpoint } from '../../workflow/neutral.js';
-import type { JobEvent, ProviderName, WaitOptions } from '../../workflow/types.js';
-import { realClock } from '../../workflow/wait.js';
+import type { JobEvent, ProviderName, WaitOptions } from '../../poller/types.js';
+import { realClock } from '../../poller/job-wait.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { createWatcher } from '../live/view.js';
 import { checkedRequest, requestFlags } from '../request.js';

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import type { NeutralCheckpoint } from '../../workflow/neutral.js';
-import type { ProviderName } from '../../workflow/types.js';
+import type { ProviderName } from '../../poller/types.js';
 import { formatLoss } from '../format.js';
 import { lossChart } from '../live/chart.js';
-import type { LossPoint } from '../providers/types.js';
+import type { LossPoint } from '../provider.js';
 import { metricsReport } from '../report/html.js';
 import type { AnySession, Session } from '../session.js';
 

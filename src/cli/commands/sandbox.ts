@@ -3,7 +3,7 @@ import { providerEnvironment } from '../../providers/environment.js';
 import { UsageError } from '../exit.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Output } from '../output.js';
-import { isProviderName, resolveProvider } from '../providers/index.js';
+import { isProviderName, resolveProvider } from '../providers.js';
 
 /**
  * `tunekit sandbox`: the sandbox server (`tunekit/testing`'s `startSandbox`), as `tunekit-sandbox` runs it: its base URL

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { APIUserAbortError, WaitAbortedError } from '../../core/errors.js';
 import type { JobOf, TrainResult } from '../../workflow/api.js';
 import { CHECK_FILE } from '../../workflow/neutral.js';
-import type { ProviderName } from '../../workflow/types.js';
+import type { ProviderName } from '../../poller/types.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { createWatcher } from '../live/view.js';
 import { checkedRequest, requestFlags } from '../request.js';

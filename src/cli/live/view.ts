@@ -1,9 +1,9 @@
 import type { TrainProgress } from '../../workflow/api.js';
-import type { JobEvent, JobStatus, ProviderName, WaitProgress } from '../../workflow/types.js';
+import type { JobEvent, JobStatus, ProviderName, WaitProgress } from '../../poller/types.js';
 import { bar, formatBytes, formatClock, formatDuration, formatLoss, formatSteps, percent } from '../format.js';
 import type { Output } from '../output.js';
-import { mergeLoss } from '../providers/loss.js';
-import type { LossPoint } from '../providers/types.js';
+import { mergeLoss } from '../loss.js';
+import type { LossPoint } from '../provider.js';
 import { eventLine, statusColor } from '../show.js';
 import type { lossChart as LossChart } from './chart.js';
 

@@ -1,6 +1,6 @@
 import type { NeutralCheckpoint, NeutralJobBase } from '../../workflow/neutral.js';
 import { formatDate, formatDuration, formatLoss } from '../format.js';
-import type { LossPoint } from '../providers/types.js';
+import type { LossPoint } from '../provider.js';
 
 /**
  * A job's metrics as one self-contained HTML page: the loss curves as inline SVG (no script, no network, no font

@@ -1,16 +1,16 @@
 import type { Middleware } from 'openapi-fetch';
-import type { components, operations, paths } from '../../generated/nebius.js';
-import { rules } from '../../generated/nebius.rules.js';
-import { providerEnvironment } from './environment.js';
-import { createCore, type ClientOptions } from '../core/client.js';
-import type { CreateKey } from '../core/idempotency.js';
-import type { RequestOptions } from '../core/exchange.js';
-import type { WaitOptions } from '../workflow/types.js';
-import { waitForModel, type ModelWaitOptions } from '../workflow/models.js';
-import { waitForJob } from '../workflow/wait.js';
-import { nebiusWait } from '../workflow/providers/nebius.js';
-import { afterLastId, wholeList, type CursorRule, type PageList } from '../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../core/upload.js';
+import type { components, operations, paths } from '../../../generated/nebius.js';
+import { rules } from '../../../generated/nebius.rules.js';
+import { providerEnvironment } from '../environment.js';
+import { createCore, type ClientOptions } from '../../core/client.js';
+import type { CreateKey } from '../../core/idempotency.js';
+import type { RequestOptions } from '../../core/exchange.js';
+import type { WaitOptions } from '../../poller/types.js';
+import { waitForModel, type ModelWaitOptions } from '../../poller/model-wait.js';
+import { waitForJob } from '../../poller/job-wait.js';
+import { nebiusWait } from './wait.js';
+import { afterLastId, wholeList, type CursorRule, type PageList } from '../../core/pagination.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 export type NebiusJob = Schemas['FineTuningJob'];

@@ -2,8 +2,8 @@
 import type { components } from '../../../generated/together.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { PageList } from '../../core/pagination.js';
-import { dateOf, numberOr, statusIn } from '../events.js';
-import type { JobEvent, JobProgressFields, JobStatus, WaitAdapter } from '../types.js';
+import { dateOf, numberOr, statusIn } from '../../workflow/events.js';
+import type { JobEvent, JobProgressFields, JobStatus, WaitAdapter } from '../../poller/types.js';
 
 type Job = components['schemas']['FinetuneResponse'];
 type Event = components['schemas']['FineTuneEvent'];

@@ -1,14 +1,14 @@
 import type { components, paths } from '../../../generated/nebius.js';
 import { rules } from '../../../generated/nebius.rules.js';
-import { fileOperations, findFile, type Outputs } from '../files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../jobs.js';
-import { fastApiDetail } from '../problems.js';
-import { allValues, everyStatus, type ErrorWords, type SandboxProvider } from '../provider.js';
-import { token } from '../random.js';
-import { compileRoutes, type Failure, type RouteTable } from '../routes.js';
-import type { Lifecycle } from '../timeline.js';
-import type { FileRecord, JobRecord, World } from '../world.js';
-import { checkpointId, idPage, listPage, resultFiles, styleCheckpoints, styleError, styleEvents, styleFile, styleLifecycle, styleTimes } from './openai-style.js';
+import { fileOperations, findFile, type Outputs } from '../../sandbox/files.js';
+import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
+import { fastApiDetail } from '../../sandbox/problems.js';
+import { allValues, everyStatus, type ErrorWords, type SandboxProvider } from '../../sandbox/provider.js';
+import { token } from '../../sandbox/random.js';
+import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
+import type { Lifecycle } from '../../sandbox/timeline.js';
+import type { FileRecord, JobRecord, World } from '../../sandbox/world.js';
+import { checkpointId, idPage, listPage, resultFiles, styleCheckpoints, styleError, styleEvents, styleFile, styleLifecycle, styleTimes } from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
 type Job = Schemas['FineTuningJob'];

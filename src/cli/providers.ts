@@ -1,9 +1,9 @@
-import { PROVIDER_NAMES, type ProviderName } from '../../workflow/types.js';
-import { CliError, EXIT, UsageError } from '../exit.js';
-import { nebiusCli } from './nebius.js';
-import { openaiCli } from './openai.js';
-import { togetherCli } from './together.js';
-import type { CliProvider } from './types.js';
+import { PROVIDER_NAMES, type ProviderName } from '../poller/types.js';
+import { CliError, EXIT, UsageError } from './exit.js';
+import { nebiusCli } from '../providers/nebius/cli.js';
+import { openaiCli } from '../providers/openai/cli.js';
+import { togetherCli } from '../providers/together/cli.js';
+import type { CliProvider } from './provider.js';
 
 /** Every provider the CLI speaks to, by name: adding one is adding its module here. */
 export const cliProviders: { [P in ProviderName]: CliProvider<P> } = { nebius: nebiusCli, together: togetherCli, openai: openaiCli };

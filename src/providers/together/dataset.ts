@@ -2,7 +2,7 @@
  * Together AI's dataset rules, from its data-preparation guide and its SDKs' own checks
  * (together-python `together/utils/files.py` `check_file`, together-ai `lib/check-file.ts` `checkFile`).
  */
-import type { ChatRules, DatasetProfile } from '../profile.js';
+import type { ChatRules, DatasetProfile } from '../../dataset/profile.js';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;

@@ -1,9 +1,9 @@
-import { eventsOf, metricsAt, page, seconds, type JobView } from '../jobs.js';
-import { prismProblem } from '../problems.js';
-import type { ErrorWords } from '../provider.js';
-import { token } from '../random.js';
-import type { TimelineEvent } from '../timeline.js';
-import type { FileRecord, JobRecord } from '../world.js';
+import { eventsOf, metricsAt, page, seconds, type JobView } from '../../sandbox/jobs.js';
+import { prismProblem } from '../../sandbox/problems.js';
+import type { ErrorWords } from '../../sandbox/provider.js';
+import { token } from '../../sandbox/random.js';
+import type { TimelineEvent } from '../../sandbox/timeline.js';
+import type { FileRecord, JobRecord } from '../../sandbox/world.js';
 
 /**
  * What Nebius and OpenAI share (Nebius's API is OpenAI-compatible): job events and checkpoints, lists with

@@ -1,6 +1,6 @@
-import type { JobEvent } from '../../workflow/types.js';
-import type { NeutralCheckpoint } from '../../workflow/neutral.js';
-import type { LossPoint } from './types.js';
+import type { JobEvent } from '../poller/types.js';
+import type { NeutralCheckpoint } from '../workflow/neutral.js';
+import type { LossPoint } from './provider.js';
 
 /** Loss points by step, merged from any number of sources (a later source fills what an earlier one lacks). */
 export function mergeLoss(...sources: Iterable<{ step: number | undefined; trainingLoss: number | undefined; validationLoss: number | undefined }>[]): LossPoint[] {

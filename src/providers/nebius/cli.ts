@@ -2,9 +2,9 @@
  * Nebius Token Factory in the CLI: its key, its create rules, its custom models (`tunekit models …`). Loaded for
  * `--help`: the code its commands run is imported when they run.
  */
-import { providerEnvironment } from '../../providers/environment.js';
-import { lossFromEvents } from './loss.js';
-import type { CliProvider } from './types.js';
+import { providerEnvironment } from '../environment.js';
+import { lossFromEvents } from '../../cli/loss.js';
+import type { CliProvider } from '../../cli/provider.js';
 
 export const nebiusCli: CliProvider<'nebius'> = {
   name: 'nebius',
@@ -23,7 +23,7 @@ export const nebiusCli: CliProvider<'nebius'> = {
       run: async (session) => {
         const models = [];
         for await (const model of session.tuner.client.models.list({}, session.request)) models.push(model);
-        await (await import('../models.js')).showModels(session.out, models);
+        await (await import('../../cli/models.js')).showModels(session.out, models);
       },
     },
     {
@@ -31,7 +31,7 @@ export const nebiusCli: CliProvider<'nebius'> = {
       name: 'get',
       summary: 'Show one custom model',
       args: [{ name: 'name', description: 'the model name (short, or vendor/name)' }],
-      run: async (session, [name = '']) => (await import('../models.js')).showModel(session.out, await session.tuner.client.models.retrieve(name, session.request)),
+      run: async (session, [name = '']) => (await import('../../cli/models.js')).showModel(session.out, await session.tuner.client.models.retrieve(name, session.request)),
     },
     {
       group: 'models',

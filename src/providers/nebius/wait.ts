@@ -1,7 +1,7 @@
 /** Nebius Token Factory, for the workflow: its statuses, where its progress and errors are, its events. */
 import type { components } from '../../../generated/nebius.js';
-import { dateOf, numberOr, openAIStyleWait, statusIn, type OpenAIStyleJobReader } from '../events.js';
-import type { JobFailure, JobProgressFields, JobStatus, WaitAdapter } from '../types.js';
+import { dateOf, numberOr, openAIStyleWait, statusIn, type OpenAIStyleJobReader } from '../../workflow/events.js';
+import type { JobFailure, JobProgressFields, JobStatus, WaitAdapter } from '../../poller/types.js';
 
 type Job = components['schemas']['FineTuningJob'];
 type Event = components['schemas']['FineTuningJobEvent'];

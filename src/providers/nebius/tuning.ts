@@ -1,10 +1,10 @@
 /** Nebius Token Factory in the neutral vocabulary: its mapping table, its objects read neutrally, its calls. */
-import { createNebiusClient, type NebiusCheckpoint, type NebiusClient, type NebiusClientOptions, type NebiusFile, type NebiusJob, type NebiusJobCreateParams, type NebiusJobEvent } from '../../providers/nebius.js';
-import { dateOf, openAIStyleEvent } from '../events.js';
-import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../neutral.js';
-import { nebiusFailure, nebiusProgress, nebiusStatus } from '../providers/nebius.js';
-import type { ProviderTuning } from '../tuning.js';
-import { openAIStyleCalls, openAIStyleCheckpoint } from './openai-style.js';
+import { createNebiusClient, type NebiusCheckpoint, type NebiusClient, type NebiusClientOptions, type NebiusFile, type NebiusJob, type NebiusJobCreateParams, type NebiusJobEvent } from './client.js';
+import { dateOf, openAIStyleEvent } from '../../workflow/events.js';
+import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
+import { nebiusFailure, nebiusProgress, nebiusStatus } from './wait.js';
+import type { ProviderTuning } from '../../workflow/tuning.js';
+import { openAIStyleCalls, openAIStyleCheckpoint } from '../openai-style/tuning.js';
 
 type Hyperparameters = NonNullable<NebiusJobCreateParams['hyperparameters']>;
 

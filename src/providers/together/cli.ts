@@ -2,10 +2,10 @@
  * Together AI in the CLI: its key, its create rules, train-on-inputs, and its own commands (delete, price, download),
  * whose code is imported when they run.
  */
-import { providerEnvironment } from '../../providers/environment.js';
-import { UsageError } from '../exit.js';
-import { mergeLoss } from './loss.js';
-import type { CliProvider } from './types.js';
+import { providerEnvironment } from '../environment.js';
+import { UsageError } from '../../cli/exit.js';
+import { mergeLoss } from '../../cli/loss.js';
+import type { CliProvider } from '../../cli/provider.js';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -17,7 +17,7 @@ export const togetherCli: CliProvider<'together'> = {
   trainOnInputs: { field: 'train_on_inputs' },
   deployRefused: 'a Together job names its model itself (model_output_name); there is nothing to deploy',
   lossPoints: async (session, jobId) => {
-    const { togetherMetric } = await import('../../workflow/providers/together.js');
+    const { togetherMetric } = await import('./wait.js');
     const points = await session.tuner.client.jobs.metrics(jobId, session.request);
     const checkpoints = [];
     for await (const checkpoint of session.tuner.jobs.checkpoints(jobId, session.request)) checkpoints.push(checkpoint);
@@ -57,7 +57,7 @@ export const togetherCli: CliProvider<'together'> = {
         const trainingFile = text(options['trainingFile']);
         if (!model || !trainingFile) throw new UsageError('jobs price needs --model and --training-file');
         const validationFile = text(options['validationFile']);
-        const { checkedRequest, requestFlags } = await import('../request.js');
+        const { checkedRequest, requestFlags } = await import('../../cli/request.js');
         const { hyperparameters, providerOptions } = await checkedRequest(session.cli, model, requestFlags(options), { training: trainingFile, validation: validationFile });
         const { providerRequest } = await import('../../workflow/tuner.js');
         const body = providerRequest('together', { ...hyperparameters, model, trainingFile, validationFile, providerOptions });
@@ -92,7 +92,7 @@ export const togetherCli: CliProvider<'together'> = {
         else if (which !== undefined && /^\d+$/.test(which)) query = { checkpoint_step: Number(which) };
         else if (which !== undefined) throw new UsageError(`--checkpoint "${which}" must be merged, adapter or a step number`);
         const path = text(options['output']) ?? `${id}${which ? `-${which}` : ''}.tar.zst`;
-        const [{ saveBody }, { formatBytes }] = await Promise.all([import('../transfer.js'), import('../format.js')]);
+        const [{ saveBody }, { formatBytes }] = await Promise.all([import('../../cli/transfer.js'), import('../../cli/format.js')]);
         const response = await session.tuner.client.jobs.download(id, query, session.request);
         const bytes = await saveBody(session.out, response, path, `${id} weights`);
         if (session.out.json) return session.out.value({ id, path, bytes });

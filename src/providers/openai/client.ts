@@ -1,15 +1,15 @@
-import type { components, operations, paths } from '../../generated/openai.js';
-import { rules } from '../../generated/openai.rules.js';
-import { createCore, type ClientOptions } from '../core/client.js';
-import { providerEnvironment } from './environment.js';
-import { APIConnectionError, ValidationError } from '../core/errors.js';
-import type { RequestOptions } from '../core/exchange.js';
-import type { WaitOptions } from '../workflow/types.js';
-import { waitForJob } from '../workflow/wait.js';
-import { openaiWait } from '../workflow/providers/openai.js';
-import type { CreateKey } from '../core/idempotency.js';
-import { afterLastId, type PageList } from '../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type UploadSource, type Uploadable } from '../core/upload.js';
+import type { components, operations, paths } from '../../../generated/openai.js';
+import { rules } from '../../../generated/openai.rules.js';
+import { createCore, type ClientOptions } from '../../core/client.js';
+import { providerEnvironment } from '../environment.js';
+import { APIConnectionError, ValidationError } from '../../core/errors.js';
+import type { RequestOptions } from '../../core/exchange.js';
+import type { WaitOptions } from '../../poller/types.js';
+import { waitForJob } from '../../poller/job-wait.js';
+import { openaiWait } from './wait.js';
+import type { CreateKey } from '../../core/idempotency.js';
+import { afterLastId, type PageList } from '../../core/pagination.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type UploadSource, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 export type OpenAIJob = Schemas['FineTuningJob'];

@@ -1,7 +1,7 @@
 /** OpenAI in the CLI: its key, its create rules, pause and resume (their code imported when they run). */
-import { providerEnvironment } from '../../providers/environment.js';
-import { lossFromEvents } from './loss.js';
-import type { CliProvider, ProviderCommand } from './types.js';
+import { providerEnvironment } from '../environment.js';
+import { lossFromEvents } from '../../cli/loss.js';
+import type { CliProvider, ProviderCommand } from '../../cli/provider.js';
 
 /** `jobs pause` and `jobs resume`: the same shape, one word apart. */
 const pauseOrResume = (name: 'pause' | 'resume', summary: string): ProviderCommand<'openai'> => ({
@@ -12,7 +12,7 @@ const pauseOrResume = (name: 'pause' | 'resume', summary: string): ProviderComma
   run: async (session, [id = '']) => {
     const job = session.tuning.job(await session.tuner.client.jobs[name](id, session.request));
     if (!session.out.json) session.out.done(`${name === 'pause' ? 'paused' : 'resumed'} ${job.id}: now ${job.providerStatus}`);
-    (await import('../show.js')).showJob(session.out, job);
+    (await import('../../cli/show.js')).showJob(session.out, job);
   },
 });
 

@@ -1,13 +1,13 @@
 import type { components, paths } from '../../../generated/together.js';
 import { rules } from '../../../generated/together.rules.js';
-import { fileOperations, findFile, text } from '../files.js';
-import { act, createJob, eventsOf, findJob, iso, jobsOf, metricsAt, seconds, viewJob } from '../jobs.js';
-import { allValues, everyStatus, type SandboxProvider } from '../provider.js';
-import { token, uuid } from '../random.js';
-import { compileRoutes, type Failure, type RouteTable } from '../routes.js';
-import type { Lifecycle, TimelineEvent } from '../timeline.js';
-import type { FileRecord, JobRecord, World } from '../world.js';
-import { styleErrors as errors } from './openai-style.js';
+import { fileOperations, findFile, text } from '../../sandbox/files.js';
+import { act, createJob, eventsOf, findJob, iso, jobsOf, metricsAt, seconds, viewJob } from '../../sandbox/jobs.js';
+import { allValues, everyStatus, type SandboxProvider } from '../../sandbox/provider.js';
+import { token, uuid } from '../../sandbox/random.js';
+import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
+import type { Lifecycle, TimelineEvent } from '../../sandbox/timeline.js';
+import type { FileRecord, JobRecord, World } from '../../sandbox/world.js';
+import { styleErrors as errors } from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
 type Job = Schemas['FinetuneResponse'];

@@ -1,13 +1,13 @@
-import type { components, paths } from '../../generated/together.js';
-import { rules } from '../../generated/together.rules.js';
-import { providerEnvironment } from './environment.js';
-import { createCore, type ClientOptions } from '../core/client.js';
-import type { RequestOptions } from '../core/exchange.js';
-import type { WaitOptions } from '../workflow/types.js';
-import { waitForJob } from '../workflow/wait.js';
-import { togetherWait } from '../workflow/providers/together.js';
-import { wholeList, type PageList } from '../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../core/upload.js';
+import type { components, paths } from '../../../generated/together.js';
+import { rules } from '../../../generated/together.rules.js';
+import { providerEnvironment } from '../environment.js';
+import { createCore, type ClientOptions } from '../../core/client.js';
+import type { RequestOptions } from '../../core/exchange.js';
+import type { WaitOptions } from '../../poller/types.js';
+import { waitForJob } from '../../poller/job-wait.js';
+import { togetherWait } from './wait.js';
+import { wholeList, type PageList } from '../../core/pagination.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A job as `jobs.retrieve` returns it (every field). */

@@ -1,7 +1,7 @@
 import { APIUserAbortError, ModelDeploymentError, WaitAbortedError, WaitTimeoutError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { ProviderName, WaitClock } from './types.js';
-import { formatDuration, realClock, WAIT_DEFAULTS } from './wait.js';
+import { formatDuration, realClock, WAIT_DEFAULTS } from './job-wait.js';
 
 /** Options of `models.wait`. */
 export interface ModelWaitOptions<Model> {

@@ -3,7 +3,7 @@
  * per-line schemas of its API document (`FineTuneChatRequestInput`, `FineTunePreferenceRequestInput`,
  * `FineTuneChatCompletionRequestAssistantMessage`).
  */
-import type { ChatRules, DatasetProfile } from '../profile.js';
+import type { ChatRules, DatasetProfile } from '../../dataset/profile.js';
 
 const MiB = 2 ** 20;
 

@@ -9,11 +9,11 @@ import {
   type TogetherJobCreateParams,
   type TogetherJobEvent,
   type TogetherJobSummary,
-} from '../../providers/together.js';
-import { dateOf } from '../events.js';
-import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../neutral.js';
-import { togetherEvent, togetherProgress, togetherStatus } from '../providers/together.js';
-import type { ProviderTuning } from '../tuning.js';
+} from './client.js';
+import { dateOf } from '../../workflow/events.js';
+import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
+import { togetherEvent, togetherProgress, togetherStatus } from './wait.js';
+import type { ProviderTuning } from '../../workflow/tuning.js';
 
 /** Together's own default LoRA rank; alpha defaults to twice the rank. */
 const DEFAULT_LORA_RANK = 8;

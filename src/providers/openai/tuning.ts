@@ -8,12 +8,12 @@ import {
   type OpenAIJob,
   type OpenAIJobCreateParams,
   type OpenAIJobEvent,
-} from '../../providers/openai.js';
-import { dateOf, openAIStyleEvent } from '../events.js';
-import { setOnce, stringField, wholeNumber, type MappingTable } from '../neutral.js';
-import { openaiFailure, openaiProgress, openaiStatus } from '../providers/openai.js';
-import type { ProviderTuning } from '../tuning.js';
-import { openAIStyleCalls, openAIStyleCheckpoint } from './openai-style.js';
+} from './client.js';
+import { dateOf, openAIStyleEvent } from '../../workflow/events.js';
+import { setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
+import { openaiFailure, openaiProgress, openaiStatus } from './wait.js';
+import type { ProviderTuning } from '../../workflow/tuning.js';
+import { openAIStyleCalls, openAIStyleCheckpoint } from '../openai-style/tuning.js';
 
 type Method = NonNullable<OpenAIJobCreateParams['method']>;
 

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { components, paths } from '../../../generated/openai.js';
 import { rules } from '../../../generated/openai.rules.js';
-import { fileOperations, filePart, formProblems, storeFile, type Outputs } from '../files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../jobs.js';
-import { allValues, everyStatus, type SandboxProvider } from '../provider.js';
-import { token } from '../random.js';
-import { compileRoutes, type Failure, type RouteTable } from '../routes.js';
-import type { Lifecycle } from '../timeline.js';
-import type { FileRecord, JobRecord, World } from '../world.js';
-import { idPage, listPage, resultFiles, styleCheckpoints, styleError, styleErrors as errors, styleEvents, styleFile, styleLifecycle, styleTimes } from './openai-style.js';
+import { fileOperations, filePart, formProblems, storeFile, type Outputs } from '../../sandbox/files.js';
+import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
+import { allValues, everyStatus, type SandboxProvider } from '../../sandbox/provider.js';
+import { token } from '../../sandbox/random.js';
+import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
+import type { Lifecycle } from '../../sandbox/timeline.js';
+import type { FileRecord, JobRecord, World } from '../../sandbox/world.js';
+import { idPage, listPage, resultFiles, styleCheckpoints, styleError, styleErrors as errors, styleEvents, styleFile, styleLifecycle, styleTimes } from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
 type CreateRequest = Schemas['CreateFineTuningJobRequest'];

@@ -1,5 +1,5 @@
-import type { ProviderName } from '../../workflow/types.js';
-import type { Session } from '../session.js';
+import type { ProviderName } from '../poller/types.js';
+import type { Session } from './session.js';
 
 /** One point of a loss curve: the training and/or validation loss at a step. */
 export interface LossPoint {

@@ -2,7 +2,7 @@
  * Nebius Token Factory's dataset rules, from its "Dataset formats for fine-tuning" page and the defaults of
  * `SupervisedHParameters` in its API document. Nebius publishes no checker of its own.
  */
-import type { DatasetProfile } from '../profile.js';
+import type { DatasetProfile } from '../../dataset/profile.js';
 
 const GB = 2 ** 30;
 
