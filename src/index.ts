@@ -1,5 +1,6 @@
-export { createNebiusClient, type NebiusClient, type NebiusClientOptions } from './providers/nebius/client.js';
-export type * from './providers/nebius/client.js';
+export { type JobStatus } from './core/provider.js';
+export { type ProviderName } from './providers/registry/providers.js';
+export * from './providers/registry/clients.js';
 export type { ClientOptions } from './core/client.js';
 export type { Logger, LogLevel } from './core/log.js';
 export type { RequestOptions } from './core/exchange.js';
@@ -31,12 +32,8 @@ export {
   type FieldViolation,
 } from './core/errors.js';
 export { VERSION } from './core/version.js';
-export { createTogetherClient, type TogetherClient, type TogetherClientOptions } from './providers/together/client.js';
-export type * from './providers/together/client.js';
-export { createOpenAIClient, type OpenAIClient, type OpenAIClientOptions } from './providers/openai/client.js';
-export type * from './providers/openai/client.js';
 export { createTuner } from './workflow/tuner.js';
 export type { Tuner, TunerOptions, Job, JobOf, ProviderOptionsOf, ProviderTypes, TrainRequest, TrainOptions, TrainProgress, TrainResult } from './workflow/api.js';
-export type { JobStatus, JobEvent, JobFailure, JobProgressFields, ProviderName, WaitOptions, WaitProgress, WaitState, WaitClock } from './poller/types.js';
+export type { JobEvent, JobFailure, JobProgressFields, WaitOptions, WaitProgress, WaitState, WaitClock } from './poller/types.js';
 export type { JobRequest, NeutralHyperparameters, LoraOptions, NeutralFile, NeutralCheckpoint, NeutralJobBase } from './workflow/neutral.js';
 export type { ModelWaitOptions } from './poller/model-wait.js';

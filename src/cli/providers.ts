@@ -1,14 +1,12 @@
-import { PROVIDER_NAMES, type ProviderName } from '../poller/types.js';
+import { clis } from '../providers/registry/clis.js';
+import { isProviderName, PROVIDER_NAMES, providers, type ProviderName } from '../providers/registry/providers.js';
 import { CliError, EXIT, UsageError } from './exit.js';
-import { nebiusCli } from '../providers/nebius/cli.js';
-import { openaiCli } from '../providers/openai/cli.js';
-import { togetherCli } from '../providers/together/cli.js';
 import type { CliProvider } from './provider.js';
 
-/** Every provider the CLI speaks to, by name: adding one is adding its module here. */
-export const cliProviders: { [P in ProviderName]: CliProvider<P> } = { nebius: nebiusCli, together: togetherCli, openai: openaiCli };
+/** Every provider's part of the CLI, by name (from the registry). */
+export const cliProviders: { [P in ProviderName]: CliProvider<P> } = clis;
 
-export const isProviderName = (name: string): name is ProviderName => PROVIDER_NAMES.some((known) => known === name);
+export { isProviderName };
 
 /**
  * The provider a command talks to: `--provider`, else `TUNEKIT_PROVIDER`, else the only one whose API key is set.
@@ -25,12 +23,13 @@ export function resolveProvider(flag: string | undefined, env: Record<string, st
     if (!isProviderName(fromEnv)) throw new UsageError(`TUNEKIT_PROVIDER="${fromEnv}" is not a provider tunekit knows: one of ${names}`);
     return fromEnv;
   }
-  const withKey = PROVIDER_NAMES.filter((name) => env[cliProviders[name].keyEnv]);
+  const keyOf = (name: ProviderName): string => providers[name].env.apiKey;
+  const withKey = PROVIDER_NAMES.filter((name) => env[keyOf(name)]);
   if (withKey.length === 1 && withKey[0]) return withKey[0];
-  const keys = PROVIDER_NAMES.map((name) => cliProviders[name].keyEnv).join(', ');
+  const keys = PROVIDER_NAMES.map(keyOf).join(', ');
   if (withKey.length > 1) {
     throw new UsageError(
-      `more than one provider's API key is set (${withKey.map((name) => cliProviders[name].keyEnv).join(', ')}): say which with --provider ${withKey.join('|')} or TUNEKIT_PROVIDER`,
+      `more than one provider's API key is set (${withKey.map(keyOf).join(', ')}): say which with --provider ${withKey.join('|')} or TUNEKIT_PROVIDER`,
     );
   }
   if (needKey) throw new CliError(`no API key set: set one of ${keys} (with --provider when more than one is set)`, EXIT.auth, 'tunekit reads API keys only from the environment');

@@ -1,7 +1,7 @@
-import type { DatasetProvider } from '../dataset/profile.js';
-import type { CheckDatasetOptions, DatasetReport } from '../dataset/types.js';
+import type { CheckDatasetOptions, DatasetReport } from './dataset-report.js';
 import { baseName, fileSize, fileStream, loadDatasetChecker, streamingUploads } from '../platform/files.js';
 import { ValidationError } from './errors.js';
+import type { DatasetProvider } from './dataset-report.js';
 
 /**
  * What `files.upload` accepts: a file path (streamed from disk, re-read for a retry), a `Blob`/`File`, or a

@@ -1,4 +1,4 @@
-import type { DatasetIssue, DatasetReport, Distribution } from './types.js';
+import type { DatasetIssue, DatasetReport, Distribution } from '../core/dataset-report.js';
 
 export interface FormatReportOptions {
   /** Errors and warnings listed (each); the rest are summed up by code. Default 20. */

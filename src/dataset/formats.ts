@@ -5,9 +5,10 @@
  */
 import { isRecord } from '../core/records.js';
 import { suggestKey } from '../core/validate.js';
-import type { DatasetIssueCode } from './codes.js';
-import type { ChatRules, ContentRules, DatasetFormat, DatasetProfile, ImageRules, PreferenceRules, Severity } from './profile.js';
-import type { TokenCounter } from './types.js';
+import type { DatasetIssueCode } from '../core/dataset-codes.js';
+import type { ChatRules, ContentRules, DatasetProfile, ImageRules, PreferenceRules, Severity } from './profile.js';
+import type { TokenCounter } from '../core/dataset-report.js';
+import type { DatasetFormat } from '../core/dataset-report.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,17 +1,11 @@
+import type { DatasetProvider, Encoding } from '../core/dataset-report.js';
+
 /**
  * The shape of a provider's dataset rules: plain data read by the engine (`engine.ts`, `formats.ts`).
  * Adding a provider means writing one of these, not code.
  */
 
-/** The dataset formats tunekit knows. Providers name them differently (Together's "conversation" is `chat`). */
-export type DatasetFormat = 'chat' | 'preference' | 'instruction' | 'text' | 'pretokenized';
-
-export type DatasetProvider = 'nebius' | 'together' | 'openai';
-
 export type Severity = 'error' | 'warning';
-
-/** The tokenizers tunekit can count with exactly (through the `gpt-tokenizer` package). */
-export type Encoding = 'o200k_base' | 'cl100k_base';
 
 /** Images inside list content (`{type: 'image_url', image_url: {url}}`). */
 export interface ImageRules {

@@ -12,7 +12,8 @@ import {
 import type { RequestOptions } from '../core/exchange.js';
 import { retryAfterMs } from '../core/retry.js';
 import { sleep } from '../core/sleep.js';
-import { FINAL_STATUSES, type JobEvent, type JobStatus, type WaitAdapter, type WaitClock, type WaitOptions, type WaitProgress, type WaitState } from './types.js';
+import { type JobEvent, type WaitAdapter, type WaitClock, type WaitOptions, type WaitProgress, type WaitState } from './types.js';
+import { FINAL_STATUSES, type JobStatus } from '../core/provider.js';
 
 /** Real time: `Date.now` and an abortable `setTimeout`. */
 export const realClock: WaitClock = { now: () => Date.now(), sleep };

@@ -1,7 +1,8 @@
 import { APIUserAbortError, ModelDeploymentError, WaitAbortedError, WaitTimeoutError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
-import type { ProviderName, WaitClock } from './types.js';
+import type { WaitClock } from './types.js';
 import { formatDuration, realClock, WAIT_DEFAULTS } from './job-wait.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
 /** Options of `models.wait`. */
 export interface ModelWaitOptions<Model> {

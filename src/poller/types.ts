@@ -1,16 +1,6 @@
 import type { RequestOptions } from '../core/exchange.js';
-
-/** The providers tunekit speaks to. */
-export type ProviderName = 'nebius' | 'together' | 'openai';
-
-/** Every provider, in the order tunekit lists them. */
-export const PROVIDER_NAMES: readonly ProviderName[] = ['nebius', 'together', 'openai'];
-
-/** A job's status in one vocabulary for every provider (each provider's own status stays in `providerStatus`). */
-export type JobStatus = 'validating' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
-
-/** The statuses a job never leaves. */
-export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+import type { JobStatus } from '../core/provider.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
 /** One event of a job, the same shape for every provider. */
 export interface JobEvent<Raw = unknown> {

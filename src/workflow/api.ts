@@ -1,37 +1,24 @@
 import type { RequestOptions } from '../core/exchange.js';
-import type { DatasetReport } from '../dataset/types.js';
+import type { DatasetReport } from '../core/dataset-report.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
-import type { NebiusCheckpoint, NebiusClient, NebiusClientOptions, NebiusFile, NebiusJob, NebiusJobCreateParams, NebiusJobEvent } from '../providers/nebius/client.js';
-import type { OpenAICheckpoint, OpenAIClient, OpenAIClientOptions, OpenAIFile, OpenAIJob, OpenAIJobCreateParams, OpenAIJobEvent } from '../providers/openai/client.js';
-import type {
-  TogetherCheckpoint,
-  TogetherClient,
-  TogetherClientOptions,
-  TogetherFile,
-  TogetherJob,
-  TogetherJobCreateParams,
-  TogetherJobEvent,
-  TogetherJobSummary,
-} from '../providers/together/client.js';
+import type { tunings } from '../providers/registry/tunings.js';
+import type { TuningTypesOf } from './tuning.js';
 import type { JobRequest, NeutralCheckpoint, NeutralFile, NeutralJobBase } from './neutral.js';
-import type { JobEvent, ProviderName, WaitOptions, WaitProgress } from '../poller/types.js';
+import type { JobEvent, WaitOptions, WaitProgress } from '../poller/types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
-/** Each provider's own types, as the neutral API carries them in `raw`. */
-export interface ProviderTypes {
-  nebius: { client: NebiusClient; clientOptions: NebiusClientOptions; job: NebiusJob; jobSummary: NebiusJob; createParams: NebiusJobCreateParams; file: NebiusFile; checkpoint: NebiusCheckpoint; event: NebiusJobEvent };
-  together: { client: TogetherClient; clientOptions: TogetherClientOptions; job: TogetherJob; jobSummary: TogetherJobSummary; createParams: TogetherJobCreateParams; file: TogetherFile; checkpoint: TogetherCheckpoint; event: TogetherJobEvent };
-  openai: { client: OpenAIClient; clientOptions: OpenAIClientOptions; job: OpenAIJob; jobSummary: OpenAIJob; createParams: OpenAIJobCreateParams; file: OpenAIFile; checkpoint: OpenAICheckpoint; event: OpenAIJobEvent };
-}
+/** Each provider's own types (its client, client options, job, create request, file, checkpoint and event), by name. */
+export type ProviderTypes = { [P in ProviderName]: TuningTypesOf<(typeof tunings)[P]> };
 
 /**
  * A job of provider `P` in the neutral vocabulary; `raw` is the provider's own object (Together's create/list/cancel give
  * its truncated form). For a union of providers it is the union of their jobs, narrowed by `provider`.
  */
-export type JobOf<P extends ProviderName> = P extends ProviderName ? NeutralJobBase & { provider: P; raw: ProviderTypes[P]['job'] | ProviderTypes[P]['jobSummary'] } : never;
+export type JobOf<P extends ProviderName> = { [K in P]: NeutralJobBase & { provider: K; raw: ProviderTypes[K]['job'] | ProviderTypes[K]['jobSummary'] } }[P];
 
 /** A job of any provider: narrow it by `provider` to reach `raw` with its own type. */
-export type Job = JobOf<'nebius'> | JobOf<'together'> | JobOf<'openai'>;
+export type Job = JobOf<ProviderName>;
 
 /** Fields of `P`'s own create request, for what the neutral options do not cover. */
 export type ProviderOptionsOf<P extends ProviderName> = Partial<Omit<ProviderTypes[P]['createParams'], 'model' | 'training_file'>>;

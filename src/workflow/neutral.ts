@@ -1,5 +1,7 @@
 import { ValidationError } from '../core/errors.js';
-import type { JobProgressFields, JobStatus, ProviderName } from '../poller/types.js';
+import type { JobProgressFields } from '../poller/types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
+import type { JobStatus } from '../core/provider.js';
 
 /** LoRA settings in one vocabulary: the adapter's rank, its alpha (scaling), its dropout. */
 export interface LoraOptions {

@@ -4,8 +4,8 @@ import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
 import { CHECK_FILE, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
-import type { ProviderName } from '../poller/types.js';
 import { realClock } from '../poller/job-wait.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
 /** A string `train` uploads (a path) rather than passes on (a file id): it has a `/` or `\`, or a data-file extension. */
 export function isPath(value: string): boolean {

@@ -2,14 +2,20 @@
  * Nebius Token Factory in the CLI: its key, its create rules, its custom models (`tunekit models …`). Loaded for
  * `--help`: the code its commands run is imported when they run.
  */
-import { providerEnvironment } from '../environment.js';
 import { lossFromEvents } from '../../cli/loss.js';
-import type { CliProvider } from '../../cli/provider.js';
+import { oneOf, type CliProvider } from '../../cli/provider.js';
+import { facts } from './facts.js';
 
-export const nebiusCli: CliProvider<'nebius'> = {
-  name: 'nebius',
-  label: 'Nebius Token Factory',
-  keyEnv: providerEnvironment.nebius.apiKey,
+/** The file purposes of the document's upload. */
+const PURPOSES = ['fine-tune', 'batch'] as const;
+
+export const cli: CliProvider<'nebius'> = {
+  rules: async () => (await import('../../../generated/nebius.rules.js')).rules,
+  purposes: PURPOSES,
+  uploadAs: async (session, path, purpose, { check, onProgress }) => {
+    const chosen = oneOf(PURPOSES, purpose, '--purpose', facts.name);
+    return session.tuning.file(await session.tuner.client.files.upload(path, { check, onProgress, purpose: chosen }, session.request));
+  },
   createOperation: 'POST /v1/fine_tuning/jobs',
   trainOnInputs: { refused: 'Nebius has no train-on-inputs setting (it trains on the assistant messages)' },
   deployRefused: undefined,
@@ -23,7 +29,7 @@ export const nebiusCli: CliProvider<'nebius'> = {
       run: async (session) => {
         const models = [];
         for await (const model of session.tuner.client.models.list({}, session.request)) models.push(model);
-        await (await import('../../cli/models.js')).showModels(session.out, models);
+        await (await import('./cli-models.js')).showModels(session.out, models);
       },
     },
     {
@@ -31,7 +37,7 @@ export const nebiusCli: CliProvider<'nebius'> = {
       name: 'get',
       summary: 'Show one custom model',
       args: [{ name: 'name', description: 'the model name (short, or vendor/name)' }],
-      run: async (session, [name = '']) => (await import('../../cli/models.js')).showModel(session.out, await session.tuner.client.models.retrieve(name, session.request)),
+      run: async (session, [name = '']) => (await import('./cli-models.js')).showModel(session.out, await session.tuner.client.models.retrieve(name, session.request)),
     },
     {
       group: 'models',

@@ -1,7 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
 import type { components, operations, paths } from '../../../generated/nebius.js';
 import { rules } from '../../../generated/nebius.rules.js';
-import { providerEnvironment } from '../environment.js';
+import { facts } from './facts.js';
 import { createCore, type ClientOptions } from '../../core/client.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import type { RequestOptions } from '../../core/exchange.js';
@@ -38,12 +38,7 @@ export type NebiusModelDeleted = Schemas['DeleteModelStatusResponse'];
 export type NebiusModelListParams = NonNullable<paths['/v0/models']['get']['parameters']['query']>;
 export type NebiusClientOptions = ClientOptions;
 
-export const nebiusProvider = {
-  name: 'nebius',
-  defaultBaseUrl: 'https://api.tokenfactory.nebius.com',
-  env: providerEnvironment.nebius,
-  rules,
-};
+const nebiusProvider = { ...facts, rules };
 
 // The files list answer is undocumented upstream (a placeholder object); its example is {data: OpenAIFile[]}.
 function isFile(value: unknown): value is NebiusFile {

@@ -6,7 +6,7 @@ import type { DatasetProfile } from '../../dataset/profile.js';
 
 const GB = 2 ** 30;
 
-export const nebius: DatasetProfile = {
+export const profile: DatasetProfile = {
   provider: 'nebius',
   sources: [
     'https://docs.tokenfactory.nebius.com/post-training/datasets',

@@ -3,7 +3,8 @@ import { rules } from '../../../generated/nebius.rules.js';
 import { fileOperations, findFile, type Outputs } from '../../sandbox/files.js';
 import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
 import { fastApiDetail } from '../../sandbox/problems.js';
-import { allValues, everyStatus, type ErrorWords, type SandboxProvider } from '../../sandbox/provider.js';
+import { defineSandbox } from '../../sandbox/definition.js';
+import { allValues, everyStatus, type ErrorWords } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
 import type { Lifecycle } from '../../sandbox/timeline.js';
@@ -316,7 +317,7 @@ const routes: RouteTable<paths, State, CreateRequest> = {
 };
 
 /** Nebius Token Factory: jobs, files and custom models (`/v0/models`), FastAPI's error shapes. */
-export const nebius: SandboxProvider<State, CreateRequest> = {
+export const sandbox = defineSandbox<State, CreateRequest>()({
   name: 'nebius',
   prefix: '',
   rules,
@@ -325,4 +326,4 @@ export const nebius: SandboxProvider<State, CreateRequest> = {
   init: () => ({ models: new Map() }),
   errors,
   failure: FAILURE,
-};
+});

@@ -1,10 +1,11 @@
 /** Nebius Token Factory in the neutral vocabulary: its mapping table, its objects read neutrally, its calls. */
 import { createNebiusClient, type NebiusCheckpoint, type NebiusClient, type NebiusClientOptions, type NebiusFile, type NebiusJob, type NebiusJobCreateParams, type NebiusJobEvent } from './client.js';
-import { dateOf, openAIStyleEvent } from '../../workflow/events.js';
+import { openAIStyleEvent } from '../openai-style/wait.js';
 import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
 import { nebiusFailure, nebiusProgress, nebiusStatus } from './wait.js';
 import type { ProviderTuning } from '../../workflow/tuning.js';
 import { openAIStyleCalls, openAIStyleCheckpoint } from '../openai-style/tuning.js';
+import { dateOf } from '../../core/records.js';
 
 type Hyperparameters = NonNullable<NebiusJobCreateParams['hyperparameters']>;
 
@@ -61,7 +62,7 @@ type Types = {
   event: NebiusJobEvent;
 };
 
-export const nebiusTuning: ProviderTuning<'nebius', Types> = {
+export const tuning: ProviderTuning<'nebius', Types> = {
   provider: 'nebius',
   createClient: createNebiusClient,
   mapping: nebiusMapping,

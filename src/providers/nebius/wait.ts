@@ -1,7 +1,11 @@
 /** Nebius Token Factory, for the workflow: its statuses, where its progress and errors are, its events. */
+import { facts } from './facts.js';
 import type { components } from '../../../generated/nebius.js';
-import { dateOf, numberOr, openAIStyleWait, statusIn, type OpenAIStyleJobReader } from '../../workflow/events.js';
-import type { JobFailure, JobProgressFields, JobStatus, WaitAdapter } from '../../poller/types.js';
+import { openAIStyleWait, type OpenAIStyleJobReader } from '../openai-style/wait.js';
+import type { JobFailure, JobProgressFields, WaitAdapter } from '../../poller/types.js';
+import type { JobStatus } from '../../core/provider.js';
+import { statusIn } from '../../core/provider.js';
+import { dateOf, numberOr } from '../../core/records.js';
 
 type Job = components['schemas']['FineTuningJob'];
 type Event = components['schemas']['FineTuningJobEvent'];
@@ -17,7 +21,7 @@ export const nebiusStatuses: Record<Job['status'], JobStatus> = {
 };
 
 /** A Nebius job's neutral status; `undefined` for a status the table does not know. */
-export const nebiusStatus = (job: Job): JobStatus | undefined => statusIn(nebiusStatuses, job.status);
+export const nebiusStatus = (job: Job): JobStatus | undefined => statusIn(facts.statuses, job.status);
 
 /** Steps, ETA and tokens, from the job itself. */
 export const nebiusProgress = (job: Job): JobProgressFields => ({

@@ -2,10 +2,11 @@
 import type { RequestOptions } from '../../core/exchange.js';
 import type { PageList } from '../../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../../core/upload.js';
-import { dateOf, numberOr } from '../../workflow/events.js';
 import type { NeutralCheckpoint } from '../../workflow/neutral.js';
 import type { ProviderTuning, TuningTypes } from '../../workflow/tuning.js';
-import type { ProviderName, WaitOptions } from '../../poller/types.js';
+import type { WaitOptions } from '../../poller/types.js';
+import type { ProviderName } from '../registry/providers.js';
+import { dateOf, numberOr } from '../../core/records.js';
 
 /** A client shaped like OpenAI's (Nebius's too): lists take a query object before the request options. */
 interface OpenAIStyleClient<T extends TuningTypes> {

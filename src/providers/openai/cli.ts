@@ -1,7 +1,10 @@
 /** OpenAI in the CLI: its key, its create rules, pause and resume (their code imported when they run). */
-import { providerEnvironment } from '../environment.js';
 import { lossFromEvents } from '../../cli/loss.js';
-import type { CliProvider, ProviderCommand } from '../../cli/provider.js';
+import { oneOf, type CliProvider, type ProviderCommand } from '../../cli/provider.js';
+import { facts } from './facts.js';
+
+/** The file purposes of the document's upload. */
+const PURPOSES = ['fine-tune', 'batch', 'assistants', 'vision', 'user_data', 'evals'] as const;
 
 /** `jobs pause` and `jobs resume`: the same shape, one word apart. */
 const pauseOrResume = (name: 'pause' | 'resume', summary: string): ProviderCommand<'openai'> => ({
@@ -16,10 +19,14 @@ const pauseOrResume = (name: 'pause' | 'resume', summary: string): ProviderComma
   },
 });
 
-export const openaiCli: CliProvider<'openai'> = {
-  name: 'openai',
-  label: 'OpenAI',
-  keyEnv: providerEnvironment.openai.apiKey,
+export const cli: CliProvider<'openai'> = {
+  rules: async () => (await import('../../../generated/openai.rules.js')).rules,
+  purposes: PURPOSES,
+  uploadAs: async (session, path, purpose, { check, onProgress }) => {
+    const chosen = oneOf(PURPOSES, purpose, '--purpose', facts.name);
+    return session.tuning.file(await session.tuner.client.files.upload(path, { check: check && chosen === 'fine-tune', onProgress, purpose: chosen }, session.request));
+  },
+  flagNotes: { '--learning-rate': 'takes a multiplier instead: --option' },
   createOperation: 'POST /fine_tuning/jobs',
   trainOnInputs: { refused: 'OpenAI has no train-on-inputs setting (it trains on the assistant messages; use weight 0 in the data)' },
   deployRefused: 'an OpenAI job names its model itself (fine_tuned_model); there is nothing to deploy',

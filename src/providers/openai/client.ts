@@ -1,7 +1,7 @@
 import type { components, operations, paths } from '../../../generated/openai.js';
 import { rules } from '../../../generated/openai.rules.js';
 import { createCore, type ClientOptions } from '../../core/client.js';
-import { providerEnvironment } from '../environment.js';
+import { facts } from './facts.js';
 import { APIConnectionError, ValidationError } from '../../core/errors.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { WaitOptions } from '../../poller/types.js';
@@ -45,12 +45,7 @@ export interface OpenAIClientOptions extends ClientOptions {
   project?: string;
 }
 
-export const openaiProvider = {
-  name: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  env: providerEnvironment.openai,
-  rules,
-};
+const openaiProvider = { ...facts, rules };
 
 /** `POST /files` takes up to 512 MB; the Uploads API takes parts of up to 64 MB each. */
 const SINGLE_REQUEST_LIMIT = 512 * 1024 * 1024;

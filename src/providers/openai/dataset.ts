@@ -31,7 +31,7 @@ const chat: ChatRules = {
   tools: true,
 };
 
-export const openai: DatasetProfile = {
+export const profile: DatasetProfile = {
   provider: 'openai',
   sources: [
     'https://platform.openai.com/docs/guides/supervised-fine-tuning',

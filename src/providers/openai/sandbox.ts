@@ -3,7 +3,8 @@ import type { components, paths } from '../../../generated/openai.js';
 import { rules } from '../../../generated/openai.rules.js';
 import { fileOperations, filePart, formProblems, storeFile, type Outputs } from '../../sandbox/files.js';
 import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
-import { allValues, everyStatus, type SandboxProvider } from '../../sandbox/provider.js';
+import { defineSandbox } from '../../sandbox/definition.js';
+import { allValues, everyStatus } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
 import type { Lifecycle } from '../../sandbox/timeline.js';
@@ -288,7 +289,7 @@ const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
 };
 
 /** OpenAI: files, multipart uploads, jobs with pause and resume, events, checkpoints and result files. */
-export const openai: SandboxProvider<State, CreateRequest> = {
+export const sandbox = defineSandbox<State, CreateRequest>()({
   name: 'openai',
   prefix: '/v1',
   rules,
@@ -297,4 +298,4 @@ export const openai: SandboxProvider<State, CreateRequest> = {
   init: () => ({ uploads: new Map() }),
   errors,
   failure: FAILURE,
-};
+});

@@ -9,11 +9,12 @@ import {
   type OpenAIJobCreateParams,
   type OpenAIJobEvent,
 } from './client.js';
-import { dateOf, openAIStyleEvent } from '../../workflow/events.js';
+import { openAIStyleEvent } from '../openai-style/wait.js';
 import { setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
 import { openaiFailure, openaiProgress, openaiStatus } from './wait.js';
 import type { ProviderTuning } from '../../workflow/tuning.js';
 import { openAIStyleCalls, openAIStyleCheckpoint } from '../openai-style/tuning.js';
+import { dateOf } from '../../core/records.js';
 
 type Method = NonNullable<OpenAIJobCreateParams['method']>;
 
@@ -69,7 +70,7 @@ type Types = {
   event: OpenAIJobEvent;
 };
 
-export const openaiTuning: ProviderTuning<'openai', Types> = {
+export const tuning: ProviderTuning<'openai', Types> = {
   provider: 'openai',
   createClient: createOpenAIClient,
   mapping: openaiMapping,

@@ -1,7 +1,11 @@
 /** OpenAI, for the workflow: its statuses (with `paused`), where its progress and errors are, its events. */
+import { facts } from './facts.js';
 import type { components } from '../../../generated/openai.js';
-import { dateOf, numberOr, openAIStyleWait, statusIn, type OpenAIStyleJobReader } from '../../workflow/events.js';
-import type { JobFailure, JobProgressFields, JobStatus, WaitAdapter } from '../../poller/types.js';
+import { openAIStyleWait, type OpenAIStyleJobReader } from '../openai-style/wait.js';
+import type { JobFailure, JobProgressFields, WaitAdapter } from '../../poller/types.js';
+import type { JobStatus } from '../../core/provider.js';
+import { statusIn } from '../../core/provider.js';
+import { dateOf, numberOr } from '../../core/records.js';
 
 type Job = components['schemas']['FineTuningJob'];
 type Event = components['schemas']['FineTuningJobEvent'];
@@ -25,7 +29,7 @@ export function openaiEpochs(job: Job): number | undefined {
 }
 
 /** An OpenAI job's neutral status; `undefined` for a status the table does not know. */
-export const openaiStatus = (job: Job): JobStatus | undefined => statusIn(openaiStatuses, job.status);
+export const openaiStatus = (job: Job): JobStatus | undefined => statusIn(facts.statuses, job.status);
 
 /** ETA, tokens and epochs, from the job itself (steps come from its metrics events). */
 export const openaiProgress = (job: Job): JobProgressFields => ({

@@ -2,17 +2,24 @@
  * Together AI in the CLI: its key, its create rules, train-on-inputs, and its own commands (delete, price, download),
  * whose code is imported when they run.
  */
-import { providerEnvironment } from '../environment.js';
 import { UsageError } from '../../cli/exit.js';
 import { mergeLoss } from '../../cli/loss.js';
-import type { CliProvider } from '../../cli/provider.js';
+import { oneOf, type CliProvider } from '../../cli/provider.js';
+import { facts } from './facts.js';
+
+/** The file purposes of the document's upload. */
+const PURPOSES = ['fine-tune', 'eval'] as const;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-export const togetherCli: CliProvider<'together'> = {
-  name: 'together',
-  label: 'Together AI',
-  keyEnv: providerEnvironment.together.apiKey,
+export const cli: CliProvider<'together'> = {
+  rules: async () => (await import('../../../generated/together.rules.js')).rules,
+  purposes: PURPOSES,
+  uploadAs: async (session, path, purpose, { check, onProgress }) => {
+    const chosen = oneOf(PURPOSES, purpose, '--purpose', facts.name);
+    return session.tuning.file(await session.tuner.client.files.upload(path, { check: check && chosen === 'fine-tune', onProgress, purpose: chosen }, session.request));
+  },
+  flagNotes: { '--batch-size': 'or "max"' },
   createOperation: 'POST /fine-tunes',
   trainOnInputs: { field: 'train_on_inputs' },
   deployRefused: 'a Together job names its model itself (model_output_name); there is nothing to deploy',
@@ -58,7 +65,7 @@ export const togetherCli: CliProvider<'together'> = {
         if (!model || !trainingFile) throw new UsageError('jobs price needs --model and --training-file');
         const validationFile = text(options['validationFile']);
         const { checkedRequest, requestFlags } = await import('../../cli/request.js');
-        const { hyperparameters, providerOptions } = await checkedRequest(session.cli, model, requestFlags(options), { training: trainingFile, validation: validationFile });
+        const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), { training: trainingFile, validation: validationFile });
         const { providerRequest } = await import('../../workflow/tuner.js');
         const body = providerRequest('together', { ...hyperparameters, model, trainingFile, validationFile, providerOptions });
         const estimate = await session.tuner.client.jobs.estimatePrice(

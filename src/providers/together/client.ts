@@ -1,6 +1,6 @@
 import type { components, paths } from '../../../generated/together.js';
 import { rules } from '../../../generated/together.rules.js';
-import { providerEnvironment } from '../environment.js';
+import { facts } from './facts.js';
 import { createCore, type ClientOptions } from '../../core/client.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { WaitOptions } from '../../poller/types.js';
@@ -37,12 +37,7 @@ export interface TogetherUploadOptions extends UploadOptions {
 }
 export type TogetherClientOptions = ClientOptions;
 
-export const togetherProvider = {
-  name: 'together',
-  defaultBaseUrl: 'https://api.together.ai/v1',
-  env: providerEnvironment.together,
-  rules,
-};
+const togetherProvider = { ...facts, rules };
 
 // Together answers these lists whole, as {data: [...]}, with no cursor.
 const jobList = wholeList((body: Schemas['FinetuneTruncatedList']) => body.data);

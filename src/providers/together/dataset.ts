@@ -27,7 +27,7 @@ const conversation: ChatRules = {
   tools: false,
 };
 
-export const together: DatasetProfile = {
+export const profile: DatasetProfile = {
   provider: 'together',
   sources: [
     'https://docs.together.ai/docs/fine-tuning/data-preparation',

@@ -2,7 +2,8 @@ import type { components, paths } from '../../../generated/together.js';
 import { rules } from '../../../generated/together.rules.js';
 import { fileOperations, findFile, text } from '../../sandbox/files.js';
 import { act, createJob, eventsOf, findJob, iso, jobsOf, metricsAt, seconds, viewJob } from '../../sandbox/jobs.js';
-import { allValues, everyStatus, type SandboxProvider } from '../../sandbox/provider.js';
+import { defineSandbox } from '../../sandbox/definition.js';
+import { allValues, everyStatus } from '../../sandbox/provider.js';
 import { token, uuid } from '../../sandbox/random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
 import type { Lifecycle, TimelineEvent } from '../../sandbox/timeline.js';
@@ -387,7 +388,7 @@ const routes: RouteTable<paths, State, CreateRequest> = {
 };
 
 /** Together AI: files, jobs (pending → … → completed), events, checkpoints, metrics, price estimates and downloads. */
-export const together: SandboxProvider<State, CreateRequest> = {
+export const sandbox = defineSandbox<State, CreateRequest>()({
   name: 'together',
   prefix: '/v1',
   rules,
@@ -396,4 +397,4 @@ export const together: SandboxProvider<State, CreateRequest> = {
   init: () => ({ fileTypes: new Map() }),
   errors,
   failure: FAILURE,
-};
+});

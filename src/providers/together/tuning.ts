@@ -10,10 +10,10 @@ import {
   type TogetherJobEvent,
   type TogetherJobSummary,
 } from './client.js';
-import { dateOf } from '../../workflow/events.js';
 import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
 import { togetherEvent, togetherProgress, togetherStatus } from './wait.js';
 import type { ProviderTuning } from '../../workflow/tuning.js';
+import { dateOf } from '../../core/records.js';
 
 /** Together's own default LoRA rank; alpha defaults to twice the rank. */
 const DEFAULT_LORA_RANK = 8;
@@ -59,7 +59,7 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
   suffix: stringField('suffix', 'must be a string'),
 };
 
-export const togetherTuning: ProviderTuning<'together', {
+export const tuning: ProviderTuning<'together', {
   client: TogetherClient;
   clientOptions: TogetherClientOptions;
   job: TogetherJob;

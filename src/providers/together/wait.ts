@@ -1,9 +1,12 @@
 /** Together AI, for the workflow: its statuses, where its progress is, its events (no ids) and its metrics. */
+import { facts } from './facts.js';
 import type { components } from '../../../generated/together.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { PageList } from '../../core/pagination.js';
-import { dateOf, numberOr, statusIn } from '../../workflow/events.js';
-import type { JobEvent, JobProgressFields, JobStatus, WaitAdapter } from '../../poller/types.js';
+import type { JobEvent, JobProgressFields, WaitAdapter } from '../../poller/types.js';
+import type { JobStatus } from '../../core/provider.js';
+import { statusIn } from '../../core/provider.js';
+import { dateOf, numberOr } from '../../core/records.js';
 
 type Job = components['schemas']['FinetuneResponse'];
 type Event = components['schemas']['FineTuneEvent'];
@@ -59,7 +62,7 @@ export interface TogetherJobReader {
 }
 
 /** A Together job's neutral status (either form of the job); `undefined` for a status the table does not know. */
-export const togetherStatus = (job: { status: Job['status'] }): JobStatus | undefined => statusIn(togetherStatuses, job.status);
+export const togetherStatus = (job: { status: Job['status'] }): JobStatus | undefined => statusIn(facts.statuses, job.status);
 
 /** Epochs and ETA, from the job itself (steps come from its events, loss from its metrics). */
 export const togetherProgress = (job: Job | Summary): JobProgressFields => {

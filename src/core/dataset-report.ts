@@ -1,5 +1,18 @@
-import type { DatasetIssueCode } from './codes.js';
-import type { DatasetFormat, DatasetProvider, Encoding } from './profile.js';
+/**
+ * The dataset check's contract: what `checkDataset` (`tunekit/dataset`) takes and reports. Core holds it, not the
+ * checker, so an upload's `check` option and `train()`'s report are typed while the checker itself loads only when used.
+ */
+import type { DatasetIssueCode } from './dataset-codes.js';
+import type { ProviderName } from '../providers/registry/providers.js';
+
+/** The dataset formats tunekit knows. Providers name them differently (Together's "conversation" is `chat`). */
+export type DatasetFormat = 'chat' | 'preference' | 'instruction' | 'text' | 'pretokenized';
+
+/** The providers whose rules tunekit knows (every registered provider). */
+export type DatasetProvider = ProviderName;
+
+/** The tokenizers tunekit can count with exactly (through the `gpt-tokenizer` package). */
+export type Encoding = 'o200k_base' | 'cl100k_base';
 
 /**
  * What `checkDataset` reads: a path (Node, Bun, Deno), a `Blob`/`File`, or a stream of bytes (a web
@@ -113,4 +126,9 @@ export interface DatasetReport {
   /** All problems found, including those not kept. */
   counts: { errors: number; warnings: number; byCode: Partial<Record<DatasetIssueCode, number>> };
   stats: DatasetStats;
+}
+
+/** What an upload's `check` needs of the checker, which it loads at run time: `tunekit/dataset`'s `assertDataset`. */
+export interface DatasetChecker {
+  assertDataset(source: DatasetSource, options: CheckDatasetOptions & { where?: string }): Promise<DatasetReport>;
 }

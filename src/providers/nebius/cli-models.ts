@@ -1,7 +1,7 @@
-import type { NebiusModel } from '../providers/nebius/client.js';
-import { dateOf } from '../workflow/events.js';
-import { formatDate } from './format.js';
-import type { Output } from './output.js';
+import type { NebiusModel } from './client.js';
+import { formatDate } from '../../cli/format.js';
+import type { Output } from '../../cli/output.js';
+import { dateOf } from '../../core/records.js';
 
 /** Nebius custom models, as `tunekit models …` shows them. */
 

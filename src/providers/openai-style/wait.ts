@@ -1,28 +1,9 @@
-import type { RequestOptions } from '../core/exchange.js';
-import type { PageList } from '../core/pagination.js';
-import { isRecord } from '../core/records.js';
-import type { JobEvent, JobStatus, ProviderName, WaitAdapter } from '../poller/types.js';
-
-/** A number, or `undefined` for anything else (the documents type event data loosely). */
-export function numberOr(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** Unix seconds (Nebius, OpenAI) or an ISO string (Together) as a Date; `undefined` when absent or unreadable. */
-export function dateOf(value: unknown): Date | undefined {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return new Date(value * 1_000);
-  if (typeof value === 'string' && value) {
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? undefined : date;
-  }
-  return undefined;
-}
-
-/** `status` in the neutral vocabulary by a provider's table; `undefined` for a status the table does not know. */
-export function statusIn<Status extends string>(table: Record<Status, JobStatus>, status: string): JobStatus | undefined {
-  const known = (value: string): value is Status => value in table;
-  return known(status) ? table[status] : undefined;
-}
+/** What Nebius and OpenAI share for `jobs.wait`: their event shape, read neutrally, and the adapter over it. */
+import type { RequestOptions } from '../../core/exchange.js';
+import type { PageList } from '../../core/pagination.js';
+import { dateOf, isRecord, numberOr } from '../../core/records.js';
+import type { JobEvent, WaitAdapter } from '../../poller/types.js';
+import type { ProviderName } from '../registry/providers.js';
 
 /** What the OpenAI-style event both Nebius and OpenAI send looks like, as far as tunekit reads it. */
 interface OpenAIStyleEvent {
