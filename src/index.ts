@@ -1,3 +1,4 @@
+export { JobFailedError, JobCancelledError, WaitTimeoutError, WaitAbortedError, ModelDeploymentError } from './poller/errors.js';
 export { type JobStatus } from './core/provider.js';
 export { type ProviderName } from './providers/registry/providers.js';
 export * from './providers/registry/clients.js';
@@ -7,30 +8,7 @@ export type { RequestOptions } from './core/exchange.js';
 export { defaultRetryPolicy, retryDelay, type RetryPolicy } from './core/retry.js';
 export { PageList, type Page } from './core/pagination.js';
 export type { Uploadable, UploadOptions, UploadProgress } from './core/upload.js';
-export {
-  TunekitError,
-  APIError,
-  BadRequestError,
-  AuthenticationError,
-  PermissionDeniedError,
-  NotFoundError,
-  ConflictError,
-  UnprocessableEntityError,
-  RateLimitError,
-  InternalServerError,
-  APIConnectionError,
-  APITimeoutError,
-  APIUserAbortError,
-  PaginationError,
-  ValidationError,
-  JobFailedError,
-  JobCancelledError,
-  WaitTimeoutError,
-  WaitAbortedError,
-  ModelDeploymentError,
-  type FieldProblem,
-  type FieldViolation,
-} from './core/errors.js';
+export { TunekitError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError, APIConnectionError, APITimeoutError, APIUserAbortError, PaginationError, ValidationError, type FieldProblem, type FieldViolation } from './core/errors.js';
 export { VERSION } from './core/version.js';
 export { createTuner } from './workflow/tuner.js';
 export type { Tuner, TunerOptions, Job, JobOf, ProviderOptionsOf, ProviderTypes, TrainRequest, TrainOptions, TrainProgress, TrainResult } from './workflow/api.js';

@@ -10,6 +10,7 @@ import { ExampleChecker, Measure, show, type Report } from './formats.js';
 import { IssueLog } from './issues.js';
 import type { DatasetProfile } from './profile.js';
 import { datasetProfiles } from '../providers/registry/datasets.js';
+import { formatBytes } from '../core/format.js';
 import { isProviderName } from '../providers/registry/providers.js';
 import { openSource } from './source.js';
 import { modelRule, resolveCounter } from './tokens.js';
@@ -309,17 +310,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function badOption(field: string, value: unknown, rule: string): ValidationError {

@@ -1,8 +1,9 @@
-import { APIUserAbortError, ModelDeploymentError, WaitAbortedError, WaitTimeoutError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { WaitClock } from './types.js';
-import { formatDuration, realClock, WAIT_DEFAULTS } from './job-wait.js';
+import { formatDuration } from '../core/format.js';
+import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from './poll.js';
 import type { ProviderName } from '../providers/registry/providers.js';
+import { ModelDeploymentError, WaitAbortedError, WaitTimeoutError } from './errors.js';
 
 /** Options of `models.wait`. */
 export interface ModelWaitOptions<Model> {
@@ -28,36 +29,37 @@ export interface ModelReader<Model> {
 
 /** Poll a model until it is ready to call; throws `ModelDeploymentError` if it fails instead. */
 export async function waitForModel<Model>(reader: ModelReader<Model>, name: string, options: ModelWaitOptions<Model> = {}, requestOptions: RequestOptions = {}): Promise<Model> {
-  const clock = options.clock ?? realClock;
   const signal = options.signal ?? requestOptions.signal;
-  const started = clock.now();
-  const timeoutMs = options.timeoutMs ?? Infinity;
-  let interval = options.pollIntervalMs ?? WAIT_DEFAULTS.pollIntervalMs;
+  // A model's status changes rarely: the job wait's pace, without jitter and without riding out failures.
+  const policy: PollPolicy = {
+    ...DEFAULT_POLL_POLICY,
+    intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_POLICY.intervalMs,
+    jitter: 0,
+    maxErrors: 0,
+    timeoutMs: options.timeoutMs ?? Infinity,
+  };
   let last: string | undefined;
-  const stopped = (): WaitAbortedError =>
-    new WaitAbortedError(`${reader.provider} model ${name}: waiting stopped by the caller; it keeps being made (status ${last ?? 'unknown'})`, reader.provider, name, undefined);
-  for (;;) {
-    let model: Model;
-    try {
-      model = await reader.retrieve(name, { ...requestOptions, signal });
-    } catch (error) {
-      if (error instanceof APIUserAbortError || signal?.aborted) throw stopped();
-      throw error;
-    }
-    const status = reader.status(model) ?? 'unknown';
-    if (status !== last) options.onProgress?.(model, status);
-    last = status;
-    if (reader.ready.includes(status)) return model;
-    if (reader.failed.includes(status)) {
-      const reason = reader.reason(model);
-      throw new ModelDeploymentError(`${reader.provider} model ${name} ended ${status}${reason ? `: ${reason}` : ''}`, reader.provider, name, status, reason);
-    }
-    if (clock.now() - started >= timeoutMs) {
-      throw new WaitTimeoutError(`${reader.provider} model ${name} is still ${status} after ${formatDuration(timeoutMs)} of waiting; it keeps being made`, reader.provider, name, status, undefined);
-    }
-    await clock.sleep(Math.min(interval, Math.max(0, started + timeoutMs - clock.now())), signal).catch(() => {
-      throw stopped();
-    });
-    interval = Math.min(interval * WAIT_DEFAULTS.growth, WAIT_DEFAULTS.maxPollIntervalMs);
-  }
+  return poll<Model>(
+    async () => {
+      const model = await reader.retrieve(name, { ...requestOptions, signal });
+      const status = reader.status(model) ?? 'unknown';
+      const changed = status !== last;
+      if (changed) options.onProgress?.(model, status);
+      last = status;
+      if (reader.ready.includes(status)) return { done: model };
+      if (reader.failed.includes(status)) {
+        const reason = reader.reason(model);
+        throw new ModelDeploymentError(`${reader.provider} model ${name} ended ${status}${reason ? `: ${reason}` : ''}`, reader.provider, name, status, reason);
+      }
+      return { changed: false };
+    },
+    {
+      policy,
+      clock: options.clock ?? realClock,
+      signal,
+      aborted: () => new WaitAbortedError(`${reader.provider} model ${name}: waiting stopped by the caller; it keeps being made (status ${last ?? 'unknown'})`, reader.provider, name, undefined),
+      timedOut: () =>
+        new WaitTimeoutError(`${reader.provider} model ${name} is still ${last ?? 'unknown'} after ${formatDuration(policy.timeoutMs)} of waiting; it keeps being made`, reader.provider, name, last ?? 'unknown', undefined),
+    },
+  );
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { NeutralFile } from '../../workflow/neutral.js';
 import { UsageError } from '../exit.js';
-import { formatBytes } from '../format.js';
 import { showFile, showFiles } from '../show.js';
 import { byteProgress, saveBody } from '../transfer.js';
 import type { AnySession } from '../provider.js';
+import { formatBytes } from '../../core/format.js';
 
 /** `tunekit files upload|list|get|content|delete`. */
 

@@ -1,14 +1,14 @@
-import { WaitAbortedError, WaitTimeoutError } from '../../core/errors.js';
 import type { Job, JobOf } from '../../workflow/api.js';
 import type { NeutralCheckpoint } from '../../workflow/neutral.js';
 import type { JobEvent, WaitOptions } from '../../poller/types.js';
-import { realClock } from '../../poller/job-wait.js';
+import { realClock } from '../../poller/poll.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { createWatcher } from '../live/view.js';
 import { checkedRequest, requestFlags } from '../request.js';
 import { showCheckpoints, showEvent, showJob, showJobs, statusText } from '../show.js';
 import type { ProviderName } from '../../providers/registry/providers.js';
 import type { AnySession, Session } from '../provider.js';
+import { WaitAbortedError, WaitTimeoutError } from '../../poller/errors.js';
 
 /** `tunekit jobs create|list|get|cancel|wait|events|checkpoints`, and each provider's own (`pause`, `download`, …). */
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { APIUserAbortError, WaitAbortedError } from '../../core/errors.js';
+import { APIUserAbortError } from '../../core/errors.js';
 import type { JobOf, TrainResult } from '../../workflow/api.js';
 import { CHECK_FILE } from '../../workflow/neutral.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
@@ -10,6 +10,7 @@ import { showJob } from '../show.js';
 import { pollOptions, stoppedWaiting } from './jobs.js';
 import type { ProviderName } from '../../providers/registry/providers.js';
 import type { AnySession, Session } from '../provider.js';
+import { WaitAbortedError } from '../../poller/errors.js';
 
 /** `tunekit train FILE --model M`: check → upload → create → wait (→ deploy on Nebius), in one live view. */
 

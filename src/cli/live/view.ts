@@ -1,6 +1,6 @@
 import type { TrainProgress } from '../../workflow/api.js';
 import type { JobEvent, WaitProgress } from '../../poller/types.js';
-import { bar, formatBytes, formatClock, formatDuration, formatLoss, formatSteps, percent } from '../format.js';
+import { bar, formatClock, formatLoss, formatSteps, percent } from '../format.js';
 import type { Output } from '../output.js';
 import { mergeLoss } from '../loss.js';
 import type { LossPoint } from '../provider.js';
@@ -8,6 +8,7 @@ import { eventLine, statusColor } from '../show.js';
 import type { lossChart as LossChart } from './chart.js';
 import type { ProviderName } from '../../providers/registry/providers.js';
 import type { JobStatus } from '../../core/provider.js';
+import { formatBytes, formatDuration } from '../../core/format.js';
 
 /**
  * What `wait` and `train` show while they run, in one of three forms: a live view on a terminal (one frame redrawn

@@ -1,6 +1,7 @@
 import type { NeutralCheckpoint, NeutralJobBase } from '../../workflow/neutral.js';
-import { formatDate, formatDuration, formatLoss } from '../format.js';
+import { formatDate, formatLoss } from '../format.js';
 import type { LossPoint } from '../provider.js';
+import { formatDuration } from '../../core/format.js';
 
 /**
  * A job's metrics as one self-contained HTML page: the loss curves as inline SVG (no script, no network, no font
