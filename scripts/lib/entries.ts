@@ -47,3 +47,12 @@ export function entryPoints(manifest = readManifest()): EntryPoint[] {
   }
   return entries;
 }
+
+/** The sources of package.json `bin` (`./dist/src/cli/main.js` is built from `src/cli/main.ts`). */
+export function binSources(manifest = readManifest()): string[] {
+  return Object.entries(manifest.bin ?? {}).map(([name, target]) => {
+    const match = /^\.\/dist\/(src\/.+)\.js$/.exec(target);
+    if (!match?.[1]) throw new Error(`package.json bin["${name}"] = ${target} is not ./dist/src/….js`);
+    return `${match[1]}.ts`;
+  });
+}

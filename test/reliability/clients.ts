@@ -59,7 +59,3 @@ export function opsFor(provider: ProviderName, options: ClientOptions): Ops {
     }
   }
 }
-
-export function run(ops: Ops, op: Op, options?: RequestOptions): Promise<unknown> {
-  return ops[op](options);
-}
