@@ -10,7 +10,7 @@ import type { CliProvider } from './providers/types.js';
 /** A job's request from the command line: neutral flags, then `--option` fields, checked before any request. */
 
 /** The neutral options' flags (the README lists the same). */
-export const NEUTRAL_FLAGS: Record<string, string> = {
+const NEUTRAL_FLAGS: Record<string, string> = {
   epochs: '--epochs',
   batchSize: '--batch-size',
   learningRate: '--learning-rate',
@@ -80,7 +80,7 @@ function refuse(problems: FieldViolation[]): never {
 }
 
 /** The neutral hyperparameters the flags ask for. */
-export function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
+function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
   const { loraRank: rank, loraAlpha: alpha, loraDropout: dropout } = flags;
   const settings = rank !== undefined || alpha !== undefined || dropout !== undefined;
   if (settings && flags.lora === false) {
@@ -98,7 +98,7 @@ export function neutralHyperparameters(flags: RequestFlags): NeutralHyperparamet
 }
 
 /** The provider's document rules, loaded only when a request is checked. */
-export async function rulesOf(provider: ProviderName): Promise<Rules> {
+async function rulesOf(provider: ProviderName): Promise<Rules> {
   switch (provider) {
     case 'nebius':
       return (await import('../../generated/nebius.rules.js')).rules;
@@ -123,7 +123,7 @@ function flagOf(field: string, options: Record<string, unknown>): string {
  * Checks `body` against the document's rules of the create operation; every problem names the flag that set it.
  * Asserts `providerOptions` (which `body` contains) are fields of the provider's own request.
  */
-export function assertCreateBody<P extends ProviderName>(
+function assertCreateBody<P extends ProviderName>(
   cli: CliProvider<P>,
   rules: Rules,
   body: object,

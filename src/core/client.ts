@@ -58,7 +58,7 @@ export interface CallInit {
   middleware?: Middleware[];
 }
 
-export type Send<Data> = (init: CallInit) => Promise<FetchResult<Data>>;
+type Send<Data> = (init: CallInit) => Promise<FetchResult<Data>>;
 
 function readEnv(name: string): string | undefined {
   return typeof process === 'undefined' ? undefined : process.env[name] || undefined;

@@ -66,7 +66,7 @@ export interface PreferenceRules {
   input: ChatRules;
 }
 
-export interface ModelRule {
+interface ModelRule {
   /** Model names this rule covers. */
   match: RegExp;
   /** The model's tokenizer, when tunekit can count it exactly. */

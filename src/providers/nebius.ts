@@ -38,7 +38,7 @@ export type NebiusModelDeleted = Schemas['DeleteModelStatusResponse'];
 export type NebiusModelListParams = NonNullable<paths['/v0/models']['get']['parameters']['query']>;
 export type NebiusClientOptions = ClientOptions;
 
-export const nebiusProvider = {
+const nebiusProvider = {
   name: 'nebius',
   defaultBaseUrl: 'https://api.tokenfactory.nebius.com',
   env: providerEnvironment.nebius,

@@ -45,7 +45,7 @@ export interface OpenAIClientOptions extends ClientOptions {
   project?: string;
 }
 
-export const openaiProvider = {
+const openaiProvider = {
   name: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1',
   env: providerEnvironment.openai,

@@ -37,7 +37,7 @@ export interface TogetherUploadOptions extends UploadOptions {
 }
 export type TogetherClientOptions = ClientOptions;
 
-export const togetherProvider = {
+const togetherProvider = {
   name: 'together',
   defaultBaseUrl: 'https://api.together.ai/v1',
   env: providerEnvironment.together,

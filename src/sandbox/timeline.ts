@@ -8,11 +8,11 @@
 export type Stage = 'validating' | 'queued' | 'running' | 'paused' | 'finishing' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
 
 /** What starts a segment (and names the event it leaves). */
-export type Moment =
+type Moment =
   | 'validating' | 'queued' | 'started' | 'training' | 'resumed' | 'paused' | 'finishing' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
 
 /** A phase of fixed length before or after training. */
-export interface Phase<Status extends string> {
+interface Phase<Status extends string> {
   status: Status;
   stage: 'validating' | 'queued' | 'finishing';
   ms: number;
@@ -95,7 +95,7 @@ const FINAL: ReadonlySet<Stage> = new Set(['succeeded', 'failed', 'cancelled']);
 export const isFinal = (stage: Stage): boolean => FINAL.has(stage);
 
 /** The statuses a job passes through on its way (where a scripted outcome can happen). */
-export function passingStatuses(lifecycle: Lifecycle<string>): string[] {
+function passingStatuses(lifecycle: Lifecycle<string>): string[] {
   const { before, after, running } = lifecycle;
   return [...before.map((p) => p.status), running, ...after.map((p) => p.status)];
 }

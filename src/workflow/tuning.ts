@@ -65,7 +65,7 @@ export function createRequest<P extends ProviderName, T extends TuningTypes>(
 }
 
 /** What `deploy` gets besides the job and checkpoint. */
-export interface DeployStep {
+interface DeployStep {
   name: string | undefined;
   signal: AbortSignal | undefined;
   onStatus(status: string, model: string): void;

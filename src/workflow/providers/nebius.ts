@@ -7,7 +7,7 @@ type Job = components['schemas']['FineTuningJob'];
 type Event = components['schemas']['FineTuningJobEvent'];
 
 /** Every status of the document's enum, in the neutral vocabulary. */
-export const nebiusStatuses: Record<Job['status'], JobStatus> = {
+const nebiusStatuses: Record<Job['status'], JobStatus> = {
   validating_files: 'validating',
   queued: 'queued',
   running: 'running',

@@ -7,7 +7,7 @@ type Job = components['schemas']['FineTuningJob'];
 type Event = components['schemas']['FineTuningJobEvent'];
 
 /** Every status of the document's enum, in the neutral vocabulary. */
-export const openaiStatuses: Record<Job['status'], JobStatus> = {
+const openaiStatuses: Record<Job['status'], JobStatus> = {
   validating_files: 'validating',
   queued: 'queued',
   running: 'running',
@@ -18,7 +18,7 @@ export const openaiStatuses: Record<Job['status'], JobStatus> = {
 };
 
 /** The epochs a job was asked for, wherever the request put them (`method.*.hyperparameters` or the legacy field). */
-export function openaiEpochs(job: Job): number | undefined {
+function openaiEpochs(job: Job): number | undefined {
   const method = job.method;
   const hyper = method?.supervised?.hyperparameters ?? method?.dpo?.hyperparameters ?? method?.reinforcement?.hyperparameters ?? job.hyperparameters;
   return numberOr(hyper?.n_epochs);

@@ -10,7 +10,7 @@ type Event = components['schemas']['FineTuneEvent'];
 type Summary = components['schemas']['FinetuneResponseTruncated'];
 
 /** Every status of the document's enum, in the neutral vocabulary (a job whose cancel was asked is still running). */
-export const togetherStatuses: Record<Job['status'], JobStatus> = {
+const togetherStatuses: Record<Job['status'], JobStatus> = {
   pending: 'queued',
   queued: 'queued',
   running: 'running',
