@@ -68,12 +68,6 @@ function configFor(entry: EntryPoint): IConfigFile {
   };
 }
 
-interface EntryResult {
-  entry: EntryPoint;
-  changed: boolean;
-  problems: string[];
-}
-
 /** The report of one entry point as dist/ declares it, with problems found on the way. */
 function extract(entry: EntryPoint): { report: string; problems: string[] } {
   if (!existsSync(join(REPO_ROOT, entry.declaration))) throw new Error(`${entry.declaration} is missing: run npm run build first`);

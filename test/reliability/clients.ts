@@ -2,7 +2,7 @@ import type { ClientOptions, RequestOptions } from '../../src/index.js';
 import { createNebiusClient } from '../../src/providers/nebius.js';
 import { createOpenAIClient } from '../../src/providers/openai.js';
 import { createTogetherClient } from '../../src/providers/together.js';
-import type { Op, ProviderName } from '../support/fault-server.js';
+import type { ProviderName } from '../support/fault-server.js';
 
 /** The four operations of the matrix, the same shape for every provider. */
 export interface Ops {
