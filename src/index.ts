@@ -1,3 +1,10 @@
+/**
+ * The client library: a typed client per provider (Nebius Token Factory, Together AI, OpenAI), one provider-neutral
+ * API with `createTuner` and `train()`, errors, retries and pagination.
+ *
+ * @packageDocumentation
+ * @module tunekit
+ */
 export { createNebiusClient, type NebiusClient, type NebiusClientOptions } from './providers/nebius.js';
 export type * from './providers/nebius.js';
 export type { ClientOptions } from './core/client.js';

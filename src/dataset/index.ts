@@ -1,6 +1,9 @@
 /**
  * `tunekit/dataset`: checks a fine-tuning dataset locally, against each provider's rules, before anything is
  * uploaded. Its own entry point: the clients never load it (nor its tokenizer).
+ *
+ * @packageDocumentation
+ * @module tunekit/dataset
  */
 export { checkDataset } from './engine.js';
 export { assertDataset, DatasetCheckError } from './assert.js';

@@ -6,8 +6,10 @@
 /** The dataset formats tunekit knows. Providers name them differently (Together's "conversation" is `chat`). */
 export type DatasetFormat = 'chat' | 'preference' | 'instruction' | 'text' | 'pretokenized';
 
+/** A provider whose dataset rules tunekit knows. */
 export type DatasetProvider = 'nebius' | 'together' | 'openai';
 
+/** How bad an issue is: an error fails the check, a warning does not. */
 export type Severity = 'error' | 'warning';
 
 /** The tokenizers tunekit can count with exactly (through the `gpt-tokenizer` package). */
@@ -75,6 +77,7 @@ interface ModelRule {
   contextLength?: number;
 }
 
+/** A provider's dataset rules, as data: its formats, roles, limits and models. */
 export interface DatasetProfile {
   provider: DatasetProvider;
   /** Where the rules come from. */

@@ -13,6 +13,7 @@ export interface TokenCounter {
   name: string;
   /** True when this is the model's own tokenizer (counts are then reported as exact). */
   exact: boolean;
+  /** The number of tokens in `text`. */
   count(text: string): number;
 }
 
@@ -22,6 +23,7 @@ export interface TokenCounter {
  */
 export type TokenizerOption = 'auto' | 'estimate' | Encoding | TokenCounter;
 
+/** Options of `checkDataset` and `assertDataset`: the provider (required), the model, and how to check and count. */
 export interface CheckDatasetOptions {
   provider: DatasetProvider;
   /** The base model of the job: picks the tokenizer and the context length (OpenAI). */
@@ -56,6 +58,7 @@ export interface DatasetIssue {
   field?: string;
 }
 
+/** The minimum, mean and maximum of a per-example quantity. */
 export interface Distribution {
   total: number;
   min: number;
@@ -63,6 +66,7 @@ export interface Distribution {
   max: number;
 }
 
+/** What a dataset holds: examples, messages, characters, tokens, the longest examples, truncation and the billed-token estimate. */
 export interface DatasetStats {
   bytes: number;
   lines: number;

@@ -18,6 +18,7 @@ export interface ScriptStatuses {
   openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled' | 'paused'>;
 }
 
+/** Options of `startSandbox`: the provider, the clock, the keys it accepts and where it listens. */
 export interface SandboxOptions<P extends ProviderName = ProviderName> {
   provider: P;
   /**
