@@ -63,6 +63,8 @@ function configFor(entry: EntryPoint): IConfigFile {
         default: { logLevel: ExtractorLogLevel.Error },
         // The policy above: untagged exports are public.
         'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None },
+        // `@internal` is enough to keep a name out of the reports; it needs no underscore as well.
+        'ae-internal-missing-underscore': { logLevel: ExtractorLogLevel.None },
         // Documentation is checked by the reference build (npm run docs), which knows the house's rules.
         'ae-undocumented': { logLevel: ExtractorLogLevel.None },
         // A type that an export names but its entry point does not export: shown in the report, for the reviewer.
