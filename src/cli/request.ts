@@ -9,7 +9,7 @@ import type { CliProvider } from './providers/types.js';
 
 /** A job's request from the command line: neutral flags, then `--option` fields, checked before any request. */
 
-/** The neutral options' flags (the README lists the same). */
+/** The neutral options' flags (docs/cli.md lists the same). */
 const NEUTRAL_FLAGS: Record<string, string> = {
   epochs: '--epochs',
   batchSize: '--batch-size',

@@ -114,7 +114,7 @@ function afterQuery(after: string): Middleware {
  */
 export function createNebiusClient(options: NebiusClientOptions = {}) {
   const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(nebiusProvider, options);
-  // A create carries a tunekit key in `tags`; a lost answer is looked up by it (see README, Reliability).
+  // A create carries a tunekit key in `tags`; a lost answer is looked up by it (see docs/reliability.md).
   const createKey: CreateKey<NebiusJobCreateParams, NebiusJob, Schemas['FineTuningJobListResponse']> = {
     mark: (body, key) => ({ ...body, tags: [...(body.tags ?? []), key] }),
     found: (job, key) => (Array.isArray(job.tags) ? job.tags.includes(key) : undefined),
