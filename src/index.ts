@@ -1,3 +1,10 @@
+/**
+ * The client library: a typed client per provider (Nebius Token Factory, Together AI, OpenAI), one provider-neutral
+ * API with `createTuner` and `train()`, errors, retries and pagination.
+ *
+ * @packageDocumentation
+ * @module tunekit
+ */
 export { JobFailedError, JobCancelledError, WaitTimeoutError, WaitAbortedError, ModelDeploymentError } from './poller/errors.js';
 export { type JobStatus } from './core/provider.js';
 export { type ProviderName } from './providers/registry/providers.js';

@@ -37,7 +37,7 @@ export interface LossPoint {
 }
 
 /** An option of a provider's own command, as commander declares it. */
-export interface CommandOption {
+interface CommandOption {
   flags: string;
   description: string;
   parse?: (value: string) => unknown;

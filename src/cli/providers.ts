@@ -6,8 +6,6 @@ import type { CliProvider } from './provider.js';
 /** Every provider's part of the CLI, by name (from the registry). */
 export const cliProviders: { [P in ProviderName]: CliProvider<P> } = clis;
 
-export { isProviderName };
-
 /**
  * The provider a command talks to: `--provider`, else `TUNEKIT_PROVIDER`, else the only one whose API key is set.
  * Without any (or with several keys and no choice) it is a usage error that says what to set.

@@ -9,8 +9,8 @@ import type { Session } from './provider.js';
 
 /** A job's request from the command line: neutral flags, then `--option` fields, checked before any request. */
 
-/** The neutral options' flags (the README lists the same). */
-export const NEUTRAL_FLAGS: Record<string, string> = {
+/** The neutral options' flags (docs/cli.md lists the same). */
+const NEUTRAL_FLAGS: Record<string, string> = {
   epochs: '--epochs',
   batchSize: '--batch-size',
   learningRate: '--learning-rate',
@@ -80,7 +80,7 @@ function refuse(problems: FieldViolation[]): never {
 }
 
 /** The neutral hyperparameters the flags ask for. */
-export function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
+function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
   const { loraRank: rank, loraAlpha: alpha, loraDropout: dropout } = flags;
   const settings = rank !== undefined || alpha !== undefined || dropout !== undefined;
   if (settings && flags.lora === false) {
@@ -111,7 +111,7 @@ function flagOf(field: string, options: Record<string, unknown>): string {
  * Checks `body` against the document's rules of the create operation; every problem names the flag that set it.
  * Asserts `providerOptions` (which `body` contains) are fields of the provider's own request.
  */
-export function assertCreateBody<P extends ProviderName>(
+function assertCreateBody<P extends ProviderName>(
   { provider: name, cli }: Pick<Session<P>, 'provider' | 'cli'>,
   rules: Rules,
   body: object,

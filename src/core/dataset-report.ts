@@ -26,6 +26,7 @@ export interface TokenCounter {
   name: string;
   /** True when this is the model's own tokenizer (counts are then reported as exact). */
   exact: boolean;
+  /** The number of tokens in `text`. */
   count(text: string): number;
 }
 
@@ -35,6 +36,7 @@ export interface TokenCounter {
  */
 export type TokenizerOption = 'auto' | 'estimate' | Encoding | TokenCounter;
 
+/** Options of `checkDataset` and `assertDataset`: the provider (required), the model, and how to check and count. */
 export interface CheckDatasetOptions {
   provider: DatasetProvider;
   /** The base model of the job: picks the tokenizer and the context length (OpenAI). */
@@ -69,6 +71,7 @@ export interface DatasetIssue {
   field?: string;
 }
 
+/** The minimum, mean and maximum of a per-example quantity. */
 export interface Distribution {
   total: number;
   min: number;
@@ -76,6 +79,7 @@ export interface Distribution {
   max: number;
 }
 
+/** What a dataset holds: examples, messages, characters, tokens, the longest examples, truncation and the billed-token estimate. */
 export interface DatasetStats {
   bytes: number;
   lines: number;

@@ -9,6 +9,7 @@ const TUNEKIT_ERROR = Symbol.for('tunekit.error');
 export class TunekitError extends Error {
   override name = 'TunekitError';
 
+  /** `instanceof` across copies of tunekit (an ESM and a CommonJS copy in one program): by brand and class name. */
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (typeof value !== 'object' || value === null || !(TUNEKIT_ERROR in value)) return false;

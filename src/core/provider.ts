@@ -33,8 +33,3 @@ export function statusIn<Status extends string>(table: Readonly<Record<Status, J
   const known = (value: string): value is Status => value in table;
   return known(status) ? table[status] : undefined;
 }
-
-/** A provider's statuses that map to one of `Neutral`: `StatusesMappedTo<typeof facts, 'failed'>`. */
-export type StatusesMappedTo<Facts extends { statuses: object }, Neutral extends JobStatus> = {
-  [S in keyof Facts['statuses']]: Facts['statuses'][S] extends Neutral ? S : never;
-}[keyof Facts['statuses']];

@@ -14,7 +14,7 @@ import type { DatasetFormat } from '../core/dataset-report.js';
 type Json = Record<string, unknown>;
 
 /** The keys that make a line one format or another (all must be present). */
-export const detectionKeys: Readonly<Record<DatasetFormat, readonly string[]>> = {
+const detectionKeys: Readonly<Record<DatasetFormat, readonly string[]>> = {
   chat: ['messages'],
   preference: ['input', 'preferred_output', 'non_preferred_output'],
   instruction: ['prompt', 'completion'],

@@ -5,6 +5,7 @@ import type { DatasetProvider, Encoding } from '../core/dataset-report.js';
  * Adding a provider means writing one of these, not code.
  */
 
+/** How bad an issue is: an error fails the check, a warning does not. */
 export type Severity = 'error' | 'warning';
 
 /** Images inside list content (`{type: 'image_url', image_url: {url}}`). */
@@ -60,7 +61,7 @@ export interface PreferenceRules {
   input: ChatRules;
 }
 
-export interface ModelRule {
+interface ModelRule {
   /** Model names this rule covers. */
   match: RegExp;
   /** The model's tokenizer, when tunekit can count it exactly. */
@@ -69,6 +70,7 @@ export interface ModelRule {
   contextLength?: number;
 }
 
+/** A provider's dataset rules, as data: its formats, roles, limits and models. */
 export interface DatasetProfile {
   provider: DatasetProvider;
   /** Where the rules come from. */

@@ -7,7 +7,7 @@ import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from './poll.js
 import type { JobEvent, WaitAdapter, WaitOptions, WaitProgress, WaitState } from './types.js';
 
 /** `jobs.wait`'s options as a poll policy (the defaults where an option is not given). */
-export function waitPolicy(options: Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxPollErrors' | 'timeoutMs'>): PollPolicy {
+function waitPolicy(options: Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxPollErrors' | 'timeoutMs'>): PollPolicy {
   const intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_POLICY.intervalMs;
   return {
     ...DEFAULT_POLL_POLICY,

@@ -71,6 +71,7 @@ export interface WaitProgress<Job = unknown, Raw = unknown> extends JobProgressF
 
 /** Time for `wait`: real by default; a sandbox's clock makes a whole wait run in simulated time. */
 export interface WaitClock {
+  /** The current time, in milliseconds since the epoch. */
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when it aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;

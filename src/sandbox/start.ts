@@ -14,6 +14,7 @@ import { PROVIDER_NAMES } from '../providers/registry/providers.js';
 /** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
 export type ScriptStatuses = { [P in ProviderName]: Awaited<ReturnType<(typeof sandboxes)[P]>>['passing'][number] };
 
+/** Options of `startSandbox`: the provider, the clock, the keys it accepts and where it listens. */
 export interface SandboxOptions<P extends ProviderName = ProviderName> {
   provider: P;
   /**

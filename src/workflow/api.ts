@@ -34,18 +34,27 @@ export interface Tuner<P extends ProviderName> {
   jobs: {
     /** Create a job from neutral options (each mapped to the provider's request, or refused with a `ValidationError`). */
     create(request: JobRequest<ProviderOptionsOf<P>>, options?: RequestOptions): Promise<JobOf<P>>;
+    /** One job, neutral. */
     retrieve(jobId: string, options?: RequestOptions): Promise<JobOf<P>>;
+    /** Every job, page by page, neutral. */
     list(options?: RequestOptions): PageList<JobOf<P>>;
+    /** Cancel a job; resolves with the job as the provider answered. */
     cancel(jobId: string, options?: RequestOptions): Promise<JobOf<P>>;
+    /** A job's events, oldest first, neutral. */
     events(jobId: string, options?: RequestOptions): PageList<JobEvent<ProviderTypes[P]['event']>>;
+    /** A job's checkpoints, neutral. */
     checkpoints(jobId: string, options?: RequestOptions): PageList<NeutralCheckpoint<ProviderTypes[P]['checkpoint']>>;
     /** `jobs.wait` of the provider's client, resolving with the neutral job. */
     wait(jobId: string, options?: WaitOptions<ProviderTypes[P]['job'], ProviderTypes[P]['event']>, requestOptions?: RequestOptions): Promise<JobOf<P>>;
   };
   files: {
+    /** Upload a training or validation file: a path, a Blob or a stream. */
     upload(file: Uploadable, options?: UploadOptions, requestOptions?: RequestOptions): Promise<NeutralFile<ProviderTypes[P]['file']>>;
+    /** Every file, neutral. */
     list(options?: RequestOptions): PageList<NeutralFile<ProviderTypes[P]['file']>>;
+    /** One file, neutral. */
     retrieve(fileId: string, options?: RequestOptions): Promise<NeutralFile<ProviderTypes[P]['file']>>;
+    /** Delete a file. */
     delete(fileId: string, options?: RequestOptions): Promise<void>;
   };
   /**

@@ -8,7 +8,7 @@ import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from '../poller
 import type { ProviderName } from '../providers/registry/providers.js';
 
 /** A string `train` uploads (a path) rather than passes on (a file id): it has a `/` or `\`, or a data-file extension. */
-export function isPath(value: string): boolean {
+function isPath(value: string): boolean {
   return /[\\/]/.test(value) || /\.(jsonl|json|csv|parquet|txt)$/i.test(value);
 }
 

@@ -27,7 +27,7 @@ export interface TuningTypes {
 export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
   provider: P;
   createClient(options: T['clientOptions']): T['client'];
-  /** Every neutral option, mapped to the provider's request or refused (the README's table is this data). */
+  /** Every neutral option, mapped to the provider's request or refused (the table in docs/mapping.md is this data). */
   mapping: MappingTable<T['createParams']>;
   /** The request with the required fields and `providerOptions`, before the neutral options are mapped onto it. */
   baseRequest(model: string, trainingFile: string, providerOptions: Partial<Omit<T['createParams'], 'model' | 'training_file'>> | undefined): T['createParams'];
@@ -68,7 +68,7 @@ export function createRequest<P extends ProviderName, T extends TuningTypes>(
 }
 
 /** What `deploy` gets besides the job and checkpoint. */
-export interface DeployStep {
+interface DeployStep {
   name: string | undefined;
   signal: AbortSignal | undefined;
   onStatus(status: string, model: string): void;

@@ -184,7 +184,7 @@ class PlainWatcher implements Watcher {
   close(): void {}
 }
 
-export function checkSummary(report: { ok: boolean; formatLabel: string | undefined; examples: number; counts: { errors: number; warnings: number }; stats: { tokens: { total: number; method: string } } }): string {
+function checkSummary(report: { ok: boolean; formatLabel: string | undefined; examples: number; counts: { errors: number; warnings: number }; stats: { tokens: { total: number; method: string } } }): string {
   const tokens = `${report.stats.tokens.method === 'exact' ? '' : '~'}${report.stats.tokens.total.toLocaleString('en-US')} tokens`;
   return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${report.examples.toLocaleString('en-US')} examples · ${tokens} · ${report.counts.errors} errors, ${report.counts.warnings} warnings`;
 }

@@ -18,7 +18,7 @@ export interface ReportInput {
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Round tick values covering `[min, max]`, about `count` of them. */
-export function ticks(min: number, max: number, count: number): number[] {
+function ticks(min: number, max: number, count: number): number[] {
   if (!(max > min)) return [min];
   const raw = (max - min) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));

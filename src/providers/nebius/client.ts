@@ -13,17 +13,28 @@ import { afterLastId, wholeList, type CursorRule, type PageList } from '../../co
 import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
+/** A fine-tuning job as the Nebius API returns it. */
 export type NebiusJob = Schemas['FineTuningJob'];
+/** The body of `jobs.create`: Nebius's fine-tuning request. */
 export type NebiusJobCreateParams = Schemas['FineTuningRequest'];
+/** One event of a job, as `jobs.events` yields it. */
 export type NebiusJobEvent = Schemas['FineTuningJobEvent'];
+/** One checkpoint of a job, as `jobs.checkpoints` yields it. */
 export type NebiusCheckpoint = Schemas['app__models__fine_tuning__FineTuningJobCheckpoint'];
+/** One checkpoint in detail, as `jobs.checkpoint(jobId, checkpointId)` returns it. */
 export type NebiusCheckpointDetail = Schemas['openai__types__fine_tuning__jobs__fine_tuning_job_checkpoint__FineTuningJobCheckpoint'];
+/** An uploaded file, as `files.upload`, `files.retrieve` and `files.list` return it. */
 export type NebiusFile = Schemas['OpenAIFile'];
+/** The query of `jobs.list` (`limit`, `after`, …). */
 export type NebiusJobListParams = NonNullable<operations['list_fine_tuning_jobs_v1_fine_tuning_jobs_get']['parameters']['query']>;
+/** The query of `jobs.events`. */
 export type NebiusEventListParams = NonNullable<operations['list_fine_tuning_events_v1_fine_tuning_jobs__job_id__events_get']['parameters']['query']>;
+/** The query of `jobs.checkpoints`. */
 export type NebiusCheckpointListParams = NonNullable<operations['list_fine_tuning_checkpoints_v1_fine_tuning_jobs__job_id__checkpoints_get']['parameters']['query']>;
+/** The query of `files.list`. */
 export type NebiusFileListParams = NonNullable<paths['/v1/files']['get']['parameters']['query']>;
 type FilePurpose = paths['/v1/files']['post']['requestBody']['content']['multipart/form-data']['purpose'];
+/** Options of `files.upload` on Nebius: the file's purpose and project, besides the shared upload options. */
 export interface NebiusUploadOptions extends UploadOptions {
   /** Default `fine-tune`. */
   purpose?: FilePurpose;
@@ -31,11 +42,15 @@ export interface NebiusUploadOptions extends UploadOptions {
 }
 /** A custom model (a fine-tuned checkpoint made callable), as `models.retrieve` and `models.list` return it. */
 export type NebiusModel = Schemas['CustomModelInfoResponse'];
+/** The body of `models.create`: a name, a base model and a source (a job's checkpoint, a file or a Hugging Face repository). */
 export type NebiusModelCreateParams = paths['/v0/models']['post']['requestBody']['content']['application/json'];
 /** A custom model as `models.create` returns it (`status` `validating` until it can be called). */
 export type NebiusModelCreated = paths['/v0/models']['post']['responses'][200]['content']['application/json'];
+/** The answer of `models.delete`. */
 export type NebiusModelDeleted = Schemas['DeleteModelStatusResponse'];
+/** The query of `models.list` (and of `models.create`). */
 export type NebiusModelListParams = NonNullable<paths['/v0/models']['get']['parameters']['query']>;
+/** Options of `createNebiusClient`: the options every client takes. */
 export type NebiusClientOptions = ClientOptions;
 
 const nebiusProvider = { ...facts, rules };
@@ -88,7 +103,7 @@ function afterQuery(after: string): Middleware {
  */
 export function createNebiusClient(options: NebiusClientOptions = {}) {
   const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(nebiusProvider, options);
-  // A create carries a tunekit key in `tags`; a lost answer is looked up by it (see README, Reliability).
+  // A create carries a tunekit key in `tags`; a lost answer is looked up by it (see docs/reliability.md).
   const createKey: CreateKey<NebiusJobCreateParams, NebiusJob, Schemas['FineTuningJobListResponse']> = {
     mark: (body, key) => ({ ...body, tags: [...(body.tags ?? []), key] }),
     found: (job, key) => (Array.isArray(job.tags) ? job.tags.includes(key) : undefined),

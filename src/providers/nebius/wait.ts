@@ -10,16 +10,6 @@ import { dateOf, numberOr } from '../../core/records.js';
 type Job = components['schemas']['FineTuningJob'];
 type Event = components['schemas']['FineTuningJobEvent'];
 
-/** Every status of the document's enum, in the neutral vocabulary. */
-export const nebiusStatuses: Record<Job['status'], JobStatus> = {
-  validating_files: 'validating',
-  queued: 'queued',
-  running: 'running',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
-
 /** A Nebius job's neutral status; `undefined` for a status the table does not know. */
 export const nebiusStatus = (job: Job): JobStatus | undefined => statusIn(facts.statuses, job.status);
 

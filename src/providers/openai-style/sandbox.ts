@@ -184,7 +184,7 @@ export function resultFiles(job: JobRecord, now: number): FileRecord[] {
 }
 
 /** OpenAI's error body, which Together uses too: `{error: {message, type, param, code}}`. */
-export function errorBody(status: number, message: string, code?: string | null): { error: { message: string; type: string; param: string | null; code: string | null } } {
+function errorBody(status: number, message: string, code?: string | null): { error: { message: string; type: string; param: string | null; code: string | null } } {
   const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
   return { error: { message, type, param: null, code: code ?? null } };
 }

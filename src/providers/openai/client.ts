@@ -12,19 +12,33 @@ import { afterLastId, type PageList } from '../../core/pagination.js';
 import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type UploadSource, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
+/** A fine-tuning job as the OpenAI API returns it. */
 export type OpenAIJob = Schemas['FineTuningJob'];
+/** The status of an OpenAI job, as its API spells it. */
 export type OpenAIJobStatus = OpenAIJob['status'];
+/** The body of `jobs.create`: OpenAI's fine-tuning request. */
 export type OpenAIJobCreateParams = Schemas['CreateFineTuningJobRequest'];
+/** One event of a job, as `jobs.events` yields it. */
 export type OpenAIJobEvent = Schemas['FineTuningJobEvent'];
+/** One checkpoint of a job, as `jobs.checkpoints` yields it. */
 export type OpenAICheckpoint = Schemas['FineTuningJobCheckpoint'];
+/** An uploaded file, as `files.upload`, `files.retrieve` and `files.list` return it. */
 export type OpenAIFile = Schemas['OpenAIFile'];
+/** The answer of `files.delete`. */
 export type OpenAIFileDeleted = Schemas['DeleteFileResponse'];
+/** What a file is for (`fine-tune`, …), as `files.upload` takes it. */
 export type OpenAIFilePurpose = Schemas['CreateFileRequest']['purpose'];
+/** The query of `jobs.list` (`limit`, `after`, `metadata`). */
 export type OpenAIJobListParams = NonNullable<operations['listPaginatedFineTuningJobs']['parameters']['query']>;
+/** The query of `jobs.events`. */
 export type OpenAIEventListParams = NonNullable<operations['listFineTuningEvents']['parameters']['query']>;
+/** The query of `jobs.checkpoints`. */
 export type OpenAICheckpointListParams = NonNullable<operations['listFineTuningJobCheckpoints']['parameters']['query']>;
+/** The query of `files.list`. */
 export type OpenAIFileListParams = NonNullable<operations['listFiles']['parameters']['query']>;
+/** An upload of the Uploads API, which `files.upload` uses for files above the multipart threshold. */
 export type OpenAIUpload = Schemas['Upload'];
+/** Options of `files.upload` on OpenAI: the purpose and the Uploads API settings (threshold, part size, MIME type), besides the shared upload options. */
 export interface OpenAIUploadOptions extends UploadOptions {
   /** Default `fine-tune`. */
   purpose?: OpenAIFilePurpose;
@@ -38,6 +52,7 @@ export interface OpenAIUploadOptions extends UploadOptions {
   /** MIME type the Uploads API is told (default `text/jsonl`). */
   mimeType?: string;
 }
+/** Options of `createOpenAIClient`: the options every client takes, plus OpenAI's organization and project. */
 export interface OpenAIClientOptions extends ClientOptions {
   /** Sent as `OpenAI-Organization`; defaults to `OPENAI_ORG_ID`. */
   organization?: string;

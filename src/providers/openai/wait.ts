@@ -10,19 +10,8 @@ import { dateOf, numberOr } from '../../core/records.js';
 type Job = components['schemas']['FineTuningJob'];
 type Event = components['schemas']['FineTuningJobEvent'];
 
-/** Every status of the document's enum, in the neutral vocabulary. */
-export const openaiStatuses: Record<Job['status'], JobStatus> = {
-  validating_files: 'validating',
-  queued: 'queued',
-  running: 'running',
-  paused: 'paused',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
-
 /** The epochs a job was asked for, wherever the request put them (`method.*.hyperparameters` or the legacy field). */
-export function openaiEpochs(job: Job): number | undefined {
+function openaiEpochs(job: Job): number | undefined {
   const method = job.method;
   const hyper = method?.supervised?.hyperparameters ?? method?.dpo?.hyperparameters ?? method?.reinforcement?.hyperparameters ?? job.hyperparameters;
   return numberOr(hyper?.n_epochs);

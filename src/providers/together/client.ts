@@ -14,27 +14,40 @@ type Schemas = components['schemas'];
 export type TogetherJob = Schemas['FinetuneResponse'];
 /** A job as `jobs.create`, `jobs.list` and `jobs.cancel` return it (the API's truncated form). */
 export type TogetherJobSummary = Schemas['FinetuneResponseTruncated'];
+/** The status of a Together job, as its API spells it. */
 export type TogetherJobStatus = Schemas['FinetuneJobStatus'];
+/** The body of `jobs.create`: Together's fine-tuning request. */
 export type TogetherJobCreateParams = paths['/fine-tunes']['post']['requestBody']['content']['application/json'];
+/** The answer of `jobs.delete`. */
 export type TogetherJobDeleted = Schemas['FinetuneDeleteResponse'];
+/** One event of a job, as `jobs.events` yields it. */
 export type TogetherJobEvent = Schemas['FineTuneEvent'];
+/** One checkpoint of a job, as `jobs.checkpoints` yields it. */
 export type TogetherCheckpoint = Schemas['FineTuneCheckpoint'];
+/** The body of `jobs.estimatePrice`. */
 export type TogetherPriceEstimateParams = paths['/fine-tunes/estimate-price']['post']['requestBody']['content']['application/json'];
+/** The answer of `jobs.estimatePrice`. */
 export type TogetherPriceEstimate = paths['/fine-tunes/estimate-price']['post']['responses'][200]['content']['application/json'];
 /** What to download besides the job id: a checkpoint step, or `merged` / `adapter` weights. */
 export type TogetherDownloadParams = Omit<paths['/finetune/download']['get']['parameters']['query'], 'ft_id'>;
 /** One point of a job's metrics: metric name (`train/loss`, `train/global_step`, …) to value. */
 export type TogetherMetricsPoint = NonNullable<paths['/fine-tunes/{id}/metrics']['get']['responses'][200]['content']['application/json']['metrics']>[number];
+/** An uploaded file, as `files.upload`, `files.retrieve` and `files.list` return it. */
 export type TogetherFile = Schemas['FileResponse'];
+/** The answer of `files.delete`. */
 export type TogetherFileDeleted = Schemas['FileDeleteResponse'];
+/** What a file is for (`fine-tune`, `eval`, …), as `files.upload` takes it. */
 export type TogetherFilePurpose = Schemas['FilePurpose'];
+/** A file's format (`jsonl`, `parquet`, `csv`), as `files.upload` takes it. */
 export type TogetherFileType = Schemas['FileType'];
+/** Options of `files.upload` on Together: the purpose and file type, besides the shared upload options. */
 export interface TogetherUploadOptions extends UploadOptions {
   /** Default `fine-tune`. */
   purpose?: TogetherFilePurpose;
   /** `jsonl`, `csv` or `parquet`; the API assumes `jsonl` when absent. */
   file_type?: TogetherFileType;
 }
+/** Options of `createTogetherClient`: the options every client takes. */
 export type TogetherClientOptions = ClientOptions;
 
 const togetherProvider = { ...facts, rules };

@@ -12,19 +12,6 @@ type Job = components['schemas']['FinetuneResponse'];
 type Event = components['schemas']['FineTuneEvent'];
 type Summary = components['schemas']['FinetuneResponseTruncated'];
 
-/** Every status of the document's enum, in the neutral vocabulary (a job whose cancel was asked is still running). */
-export const togetherStatuses: Record<Job['status'], JobStatus> = {
-  pending: 'queued',
-  queued: 'queued',
-  running: 'running',
-  compressing: 'running',
-  uploading: 'running',
-  cancel_requested: 'running',
-  cancelled: 'cancelled',
-  error: 'failed',
-  completed: 'succeeded',
-};
-
 const levels: Record<string, JobEvent['level']> = { warning: 'warn', legacy_iwarning: 'warn', error: 'error', legacy_ierror: 'error' };
 /** Event types whose `step` is a training step (the others carry 0 or a stale one). */
 const stepTypes = new Set(['checkpoint_save', 'epoch_complete', 'training_complete']);
