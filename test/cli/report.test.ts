@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -19,6 +19,7 @@ beforeAll(async () => {
   const problem = inject('chromiumProblem');
   if (problem) throw new Error(problem);
   [bin, data] = await Promise.all([buildCli(), datasets()]);
+  await mkdir(ARTIFACTS, { recursive: true });
   sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }, 120_000);

@@ -137,7 +137,7 @@ describe('the npm tarball', () => {
     }
     const hosts = { nebius: 'api.tokenfactory.nebius.com', together: 'api.together.ai', openai: 'api.openai.com' };
     for (const provider of ['nebius', 'together', 'openai'] as const) {
-      const code = await loaded(`providers/${provider}.js`);
+      const code = await loaded(`providers/${provider}/index.js`);
       for (const [other, host] of Object.entries(hosts)) expect(code.includes(host), `${provider} loads ${other}`).toBe(other === provider);
     }
     // The dataset checker is there for files.upload({ check: true }): behind a dynamic import, loaded only then.
