@@ -1,3 +1,5 @@
+import { isRecord } from './records.js';
+
 /** Marks an error made by tunekit, whichever copy of tunekit made it (a global symbol, the same in every copy). */
 const TUNEKIT_ERROR = Symbol.for('tunekit.error');
 
@@ -168,10 +170,6 @@ const byStatus: Record<number, typeof APIError> = {
 export function apiErrorFor(request: RequestSummary, status: number, body: unknown, headers: Headers): APIError {
   const ErrorClass = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
   return new ErrorClass(request, status, body, headers);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 function fieldProblems(body: unknown): FieldProblem[] {
