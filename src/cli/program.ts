@@ -96,7 +96,7 @@ const ENVIRONMENT_HELP = `Environment:
 
 const EXAMPLES_HELP = `Examples:
   tunekit check train.jsonl --provider ${DEFAULT_PROVIDER}
-  tunekit train train.jsonl --model <base model> --epochs 3 --lora-rank 16
+  tunekit train train.jsonl --provider ${DEFAULT_PROVIDER} --model ${providers[DEFAULT_PROVIDER].exampleModel} --epochs 3 --lora-rank 16
   tunekit jobs wait <job id> --max-wait 2h
   tunekit jobs metrics <job id> --html loss.html
   tunekit sandbox --provider ${DEFAULT_PROVIDER} --speed 600   # a local API to try all of this on`;

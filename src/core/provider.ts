@@ -24,6 +24,8 @@ export interface ProviderFacts<Name extends string = string, Status extends stri
   label: string;
   defaultBaseUrl: string;
   env: ProviderEnvironment;
+  /** A base model the provider documents for fine-tuning: the examples' and the registry contract test's. */
+  exampleModel: string;
   /** Every status of the document's job status enum, in the neutral vocabulary. */
   statuses: Readonly<Record<Status, JobStatus>>;
 }

@@ -9,6 +9,7 @@ export const facts = {
   label: 'Nebius Token Factory',
   defaultBaseUrl: 'https://api.tokenfactory.nebius.com',
   env: { apiKey: 'NEBIUS_API_KEY', baseUrl: 'NEBIUS_BASE_URL' },
+  exampleModel: 'meta-llama/Llama-3.1-8B-Instruct',
   statuses: {
     validating_files: 'validating',
     queued: 'queued',

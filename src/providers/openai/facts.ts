@@ -13,6 +13,7 @@ export const facts = {
     baseUrl: 'OPENAI_BASE_URL',
     headers: { 'OpenAI-Organization': 'OPENAI_ORG_ID', 'OpenAI-Project': 'OPENAI_PROJECT_ID' },
   },
+  exampleModel: 'gpt-4o-mini-2024-07-18',
   statuses: {
     validating_files: 'validating',
     queued: 'queued',

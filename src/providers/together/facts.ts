@@ -10,6 +10,7 @@ export const facts = {
   defaultBaseUrl: 'https://api.together.ai/v1',
   env: { apiKey: 'TOGETHER_API_KEY', baseUrl: 'TOGETHER_BASE_URL' },
   // A job whose cancel was asked is still running.
+  exampleModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
   statuses: {
     pending: 'queued',
     queued: 'queued',
