@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isObject } from './json.js';
 import type { Surface } from './surface.js';
 
-export const PROVIDERS = ['nebius', 'together', 'openai'] as const;
+export const PROVIDERS = ['nebius', 'together', 'openai', 'azure'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** One reviewed correction of the trimmed document, where a document contradicts itself (see openapi/QUIRKS.md). */

@@ -23,7 +23,15 @@ export interface PullOutcome {
 
 function formatCounts(counts: NormalizeCounts): string {
   const unchecked = counts.examplesUnchecked > 0 ? [`examples unchecked ${counts.examplesUnchecked}`] : [];
+  // The 3.0 quirks (openapi/QUIRKS.md 14–17) are named only for a document that has them.
+  const from30 = [
+    ...(counts.upgradedFrom30 ? ['openapi 3.0 → 3.1'] : []),
+    ...(counts.prefixedNames > 0 ? [`prefixed-names ${counts.prefixedNames}`] : []),
+    ...(counts.unixtimeFormats > 0 ? [`unixtime-format ${counts.unixtimeFormats}`] : []),
+    ...(counts.externalRefExtensions > 0 ? [`external-ref-extensions ${counts.externalRefExtensions}`] : []),
+  ];
   return [
+    ...from30,
     counts.nullableFalseDropped > 0
       ? `nullable ${counts.nullable} (+${counts.nullableFalseDropped} nullable:false removed)`
       : `nullable ${counts.nullable}`,

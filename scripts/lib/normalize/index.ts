@@ -6,6 +6,7 @@ import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
 import { normalizeNullable } from './nullable.js';
 import { normalizeNullEnum } from './nullEnum.js';
+import { dropExternalRefExtensions, dropUnixtimeFormat, stripSchemaPrefix, upgradeVersion } from './openapi30.js';
 
 export interface NormalizeCounts {
   nullable: number;
@@ -20,9 +21,20 @@ export interface NormalizeCounts {
   examplesDropped: number;
   examplesUnchecked: number;
   droppedAt: string[];
+  /** A 3.0 document read as 3.1 (after its `nullable`s and boolean bounds are rewritten). */
+  upgradedFrom30: boolean;
+  /** Schemas renamed from `OpenAI.X` to `X`. */
+  prefixedNames: number;
+  /** `format: unixtime` removed. */
+  unixtimeFormats: number;
+  /** `x-*` extensions removed because they hold a `$ref` to a file outside the document. */
+  externalRefExtensions: number;
 }
 
 export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: NormalizeCounts } {
+  const externalRefExtensions = dropExternalRefExtensions(doc);
+  const prefixedNames = stripSchemaPrefix(doc);
+  const unixtimeFormats = dropUnixtimeFormat(doc);
   const nullable = normalizeNullable(doc);
   const nullEnum = normalizeNullEnum(doc);
   const exclusiveBounds = normalizeExclusiveBounds(doc);
@@ -32,6 +44,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   // Before the examples are checked: an example with a key the closed schema does not name is dropped.
   const closedRequestObjects = closeRequestObjects(doc);
   const examples = dropInvalidExamples(doc);
+  const upgradedFrom30 = upgradeVersion(doc);
   return {
     doc,
     counts: {
@@ -47,6 +60,10 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       examplesDropped: examples.dropped,
       examplesUnchecked: examples.unchecked,
       droppedAt: examples.droppedAt,
+      upgradedFrom30,
+      prefixedNames,
+      unixtimeFormats,
+      externalRefExtensions,
     },
   };
 }

@@ -1,0 +1,90 @@
+import { isObject, type JsonObject, type JsonValue } from '../json.js';
+import { forEachSchema } from './walk.js';
+
+/**
+ * Quirks of a document generated as OpenAPI 3.0 from TypeSpec (Azure): extensions holding `$ref`s to files that are
+ * not there, vendor-prefixed schema names, a `format` no tool knows, and the 3.0 version line itself.
+ */
+
+/** Removes every `x-*` key whose value holds a `$ref` that does not point into the document (`./examples/files.yaml`). */
+export function dropExternalRefExtensions(node: JsonValue): number {
+  let dropped = 0;
+  const holdsExternalRef = (value: JsonValue): boolean => {
+    if (Array.isArray(value)) return value.some(holdsExternalRef);
+    if (!isObject(value)) return false;
+    return Object.entries(value).some(([key, child]) => (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) || holdsExternalRef(child));
+  };
+  const visit = (value: JsonValue): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key.startsWith('x-') && holdsExternalRef(child)) {
+        delete value[key];
+        dropped += 1;
+      } else {
+        visit(child);
+      }
+    }
+  };
+  visit(node);
+  return dropped;
+}
+
+const PREFIX = 'OpenAI.';
+const SCHEMA_REF = '#/components/schemas/';
+
+/** `OpenAI.FineTuningJob` → `FineTuningJob` (schema names and every `$ref` and discriminator mapping to them), unless the short name is taken. */
+export function stripSchemaPrefix(doc: JsonObject): number {
+  const components = doc['components'];
+  const schemas = isObject(components) ? components['schemas'] : undefined;
+  if (!isObject(schemas)) return 0;
+  const renamed = new Map<string, string>();
+  for (const name of Object.keys(schemas)) {
+    const short = name.slice(PREFIX.length);
+    if (name.startsWith(PREFIX) && short !== '' && !(short in schemas)) renamed.set(name, short);
+  }
+  if (renamed.size === 0) return 0;
+  const target = (ref: string): string | undefined => {
+    if (!ref.startsWith(SCHEMA_REF)) return undefined;
+    const short = renamed.get(ref.slice(SCHEMA_REF.length));
+    return short === undefined ? undefined : `${SCHEMA_REF}${short}`;
+  };
+  const rewrite = (value: JsonValue): void => {
+    if (Array.isArray(value)) {
+      value.forEach(rewrite);
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string') value[key] = target(child) ?? child;
+      else if (key === 'mapping' && isObject(child)) {
+        for (const [tag, ref] of Object.entries(child)) if (typeof ref === 'string') child[tag] = target(ref) ?? ref;
+      } else rewrite(child);
+    }
+  };
+  rewrite(doc);
+  components['schemas'] = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [renamed.get(name) ?? name, schema]));
+  return renamed.size;
+}
+
+/** `format: unixtime` (an integer of seconds, as every description says) is no format Ajv, Prism or the generator knows: removed. */
+export function dropUnixtimeFormat(doc: JsonObject): number {
+  let dropped = 0;
+  forEachSchema(doc, (schema) => {
+    if (schema['format'] !== 'unixtime') return;
+    delete schema['format'];
+    dropped += 1;
+  });
+  return dropped;
+}
+
+/** `openapi: 3.0.x` → `3.1.0`, once the 3.0 habits are rewritten (the pipeline reads every document as 3.1). */
+export function upgradeVersion(doc: JsonObject): boolean {
+  const version = doc['openapi'];
+  if (typeof version !== 'string' || !version.startsWith('3.0')) return false;
+  doc['openapi'] = '3.1.0';
+  return true;
+}
