@@ -864,7 +864,6 @@ export interface components {
         });
         /** @description A StringCheckGrader object that performs a string comparison between input and reference using a specified operation. */
         GraderStringCheck: {
-            type: "GraderStringCheck";
             /**
              * @description The object type, which is always `string_check`.
              * @enum {string}
@@ -881,7 +880,13 @@ export interface components {
              * @enum {string}
              */
             operation: "eq" | "ne" | "like" | "ilike";
-        } & Omit<WithRequired<components["schemas"]["Grader"], "type">, "type">;
+        } & (Omit<WithRequired<components["schemas"]["Grader"], "type">, "type"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "string_check";
+        });
         /** @description A TextSimilarityGrader object which grades text based on similarity metrics. */
         GraderTextSimilarity: {
             /**

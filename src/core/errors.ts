@@ -65,7 +65,7 @@ export class APIError extends TunekitError {
     this.path = request.path;
     this.body = body;
     this.headers = headers;
-    this.requestId = headers.get('x-request-id') ?? headers.get('request-id') ?? headers.get('x-trace-id') ?? undefined;
+    this.requestId = headers.get('x-request-id') ?? headers.get('request-id') ?? headers.get('apim-request-id') ?? headers.get('x-trace-id') ?? undefined;
   }
 }
 

@@ -187,7 +187,7 @@ export class Engine<State, JobRequest> implements Controls {
     const inside = url.pathname.startsWith(`${prefix}/`);
     const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
     const match = inside ? matchRoute(this.provider.routes, request.method, path) : { route: undefined, methodOnly: false };
-    const bearer = /^Bearer\s+(\S.*)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim();
+    const bearer = this.provider.credential ? this.provider.credential(request.headers) : /^Bearer\s+(\S.*)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim();
     const record: RecordedRequest = {
       at: new Date(this.now(bearer)).toISOString(),
       method: request.method,

@@ -30,6 +30,8 @@ export interface SandboxProvider<State, JobRequest> {
   errors: ErrorWords;
   /** The code and message of a scripted failure that names none. */
   failure: JobError;
+  /** The request's credential where it is not a bearer token (Azure's `api-key` header); default `Authorization: Bearer`. */
+  credential?(headers: Headers): string | undefined;
 }
 
 type StatusesOf<L> = L extends { before: readonly { status: infer B }[]; running: infer R; after: readonly { status?: infer A }[]; succeeded: infer S; failed: infer F; cancelled: infer C }

@@ -1,3 +1,4 @@
+import { providers, type ProviderName } from '../../src/providers/registry/providers.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { repoRoot } from '../support/prism.js';
 export type Provider = 'nebius' | 'together' | 'openai';
 export const PROVIDERS: readonly Provider[] = ['nebius', 'together', 'openai'];
 
-export const KEY_ENV: Record<Provider, string> = { nebius: 'NEBIUS_API_KEY', together: 'TOGETHER_API_KEY', openai: 'OPENAI_API_KEY' };
+/** Every registered provider's key variable, from its facts (a sandbox's `provider` may be any of them). */
+export const KEY_ENV: Record<ProviderName, string> = { nebius: providers.nebius.env.apiKey, together: providers.together.env.apiKey, openai: providers.openai.env.apiKey, azure: providers.azure.env.apiKey };
 export const MODEL: Record<Provider, string> = {
   nebius: 'meta-llama/Llama-3.1-8B-Instruct',
   together: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',

@@ -189,10 +189,10 @@ describe('the HTTP controls and the request log', () => {
 describe('startSandbox', () => {
   it('names every bad option, before starting anything', async () => {
     // @ts-expect-error: not a provider
-    const error = await failure(startSandbox({ provider: 'azure', clock: { speed: 0 }, port: 70_000, apiKeys: [] }));
+    const error = await failure(startSandbox({ provider: 'vertex', clock: { speed: 0 }, port: 70_000, apiKeys: [] }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).problems.map((p) => p.field)).toEqual(['provider', 'clock', 'apiKeys', 'port']);
-    expect((error as ValidationError).message).toMatch(/provider = "azure" must be one of nebius, together, openai/);
+    expect((error as ValidationError).message).toMatch(/provider = "vertex" must be one of nebius, together, openai, azure/);
   });
 
   it('without listening, answers only through sandbox.fetch; closed, it answers nothing and frees its port', async () => {

@@ -25,15 +25,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // On a fresh machine this installs Debian's chromium once (root + apt-get), for the browser tests.
   project.provide('chromiumProblem', ensureChromium((line) => process.stderr.write(`${line}\n`)));
   try {
-    const [nebius, together, openai] = await Promise.all(
+    const [nebius, together, openai, azure] = await Promise.all(
       PROVIDERS.map(async (provider) => {
         const prism = await startPrism({ document: `openapi/${provider}.json`, errors: true });
         running.push(prism);
         return prism.url;
       }),
     );
-    if (!nebius || !together || !openai) throw new Error('a Prism mock did not start');
-    project.provide('prism', { nebius, together, openai });
+    if (!nebius || !together || !openai || !azure) throw new Error('a Prism mock did not start');
+    project.provide('prism', { nebius, together, openai, azure });
   } catch (error) {
     await stopAll();
     throw error;

@@ -34,7 +34,7 @@ describe('tunekit/dataset public surface', () => {
     expectTypeOf<{ provider: 'nebius' }>().toMatchTypeOf<CheckDatasetOptions>();
     expectTypeOf<{ model: string }>().not.toMatchTypeOf<CheckDatasetOptions>();
     expectTypeOf<CheckDatasetOptions['provider']>().toEqualTypeOf<DatasetProvider>();
-    expectTypeOf<DatasetProvider>().toEqualTypeOf<'nebius' | 'together' | 'openai'>();
+    expectTypeOf<DatasetProvider>().toEqualTypeOf<'nebius' | 'together' | 'openai' | 'azure'>();
     expectTypeOf<CheckDatasetOptions['format']>().toEqualTypeOf<DatasetFormat | undefined>();
     expectTypeOf<DatasetFormat>().toEqualTypeOf<'chat' | 'preference' | 'instruction' | 'text' | 'pretokenized'>();
     expectTypeOf<{ provider: 'openai'; tokenizer: 'o200k_base' }>().toMatchTypeOf<CheckDatasetOptions>();

@@ -4,7 +4,7 @@ import { startSandbox, type RecordedRequest, type Sandbox, type SandboxOptions, 
 describe('tunekit/testing public surface', () => {
   it('types the sandbox by its provider', () => {
     expectTypeOf(startSandbox({ provider: 'openai' })).resolves.toEqualTypeOf<Sandbox<'openai'>>();
-    expectTypeOf(startSandbox).parameter(0).toEqualTypeOf<SandboxOptions<'nebius' | 'together' | 'openai'>>();
+    expectTypeOf(startSandbox).parameter(0).toEqualTypeOf<SandboxOptions<'nebius' | 'together' | 'openai' | 'azure'>>();
     expectTypeOf<Sandbox>().toMatchTypeOf<AsyncDisposable>();
     expectTypeOf<Sandbox['fetch']>().toEqualTypeOf<typeof fetch>();
     expectTypeOf<Sandbox['url']>().toEqualTypeOf<string>();

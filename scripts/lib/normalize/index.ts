@@ -6,7 +6,7 @@ import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
 import { normalizeNullable } from './nullable.js';
 import { normalizeNullEnum } from './nullEnum.js';
-import { dropExternalRefExtensions, dropUnixtimeFormat, stripSchemaPrefix, upgradeVersion } from './openapi30.js';
+import { completeDiscriminatorMappings, dropExternalRefExtensions, dropUnixtimeFormat, stripSchemaPrefix, upgradeVersion } from './openapi30.js';
 
 export interface NormalizeCounts {
   nullable: number;
@@ -29,12 +29,15 @@ export interface NormalizeCounts {
   unixtimeFormats: number;
   /** `x-*` extensions removed because they hold a `$ref` to a file outside the document. */
   externalRefExtensions: number;
+  /** Discriminator mapping entries added for a schema that extends the base and is left out. */
+  discriminatorMappings: number;
 }
 
 export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: NormalizeCounts } {
   const externalRefExtensions = dropExternalRefExtensions(doc);
   const prefixedNames = stripSchemaPrefix(doc);
   const unixtimeFormats = dropUnixtimeFormat(doc);
+  const discriminatorMappings = completeDiscriminatorMappings(doc);
   const nullable = normalizeNullable(doc);
   const nullEnum = normalizeNullEnum(doc);
   const exclusiveBounds = normalizeExclusiveBounds(doc);
@@ -64,6 +67,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       prefixedNames,
       unixtimeFormats,
       externalRefExtensions,
+      discriminatorMappings,
     },
   };
 }

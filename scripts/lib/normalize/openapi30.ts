@@ -66,6 +66,7 @@ export function stripSchemaPrefix(doc: JsonObject): number {
     }
   };
   rewrite(doc);
+  if (!isObject(components)) return 0;
   components['schemas'] = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [renamed.get(name) ?? name, schema]));
   return renamed.size;
 }
@@ -87,4 +88,35 @@ export function upgradeVersion(doc: JsonObject): boolean {
   if (typeof version !== 'string' || !version.startsWith('3.0')) return false;
   doc['openapi'] = '3.1.0';
   return true;
+}
+
+/**
+ * A discriminator whose `mapping` leaves out a schema that extends it (`allOf` of it) and fixes the property to one
+ * value (Azure's `Grader` maps five grader types, not `string_check`): openapi-typescript then takes the schema's
+ * name as the value, and the type says `type: "GraderStringCheck" & "string_check"`. The missing entry is added.
+ */
+export function completeDiscriminatorMappings(doc: JsonObject): number {
+  const components = doc['components'];
+  const schemas = isObject(components) ? components['schemas'] : undefined;
+  if (!isObject(schemas)) return 0;
+  let added = 0;
+  for (const [baseName, base] of Object.entries(schemas)) {
+    const discriminator = isObject(base) ? base['discriminator'] : undefined;
+    if (!isObject(discriminator) || typeof discriminator['propertyName'] !== 'string' || !isObject(discriminator['mapping'])) continue;
+    const { mapping } = discriminator;
+    const property = discriminator['propertyName'];
+    const baseRef = `${SCHEMA_REF}${baseName}`;
+    for (const [name, schema] of Object.entries(schemas)) {
+      if (!isObject(schema) || !Array.isArray(schema['allOf']) || !schema['allOf'].some((part) => isObject(part) && part['$ref'] === baseRef)) continue;
+      const properties = schema['properties'];
+      const own = isObject(properties) ? properties[property] : undefined;
+      const values = isObject(own) ? own['enum'] : undefined;
+      const value = Array.isArray(values) && values.length === 1 ? values[0] : undefined;
+      const ref = `${SCHEMA_REF}${name}`;
+      if (typeof value !== 'string' || value in mapping || Object.values(mapping).includes(ref)) continue;
+      mapping[value] = ref;
+      added += 1;
+    }
+  }
+  return added;
 }

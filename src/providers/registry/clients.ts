@@ -3,3 +3,4 @@
 export * from '../nebius/index.js';
 export * from '../together/index.js';
 export * from '../openai/index.js';
+export * from '../azure/index.js';

@@ -3,9 +3,11 @@
 import { cli as nebius } from '../nebius/cli.js';
 import { cli as together } from '../together/cli.js';
 import { cli as openai } from '../openai/cli.js';
+import { cli as azure } from '../azure/cli.js';
 
 export const clis = {
   nebius,
   together,
   openai,
+  azure,
 };

@@ -4,10 +4,12 @@ import type { DatasetProfile } from '../../dataset/profile.js';
 import { profile as nebius } from '../nebius/dataset.js';
 import { profile as together } from '../together/dataset.js';
 import { profile as openai } from '../openai/dataset.js';
+import { profile as azure } from '../azure/dataset.js';
 
 /** Each provider's dataset rules, as plain data, by name. */
 export const datasetProfiles: Readonly<Record<DatasetProvider, DatasetProfile>> = {
   nebius,
   together,
   openai,
+  azure,
 };

@@ -3,6 +3,7 @@
  * (`src/providers/<name>/`) and one line here; `npm run generate` then writes the per-layer lists beside this file
  * (clients, tunings, dataset profiles, sandboxes, CLI modules) and the package's entry points from it.
  */
+import { facts as azure } from '../azure/facts.js';
 import { facts as nebius } from '../nebius/facts.js';
 import { facts as openai } from '../openai/facts.js';
 import { facts as together } from '../together/facts.js';
@@ -12,6 +13,7 @@ export const providers = {
   nebius,
   together,
   openai,
+  azure,
 } as const;
 
 /** The providers tunekit speaks to. */

@@ -4,4 +4,5 @@ export const sandboxes = {
   nebius: async () => (await import('../nebius/sandbox.js')).sandbox,
   together: async () => (await import('../together/sandbox.js')).sandbox,
   openai: async () => (await import('../openai/sandbox.js')).sandbox,
+  azure: async () => (await import('../azure/sandbox.js')).sandbox,
 };

@@ -3,9 +3,11 @@
 import { tuning as nebius } from '../nebius/tuning.js';
 import { tuning as together } from '../together/tuning.js';
 import { tuning as openai } from '../openai/tuning.js';
+import { tuning as azure } from '../azure/tuning.js';
 
 export const tunings = {
   nebius,
   together,
   openai,
+  azure,
 };
