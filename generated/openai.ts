@@ -721,10 +721,7 @@ export interface components {
         FineTuningJob: {
             /** @description The object identifier, which can be referenced in the API endpoints. */
             id: string;
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the fine-tuning job was created.
-             */
+            /** @description The Unix timestamp (in seconds) for when the fine-tuning job was created. */
             created_at: number;
             error: {
                 /** @description A machine-readable error code. */
@@ -785,10 +782,7 @@ export interface components {
         FineTuningJobCheckpoint: {
             /** @description The checkpoint identifier, which can be referenced in the API endpoints. */
             id: string;
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the checkpoint was created.
-             */
+            /** @description The Unix timestamp (in seconds) for when the checkpoint was created. */
             created_at: number;
             /** @description The name of the fine-tuned checkpoint model that is created. */
             fine_tuned_model_checkpoint: string;
@@ -821,10 +815,7 @@ export interface components {
             object: "fine_tuning.job.event";
             /** @description The object identifier. */
             id: string;
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the fine-tuning job was created.
-             */
+            /** @description The Unix timestamp (in seconds) for when the fine-tuning job was created. */
             created_at: number;
             /**
              * @description The log level of the event.
@@ -1034,15 +1025,9 @@ export interface components {
             id: string;
             /** @description The size of the file, in bytes. */
             bytes: number;
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the file was created.
-             */
+            /** @description The Unix timestamp (in seconds) for when the file was created. */
             created_at: number;
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the file will expire.
-             */
+            /** @description The Unix timestamp (in seconds) for when the file will expire. */
             expires_at?: number;
             /** @description The name of the file. */
             filename: string;
@@ -1076,10 +1061,7 @@ export interface components {
         Upload: {
             /** @description The Upload unique identifier, which can be referenced in API endpoints. */
             id: string;
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the Upload was created.
-             */
+            /** @description The Unix timestamp (in seconds) for when the Upload was created. */
             created_at: number;
             /** @description The name of the file to be uploaded. */
             filename: string;
@@ -1092,10 +1074,7 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "completed" | "cancelled" | "expired";
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the Upload will expire.
-             */
+            /** @description The Unix timestamp (in seconds) for when the Upload will expire. */
             expires_at: number;
             /**
              * @description The object type, which is always "upload".
@@ -1111,10 +1090,7 @@ export interface components {
         UploadPart: {
             /** @description The upload Part unique identifier, which can be referenced in API endpoints. */
             id: string;
-            /**
-             * Format: unixtime
-             * @description The Unix timestamp (in seconds) for when the Part was created.
-             */
+            /** @description The Unix timestamp (in seconds) for when the Part was created. */
             created_at: number;
             /** @description The ID of the Upload object that this Part was added to. */
             upload_id: string;

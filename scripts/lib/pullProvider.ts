@@ -23,13 +23,14 @@ export interface PullOutcome {
 
 function formatCounts(counts: NormalizeCounts): string {
   const unchecked = counts.examplesUnchecked > 0 ? [`examples unchecked ${counts.examplesUnchecked}`] : [];
-  // The 3.0 quirks (openapi/QUIRKS.md 14–18) are named only for a document that has them.
+  // The 3.0 quirks (openapi/QUIRKS.md 14–19) are named only for a document that has them.
   const from30 = [
     ...(counts.upgradedFrom30 ? ['openapi 3.0 → 3.1'] : []),
     ...(counts.prefixedNames > 0 ? [`prefixed-names ${counts.prefixedNames}`] : []),
     ...(counts.unixtimeFormats > 0 ? [`unixtime-format ${counts.unixtimeFormats}`] : []),
     ...(counts.externalRefExtensions > 0 ? [`external-ref-extensions ${counts.externalRefExtensions}`] : []),
     ...(counts.discriminatorMappings > 0 ? [`discriminator-mappings ${counts.discriminatorMappings}`] : []),
+    ...(counts.multipartObjects > 0 ? [`multipart-objects ${counts.multipartObjects}`] : []),
   ];
   return [
     ...from30,

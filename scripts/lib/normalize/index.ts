@@ -6,7 +6,7 @@ import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
 import { normalizeNullable } from './nullable.js';
 import { normalizeNullEnum } from './nullEnum.js';
-import { completeDiscriminatorMappings, dropExternalRefExtensions, dropUnixtimeFormat, stripSchemaPrefix, upgradeVersion } from './openapi30.js';
+import { completeDiscriminatorMappings, dropExternalRefExtensions, encodeMultipartObjects, dropUnixtimeFormat, stripSchemaPrefix, upgradeVersion } from './openapi30.js';
 
 export interface NormalizeCounts {
   nullable: number;
@@ -31,6 +31,8 @@ export interface NormalizeCounts {
   externalRefExtensions: number;
   /** Discriminator mapping entries added for a schema that extends the base and is left out. */
   discriminatorMappings: number;
+  /** `encoding` declared (deepObject) for object properties of multipart bodies. */
+  multipartObjects: number;
 }
 
 export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: NormalizeCounts } {
@@ -38,6 +40,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   const prefixedNames = stripSchemaPrefix(doc);
   const unixtimeFormats = dropUnixtimeFormat(doc);
   const discriminatorMappings = completeDiscriminatorMappings(doc);
+  const multipartObjects = encodeMultipartObjects(doc);
   const nullable = normalizeNullable(doc);
   const nullEnum = normalizeNullEnum(doc);
   const exclusiveBounds = normalizeExclusiveBounds(doc);
@@ -68,6 +71,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       unixtimeFormats,
       externalRefExtensions,
       discriminatorMappings,
+      multipartObjects,
     },
   };
 }

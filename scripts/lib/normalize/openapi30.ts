@@ -1,4 +1,5 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
+import { operationsOf, resolveSchema } from './pointer.js';
 import { forEachSchema } from './walk.js';
 
 /**
@@ -119,4 +120,33 @@ export function completeDiscriminatorMappings(doc: JsonObject): number {
     }
   }
   return added;
+}
+
+/**
+ * A `multipart/form-data` body with an object property and no `encoding` for it (Azure's `expires_after`): the
+ * document does not say how the object is written in the form, so no validator can read it back (Prism takes the
+ * field as a string and answers "must be object"). Clients write it in brackets, `expires_after[anchor]` and
+ * `expires_after[seconds]` (the `openai` SDK's form encoding, and tunekit's): that is `style: deepObject`, which
+ * is declared here.
+ */
+export function encodeMultipartObjects(doc: JsonObject): number {
+  let declared = 0;
+  for (const operation of operationsOf(doc)) {
+    const body = resolveSchema(doc, operation['requestBody']);
+    const content = body === undefined ? undefined : body['content'];
+    const media = isObject(content) ? content['multipart/form-data'] : undefined;
+    if (!isObject(media)) continue;
+    const schema = resolveSchema(doc, media['schema']);
+    const properties = schema === undefined ? undefined : schema['properties'];
+    if (!isObject(properties)) continue;
+    for (const [name, property] of Object.entries(properties)) {
+      const resolved = resolveSchema(doc, property);
+      const isObjectSchema = resolved !== undefined && (resolved['type'] === 'object' || isObject(resolved['properties']));
+      const encoding = isObject(media['encoding']) ? media['encoding'] : {};
+      if (!isObjectSchema || encoding[name] !== undefined) continue;
+      media['encoding'] = { ...encoding, [name]: { style: 'deepObject', explode: true } };
+      declared += 1;
+    }
+  }
+  return declared;
 }
