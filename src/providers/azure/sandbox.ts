@@ -3,7 +3,7 @@ import { rules } from '../../../generated/azure.rules.js';
 import { fileOperations, text, type Outputs } from '../../sandbox/files.js';
 import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
 import { defineSandbox } from '../../sandbox/definition.js';
-import { allValues, everyStatus } from '../../sandbox/provider.js';
+import { allValues, everyStatus, type ErrorWords } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
 import type { Lifecycle } from '../../sandbox/timeline.js';
@@ -50,17 +50,22 @@ everyStatus<Status, typeof lifecycle>();
 const STATUSES: readonly Status[] = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const asStatus = (status: string): Status => STATUSES.find((known) => known === status) ?? 'running';
 
-/** Azure's errors: OpenAI's body (`AzureErrorResponse` has the same `error: {code, message, param, type}`), its 401 words for `api-key`. */
-const errors = {
-  ...styleErrors,
-  unauthorized: (missing: boolean) => ({
+/** `AzureErrorResponse`: `{error: {code, message, type: 'error'}}` (its `param` is a string when present, never null). */
+const azureError = (code: string, message: string): { error: Schemas['AzureErrorResponse'] } => ({ error: { error: { code, message, type: 'error' } } });
+
+/** Azure's errors in its documented body, its 401 words for `api-key`; a broken request gets Prism's 422, as the others'. */
+const errors: ErrorWords = {
+  unauthorized: (missing) => ({
     status: 401,
-    error: {
-      error: missing
-        ? { code: '401', message: 'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.', param: null, type: 'invalid_request_error' }
-        : { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.', param: null, type: 'invalid_request_error' },
-    },
+    ...azureError(
+      '401',
+      missing
+        ? 'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.'
+        : 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+    ),
   }),
+  status: (status, message, code) => ({ status, ...azureError(code ?? String(status), message) }),
+  invalid: styleErrors.invalid,
 };
 
 /** The hyperparameters the request asks for (its method's, else the deprecated top-level ones). */
