@@ -77,6 +77,7 @@ const GIVEN: Record<string, string> = {
   nebius: "declare const nebius: import('tunekit/nebius').NebiusClient;",
   together: "declare const together: import('tunekit/together').TogetherClient;",
   openai: "declare const openai: import('tunekit/openai').OpenAIClient;",
+  azure: "declare const azure: import('tunekit/azure').AzureOpenAIClient;",
   id: "declare const id: string;",
   sandbox: "declare const sandbox: import('tunekit/testing').Sandbox<'openai'>;",
   job: 'declare const job: { id: string };',
@@ -120,6 +121,7 @@ describe('documentation snippets compile', () => {
       'tunekit/nebius': ['../../src/providers/nebius/index.ts'],
       'tunekit/together': ['../../src/providers/together/index.ts'],
       'tunekit/openai': ['../../src/providers/openai/index.ts'],
+      'tunekit/azure': ['../../src/providers/azure/index.ts'],
       'tunekit/*': ['../../src/*.ts', '../../src/*/index.ts'],
     };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTuner, ValidationError, type JobRequest } from '../../src/index.js';
 import { NEUTRAL_OPTIONS, type MappingTable, type NeutralOption, type OptionRule } from '../../src/workflow/neutral.js';
+import { azureMapping } from '../../src/providers/azure/tuning.js';
 import { nebiusMapping } from '../../src/providers/nebius/tuning.js';
 import { openaiMapping } from '../../src/providers/openai/tuning.js';
 import { togetherMapping } from '../../src/providers/together/tuning.js';
@@ -20,7 +21,7 @@ const sample: Record<NeutralOption, unknown> = {
   validationFile: 'file-2', epochs: 3, batchSize: 8, learningRate: 0.0001, warmupRatio: 0.1, weightDecay: 0.01, lora: { rank: 16, alpha: 32, dropout: 0.05 }, suffix: 'bot',
 };
 /** What each mapped option becomes, per provider: the request the provider's client is given. */
-const expected: Record<'nebius' | 'together' | 'openai', Partial<Record<NeutralOption, unknown>>> = {
+const expected: Record<'nebius' | 'together' | 'openai' | 'azure', Partial<Record<NeutralOption, unknown>>> = {
   nebius: {
     validationFile: { validation_file: 'file-2' },
     epochs: { hyperparameters: { n_epochs: 3 } },
@@ -47,11 +48,17 @@ const expected: Record<'nebius' | 'together' | 'openai', Partial<Record<NeutralO
     batchSize: { method: { type: 'supervised', supervised: { hyperparameters: { batch_size: 8 } } } },
     suffix: { suffix: 'bot' },
   },
+  azure: {
+    validationFile: { validation_file: 'file-2' },
+    epochs: { method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 3 } } } },
+    batchSize: { method: { type: 'supervised', supervised: { hyperparameters: { batch_size: 8 } } } },
+    suffix: { suffix: 'bot' },
+  },
 };
-const tables: Record<'nebius' | 'together' | 'openai', MappingTable<never>> = { nebius: nebiusMapping, together: togetherMapping, openai: openaiMapping };
+const tables: Record<'nebius' | 'together' | 'openai' | 'azure', MappingTable<never>> = { nebius: nebiusMapping, together: togetherMapping, openai: openaiMapping, azure: azureMapping };
 
 describe('every neutral option on every provider: mapped or refused, never dropped', () => {
-  const cases = (['nebius', 'together', 'openai'] as const).flatMap((provider) => NEUTRAL_OPTIONS.map((option) => [provider, option] as const));
+  const cases = (['nebius', 'together', 'openai', 'azure'] as const).flatMap((provider) => NEUTRAL_OPTIONS.map((option) => [provider, option] as const));
   it.each(cases)('%s %s', (provider, option) => {
     const request: JobRequest<never> = { ...base, [option]: sample[option] };
     const mapped = expected[provider][option];
@@ -116,9 +123,9 @@ describe('docs/mapping.md documents the tables as they are', () => {
   it('has the mapping table rendered from the data', async () => {
     const cell = (rule: OptionRule<never>): string => ('refused' in rule ? `refused: ${rule.refused}` : `\`${rule.field}\``);
     const rendered = [
-      '| option | Nebius | Together | OpenAI |',
-      '|---|---|---|---|',
-      ...NEUTRAL_OPTIONS.map((o) => `| \`${o}\` | ${cell(nebiusMapping[o])} | ${cell(togetherMapping[o])} | ${cell(openaiMapping[o])} |`),
+      '| option | Nebius | Together | OpenAI | Azure OpenAI |',
+      '|---|---|---|---|---|',
+      ...NEUTRAL_OPTIONS.map((o) => `| \`${o}\` | ${cell(nebiusMapping[o])} | ${cell(togetherMapping[o])} | ${cell(openaiMapping[o])} | ${cell(azureMapping[o])} |`),
     ].join('\n');
     expect(await readFile(join(repoRoot, 'docs', 'mapping.md'), 'utf8')).toContain(rendered);
   });
