@@ -46,6 +46,9 @@ console.log(await client.jobs.retrieve('ft-123'));`,
   'tunekit/openai': `import { createOpenAIClient } from 'tunekit/openai';
 const client = createOpenAIClient({ apiKey: process.env.KEY });
 console.log(await client.jobs.retrieve('ftjob-123'));`,
+  'tunekit/azure': `import { createAzureOpenAIClient } from 'tunekit/azure';
+const client = createAzureOpenAIClient({ apiKey: process.env.KEY, resource: 'my-resource' });
+console.log(await client.jobs.retrieve('ftjob-123'));`,
   'openapi-fetch alone': `import createClient from 'openapi-fetch';
 const client = createClient({ baseUrl: 'https://api.tokenfactory.nebius.com', headers: { Authorization: 'Bearer ' + process.env.KEY } });
 console.log(await client.GET('/v1/fine_tuning/jobs/{job_id}', { params: { path: { job_id: 'ftjob-123' } } }));`,
@@ -62,6 +65,7 @@ const markers: Record<string, { url: string; module: string }> = {
   nebius: { url: 'api.tokenfactory.nebius.com', module: 'providers/nebius/' },
   together: { url: 'api.together.ai', module: 'providers/together/' },
   openai: { url: 'api.openai.com', module: 'providers/openai/' },
+  azure: { url: 'openai.azure.com', module: 'providers/azure/' },
 };
 
 async function bundle(name: string, source: string): Promise<BundleRow> {
@@ -130,11 +134,11 @@ export async function runBundle(log: (line: string) => void = console.log): Prom
     const others = Object.entries(markers).filter(([name]) => name !== provider);
     leaks[provider] = others.flatMap(([name, marker]) => [
       ...(row.text.includes(marker.url) ? [`${name} base URL ${marker.url} in the bundle`] : []),
-      ...row.inputs.filter((input) => input.endsWith(marker.module)).map((input) => `${name} module ${input} bundled`),
+      ...row.inputs.filter((input) => input.includes(marker.module)).map((input) => `${name} module ${input} bundled`),
     ]);
     const loaded = loadedModules(`tunekit/${provider}`);
     runtimeModules[provider] = loaded.filter((url) => url.includes('/node_modules/tunekit/')).length;
-    runtimeLeaks[provider] = loaded.filter((url) => others.some(([, marker]) => url.endsWith(marker.module)));
+    runtimeLeaks[provider] = loaded.filter((url) => others.some(([, marker]) => url.includes(marker.module)));
   }
   return { rows, leaks, runtimeLeaks, runtimeModules };
 }

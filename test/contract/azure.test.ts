@@ -268,7 +268,7 @@ describe('azure errors from a local server in the documented shape (AzureErrorRe
     const client = createAzureOpenAIClient({ baseUrl: server.url, maxRetries: 0, token: async () => '' });
     const error = await failure(client.jobs.retrieve(jobId));
     expect(error).toBeInstanceOf(TunekitError);
-    expect(String(error)).toMatch(/the token function returned no token/);
+    expect(String(error)).toMatch(/token\(\) returned no Entra ID token/);
     expect(requests).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { createCore, type ClientOptions } from '../../core/client.js';
 import { TunekitError, ValidationError } from '../../core/errors.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { CreateKey } from '../../core/idempotency.js';
-import { afterLastId, type PageList } from '../../core/pagination.js';
+import { afterLastId, wholeList, type PageList } from '../../core/pagination.js';
 import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
 import { waitForJob } from '../../poller/job-wait.js';
 import type { WaitOptions } from '../../poller/types.js';
@@ -95,7 +95,7 @@ function fromEndpoint(field: string, endpoint: string): string {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw bad(field, endpoint, 'is not an absolute http(s) URL, such as https://<resource>.openai.azure.com');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw bad(field, endpoint, 'is not an absolute http(s) URL (https://<resource>.openai.azure.com)');
   const base = endpoint.replace(/\/+$/, '');
   return /\/openai\/v1$/.test(base) ? base : `${base}/openai/v1`;
 }
@@ -108,13 +108,13 @@ function baseUrlOf(options: AzureOpenAIClientOptions): string | undefined {
   if (baseUrl !== undefined) return baseUrl;
   if (endpoint !== undefined) return fromEndpoint('endpoint', endpoint);
   if (resource !== undefined) {
-    if (!/^[a-z0-9][a-z0-9-]{1,62}$/i.test(resource)) throw bad('resource', resource, 'must be an Azure resource name (letters, digits and hyphens, 2–63 characters)');
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/i.test(resource)) throw bad('resource', resource, 'must be an Azure resource name (letters, digits, hyphens)');
     return `https://${resource}.openai.azure.com/openai/v1`;
   }
   if (readEnv(facts.env.baseUrl) !== undefined) return undefined;
   const env = readEnv(ENDPOINT_ENV);
   if (env !== undefined) return fromEndpoint(ENDPOINT_ENV, env);
-  throw new TunekitError(`azure: no endpoint. Pass { endpoint } or { resource }, or set ${ENDPOINT_ENV} (https://<resource>.openai.azure.com).`);
+  throw new TunekitError(`azure: no endpoint. Pass { endpoint } or { resource }, or set ${ENDPOINT_ENV}.`);
 }
 
 /**
@@ -127,7 +127,7 @@ function azureRequest(key: string | undefined, token: (() => Promise<string>) | 
       request.headers.delete('Authorization');
       if (token) {
         const value = await token();
-        if (typeof value !== 'string' || value === '') throw new TunekitError('azure: the token function returned no token (a Microsoft Entra ID access token was expected)');
+        if (typeof value !== 'string' || value === '') throw new TunekitError('azure: token() returned no Entra ID token');
         request.headers.set('Authorization', `Bearer ${value}`);
       } else if (key !== undefined) {
         request.headers.set('api-key', key);
@@ -155,7 +155,6 @@ function azureRequest(key: string | undefined, token: (() => Promise<string>) | 
 export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) {
   const { endpoint: _endpoint, resource: _resource, token, apiVersion, ...rest } = options;
   if (token !== undefined && options.apiKey !== undefined) throw bad('token', '[function]', 'give apiKey or token, not both');
-  if (token !== undefined && typeof token !== 'function') throw bad('token', typeof token, 'must be a function returning a Promise of a Microsoft Entra ID token');
   if (apiVersion !== undefined && !API_VERSIONS.includes(apiVersion)) throw bad('apiVersion', apiVersion, `must be one of ${API_VERSIONS.join(', ')}`);
   const key = token ? undefined : options.apiKey ?? readEnv(facts.env.apiKey);
   if (!token && !key) throw new TunekitError(`azure: no API key. Pass { apiKey } or { token }, or set ${facts.env.apiKey}.`);
@@ -173,6 +172,7 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
   };
   const jobPath = (jobId: string) => ({ path: { fine_tuning_job_id: jobId } });
   const filePath = (fileId: string) => ({ path: { file_id: fileId } });
+  const copyPath = '/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints/{fine_tuning_checkpoint_id}/copy';
   const copyParams = (jobId: string, checkpointId: string) => ({
     path: { fine_tuning_job_id: jobId, fine_tuning_checkpoint_id: checkpointId },
     header: { 'aoai-copy-ft-checkpoints': 'preview' as const, accept: 'application/json' as const },
@@ -250,14 +250,14 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
      * });
      */
     copyCheckpoint: (jobId: string, checkpointId: string, body: AzureCheckpointCopyParams, options?: RequestOptions): Promise<AzureCheckpointCopy> =>
-      call(options, (init) => raw.POST('/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints/{fine_tuning_checkpoint_id}/copy', { params: copyParams(jobId, checkpointId), body, ...init }), false),
+      call(options, (init) => raw.POST(copyPath, { params: copyParams(jobId, checkpointId), body, ...init }), false),
     /**
      * The status of a checkpoint's copies (`InProgress`, `Completed`, `Failed` per destination).
      * @example
      * const { copiedAccountDetails } = await azure.jobs.checkpointCopy('ftjob-abc123', 'ftckpt-xyz789');
      */
     checkpointCopy: (jobId: string, checkpointId: string, options?: RequestOptions): Promise<AzureCheckpointCopy> =>
-      call(options, (init) => raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints/{fine_tuning_checkpoint_id}/copy', { params: copyParams(jobId, checkpointId), ...init })),
+      call(options, (init) => raw.GET(copyPath, { params: copyParams(jobId, checkpointId), ...init })),
   };
 
   return {
@@ -286,7 +286,7 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
       upload: async (file: Uploadable, upload: AzureUploadOptions = {}, options?: RequestOptions): Promise<AzureFile> => {
         const seconds = upload.expiresAfterSeconds ?? DEFAULT_EXPIRY_SECONDS;
         if (!Number.isInteger(seconds) || seconds <= 0 || seconds > 2 ** 31 - 1) {
-          throw bad('expiresAfterSeconds', seconds, 'must be a whole number of seconds above 0 (expires_after.seconds is an int32)');
+          throw bad('expiresAfterSeconds', seconds, 'must be a whole number of seconds above 0 (an int32)');
         }
         const source = await prepareUpload(file, upload, 'azure', 'azure POST /files');
         const purpose = upload.purpose ?? 'fine-tune';
@@ -301,7 +301,7 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
        * for await (const file of azure.files.list({ purpose: 'fine-tune' })) console.log(file.id, file.status);
        */
       list: (query: AzureFileListParams = {}, options?: RequestOptions): PageList<AzureFile> =>
-        list(options, { items: (body: Schemas['AzureListFilesResponse']) => body.data, hasMore: () => false, next: () => undefined }, (_after, init) =>
+        list(options, wholeList((body: Schemas['AzureListFilesResponse']) => body.data), (_after, init) =>
           raw.GET('/files', { params: { query }, ...init })),
       /**
        * A file's metadata and processing status.
