@@ -77,11 +77,9 @@ const DEFAULT_EXPIRY_SECONDS = 30 * 24 * 3600;
 const ENDPOINT_ENV = 'AZURE_OPENAI_ENDPOINT';
 /** In token mode the core holds no key: this word stands in for one (under 8 characters, so it is never redacted). */
 const TOKEN_MODE = 'entra';
-const API_VERSIONS: readonly AzureApiVersion[] = ['v1', 'preview'];
 
-function readEnv(name: string): string | undefined {
-  return typeof process === 'undefined' ? undefined : process.env[name] || undefined;
-}
+/** The environment where there is one (not in a browser). */
+const env = (): Partial<Record<string, string>> => (typeof process === 'undefined' ? {} : process.env);
 
 function bad(field: string, value: unknown, rule: string): ValidationError {
   return ValidationError.of('azure', { field, rule, value, message: `${field} = ${JSON.stringify(value)} ${rule}` });
@@ -109,27 +107,28 @@ function baseUrlOf(options: AzureOpenAIClientOptions): string | undefined {
   if (endpoint !== undefined) return fromEndpoint('endpoint', endpoint);
   if (resource !== undefined) {
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/i.test(resource)) throw bad('resource', resource, 'must be an Azure resource name (letters, digits, hyphens)');
-    return `https://${resource}.openai.azure.com/openai/v1`;
+    return facts.defaultBaseUrl.replace('{resource}', resource);
   }
-  if (readEnv(facts.env.baseUrl) !== undefined) return undefined;
-  const env = readEnv(ENDPOINT_ENV);
-  if (env !== undefined) return fromEndpoint(ENDPOINT_ENV, env);
+  const { [facts.env.baseUrl]: base, [ENDPOINT_ENV]: endpointEnv } = env();
+  if (base) return undefined;
+  if (endpointEnv) return fromEndpoint(ENDPOINT_ENV, endpointEnv);
   throw new TunekitError(`azure: no endpoint. Pass { endpoint } or { resource }, or set ${ENDPOINT_ENV}.`);
 }
 
 /**
- * Azure's authentication in place of the core's `Authorization: Bearer <key>`: the key as `api-key`, or an Entra ID
- * token asked for per request; and the `api-version` query parameter when one is chosen.
+ * Azure's authentication in place of the core's `Authorization: Bearer <key>`: the key moved to `api-key`, or an
+ * Entra ID token asked for per request; and the `api-version` query parameter when one is chosen.
  */
-function azureRequest(key: string | undefined, token: (() => Promise<string>) | undefined, apiVersion: AzureApiVersion | undefined): Middleware {
+function azureRequest(token: (() => Promise<string>) | undefined, apiVersion: AzureApiVersion | undefined): Middleware {
   return {
     async onRequest({ request }) {
+      const key = request.headers.get('Authorization')?.slice('Bearer '.length);
       request.headers.delete('Authorization');
       if (token) {
         const value = await token();
         if (typeof value !== 'string' || value === '') throw new TunekitError('azure: token() returned no Entra ID token');
         request.headers.set('Authorization', `Bearer ${value}`);
-      } else if (key !== undefined) {
+      } else if (key) {
         request.headers.set('api-key', key);
       }
       if (apiVersion === undefined) return request;
@@ -155,18 +154,17 @@ function azureRequest(key: string | undefined, token: (() => Promise<string>) | 
 export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) {
   const { endpoint: _endpoint, resource: _resource, token, apiVersion, ...rest } = options;
   if (token !== undefined && options.apiKey !== undefined) throw bad('token', '[function]', 'give apiKey or token, not both');
-  if (apiVersion !== undefined && !API_VERSIONS.includes(apiVersion)) throw bad('apiVersion', apiVersion, `must be one of ${API_VERSIONS.join(', ')}`);
-  const key = token ? undefined : options.apiKey ?? readEnv(facts.env.apiKey);
-  if (!token && !key) throw new TunekitError(`azure: no API key. Pass { apiKey } or { token }, or set ${facts.env.apiKey}.`);
-  const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(azureProvider, { ...rest, apiKey: key ?? TOKEN_MODE, baseUrl: baseUrlOf(options) });
-  raw.use(azureRequest(key, token, apiVersion));
+  if (apiVersion !== undefined && apiVersion !== 'v1' && apiVersion !== 'preview') throw bad('apiVersion', apiVersion, 'must be v1 or preview');
+  // The core reads the key (option, else AZURE_OPENAI_API_KEY), refuses a missing one, and redacts it everywhere.
+  const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(azureProvider, { ...rest, apiKey: token ? TOKEN_MODE : options.apiKey, baseUrl: baseUrlOf(options) });
+  raw.use(azureRequest(token, apiVersion));
 
   // A create carries a tunekit key in `metadata`; a lost answer is looked up by it among the newest jobs.
   // Azure's job always shows `metadata` (required, null when none): null says nothing either way.
   const createKey: CreateKey<AzureJobCreateParams, AzureJob, Schemas['ListPaginatedFineTuningJobsResponse']> = {
     mark: (body, mark) =>
       Object.keys(body.metadata ?? {}).length < MAX_METADATA ? { ...body, metadata: { ...body.metadata, [CREATE_KEY]: mark } } : undefined,
-    found: (job, mark) => (job.metadata === null || job.metadata === undefined ? undefined : job.metadata[CREATE_KEY] === mark),
+    found: (job, mark) => (job.metadata ? job.metadata[CREATE_KEY] === mark : undefined),
     recent: (after, init) => raw.GET('/fine_tuning/jobs', { params: { query: { after, limit: 50 } }, ...init }),
     rule: afterLastId<AzureJob>(),
   };
