@@ -67,6 +67,8 @@ export interface Core<Paths extends object> {
   upload<Data>(options: RequestOptions | undefined, source: { replayable: boolean }, send: Send<Data>): Promise<Data>;
   /** Send one request whose response body is a stream; the timeout becomes an idle timeout once headers arrive. */
   stream(options: RequestOptions | undefined, send: Send<unknown>): Promise<Response>;
+  /** Hide `value` (a token fetched per request) wherever the key is hidden: errors, causes, log lines. */
+  secret(value: string): void;
   /** A paginated list over one endpoint. */
   list<Body, Item>(
     options: RequestOptions | undefined,
@@ -129,8 +131,15 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     const value = readEnv(envName);
     if (value) envHeaders[header] = value;
   }
-  // Keys under 8 characters are test values: hiding them would garble text.
-  const hide = (text: string): string => (apiKey.length < 8 ? text : text.replaceAll(apiKey, '[redacted]'));
+  // Keys under 8 characters are test values: hiding them would garble text. Tokens a provider fetches per request
+  // (`secret`) are hidden too: the latest few.
+  const secrets = [apiKey];
+  const hide = (text: string): string => secrets.reduce((out, secret) => (secret.length < 8 ? out : out.replaceAll(secret, '[redacted]')), text);
+  const secret = (value: string): void => {
+    if (secrets.includes(value)) return;
+    secrets.push(value);
+    if (secrets.length > 9) secrets.splice(1, 1); // the key stays; the oldest token goes
+  };
   const log = makeLog(options.logLevel ?? readEnv('TUNEKIT_LOG'), options.logger ?? console, hide);
   const config: ExchangeConfig = {
     provider: spec.name,
@@ -308,5 +317,5 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     return new PageList(fetchPage, () => last?.describe() ?? spec.name);
   }
 
-  return { raw, call, create, upload, stream, list };
+  return { raw, call, create, upload, stream, list, secret };
 }

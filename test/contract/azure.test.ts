@@ -272,3 +272,37 @@ describe('azure errors from a local server in the documented shape (AzureErrorRe
     expect(requests).toBe(0);
   });
 });
+
+describe('azure secrets: a server that echoes the credential back', () => {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('neither the api-key nor an Entra ID token appears in an error, its cause, or a debug log line', async () => {
+    const echoed: string[] = [];
+    server = await startLocalServer((request, res) => {
+      const credential = `${String(request.headers['api-key'] ?? '')} ${String(request.headers['authorization'] ?? '')}`;
+      echoed.push(credential);
+      json(res, 404, { error: { code: 'NotFound', message: `no job for credential ${credential}`, type: 'error' } });
+    });
+    const token = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-token-canary-7c1d';
+    const lines: string[] = [];
+    const logger = { error: (line: string) => lines.push(line), warn: (line: string) => lines.push(line), info: (line: string) => lines.push(line), debug: (line: string) => lines.push(line) };
+    const clients = [
+      createAzureOpenAIClient({ apiKey, baseUrl: server.url, maxRetries: 0, logLevel: 'debug', logger }),
+      createAzureOpenAIClient({ token: async () => token, baseUrl: server.url, maxRetries: 0, logLevel: 'debug', logger }),
+    ];
+    for (const client of clients) {
+      const error = await failure(client.jobs.retrieve(jobId));
+      expect(error).toBeInstanceOf(NotFoundError);
+      const shown = `${String(error)} ${JSON.stringify(error)} ${error instanceof Error ? error.stack : ''} ${lines.join('\n')}`;
+      expect(shown).toContain('[redacted]');
+      expect(shown).not.toContain(apiKey);
+      expect(shown).not.toContain(token);
+    }
+    // The server did see each credential and echoed it: the check is not vacuous.
+    expect(echoed).toEqual([`${apiKey} `, ` Bearer ${token}`]);
+  });
+});

@@ -119,7 +119,7 @@ function baseUrlOf(options: AzureOpenAIClientOptions): string | undefined {
  * Azure's authentication in place of the core's `Authorization: Bearer <key>`: the key moved to `api-key`, or an
  * Entra ID token asked for per request; and the `api-version` query parameter when one is chosen.
  */
-function azureRequest(token: (() => Promise<string>) | undefined, apiVersion: AzureApiVersion | undefined): Middleware {
+function azureRequest(token: (() => Promise<string>) | undefined, apiVersion: AzureApiVersion | undefined, secret: (value: string) => void): Middleware {
   return {
     async onRequest({ request }) {
       const key = request.headers.get('Authorization')?.slice('Bearer '.length);
@@ -127,6 +127,7 @@ function azureRequest(token: (() => Promise<string>) | undefined, apiVersion: Az
       if (token) {
         const value = await token();
         if (typeof value !== 'string' || value === '') throw new TunekitError('azure: token() returned no Entra ID token');
+        secret(value);
         request.headers.set('Authorization', `Bearer ${value}`);
       } else if (key) {
         request.headers.set('api-key', key);
@@ -156,8 +157,8 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
   if (token !== undefined && options.apiKey !== undefined) throw bad('token', '[function]', 'give apiKey or token, not both');
   if (apiVersion !== undefined && apiVersion !== 'v1' && apiVersion !== 'preview') throw bad('apiVersion', apiVersion, 'must be v1 or preview');
   // The core reads the key (option, else AZURE_OPENAI_API_KEY), refuses a missing one, and redacts it everywhere.
-  const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(azureProvider, { ...rest, apiKey: token ? TOKEN_MODE : options.apiKey, baseUrl: baseUrlOf(options) });
-  raw.use(azureRequest(token, apiVersion));
+  const { raw, call, create, list, stream, upload: sendFile, secret } = createCore<paths>(azureProvider, { ...rest, apiKey: token ? TOKEN_MODE : options.apiKey, baseUrl: baseUrlOf(options) });
+  raw.use(azureRequest(token, apiVersion, secret));
 
   // A create carries a tunekit key in `metadata`; a lost answer is looked up by it among the newest jobs.
   // Azure's job always shows `metadata` (required, null when none): null says nothing either way.
