@@ -87,7 +87,7 @@ describe('sources: a path, a Blob, a web stream, a Node stream, an async iterabl
 
 describe('options are checked before anything is read', () => {
   it.each([
-    [{ provider: 'azure' }, /provider = "azure" is not one of nebius, together, openai/],
+    [{ provider: 'vertex' }, /provider = "vertex" is not one of nebius, together, openai, azure/],
     [{ provider: 'openai', format: 'pretokenized' }, /format = "pretokenized" is not a openai format \(chat, preference\)/],
     [{ provider: 'nebius', epochs: 0 }, /epochs = 0 is not an integer ≥ 1/],
     [{ provider: 'nebius', contextLength: 1.5 }, /contextLength = 1.5/],

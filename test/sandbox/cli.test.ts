@@ -52,13 +52,13 @@ describe('tunekit-sandbox', () => {
     const port = new URL(taken.url).port;
     const [unknown, provider, both, busy, help] = await Promise.all([
       run(['--bogus']).exited,
-      run(['--provider', 'azure']).exited,
+      run(['--provider', 'vertex']).exited,
       run(['--speed', '10', '--clock', 'manual']).exited,
       run(['--port', port]).exited,
       run(['--help']).exited,
     ]);
     expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: "tunekit-sandbox: Unknown option '--bogus' (see --help)\n" });
-    expect(provider).toMatchObject({ code: 2, stderr: 'tunekit-sandbox: --provider "azure" must be one of nebius, together, openai (see --help)\n' });
+    expect(provider).toMatchObject({ code: 2, stderr: 'tunekit-sandbox: --provider "vertex" must be one of nebius, together, openai, azure (see --help)\n' });
     expect(both).toMatchObject({ code: 2, stderr: 'tunekit-sandbox: --speed and --clock cannot be used together (see --help)\n' });
     expect(busy).toMatchObject({ code: 1, stdout: '', stderr: `tunekit-sandbox: startSandbox: cannot listen on 127.0.0.1:${port}: port ${port} is in use\n` });
     expect(help).toMatchObject({ code: 0, stderr: '' });
