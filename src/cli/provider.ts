@@ -71,6 +71,8 @@ export interface CliProvider<P extends ProviderName> {
   trainOnInputs: { field: string } | { refused: string };
   /** Why `train --deploy` does not apply, where it does not. */
   deployRefused: string | undefined;
+  /** What a person must still do before the trained model answers, where the job's model is not callable yet (Azure: deploy it). */
+  modelNote?: string;
   /** Every loss point the provider has recorded for a job, by step. */
   lossPoints(session: Session<P>, jobId: string): Promise<LossPoint[]>;
   commands: ProviderCommand<P>[];

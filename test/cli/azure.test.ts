@@ -38,7 +38,13 @@ describe('tunekit --provider azure', () => {
     expect(half.code).toBe(2);
     expect(half.stderr).toMatch(/--destination and --region go together/);
 
-    for (const output of [trained, copied, status, half]) expect(`${output.stdout}${output.stderr}`).not.toContain(KEY);
+    // For people: the model is named, and how to make it callable is said.
+    const human = await run('train', cli.data.train, '--model', MODEL, '--epochs', '1', ...FAST);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/model to call\s+gpt-4\.1-mini-2025-04-14\.ft-[0-9a-f]{32}/);
+    expect(human.stderr).toMatch(/deployed: create a deployment of it on your resource through Azure's management API/);
+
+    for (const output of [trained, copied, status, half, human]) expect(`${output.stdout}${output.stderr}`).not.toContain(KEY);
   });
 
   it('jobs pause is refused by the sandbox (no paused status in the document); train --deploy says how Azure deploys', async () => {

@@ -108,7 +108,7 @@ describe.concurrent('exit code 2: usage and bad input, refused before any reques
     expect(missing).toMatchObject({ code: 2, stderr: 'error FILE "./no-such.jsonl" does not exist\n' });
     const pause = await run('jobs', 'pause', 'ftjob-1');
     expect(pause.code).toBe(2);
-    expect(pause.stderr).toBe('error jobs pause is a command of openai only; nebius has no such operation\npass --provider openai to use it there\n');
+    expect(pause.stderr).toBe('error jobs pause is a command of openai and azure only; nebius has no such operation\npass --provider openai to use it there\n');
     const two = await tunekit(bin, ['jobs', 'list'], { NEBIUS_API_KEY: 'a-key-12345678', OPENAI_API_KEY: 'b-key-12345678' });
     expect(two.code).toBe(2);
     expect(two.stderr).toContain("more than one provider's API key is set (NEBIUS_API_KEY, OPENAI_API_KEY): say which with --provider nebius|openai or TUNEKIT_PROVIDER");

@@ -173,7 +173,7 @@ describe('the npm tarball', () => {
     const attw = await run(bin('attw'), [tarball, '--format', 'json'], { encoding: 'utf8' }).catch((error: { stdout: string }) => error);
     const report = JSON.parse(attw.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
     expect(report.analysis.problems).toEqual([]);
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './dataset', './nebius', './openai', './package.json', './testing', './together']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './azure', './dataset', './nebius', './openai', './package.json', './testing', './together']);
     const publint = await run(bin('publint'), [tarball, '--strict'], { encoding: 'utf8' });
     expect(publint.stdout).toContain('All good!');
   });

@@ -93,6 +93,7 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
     ['checkpoints', checkpoints.length ? `${checkpoints.length} (steps ${checkpoints.map((c) => c.step).join(', ')})` : undefined],
     ['model to call', callable ?? (cli.deployRefused ? undefined : 'none yet: train with --deploy to make one from the final checkpoint')],
   ]);
+  if (callable !== undefined && cli.modelNote) out.hint(cli.modelNote);
 }
 
 function createdOnly<P extends ProviderName>(session: Session<P>, job: JobOf<P>): void {

@@ -67,6 +67,7 @@ export const cli: CliProvider<'azure'> = {
   createOperation: 'POST /fine_tuning/jobs',
   trainOnInputs: { refused: 'Azure OpenAI has no train-on-inputs setting (it trains on the assistant messages; use weight 0 in the data)' },
   deployRefused: "an Azure OpenAI job names its model (fine_tuned_model); it becomes callable once deployed, through Azure's management API (a deployment of the model on the resource), which tunekit does not call",
+  modelNote: "the fine-tuned model answers once it is deployed: create a deployment of it on your resource through Azure's management API (Azure AI Foundry, `az cognitiveservices account deployment create`, or Microsoft.CognitiveServices/accounts/deployments)",
   lossPoints: (session, jobId) => lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
   commands: [pauseOrResume('pause', 'Pause a running job (it keeps its progress)'), pauseOrResume('resume', 'Resume a paused job'), copyCheckpoint],
 };
