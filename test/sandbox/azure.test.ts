@@ -8,7 +8,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, BadRequestError, createAzureOpenAIClient, createTuner, NotFoundError } from '../../src/index.js';
+import { AuthenticationError, BadRequestError, createAzureOpenAIClient, createTuner, InternalServerError, NotFoundError } from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { startPrismProxy, type PrismProxy } from '../support/prism-proxy.js';
 import { collect, dataset, failure, falling, HOUR, MINUTE } from '../support/sandbox.js';
@@ -120,6 +120,28 @@ describe('azure sandbox', () => {
     expect(statuses).toEqual(['uploaded', 'processed']);
     expect(result.job.status).toBe('succeeded');
     expect(result.model).toMatch(/\.ft-[0-9a-f]{32}$/);
+  });
+});
+
+describe('azure reliability on the sandbox', () => {
+  it('a create whose answer is lost makes one job: the client finds it by the key in metadata (the user\'s metadata kept)', async () => {
+    await using sandbox = await inProcess();
+    const azure = createAzureOpenAIClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const file = await azure.files.upload(dataset(20));
+    sandbox.script({ fault: 'lost-answer', match: 'POST /fine_tuning/jobs' });
+    const job = await azure.jobs.create({ model: MODEL, training_file: file.id, metadata: { team: 'ml' } });
+    expect(job.metadata).toEqual({ team: 'ml', tunekit_create_key: expect.stringMatching(/^tunekit-/) });
+    expect((await azure.jobs.list()).items.map((j) => j.id)).toEqual([job.id]);
+    expect(sandbox.requests.filter((r) => r.operation === 'POST /fine_tuning/jobs')).toHaveLength(1);
+  });
+
+  it('retries a 503 on a read, and gives up with the typed error after its retries', async () => {
+    await using sandbox = await inProcess();
+    const azure = createAzureOpenAIClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 2, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    sandbox.script({ fault: 503, times: 2, match: 'GET /fine_tuning/jobs' });
+    expect((await azure.jobs.list()).items).toEqual([]);
+    sandbox.script({ fault: 503, times: 3, match: 'GET /fine_tuning/jobs' });
+    expect(await failure(azure.jobs.list())).toBeInstanceOf(InternalServerError);
   });
 });
 
