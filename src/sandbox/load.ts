@@ -1,4 +1,5 @@
 import type { Handled } from './engine.js';
+import type { Override } from './faults.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
@@ -11,7 +12,10 @@ export interface SandboxEngine {
   handle(request: Request): Promise<Handled>;
   now(apiKey?: string): number;
   advance(ms: number): number;
+  timer(ms: number, fire: () => void): () => void;
   script(script: unknown): void;
+  use(overrides: readonly Override[]): void;
+  resetOverrides(): void;
   requests(): readonly RecordedRequest[];
   reset(): void;
   close(): void;
@@ -33,7 +37,10 @@ function wrap<S, R>(engine: Engine<S, R>): SandboxEngine {
     },
     now: (apiKey) => engine.now(apiKey),
     advance: (ms) => engine.advance(ms),
+    timer: (ms, fire) => engine.timer(ms, fire),
     script: (script) => engine.script(script),
+    use: (overrides) => engine.use(overrides),
+    resetOverrides: () => engine.resetOverrides(),
     requests: () => engine.requests(),
     reset: () => engine.reset(),
     close: () => engine.close(),

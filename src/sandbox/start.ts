@@ -1,13 +1,15 @@
-import type { components as NebiusSchemas } from '../../generated/nebius.js';
-import type { components as OpenAISchemas } from '../../generated/openai.js';
-import type { components as TogetherSchemas } from '../../generated/together.js';
+import type { components as NebiusSchemas, paths as NebiusPaths } from '../../generated/nebius.js';
+import type { components as OpenAISchemas, paths as OpenAIPaths } from '../../generated/openai.js';
+import type { components as TogetherSchemas, paths as TogetherPaths } from '../../generated/together.js';
 import { APIConnectionError, TunekitError, ValidationError } from '../core/errors.js';
 import { clockProblem, createClock, type ClockOption } from './clock.js';
+import type { Override } from './faults.js';
 import { loadEngine, type SandboxEngine } from './load.js';
 import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
-import { listen, type Listening } from './server.js';
+import type { OperationKey } from './routes.js';
+import { listen, type Connections, type Listening } from './server.js';
 import { sleep } from '../core/sleep.js';
 import { PROVIDER_NAMES, type WaitClock } from '../workflow/types.js';
 
@@ -16,6 +18,22 @@ export interface ScriptStatuses {
   nebius: Exclude<NebiusSchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
   together: Exclude<TogetherSchemas['schemas']['FinetuneJobStatus'], 'completed' | 'error' | 'cancelled' | 'cancel_requested'>;
   openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled' | 'paused'>;
+}
+
+/** Each provider's document paths: its route table has a handler for every operation of them. */
+interface SandboxPaths {
+  nebius: NebiusPaths;
+  together: TogetherPaths;
+  openai: OpenAIPaths;
+}
+
+/** An operation of a provider's route table, `METHOD path` as its document writes it: `'GET /v1/fine_tuning/jobs/{job_id}'` (Nebius). */
+export type RouteKey<P extends ProviderName> = P extends ProviderName ? OperationKey<SandboxPaths[P]> : never;
+
+/** The sandbox's time for clients and waits: `now`, `sleep`, and `timer` for a client's deadlines. */
+export interface SandboxClock extends WaitClock {
+  /** Calls `fire` once simulated time has moved `ms` on; returns what cancels it. */
+  timer(ms: number, fire: () => void): () => void;
 }
 
 export interface SandboxOptions<P extends ProviderName = ProviderName> {
@@ -51,16 +69,28 @@ export interface Sandbox<P extends ProviderName = ProviderName> extends AsyncDis
   /** Moves simulated time forward by `ms` (any clock mode); returns the new time. */
   advance(ms: number): Date;
   /**
-   * The sandbox's time for `jobs.wait({ clock })`, `train({ wait: { clock } })` and your own polling: its sleeps pass in
-   * simulated time. Manual clock: a sleep advances the clock and returns at once, so a whole wait with the real
-   * polling policy runs in milliseconds; `{ speed }`: a sleep lasts `ms / speed` of real time; on-poll: no sleep.
+   * The sandbox's time for a client (`createOpenAIClient({ clock: sandbox.clock })`: back-offs, `Retry-After` waits and
+   * deadlines), `jobs.wait({ clock })`, `train({ wait: { clock } })` and your own polling: its sleeps pass in simulated
+   * time. Manual clock: a sleep advances the clock and returns at once, so a whole wait with the real polling policy
+   * runs in milliseconds; `{ speed }`: a sleep lasts `ms / speed` of real time; on-poll: no sleep. Its timers (a
+   * client's deadline) fire when simulated time reaches them.
    */
-  readonly clock: WaitClock;
+  readonly clock: SandboxClock;
   /** A job's fate (`{ fail: { at: 'running' } }`, `{ cancel: {} }`) or transport faults (`{ fault: 503, times: 2 }`). */
   script(script: Script<ScriptStatuses[P]>): void;
+  /**
+   * Per-test overrides, msw-style, ahead of everything armed before (the first given first): a fault or your own
+   * answer on one operation of the provider's route table (a typo does not compile), until `resetOverrides()` unless
+   * `times` is given. Throws a `TunekitError` naming the field when one is wrong.
+   */
+  use(...overrides: Override<RouteKey<P>>[]): void;
+  /** Disarms every override of `use` (scripts stay); call it after each test. */
+  resetOverrides(): void;
+  /** Requests in flight and sockets open on its port, idle keep-alive sockets closed first (to prove a client left nothing behind). */
+  connections(): Connections;
   /** Every request received, in order (no key, no secret field). */
   readonly requests: readonly RecordedRequest[];
-  /** Forgets every key's files, jobs and models, every script and the request log. */
+  /** Forgets every key's files, jobs and models, every script and override, and the request log. */
   reset(): void;
   /** Stops listening and drops what it stored; idempotent. */
   close(): Promise<void>;
@@ -143,8 +173,9 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
     return handled.response;
   };
   const speed = typeof clock === 'object' ? clock.speed : undefined;
-  const waitClock: WaitClock = {
+  const waitClock: SandboxClock = {
     now: () => engine.now(),
+    timer: (ms, fire) => engine.timer(ms, fire),
     sleep: (ms, signal) => {
       if (clock === 'manual' && !signal?.aborted) engine.advance(Math.max(0, ms));
       // A real pause only at speed; otherwise a turn of the event loop, so an abort still lands.
@@ -172,6 +203,15 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
         throw new TunekitError(`sandbox.script: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
+    use: (...overrides) => {
+      try {
+        engine.use(overrides);
+      } catch (error) {
+        throw new TunekitError(`sandbox.use: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    resetOverrides: () => engine.resetOverrides(),
+    connections: () => server?.connections() ?? { inFlight: 0, busy: 0, open: 0 },
     get requests() {
       return engine.requests();
     },
