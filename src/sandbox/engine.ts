@@ -285,7 +285,23 @@ export class Engine<State, JobRequest> implements Controls {
       record.status = response.status;
       return { response };
     }
-    return this.spoil(action.fault, request, record, carryOut);
+    const { fault } = action;
+    const landed = fault !== 'reset' && typeof fault !== 'number' && !(typeof fault === 'object' && 'status' in fault && !fault.carriedOut);
+    if (!landed && match.route) await this.recordBody(match.route, request.clone(), record);
+    return this.spoil(fault, request, record, carryOut);
+  }
+
+  /** A spoiled request's JSON body, in the request log as a carried-out one's would be. */
+  private async recordBody(route: Route<State, JobRequest>, request: Request, record: RecordedRequest): Promise<void> {
+    const { rules } = this.provider;
+    const ref = rules.o[route.operation]?.p?.body;
+    if (ref === undefined) return;
+    const text = await request.text().catch(() => '');
+    try {
+      record.body = redact(rules.s, ref, text.trim() ? JSON.parse(text) : undefined);
+    } catch {
+      record.body = undefined;
+    }
   }
 
   /** A request spoiled by `fault` (`carryOut` runs it, for the faults that let it land). */

@@ -67,8 +67,8 @@ export async function listen(handle: (request: Request) => Promise<Handled>, por
     inFlight++;
     res.once('close', () => {
       inFlight--;
-      // The client went away before the answer ended: let its socket go too (Node would keep it half-open).
-      if (!res.writableFinished) req.socket.destroy();
+      // The answer did not end (the client went away, or the answer's body broke): reset its socket (Node would keep it half-open).
+      if (!res.writableFinished) req.socket.resetAndDestroy();
     });
     void (async () => {
       const handled = await handle(toRequest(req, res, origin));
