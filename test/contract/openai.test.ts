@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import {
+  APIConnectionError,
   APIError,
   AuthenticationError,
   InternalServerError,
@@ -48,6 +49,9 @@ const mockFile = {
   status: 'uploaded',
   status_details: 'string',
 };
+
+/** What Prism makes of Upload (first enum values; `file` is `null`, which the document allows). */
+const mockUpload = { id: 'string', object: 'upload', bytes: 0, created_at: 0, expires_at: 0, filename: 'string', purpose: 'string', status: 'pending', file: null };
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -129,6 +133,29 @@ describe('openai against Prism: every operation of the trimmed surface', () => {
     await writeFile(path, line.repeat(50));
     await expect(openai.files.upload(path, { purpose: 'fine-tune' })).resolves.toEqual(mockFile);
     await expect(openai.files.upload(Readable.from([Buffer.from(line)]))).resolves.toEqual(mockFile);
+  });
+
+  it('files.upload over its multipart threshold goes through all four Uploads operations (Prism\'s completed Upload has no file, so it is cancelled)', async () => {
+    const sent: string[] = [];
+    const counting = createOpenAIClient({ apiKey, baseUrl, maxRetries: 0, fetch: (request, init) => (sent.push(`${request.method} ${new URL(request.url).pathname}`), fetch(request, init)) });
+    const data = line.repeat(3); // 3 × 84 bytes: parts of 100, 100 and 52
+    const error = await counting.files.upload(new Blob([data]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 }).catch((e: unknown) => e);
+    // The document lets a completed Upload's file be null, and Prism says null: tunekit does not invent a file.
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(String(error)).toContain('openai POST /uploads/string/complete: the upload completed without a file');
+    // Prism's Upload and UploadPart ids are "string".
+    expect(sent).toEqual([
+      'POST /uploads',
+      'POST /uploads/string/parts', 'POST /uploads/string/parts', 'POST /uploads/string/parts',
+      'POST /uploads/string/complete',
+      'POST /uploads/string/cancel',
+    ]);
+  });
+
+  it('POST /uploads/{upload_id}/cancel (sent by files.upload when a part fails) returns the Upload', async () => {
+    const { data, response } = await openai.raw.POST('/uploads/{upload_id}/cancel', { params: { path: { upload_id: 'upload_abc123' } } });
+    expect(response.status).toBe(200);
+    expect(data).toEqual(mockUpload);
   });
 
   it('files.list returns the first page; the mock says there is no more', async () => {

@@ -110,6 +110,16 @@ describe('together against Prism: every operation of the trimmed surface', () =>
     expect(types).toEqual(['job_pending']);
   });
 
+  it('jobs.metrics returns the document\'s example points, oldest first, in one request', async () => {
+    const sent: string[] = [];
+    const counting = createTogetherClient({ apiKey, baseUrl, maxRetries: 0, fetch: (request, init) => (sent.push(`${request.method} ${new URL(request.url).pathname}`), fetch(request, init)) });
+    await expect(counting.jobs.metrics(jobId)).resolves.toEqual([
+      { 'train/loss': 0.5, 'train/learning_rate': 0.0001, 'train/global_step': 7 },
+      { 'train/loss': 0.45, 'train/learning_rate': 9e-5, 'train/global_step': 14 },
+    ]);
+    expect(sent).toEqual([`GET /fine-tunes/${jobId}/metrics`]);
+  });
+
   it('jobs.checkpoints returns the checkpoints as one page', async () => {
     const page = await together.jobs.checkpoints(jobId);
     expect(page.items).toEqual([{ step: 0, created_at: 'string', path: 'string', checkpoint_type: 'string' }]);
