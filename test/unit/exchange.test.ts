@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
-  APITimeoutError,
   APIUserAbortError,
   AuthenticationError,
   InternalServerError,
