@@ -58,6 +58,12 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+/** `fetch` that notes each request's method and path in `sent`, then sends it. */
+const countingFetch = (sent: string[]): typeof fetch => (input, init) => {
+  if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
+  return fetch(input, init);
+};
+
 async function failure(promise: PromiseLike<unknown>): Promise<APIError> {
   const error = await Promise.resolve(promise).then(
     () => undefined,
@@ -138,7 +144,7 @@ describe('openai against Prism: every operation of the trimmed surface', () => {
 
   it('files.upload over its multipart threshold goes through all four Uploads operations (Prism\'s completed Upload has no file, so it is cancelled)', async () => {
     const sent: string[] = [];
-    const counting = createOpenAIClient({ apiKey, baseUrl, maxRetries: 0, fetch: (request, init) => (sent.push(`${request.method} ${new URL(request.url).pathname}`), fetch(request, init)) });
+    const counting = createOpenAIClient({ apiKey, baseUrl, maxRetries: 0, fetch: countingFetch(sent) });
     const data = line.repeat(3); // 3 × 84 bytes: parts of 100, 100 and 52
     const error = await counting.files.upload(new Blob([data]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 }).catch((e: unknown) => e);
     // The document lets a completed Upload's file be null, and Prism says null: tunekit does not invent a file.

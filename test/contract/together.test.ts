@@ -47,6 +47,12 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+/** `fetch` that notes each request's method and path in `sent`, then sends it. */
+const countingFetch = (sent: string[]): typeof fetch => (input, init) => {
+  if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
+  return fetch(input, init);
+};
+
 async function failure(promise: PromiseLike<unknown>): Promise<APIError> {
   const error = await Promise.resolve(promise).then(
     () => undefined,
@@ -113,7 +119,7 @@ describe('together against Prism: every operation of the trimmed surface', () =>
 
   it('jobs.metrics returns the document\'s example points, oldest first, in one request', async () => {
     const sent: string[] = [];
-    const counting = createTogetherClient({ apiKey, baseUrl, maxRetries: 0, fetch: (request, init) => (sent.push(`${request.method} ${new URL(request.url).pathname}`), fetch(request, init)) });
+    const counting = createTogetherClient({ apiKey, baseUrl, maxRetries: 0, fetch: countingFetch(sent) });
     await expect(counting.jobs.metrics(jobId)).resolves.toEqual([
       { 'train/loss': 0.5, 'train/learning_rate': 0.0001, 'train/global_step': 7 },
       { 'train/loss': 0.45, 'train/learning_rate': 9e-5, 'train/global_step': 14 },
