@@ -1,6 +1,6 @@
-import type { components as NebiusSchemas, paths as NebiusPaths } from '../../generated/nebius.js';
-import type { components as OpenAISchemas, paths as OpenAIPaths } from '../../generated/openai.js';
-import type { components as TogetherSchemas, paths as TogetherPaths } from '../../generated/together.js';
+import type { components as NebiusSchemas } from '../../generated/nebius.js';
+import type { components as OpenAISchemas } from '../../generated/openai.js';
+import type { components as TogetherSchemas } from '../../generated/together.js';
 import { APIConnectionError, TunekitError, ValidationError } from '../core/errors.js';
 import { clockProblem, createClock, type ClockOption } from './clock.js';
 import type { Override } from './faults.js';
@@ -8,7 +8,7 @@ import { loadEngine, type SandboxEngine } from './load.js';
 import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
-import type { OperationKey } from './routes.js';
+import type { RouteKey } from './route-keys.js';
 import { listen, type Connections, type Listening } from './server.js';
 import { sleep } from '../core/sleep.js';
 import { PROVIDER_NAMES, type WaitClock } from '../workflow/types.js';
@@ -20,15 +20,7 @@ export interface ScriptStatuses {
   openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled' | 'paused'>;
 }
 
-/** Each provider's document paths: its route table has a handler for every operation of them. */
-interface SandboxPaths {
-  nebius: NebiusPaths;
-  together: TogetherPaths;
-  openai: OpenAIPaths;
-}
-
-/** An operation of a provider's route table, `METHOD path` as its document writes it: `'GET /v1/fine_tuning/jobs/{job_id}'` (Nebius). */
-export type RouteKey<P extends ProviderName> = P extends ProviderName ? OperationKey<SandboxPaths[P]> : never;
+export type { RouteKey };
 
 /** The sandbox's time for clients and waits: `now`, `sleep`, and `timer` for a client's deadlines. */
 export interface SandboxClock extends WaitClock {

@@ -1,7 +1,4 @@
-import type { ClientOptions, ProviderName, RequestOptions } from '../../src/index.js';
-import { createNebiusClient } from '../../src/providers/nebius.js';
-import { createOpenAIClient } from '../../src/providers/openai.js';
-import { createTogetherClient } from '../../src/providers/together.js';
+import { createNebiusClient, createOpenAIClient, createTogetherClient, type ClientOptions, type ProviderName, type RequestOptions } from '../../src/index.js';
 import type { RouteKey, Sandbox } from '../../src/testing.js';
 
 export type Op = 'retrieve' | 'list' | 'create' | 'upload';

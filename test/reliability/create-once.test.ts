@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { APIConnectionError, createNebiusClient, InternalServerError, type ProviderName } from '../../src/index.js';
+import { APIConnectionError, createNebiusClient, createOpenAIClient, createTogetherClient, InternalServerError, type ProviderName } from '../../src/index.js';
 import { isRecord } from '../../src/core/records.js';
-import { createOpenAIClient } from '../../src/providers/openai.js';
-import { createTogetherClient } from '../../src/providers/together.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { held, ROUTES } from './clients.js';
 

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createNebiusClient, TunekitError, type Logger, type ProviderName } from '../../src/index.js';
-import { createOpenAIClient } from '../../src/providers/openai.js';
-import { createTogetherClient } from '../../src/providers/together.js';
+import { createNebiusClient, createOpenAIClient, createTogetherClient, TunekitError, type Logger, type ProviderName } from '../../src/index.js';
 import { startSandbox, type Fault, type Responder } from '../../src/testing.js';
 import { opsFor, ROUTES, seed } from './clients.js';
 import { ops, providers } from './matrix.js';
