@@ -135,6 +135,6 @@ describe('the client\'s clock option', () => {
     // @ts-expect-error: not a clock
     expect(() => createNebiusClient({ apiKey, clock: { now: () => 0 } })).toThrow(ValidationError);
     // @ts-expect-error: not a clock
-    expect(() => createNebiusClient({ apiKey, clock: Date })).toThrow(/clock = .* must be an object with now\(\) and sleep\(ms, signal\)/);
+    expect(() => createNebiusClient({ apiKey, clock: Date })).toThrow(/clock = .* must have now\(\) and sleep\(ms, signal\)/);
   });
 });
