@@ -7,6 +7,7 @@ import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
 import { PageList, type CursorRule, type Page } from './pagination.js';
 import { isRecord } from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+import { realTime, type RequestClock } from './sleep.js';
 import { validator, type Rules } from './validate.js';
 import { VERSION } from './version.js';
 
@@ -32,6 +33,11 @@ export interface ClientOptions {
   logger?: Logger;
   /** Check each request against the provider's document before sending it (default `true`): a `ValidationError` instead of a request. */
   validate?: boolean;
+  /**
+   * The time calls run on: back-offs, `Retry-After` waits and deadlines (default: real time). In tests, the sandbox's
+   * `clock`, so they pass in simulated time.
+   */
+  clock?: RequestClock;
 }
 
 /** What a provider module declares about itself. */
@@ -102,6 +108,8 @@ function checkNumbers(provider: string, options: ClientOptions): void {
   const { timeoutMs, maxRetries } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) throw badOption(provider, 'timeoutMs', timeoutMs, 'must be a number of milliseconds above 0');
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) throw badOption(provider, 'maxRetries', maxRetries, 'must be a whole number ≥ 0');
+  const { clock } = options;
+  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function')) throw badOption(provider, 'clock', clock, 'must have now() and sleep(ms, signal)');
 }
 
 /** `RequestOptions.extraBody`: merged into a JSON body after validation, so keys the document does not name get through. */
@@ -138,6 +146,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     retry: { ...defaultRetryPolicy, ...options.retry, maxRetries: options.maxRetries ?? options.retry?.maxRetries ?? defaultRetryPolicy.maxRetries },
     timeoutMs: options.timeoutMs ?? 60_000,
     log,
+    clock: options.clock ?? realTime,
   };
 
   /** The error as thrown to the caller: the key (8+ characters) hidden in the cause chain's messages and stacks; logged at `error`. */

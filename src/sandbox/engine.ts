@@ -3,7 +3,7 @@ import { sleep } from '../core/sleep.js';
 import { check, type Problem, type Ref, type Rule, type Rules } from '../core/validate.js';
 import type { Clock } from './clock.js';
 import { CONTROL_ROUTES, handleControl, type Controls } from './controls.js';
-import { describeFault, Faults, type Fault } from './faults.js';
+import { describeFault, Faults, type Fault, type Override, type StatusFault } from './faults.js';
 import { readForm } from './files.js';
 import { toOutcome } from './jobs.js';
 import type { ProviderName, SandboxProvider } from './provider.js';
@@ -11,6 +11,7 @@ import { recordedForm, recordedHeaders, recordedQuery, redact, type RecordedRequ
 import { matchRoute, type Failure, type PendingOutcome, type Reply, type Route } from './routes.js';
 import { parseScript } from './script.js';
 import { Spool } from './spool.js';
+import { Timers } from './timers.js';
 import { fingerprint, World } from './world.js';
 
 /** What the engine did with a request: an answer, or a dropped connection (before or after carrying it out). */
@@ -61,11 +62,24 @@ const FAULT_WORDS: Record<number, string> = {
   503: 'The service is temporarily overloaded. Please try again later.',
 };
 
+const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
+/** A turn of the event loop: I/O (a client's abort, its socket closing) lands before the clock moves on. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `fetch`'s failure for a dropped connection, as undici words it (a `TypeError` whose cause has a socket code). */
+function connectionDropped(message = 'fetch failed'): TypeError {
+  return new TypeError(message, { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+}
+
 /** One provider's whole sandbox behind a web `Request` → `Response` function: state per key, clock, scripts, recorder, controls. */
 export class Engine<State, JobRequest> implements Controls {
   readonly worlds = new Map<string, World<State, JobRequest>>();
   readonly faults = new Faults();
   readonly recorded: RecordedRequest[] = [];
+  /** Timers on the clock (the deadlines of clients that run on `sandbox.clock`). */
+  readonly timers: Timers;
+  private closed = false;
   private pendingOutcomes: { key: string | undefined; outcome: PendingOutcome }[] = [];
   private readonly spool = new Spool();
   private requestCount = 0;
@@ -73,7 +87,9 @@ export class Engine<State, JobRequest> implements Controls {
   constructor(
     readonly provider: SandboxProvider<State, JobRequest>,
     readonly options: EngineOptions,
-  ) {}
+  ) {
+    this.timers = new Timers(options.clock);
+  }
 
   get name(): ProviderName {
     return this.provider.name;
@@ -94,7 +110,52 @@ export class Engine<State, JobRequest> implements Controls {
   }
 
   advance(ms: number): number {
-    return this.options.clock.advance(ms);
+    return this.timers.advance(ms);
+  }
+
+  /** Arms `fire` for `ms` of simulated time from now; returns what disarms it. */
+  timer(ms: number, fire: () => void): () => void {
+    return this.timers.add(ms, fire);
+  }
+
+  /** Every operation of the provider, as `use` names them (`GET /fine_tuning/jobs/{fine_tuning_job_id}`). */
+  get operations(): string[] {
+    return this.provider.routes.map((route) => route.operation);
+  }
+
+  /** Arms per-test overrides ahead of everything else; an `Error` naming the field when one is wrong. */
+  use(overrides: readonly Override[]): void {
+    this.faults.use(overrides, this.operations);
+  }
+
+  /** Disarms the overrides of `use` (scripts stay armed). */
+  resetOverrides(): void {
+    this.faults.clear(false);
+  }
+
+  /**
+   * Lets `ms` of simulated time pass for an answer that takes time: at a speed, in real time; otherwise the clock
+   * moves there step by step, to each armed timer in turn (a client's deadline fires, and its abort lands, on the way).
+   */
+  private async wait(ms: number, signal: AbortSignal): Promise<void> {
+    const { clock } = this.options;
+    if (clock.mode === 'speed') return sleep(ms / clock.speed, signal);
+    for (let left = ms; left > 0 && !signal.aborted && !this.closed;) {
+      const step = Math.min(left, this.timers.nextIn() ?? Infinity);
+      this.advance(step);
+      left -= step;
+      await turn();
+    }
+    if (signal.aborted) throw signal.reason;
+  }
+
+  /** Silence until the client goes away: simulated time runs on to each armed timer (a deadline) meanwhile. */
+  private async hold(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && !this.closed) {
+      const next = this.options.clock.mode === 'speed' ? undefined : this.timers.nextIn();
+      if (next !== undefined) this.advance(next);
+      await (next === undefined ? sleep(10, signal).catch(() => undefined) : turn());
+    }
   }
 
   health(): Record<string, unknown> {
@@ -149,6 +210,8 @@ export class Engine<State, JobRequest> implements Controls {
   }
 
   close(): void {
+    this.closed = true;
+    this.timers.clear();
     this.spool.clear();
   }
 
@@ -168,11 +231,19 @@ export class Engine<State, JobRequest> implements Controls {
     return new Response(JSON.stringify(reply.error), { status: reply.status, headers: { ...headers, 'content-type': reply.type ?? 'application/json', ...reply.headers } });
   }
 
-  private faultReply(fault: Exclude<Fault, 'reset' | 'lost-answer' | { delayMs: number }>): Failure {
-    const { status, retryAfter, message } = typeof fault === 'number' ? { status: fault, retryAfter: undefined, message: undefined } : fault;
-    const failure = this.provider.errors.status(status, message ?? FAULT_WORDS[status] ?? `Scripted ${status}.`, status === 429 ? 'rate_limit_exceeded' : undefined);
+  private faultReply(fault: number | StatusFault): Failure {
+    const { status, retryAfter, retryAfterAs, message, html } = typeof fault === 'number' ? { status: fault } : fault;
+    const words = message ?? FAULT_WORDS[status] ?? `Scripted ${status}.`;
+    const failure: Failure = html
+      ? { status, type: 'text/html', error: `<html><head><title>${status} ${message ?? STATUS_TEXT[status] ?? 'Error'}</title></head><body><center>nginx</center></body></html>` }
+      : this.provider.errors.status(status, words, status === 429 ? 'rate_limit_exceeded' : undefined);
     const headers: Record<string, string> = { ...failure.headers };
-    if (retryAfter !== undefined) Object.assign(headers, { 'retry-after': String(Math.ceil(retryAfter)), 'retry-after-ms': String(Math.round(retryAfter * 1000)) });
+    if (retryAfter !== undefined) {
+      const ms = Math.round(retryAfter * 1000);
+      if (retryAfterAs !== 'date' && retryAfterAs !== 'ms') headers['retry-after'] = String(Math.ceil(retryAfter));
+      if (retryAfterAs === undefined || retryAfterAs === 'ms') headers['retry-after-ms'] = String(ms);
+      if (retryAfterAs === 'date') headers['retry-after'] = new Date(this.now() + ms).toUTCString();
+    }
     return { ...failure, headers };
   }
 
@@ -183,7 +254,7 @@ export class Engine<State, JobRequest> implements Controls {
     if (request.method === 'OPTIONS') {
       return { response: new Response(null, { status: 204, headers: { ...CORS, 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-allow-headers': '*' } }) };
     }
-    const { prefix, errors } = this.provider;
+    const { prefix } = this.provider;
     const inside = url.pathname.startsWith(`${prefix}/`);
     const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
     const match = inside ? matchRoute(this.provider.routes, request.method, path) : { route: undefined, methodOnly: false };
@@ -201,24 +272,118 @@ export class Engine<State, JobRequest> implements Controls {
     };
     this.recorded.push(record);
 
-    const fault = this.faults.take({ method: request.method, template: match.route?.template, path, key: record.key }, prefix);
-    if (fault !== undefined) record.fault = describeFault(fault);
-    if (fault === 'reset') return { reset: true };
-    if (typeof fault === 'object' && 'delayMs' in fault) await sleep(fault.delayMs, request.signal);
-    else if (fault !== undefined && fault !== 'lost-answer') return this.finish(record, this.faultReply(fault));
-
-    if (bearer === undefined || (this.options.apiKeys && !this.options.apiKeys.includes(bearer))) {
-      return this.finish(record, errors.unauthorized(bearer === undefined), fault);
+    const action = this.faults.take({ method: request.method, template: match.route?.template, operation: match.route?.operation, path, key: record.key }, prefix);
+    if (action !== undefined) record.fault = describeFault(action);
+    /** The sandbox's own answer, the request carried out (once). */
+    let carried: Promise<Reply<unknown>> | undefined;
+    const carryOut = (): Promise<Reply<unknown>> => (carried ??= this.answer(request, url, match, bearer, record));
+    if (action === undefined) return this.finish(record, await carryOut());
+    if ('respond' in action) {
+      const own = async (): Promise<Response> => this.respond(await carryOut());
+      const response = await action.respond(request.clone(), own);
+      if (response === undefined) return this.finish(record, await carryOut());
+      record.status = response.status;
+      return { response };
     }
-    if (!match.route) {
-      const words = match.methodOnly ? `${request.method} is not allowed on ${url.pathname}` : `Unknown request URL: ${request.method} ${url.pathname}`;
-      return this.finish(record, errors.status(match.methodOnly ? 405 : 404, words, match.methodOnly ? 'method_not_allowed' : 'unknown_url'), fault);
-    }
-    return this.finish(record, await this.call(match.route, match.params, url, request, bearer, record), fault);
+    const { fault } = action;
+    const landed = fault !== 'reset' && typeof fault !== 'number' && !(typeof fault === 'object' && 'status' in fault && !fault.carriedOut);
+    if (!landed && match.route) await this.recordBody(match.route, request.clone(), record);
+    return this.spoil(fault, request, record, carryOut);
   }
 
-  private finish(record: RecordedRequest, reply: Reply<unknown>, fault?: Fault): Handled {
+  /** A spoiled request's JSON body, in the request log as a carried-out one's would be. */
+  private async recordBody(route: Route<State, JobRequest>, request: Request, record: RecordedRequest): Promise<void> {
+    const { rules } = this.provider;
+    const ref = rules.o[route.operation]?.p?.body;
+    if (ref === undefined) return;
+    const text = await request.text().catch(() => '');
+    try {
+      record.body = redact(rules.s, ref, text.trim() ? JSON.parse(text) : undefined);
+    } catch {
+      record.body = undefined;
+    }
+  }
+
+  /** A request spoiled by `fault` (`carryOut` runs it, for the faults that let it land). */
+  private async spoil(fault: Fault, request: Request, record: RecordedRequest, carryOut: () => Promise<Reply<unknown>>): Promise<Handled> {
+    const { signal } = request;
+    if (fault === 'reset') return { reset: true };
+    if (typeof fault === 'number' || (typeof fault === 'object' && 'status' in fault)) {
+      if (typeof fault === 'object' && fault.carriedOut) await carryOut();
+      return this.finish(record, this.faultReply(fault));
+    }
+    if (typeof fault === 'object' && 'delayMs' in fault) {
+      await sleep(fault.delayMs, signal);
+      return this.finish(record, await carryOut());
+    }
+    const reply = await carryOut();
     if (fault === 'lost-answer') return { reset: true };
+    if (fault === 'never-answer') {
+      await this.hold(signal);
+      return { reset: true };
+    }
+    if (typeof fault === 'object' && 'slowHeadersMs' in fault) {
+      await this.wait(fault.slowHeadersMs, signal);
+      return this.finish(record, reply);
+    }
+    const answer = this.respond(reply);
+    record.status = answer.status;
+    const text = await answer.text();
+    const headers = new Headers(answer.headers);
+    headers.delete('content-length');
+    const encoder = new TextEncoder();
+    if (fault === 'malformed-json') return { response: new Response(text.slice(0, text.length >> 1), { status: answer.status, headers }) };
+    if (typeof fault === 'object' && 'hugeBodyBytes' in fault) {
+      const parsed: unknown = JSON.parse(text);
+      const padded = isRecord(parsed) ? { ...parsed, padding: 'x'.repeat(fault.hugeBodyBytes) } : parsed;
+      return { response: new Response(JSON.stringify(padded), { status: answer.status, headers }) };
+    }
+    if (fault === 'reset-mid-body') {
+      const bytes = encoder.encode(text);
+      headers.set('content-length', String(bytes.length));
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (!sent) {
+            sent = true;
+            return controller.enqueue(bytes.subarray(0, bytes.length >> 1));
+          }
+          // Long enough for the half to reach the client before the reset.
+          await sleep(20);
+          controller.error(connectionDropped('terminated'));
+        },
+      });
+      return { response: new Response(body, { status: answer.status, headers }) };
+    }
+    const bytes = encoder.encode(text.padEnd(fault.bytes ?? 2_000));
+    headers.set('content-length', String(bytes.length));
+    let at = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        if (at >= bytes.length) return controller.close();
+        try {
+          if (at > 0) await this.wait(fault.trickleMs, signal);
+        } catch (error) {
+          return controller.error(error);
+        }
+        controller.enqueue(bytes.subarray(at, ++at));
+      },
+    }, { highWaterMark: 0 });
+    return { response: new Response(body, { status: answer.status, headers }) };
+  }
+
+  /** The request carried out: authorised, routed and handled in the key's world. */
+  private async answer(request: Request, url: URL, match: ReturnType<typeof matchRoute<State, JobRequest>>, bearer: string | undefined, record: RecordedRequest): Promise<Reply<unknown>> {
+    const { errors } = this.provider;
+    if (bearer === undefined || (this.options.apiKeys && !this.options.apiKeys.includes(bearer))) return errors.unauthorized(bearer === undefined);
+    if (!match.route) {
+      const words = match.methodOnly ? `${request.method} is not allowed on ${url.pathname}` : `Unknown request URL: ${request.method} ${url.pathname}`;
+      return errors.status(match.methodOnly ? 405 : 404, words, match.methodOnly ? 'method_not_allowed' : 'unknown_url');
+    }
+    return this.call(match.route, match.params, url, request, bearer, record);
+  }
+
+  private finish(record: RecordedRequest, reply: Reply<unknown>): Handled {
     const response = this.respond(reply);
     record.status = response.status;
     return { response };
