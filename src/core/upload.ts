@@ -12,7 +12,10 @@ import type { RequestOptions } from './exchange.js';
  */
 export type Uploadable = string | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** How far an upload has got: file bytes handed to the connection so far, of `total` (unknown for a stream). */
+/**
+ * How far an upload has got: file bytes the connection has taken (written to its socket, give or take a couple of
+ * 64 KiB pieces), of `total` (unknown for a stream). `loaded` reaches `total` only once the server has answered 2xx.
+ */
 export interface UploadProgress {
   loaded: number;
   total: number | undefined;
@@ -22,7 +25,7 @@ export interface UploadProgress {
 export interface UploadOptions {
   /** Name sent with the file; defaults to the path's base name, the `File`'s name, or `data.jsonl`. */
   filename?: string;
-  /** Called as the file's bytes go out (at most every 64 KiB and at the end); starts again from 0 on a resend. */
+  /** Called as the file's bytes go out (at most every 64 KiB), and with every byte once the server has them; starts again from 0 on a resend. */
   onProgress?: (progress: UploadProgress) => void;
   /**
    * Check the file with `tunekit/dataset` first, by this provider's rules (`true`, or the check's options): a failed
