@@ -7,7 +7,7 @@
  * (the Uploads API in 64 MB parts above 512 MB), and the CLI's `tunekit files upload` (Nebius; a CLI process cannot
  * be measured from inside, so its growth is its peak RSS minus the peak of the same command uploading 1 KB).
  * Rounds alternate the order of the sides; the table has each side's median over the rounds.
- * Run by hand: `npm run bench:upload -- [--gb 1,3] [--rounds 3]` (sparse files, removed afterwards; no disk used).
+ * Run by hand: `npm run bench:upload -- [--gb 1,2] [--rounds 3]` (sparse files, removed afterwards; no disk used).
  */
 import { execFile, fork } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -114,7 +114,7 @@ function option(name: string, fallback: string): string {
 }
 
 async function main(): Promise<void> {
-  const sizes = option('--gb', '1,3').split(',').map(Number);
+  const sizes = option('--gb', '1,2').split(',').map(Number);
   const rounds = Number(option('--rounds', '3'));
   const dir = await mkdtemp(join(tmpdir(), 'tunekit-bench-upload-'));
   const warmup = join(dir, 'warmup.jsonl');
