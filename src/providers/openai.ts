@@ -131,8 +131,10 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
     } catch (error) {
       // Leave nothing half-made behind: an upload that did not complete is cancelled (and expires anyway after an hour).
       const aborted = error instanceof APIUserAbortError;
+      // An abort during the complete has been settled (the file it made deleted, or named): nothing to cancel.
+      if (aborted && completing) throw error;
       await call({ timeoutMs: aborted ? 1_000 : 10_000, maxRetries: aborted ? 0 : 1 }, (init) => raw.POST('/uploads/{upload_id}/cancel', { params: uploadPath, ...init })).catch(() => undefined);
-      if (aborted && !completing) throw new APIUserAbortError(`${error.message}; upload ${pending.id} was not completed (and is cancelled), so no file was made`, { cause: error });
+      if (aborted) throw new APIUserAbortError(`${error.message}; upload ${pending.id} was not completed (and is cancelled), so no file was made`, { cause: error });
       throw error;
     }
   }

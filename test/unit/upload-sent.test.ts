@@ -31,6 +31,8 @@ interface Behaviour {
   onWhole?: () => void;
   /** Wait this long before answering an upload; `Infinity`: never answer. */
   answerDelayMs?: number;
+  /** Called when OpenAI's `POST /uploads/{id}/complete` arrives (answered after `answerDelayMs`). */
+  onComplete?: () => void;
   /** Status of `DELETE` (default 200). */
   deleteStatus?: number;
 }
@@ -55,7 +57,13 @@ async function startSink(behaviour: Behaviour = {}): Promise<Sink> {
       return send(res, behaviour.deleteStatus ?? 200, behaviour.deleteStatus ? { error: { message: 'no' } } : { id: FILE_ID, object: 'file', deleted: true });
     }
     if (path.endsWith('/uploads')) return req.resume().on('end', () => send(res, 200, { id: 'upload_1', object: 'upload', bytes: 1, created_at: 1, expires_at: 2, filename: 'train.jsonl', purpose: 'fine-tune', status: 'pending' }));
-    if (path.endsWith('/complete')) return req.resume().on('end', () => send(res, 200, { id: 'upload_1', object: 'upload', bytes: 1, created_at: 1, expires_at: 2, filename: 'train.jsonl', purpose: 'fine-tune', status: 'completed', file: file(sink.received) }));
+    if (path.endsWith('/complete')) {
+      return req.resume().on('end', () => {
+        behaviour.onComplete?.();
+        const completed = { id: 'upload_1', object: 'upload', bytes: 1, created_at: 1, expires_at: 2, filename: 'train.jsonl', purpose: 'fine-tune', status: 'completed', file: file(sink.received) };
+        setTimeout(() => send(res, 200, completed), behaviour.onComplete ? (behaviour.answerDelayMs ?? 0) : 0);
+      });
+    }
     if (path.endsWith('/cancel')) return req.resume().on('end', () => send(res, 200, { id: 'upload_1', object: 'upload', bytes: 1, created_at: 1, expires_at: 2, filename: 'train.jsonl', purpose: 'fine-tune', status: 'cancelled' }));
     req.on('data', (chunk: Buffer) => {
       sink.received += chunk.length;
@@ -202,6 +210,19 @@ describe('an abort never leaves a file nobody knows of', () => {
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(error).toBeInstanceOf(APIUserAbortError);
       expect((error as Error).message).toBe('together POST /files/upload was aborted by the caller after the request went out whole, and no answer came within 1.5 s: the server may have stored the file (look for it in files.list)');
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('openai, Uploads API: aborted while the complete is answered: the file it made is deleted, and nothing is cancelled', async () => {
+    const controller = new AbortController();
+    const sink = await startSink({ onComplete: () => controller.abort(), answerDelayMs: 100 });
+    try {
+      const error = await upload('openai', sink.url, large, { multipartThreshold: 1 << 20, partSize: 2 << 20 }, controller.signal).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIUserAbortError);
+      expect((error as Error).message).toBe(`openai POST /uploads/upload_1/complete was aborted by the caller after the request went out whole; the server had stored the file as ${FILE_ID}, which tunekit deleted`);
+      expect(sink.seen.slice(-2)).toEqual(['POST /uploads/upload_1/complete', `DELETE /files/${FILE_ID}`]);
     } finally {
       await sink.close();
     }
