@@ -5,7 +5,7 @@
  */
 import createClient from 'openapi-fetch';
 import type { paths as NebiusPaths } from '../generated/nebius.js';
-import { createNebiusClient } from '../src/providers/nebius.js';
+import { createNebiusClient } from '../src/providers/nebius/client.js';
 import { compareOptions, compareSides, formatCpu } from './cpu.js';
 import { JOB_ID } from './fixtures.js';
 import { startServer } from './server.js';

@@ -59,9 +59,9 @@ console.log(await client.fineTuning.retrieve('ft-123'));`,
 
 /** What marks a provider's code in a bundle: its default base URL and its module file. */
 const markers: Record<string, { url: string; module: string }> = {
-  nebius: { url: 'api.tokenfactory.nebius.com', module: 'providers/nebius.js' },
-  together: { url: 'api.together.ai', module: 'providers/together.js' },
-  openai: { url: 'api.openai.com', module: 'providers/openai.js' },
+  nebius: { url: 'api.tokenfactory.nebius.com', module: 'providers/nebius/' },
+  together: { url: 'api.together.ai', module: 'providers/together/' },
+  openai: { url: 'api.openai.com', module: 'providers/openai/' },
 };
 
 async function bundle(name: string, source: string): Promise<BundleRow> {

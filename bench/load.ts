@@ -7,7 +7,7 @@
  * Finally it lists what still keeps the event loop alive (must be nothing of ours) and exits by itself.
  * Run alone: `npm run bench:load` or `npx tsx bench/load.ts`.
  */
-import { createNebiusClient } from '../src/providers/nebius.js';
+import { createNebiusClient } from '../src/providers/nebius/client.js';
 import { JOB_ID } from './fixtures.js';
 import { startServer, type ServerStats } from './server.js';
 import { isMain, quantile, table, verdict } from './stats.js';

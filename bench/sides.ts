@@ -7,7 +7,7 @@ import createClient from 'openapi-fetch';
 import OpenAI from 'openai';
 import Together from 'together-ai';
 import type { paths as NebiusPaths } from '../generated/nebius.js';
-import { createNebiusClient } from '../src/providers/nebius.js';
+import { createNebiusClient } from '../src/providers/nebius/client.js';
 import { VERSION } from '../src/core/version.js';
 import { JOB_ID, togetherJob } from './fixtures.js';
 

@@ -19,9 +19,9 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fileStream } from '../src/platform/files.js';
-import { createNebiusClient } from '../src/providers/nebius.js';
-import { createOpenAIClient } from '../src/providers/openai.js';
-import { createTogetherClient } from '../src/providers/together.js';
+import { createNebiusClient } from '../src/providers/nebius/client.js';
+import { createOpenAIClient } from '../src/providers/openai/client.js';
+import { createTogetherClient } from '../src/providers/together/client.js';
 import { isMain, median, table } from './stats.js';
 
 const MB = 2 ** 20;

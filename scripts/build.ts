@@ -17,6 +17,7 @@ import { build, type Plugin } from 'esbuild';
 import { parseArgs } from './lib/args.js';
 import { isMain, runCli } from './lib/cli.js';
 import { REPO_ROOT } from './lib/providers.js';
+import { providerEntry, registeredProviders } from './lib/registry.js';
 
 const USAGE = `usage: npm run build -- [--out DIR]
 
@@ -28,9 +29,9 @@ Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from
  * entry point loads a few files, not fragments cut to fit the tools' needs too. The copies this makes of the core in
  * the tools and bins are harmless: tunekit's errors are `instanceof` across copies (src/core/errors.ts).
  */
-export const ENTRIES = {
-  /** The client library: all three builds. */
-  clients: ['src/index.ts', 'src/providers/nebius.ts', 'src/providers/together.ts', 'src/providers/openai.ts'],
+const ENTRIES = {
+  /** The client library, `tunekit` and each registered provider's `tunekit/<name>` (added in main): all three builds. */
+  clients: ['src/index.ts'],
   /** The dataset checker: all three builds. */
   dataset: ['src/dataset/index.ts'],
   /** Node-only library entry points (they need a file system or a server): ESM and CommonJS. */
@@ -100,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const clients = existing(ENTRIES.clients);
+  const clients = existing([...ENTRIES.clients, ...(await registeredProviders()).map(providerEntry)]);
   const dataset = existing(ENTRIES.dataset);
   const nodeLibrary = existing(ENTRIES.nodeLibrary);
   const bins = existing(ENTRIES.bins);

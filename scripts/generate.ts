@@ -6,13 +6,15 @@ import { isObject, type JsonObject } from './lib/json.js';
 import { readLock } from './lib/lock.js';
 import { REPO_ROOT, SOURCE_DIR, type ProviderName } from './lib/providers.js';
 import { renderTypes } from './lib/render.js';
+import { registeredProviders, renderPackageJson, renderRegistryFiles } from './lib/registry.js';
 import { renderRules } from './lib/rules.js';
 import { selectProviders } from './lib/select.js';
 
 const USAGE = `usage: npm run generate -- [--provider NAME] [--in DIR] [--out DIR] [--check]
 
 Writes generated/<provider>.ts (types, openapi-typescript) and generated/<provider>.rules.ts (request rules)
-from the trimmed documents that \`npm run pull\` made.
+from the trimmed documents that \`npm run pull\` made; and, from the provider registry
+(src/providers/registry/providers.ts), its per-layer lists beside it and package.json's exports (not with --out).
   --provider NAME   nebius, together or openai (default: all three)
   --in DIR          where the trimmed documents and locks are (default: openapi/)
   --out DIR         where to write (default: generated/)
@@ -75,9 +77,24 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${provider}: wrote ${path.relative(process.cwd(), file)} (${Buffer.byteLength(text)} bytes)\n`);
     }
   }
+  // The registry's derived files, unless writing elsewhere (they belong to this checkout's src/ and package.json).
+  if (!args.values.has('--out')) {
+    const names = await registeredProviders();
+    const derived: [string, string][] = [...renderRegistryFiles(names), ['package.json', await renderPackageJson(names)]];
+    for (const [name, text] of derived) {
+      const file = path.join(REPO_ROOT, name);
+      if (check) {
+        if ((await currentText(file)) !== text) stale.push(name);
+        continue;
+      }
+      if ((await currentText(file)) === text) continue;
+      await writeFile(file, text);
+      process.stdout.write(`registry: wrote ${name}\n`);
+    }
+  }
   if (!check) return 0;
   if (stale.length === 0) {
-    process.stdout.write(`generated/ is up to date (${providers.join(', ')})\n`);
+    process.stdout.write(`generated/ and the registry's files are up to date (${providers.join(', ')})\n`);
     return 0;
   }
   process.stderr.write(`stale generated files (run \`npm run generate\`):\n${stale.map((file) => `  ${file}`).join('\n')}\n`);

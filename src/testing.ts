@@ -8,6 +8,9 @@
  * await using sandbox = await startSandbox({ provider: 'nebius', clock: 'manual' });
  * // point any client at sandbox.url (or pass fetch: sandbox.fetch), then sandbox.advance(ms)
  * ```
+ *
+ * @packageDocumentation
+ * @module tunekit/testing
  */
 export { startSandbox, type Sandbox, type SandboxOptions, type ScriptStatuses } from './sandbox/start.js';
 export type { ClockOption } from './sandbox/clock.js';

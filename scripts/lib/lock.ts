@@ -13,7 +13,7 @@ export interface Lock {
   surface: SurfaceSummary;
 }
 
-export function lockPath(dir: string, provider: ProviderName): string {
+function lockPath(dir: string, provider: ProviderName): string {
   return path.join(dir, `${provider}.lock.json`);
 }
 

@@ -15,7 +15,7 @@ export interface PreparedDocument {
 
 export class PrepareError extends Error {}
 
-export function infoVersionOf(doc: JsonObject): string {
+function infoVersionOf(doc: JsonObject): string {
   const info = doc['info'];
   const version = isObject(info) ? info['version'] : undefined;
   if (typeof version === 'string') return version;

@@ -46,7 +46,7 @@ function requireString(record: Record<string, unknown>, key: string, label: stri
   return value;
 }
 
-export function parseSourceConfig(raw: unknown, label: string): SourceConfig {
+function parseSourceConfig(raw: unknown, label: string): SourceConfig {
   if (!isObject(raw)) throw new Error(`${label} must be a JSON object`);
   const provider = requireString(raw, 'provider', label);
   if (!isProviderName(provider)) throw new Error(`${label}.provider is not a known provider: ${provider}`);

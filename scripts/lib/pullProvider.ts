@@ -21,7 +21,7 @@ export interface PullOutcome {
   output: string;
 }
 
-export function formatCounts(counts: NormalizeCounts): string {
+function formatCounts(counts: NormalizeCounts): string {
   const unchecked = counts.examplesUnchecked > 0 ? [`examples unchecked ${counts.examplesUnchecked}`] : [];
   return [
     counts.nullableFalseDropped > 0

@@ -38,7 +38,7 @@ function requiredLines(changes: RequiredChange[]): string[] {
   return lines;
 }
 
-export function formatDiff(diff: SurfaceDiff): string[] {
+function formatDiff(diff: SurfaceDiff): string[] {
   if (isEmptyDiff(diff)) return ['  no change in the trimmed surface (operations, schemas, properties, enums, required)'];
   return [
     ...section('operations added', diff.operationsAdded.map((op) => `+ ${op}`)),

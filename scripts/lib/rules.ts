@@ -35,7 +35,7 @@ const UNCHECKED = [
 /** Field names whose values are never shown in an error (as in src/core/log.ts), besides `writeOnly` / `format: password`. */
 const SECRET_NAME = /(^|_)(api_?key|token|secret|password)$/i;
 
-export class RulesError extends Error {}
+class RulesError extends Error {}
 
 function decode(token: string): string {
   return decodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~');

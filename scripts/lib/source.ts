@@ -49,11 +49,11 @@ async function fetchUpstream(config: SourceConfig): Promise<{ origin: string; by
   return { origin, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-export function parseDocument(text: string, format: SourceConfig['format']): unknown {
+function parseDocument(text: string, format: SourceConfig['format']): unknown {
   return format === 'json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: -1 });
 }
 
-export function sha256(bytes: Buffer | string): string {
+function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -104,7 +104,7 @@ function collectPropertyEnums(
   }
 }
 
-export function summarizeSchema(schema: JsonValue): SchemaSummary {
+function summarizeSchema(schema: JsonValue): SchemaSummary {
   if (!isObject(schema)) return { properties: [], required: [] };
   const summary: SchemaSummary = {
     properties: [...ownProperties(schema).keys()].sort(),

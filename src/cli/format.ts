@@ -1,18 +1,4 @@
 /** How values are written for people: bytes, times, losses, bars. */
-export { formatDuration } from '../workflow/wait.js';
-
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
-/** `1.2 MB` (SI units, as file managers and the providers' consoles show sizes). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`;
-}
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 

@@ -23,7 +23,7 @@ export function redactKeys(env: Env, streams: NodeJS.WriteStream[] = [process.st
 }
 
 /** Whether a stream gets colours and cursor movement: a terminal, not `TERM=dumb`, no `NO_COLOR` (or `FORCE_COLOR`). */
-export function isStyled(stream: NodeJS.WriteStream, env: Env): boolean {
+function isStyled(stream: NodeJS.WriteStream, env: Env): boolean {
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
   return stream.isTTY === true && env['TERM'] !== 'dumb';

@@ -1,12 +1,14 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../core/version.js';
-import { PROVIDER_NAMES, type ProviderName } from '../workflow/types.js';
 import { EXIT_CODES_HELP, UsageError } from './exit.js';
 import { batchSize, booleanOrAuto, duration, keyValue, nonNegative, wholeNumber } from './flags.js';
 import { globalOptions, type GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
-import { cliProviders } from './providers/index.js';
-import type { AnySession } from './session.js';
+import { cliProviders } from './providers.js';
+import type { ProviderEnvironment } from '../core/provider.js';
+import { DEFAULT_PROVIDER, PROVIDER_NAMES, providers, type ProviderName } from '../providers/registry/providers.js';
+import type { CliProvider } from './provider.js';
+import type { AnySession } from './provider.js';
 
 /**
  * The command tree: every command, flag and help text is declared here (cheap to load, so `--help` is fast); each
@@ -44,8 +46,8 @@ function hyperparameterOptions(command: Command): Command {
   const group = 'Hyperparameters (checked against the provider before anything is sent):';
   const options = [
     new Option('--epochs <n>', 'passes over the training data').argParser(wholeNumber(1)),
-    new Option('--batch-size <n>', 'examples per step, or "max" (Together)').argParser(batchSize),
-    new Option('--learning-rate <x>', 'absolute learning rate (OpenAI takes a multiplier: --option)').argParser(nonNegative),
+    new Option('--batch-size <n>', `examples per step${notesOn('--batch-size')}`).argParser(batchSize),
+    new Option('--learning-rate <x>', `absolute learning rate${notesOn('--learning-rate')}`).argParser(nonNegative),
     new Option('--warmup-ratio <x>', 'share of steps warming up the learning rate').argParser(nonNegative),
     new Option('--weight-decay <x>', 'weight decay').argParser(nonNegative),
     new Option('--lora', 'LoRA fine-tuning (the provider\'s default settings)'),
@@ -54,7 +56,7 @@ function hyperparameterOptions(command: Command): Command {
     new Option('--lora-alpha <n>', 'LoRA alpha (implies --lora)').argParser(wholeNumber(1)),
     new Option('--lora-dropout <x>', 'LoRA dropout (implies --lora)').argParser(nonNegative),
     new Option('--suffix <name>', 'a name part for the fine-tuned model'),
-    new Option('--train-on-inputs <value>', 'true, false or auto: train on the prompt tokens too (Together)').argParser(booleanOrAuto),
+    new Option('--train-on-inputs <value>', `true, false or auto: train on the prompt tokens too (${labelsWhere((cli) => 'field' in cli.trainOnInputs)})`).argParser(booleanOrAuto),
     new Option('--option <field=value>', "any field of the provider's own request, repeatable (value as JSON, else a string)").argParser(keyValue),
   ];
   for (const option of options) command.addOption(option.helpGroup(group));
@@ -67,24 +69,42 @@ function waitOptions(command: Command): Command {
     .option('--max-wait <duration>', 'stop watching after this long: exit code 3, the job keeps running', duration);
 }
 
+/** The labels of the providers whose CLI data passes `test`, for a flag's help. */
+function labelsWhere(test: (cli: CliProvider<ProviderName>) => boolean): string {
+  return PROVIDER_NAMES.filter((name) => test(cliProviders[name])).map((name) => providers[name].label).join(', ');
+}
+
+/** ` (Label: note; …)` for the providers whose CLI data notes `flag`, or nothing. */
+function notesOn(flag: string): string {
+  const notes = PROVIDER_NAMES.flatMap((name) => {
+    const note = cliProviders[name].flagNotes?.[flag];
+    return note ? [`${providers[name].label}: ${note}`] : [];
+  });
+  return notes.length ? ` (${notes.join('; ')})` : '';
+}
+
+const envNames = (pick: (names: ProviderEnvironment) => string): string => PROVIDER_NAMES.map((name) => pick(providers[name].env)).join(', ');
+
 const ENVIRONMENT_HELP = `Environment:
-  NEBIUS_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY    API keys (read only from the environment)
-  NEBIUS_BASE_URL, TOGETHER_BASE_URL, OPENAI_BASE_URL  base URLs (--base-url wins)
+  ${envNames((env) => env.apiKey)}
+                     API keys (read only from the environment)
+  ${envNames((env) => env.baseUrl)}
+                     base URLs (--base-url wins)
   TUNEKIT_PROVIDER   the provider when --provider is not given
   TUNEKIT_LOG        the log level when --log is not given
   NO_COLOR           plain lines, no colours or live view`;
 
 const EXAMPLES_HELP = `Examples:
-  tunekit check train.jsonl --provider openai
-  tunekit train train.jsonl --model meta-llama/Meta-Llama-3.1-8B-Instruct-Reference --epochs 3 --lora-rank 16
-  tunekit jobs wait ft-1234 --max-wait 2h
-  tunekit jobs metrics ft-1234 --html loss.html
-  tunekit sandbox --provider together --speed 600   # a local API to try all of this on`;
+  tunekit check train.jsonl --provider ${DEFAULT_PROVIDER}
+  tunekit train train.jsonl --model <base model> --epochs 3 --lora-rank 16
+  tunekit jobs wait <job id> --max-wait 2h
+  tunekit jobs metrics <job id> --html loss.html
+  tunekit sandbox --provider ${DEFAULT_PROVIDER} --speed 600   # a local API to try all of this on`;
 
 /** The program, its flags and commands. */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('tunekit')
-    .description('Fine-tune models on Nebius Token Factory, Together AI and OpenAI: check data, train, watch, compare.')
+    .description(`Fine-tune models on ${PROVIDER_NAMES.map((name) => providers[name].label).join(', ').replace(/, ([^,]*)$/, ' and $1')}: check data, train, watch, compare.`)
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: TUNEKIT_PROVIDER, else the one provider whose API key is set)`)
@@ -120,7 +140,7 @@ export function buildProgram(runtime: Runtime): Command {
     .option('--validation <file>', 'validation data: a JSONL file or an uploaded file id')
     .option('--no-check', 'skip the dataset check before uploading')
     .option('--no-wait', 'create the job and exit (follow it later with: tunekit jobs wait ID)')
-    .option('--deploy', 'Nebius: make the result callable, a custom model from the final checkpoint')
+    .option('--deploy', `make the result callable, a custom model from the final checkpoint (${labelsWhere((cli) => cli.deployRefused === undefined)})`)
     .option('--deploy-checkpoint <which>', 'with --deploy: final (default) or best (lowest validation loss)')
     .option('--deploy-name <name>', 'with --deploy: the custom model\'s name');
   hyperparameterOptions(waitOptions(train)).action(withSession(runtime, async () => (await import('./commands/train.js')).train));

@@ -21,6 +21,7 @@ async function classify(error: unknown, interrupted: boolean): Promise<Told> {
   if (error instanceof UsageError) return { exitCode: EXIT.usage, type: 'UsageError', message: error.message, hint: error.hint };
   if (error instanceof CliError) return { exitCode: error.exitCode, type: error.type ?? (error.exitCode === EXIT.interrupted ? 'Interrupted' : error.exitCode === EXIT.waitTimeout ? 'WaitTimeout' : error.exitCode === EXIT.auth ? 'AuthenticationError' : 'Failure'), message: error.message, hint: error.hint, details: error.details };
   const errors = await import('../core/errors.js');
+  const { JobCancelledError, JobFailedError } = await import('../poller/errors.js');
   const { DatasetCheckError } = await import('../dataset/assert.js');
   if (error instanceof errors.APIUserAbortError || (interrupted && error instanceof errors.TunekitError)) {
     return { exitCode: EXIT.interrupted, type: 'Interrupted', message: error.message };
@@ -41,10 +42,10 @@ async function classify(error: unknown, interrupted: boolean): Promise<Told> {
   if (error instanceof errors.AuthenticationError || error instanceof errors.PermissionDeniedError) {
     return { exitCode: EXIT.auth, type: error.name, message: error.message, hint: 'check the API key in the environment (and --provider / --base-url)', details: { status: error.status } };
   }
-  if (error instanceof errors.JobFailedError) {
+  if (error instanceof JobFailedError) {
     return { exitCode: EXIT.failure, type: error.name, message: error.message, details: { jobId: error.jobId, code: error.code, providerMessage: error.providerMessage } };
   }
-  if (error instanceof errors.JobCancelledError) return { exitCode: EXIT.failure, type: error.name, message: error.message, details: { jobId: error.jobId } };
+  if (error instanceof JobCancelledError) return { exitCode: EXIT.failure, type: error.name, message: error.message, details: { jobId: error.jobId } };
   if (error instanceof errors.APIError) {
     return { exitCode: EXIT.failure, type: error.name, message: error.message, details: { status: error.status, requestId: error.requestId } };
   }

@@ -4,13 +4,13 @@ import { check, describeProblem, type Rules } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
-import type { ProviderName } from '../workflow/types.js';
-import type { CliProvider } from './providers/types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
+import type { Session } from './provider.js';
 
 /** A job's request from the command line: neutral flags, then `--option` fields, checked before any request. */
 
-/** The neutral options' flags (the README lists the same). */
-export const NEUTRAL_FLAGS: Record<string, string> = {
+/** The neutral options' flags (docs/cli.md lists the same). */
+const NEUTRAL_FLAGS: Record<string, string> = {
   epochs: '--epochs',
   batchSize: '--batch-size',
   learningRate: '--learning-rate',
@@ -80,7 +80,7 @@ function refuse(problems: FieldViolation[]): never {
 }
 
 /** The neutral hyperparameters the flags ask for. */
-export function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
+function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
   const { loraRank: rank, loraAlpha: alpha, loraDropout: dropout } = flags;
   const settings = rank !== undefined || alpha !== undefined || dropout !== undefined;
   if (settings && flags.lora === false) {
@@ -97,18 +97,6 @@ export function neutralHyperparameters(flags: RequestFlags): NeutralHyperparamet
   };
 }
 
-/** The provider's document rules, loaded only when a request is checked. */
-export async function rulesOf(provider: ProviderName): Promise<Rules> {
-  switch (provider) {
-    case 'nebius':
-      return (await import('../../generated/nebius.rules.js')).rules;
-    case 'together':
-      return (await import('../../generated/together.rules.js')).rules;
-    case 'openai':
-      return (await import('../../generated/openai.rules.js')).rules;
-  }
-}
-
 /** Where a problem's field came from on the command line: an `--option` path, or a flag. */
 function flagOf(field: string, options: Record<string, unknown>): string {
   let at: unknown = options;
@@ -123,8 +111,8 @@ function flagOf(field: string, options: Record<string, unknown>): string {
  * Checks `body` against the document's rules of the create operation; every problem names the flag that set it.
  * Asserts `providerOptions` (which `body` contains) are fields of the provider's own request.
  */
-export function assertCreateBody<P extends ProviderName>(
-  cli: CliProvider<P>,
+function assertCreateBody<P extends ProviderName>(
+  { provider: name, cli }: Pick<Session<P>, 'provider' | 'cli'>,
   rules: Rules,
   body: object,
   providerOptions: Record<string, unknown>,
@@ -135,17 +123,17 @@ export function assertCreateBody<P extends ProviderName>(
   if (!problems.length) return;
   refuse(problems.map((p) => {
     const flag = flagOf(p.f, providerOptions);
-    return { field: flag, rule: p.r, value: p.v, message: `${flag}: ${describeProblem(p)} (${cli.name}'s API document)`, ...(p.hint ? { suggestion: p.hint } : {}) };
+    return { field: flag, rule: p.r, value: p.v, message: `${flag}: ${describeProblem(p)} (${name}'s API document)`, ...(p.hint ? { suggestion: p.hint } : {}) };
   }));
 }
 
 /** `--train-on-inputs` into the provider's own options, or refused as the provider's data says. */
-function withTrainOnInputs<P extends ProviderName>(cli: CliProvider<P>, flags: RequestFlags): Record<string, unknown> {
+function withTrainOnInputs<P extends ProviderName>({ provider: name, cli }: Pick<Session<P>, 'provider' | 'cli'>, flags: RequestFlags): Record<string, unknown> {
   const options = structuredClone(flags.option ?? {});
   if (flags.trainOnInputs === undefined) return options;
   const rule = cli.trainOnInputs;
   if ('refused' in rule) {
-    refuse([{ field: '--train-on-inputs', rule: rule.refused, value: flags.trainOnInputs, message: `--train-on-inputs ${String(flags.trainOnInputs)} cannot be sent to ${cli.name}: ${rule.refused}` }]);
+    refuse([{ field: '--train-on-inputs', rule: rule.refused, value: flags.trainOnInputs, message: `--train-on-inputs ${String(flags.trainOnInputs)} cannot be sent to ${name}: ${rule.refused}` }]);
   }
   if (options[rule.field] !== undefined && options[rule.field] !== flags.trainOnInputs) {
     refuse([{ field: '--train-on-inputs', rule: 'set once', value: flags.trainOnInputs, message: `--train-on-inputs and --option ${rule.field} disagree; set it in one place` }]);
@@ -159,15 +147,15 @@ function withTrainOnInputs<P extends ProviderName>(cli: CliProvider<P>, flags: R
  * this provider or a value breaks its document's rules: every problem named by its flag, value and rule.
  */
 export async function checkedRequest<P extends ProviderName>(
-  cli: CliProvider<P>,
+  session: Pick<Session<P>, 'provider' | 'cli'>,
   model: string,
   flags: RequestFlags,
   files: { training: string | undefined; validation: string | undefined },
 ): Promise<{ hyperparameters: NeutralHyperparameters; providerOptions: ProviderOptionsOf<P> | undefined }> {
   const hyperparameters = neutralHyperparameters(flags);
-  const providerOptions = withTrainOnInputs(cli, flags);
-  const rules = await rulesOf(cli.name);
-  assertCreateBody(cli, rules, { ...providerOptions, model, training_file: CHECK_FILE }, providerOptions);
+  const providerOptions = withTrainOnInputs(session, flags);
+  const rules = await session.cli.rules();
+  assertCreateBody(session, rules, { ...providerOptions, model, training_file: CHECK_FILE }, providerOptions);
   const request: JobRequest<ProviderOptionsOf<P>> = {
     ...hyperparameters,
     model,
@@ -177,14 +165,14 @@ export async function checkedRequest<P extends ProviderName>(
   };
   let body: object;
   try {
-    body = providerRequest(cli.name, request);
+    body = providerRequest(session.provider, request);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     refuse(error.problems.map((p) => {
       const flag = NEUTRAL_FLAGS[p.field]?.split(' / ')[0] ?? p.field;
-      return { ...p, field: flag, message: `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)} cannot be sent to ${cli.name}: ${p.rule}` };
+      return { ...p, field: flag, message: `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)} cannot be sent to ${session.provider}: ${p.rule}` };
     }));
   }
-  assertCreateBody(cli, rules, body, providerOptions);
+  assertCreateBody(session, rules, body, providerOptions);
   return { hyperparameters, providerOptions: Object.keys(providerOptions).length ? providerOptions : undefined };
 }

@@ -1,8 +1,10 @@
 import type { Job } from '../workflow/api.js';
 import type { NeutralCheckpoint, NeutralFile, NeutralJobBase } from '../workflow/neutral.js';
-import type { JobEvent, JobStatus } from '../workflow/types.js';
-import { formatBytes, formatDate, formatDuration, formatLoss, formatSteps } from './format.js';
+import type { JobEvent } from '../poller/types.js';
+import { formatDate, formatLoss, formatSteps } from './format.js';
 import type { Output } from './output.js';
+import type { JobStatus } from '../core/provider.js';
+import { formatBytes, formatDuration } from '../core/format.js';
 
 /** How a neutral object is shown: itself as JSON in `--json` mode, else as a table or `name  value` lines. */
 

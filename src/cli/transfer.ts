@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { open } from 'node:fs/promises';
-import { bar, formatBytes, percent } from './format.js';
+import { bar, percent } from './format.js';
 import type { Output } from './output.js';
+import { formatBytes } from '../core/format.js';
 
 /** A byte progress bar on stderr for an upload or a download: drawn in place on a terminal, nothing otherwise. */
 export interface ByteProgress {

@@ -1,3 +1,4 @@
+import type { CallInit, FetchResult, Send } from './call.js';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { APIConnectionError, APIError, APITimeoutError, apiErrorFor, TunekitError, ValidationError } from './errors.js';
 import { Exchange, Resend, type ExchangeConfig, type RequestOptions } from './exchange.js';
@@ -41,24 +42,6 @@ export interface ProviderSpec {
   /** Request rules generated from the document (`generated/<provider>.rules.ts`). */
   rules?: Rules;
 }
-
-/** What openapi-fetch resolves to, reduced to what the core needs (`error` present means a non-2xx answer). */
-export interface FetchResult<Data> {
-  data?: Data;
-  error?: unknown;
-  response: Response;
-}
-
-/** Per-request init handed to openapi-fetch. */
-export interface CallInit {
-  fetch: (request: Request) => Promise<Response>;
-  signal: AbortSignal;
-  headers?: Record<string, string>;
-  /** Per-call middleware (`extraBody`), after the client's own (validation). */
-  middleware?: Middleware[];
-}
-
-export type Send<Data> = (init: CallInit) => Promise<FetchResult<Data>>;
 
 function readEnv(name: string): string | undefined {
   return typeof process === 'undefined' ? undefined : process.env[name] || undefined;

@@ -9,6 +9,7 @@ const TUNEKIT_ERROR = Symbol.for('tunekit.error');
 export class TunekitError extends Error {
   override name = 'TunekitError';
 
+  /** `instanceof` across copies of tunekit (an ESM and a CommonJS copy in one program): by brand and class name. */
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (typeof value !== 'object' || value === null || !(TUNEKIT_ERROR in value)) return false;
@@ -97,86 +98,6 @@ export class APITimeoutError extends APIConnectionError {
 /** The caller's `signal` aborted the request. */
 export class APIUserAbortError extends TunekitError {
   override name = 'APIUserAbortError';
-}
-
-/** The caller's `signal` stopped a `wait` (or `train`): the job keeps running; `state` resumes the wait. */
-export class WaitAbortedError extends APIUserAbortError {
-  override name = 'WaitAbortedError';
-  constructor(
-    message: string,
-    readonly provider: string,
-    readonly jobId: string,
-    readonly state: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * The job ended in failure. `code` and `providerMessage` are the provider's own words (`invalid_training_file`, …);
- * `job` is the job as the provider last returned it.
- */
-export class JobFailedError extends TunekitError {
-  override name = 'JobFailedError';
-  constructor(
-    message: string,
-    readonly provider: string,
-    readonly jobId: string,
-    /** The provider's error code, when it gives one. */
-    readonly code: string | undefined,
-    /** The provider's error message. */
-    readonly providerMessage: string,
-    readonly job: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/** The job was cancelled (by you, or by the provider). `job` is the job as the provider last returned it. */
-export class JobCancelledError extends TunekitError {
-  override name = 'JobCancelledError';
-  constructor(
-    message: string,
-    readonly provider: string,
-    readonly jobId: string,
-    readonly job: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * `wait`'s `timeoutMs` passed and the job has not finished: it is still running (nothing was cancelled).
- * `state` resumes the wait later without repeating an event.
- */
-export class WaitTimeoutError extends TunekitError {
-  override name = 'WaitTimeoutError';
-  constructor(
-    message: string,
-    readonly provider: string,
-    readonly jobId: string,
-    /** The job's last neutral status (`running`, `queued`, …). */
-    readonly status: string,
-    readonly state: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/** A model being made from a job's checkpoint ended in `error` (or was deleted) instead of becoming active. */
-export class ModelDeploymentError extends TunekitError {
-  override name = 'ModelDeploymentError';
-  constructor(
-    message: string,
-    readonly provider: string,
-    readonly model: string,
-    /** The model's last status (`error`, `deleted`). */
-    readonly status: string,
-    /** The provider's reason, when it gives one. */
-    readonly reason: string | undefined,
-  ) {
-    super(message);
-  }
 }
 
 /** A list endpoint repeated a cursor or made no progress; iteration stopped instead of looping. */

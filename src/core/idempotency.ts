@@ -1,6 +1,6 @@
-import type { CallInit, FetchResult } from './client.js';
 import type { CursorRule } from './pagination.js';
 import type { AttemptOutcome } from './retry.js';
+import type { CallInit, FetchResult } from './call.js';
 
 /**
  * A provider's way to make `jobs.create` safe to retry: tunekit puts a fresh key in the job

@@ -5,9 +5,13 @@ export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
 /** Where log lines go (default `console`). Each line is one string starting with `[tunekit]`. */
 export interface Logger {
+  /** Failed calls. */
   error(message: string): void;
+  /** Retries. */
   warn(message: string): void;
+  /** Recovered creates. */
   info(message: string): void;
+  /** Every attempt: method, path, status, milliseconds, attempt. */
   debug(message: string): void;
 }
 

@@ -95,6 +95,7 @@ export class PageList<Item, Body = unknown> implements PromiseLike<Page<Item, Bo
     );
   }
 
+  /** Every item of every page, fetching the next page only when the items before it are used. */
   async *[Symbol.asyncIterator](): AsyncIterator<Item> {
     for await (const page of this.pages()) yield* page.items;
   }

@@ -16,6 +16,7 @@ export interface RetryPolicy {
   jitter: number;
 }
 
+/** The retry policy a client uses unless told otherwise: 2 retries, 0.5 s · 2ⁿ capped at 8 s, up to 25 % jitter, a server's Retry-After honoured up to 60 s. */
 export const defaultRetryPolicy: RetryPolicy = {
   maxRetries: 2,
   statuses: [408, 409, 429],

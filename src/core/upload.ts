@@ -1,9 +1,10 @@
-import type { DatasetProvider } from '../dataset/profile.js';
-import type { CheckDatasetOptions, DatasetReport } from '../dataset/types.js';
+import type { CheckDatasetOptions, DatasetReport } from './dataset-report.js';
 import { baseName, fileSize, fileStream, loadDatasetChecker, streamingUploads } from '../platform/files.js';
 import { APIUserAbortError, ValidationError } from './errors.js';
-import type { CallInit, Core, FetchResult } from './client.js';
+import type { CallInit, FetchResult } from './call.js';
+import type { Core } from './client.js';
 import type { RequestOptions } from './exchange.js';
+import type { DatasetProvider } from './dataset-report.js';
 
 /**
  * What `files.upload` accepts: a file path (streamed from disk, re-read for a retry), a `Blob`/`File`, or a
@@ -279,7 +280,7 @@ export interface Settle<Data> {
 const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`;
 
 /** The bytes an upload attempt had sent, of its total, for an abort's message. */
-export function sentOf(track: UploadTrack, total: number | undefined): () => string {
+function sentOf(track: UploadTrack, total: number | undefined): () => string {
   return () => `${bytes(track.sent)}${total === undefined ? '' : ` of ${bytes(total)}`}`;
 }
 

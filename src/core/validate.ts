@@ -172,7 +172,7 @@ function placeholder(p: Problem): string | undefined {
 }
 
 /** How a problem's value is shown: plain values as JSON (long strings cut), secrets never, objects and arrays as a placeholder. */
-export function shown(p: Problem): string {
+function shown(p: Problem): string {
   const v = p.v;
   return placeholder(p) ?? (typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v));
 }
@@ -187,7 +187,7 @@ export function describeProblem(p: Problem): string {
 const SHOWN_PROBLEMS = 3;
 
 /** The `ValidationError` for `problems` (at least one) of a request to `operation` (`"POST /v1/files"`). */
-export function validationError(provider: string, operation: string, problems: Problem[]): ValidationError {
+function validationError(provider: string, operation: string, problems: Problem[]): ValidationError {
   const list: FieldViolation[] = problems.map((p) => ({
     field: p.f, rule: p.r, value: placeholder(p) ?? p.v, message: describeProblem(p), ...(p.hint ? { suggestion: p.hint } : {}),
   }));

@@ -1,6 +1,6 @@
 import { TunekitError } from '../core/errors.js';
 import { checkDataset } from './engine.js';
-import type { CheckDatasetOptions, DatasetReport, DatasetSource } from './types.js';
+import type { CheckDatasetOptions, DatasetReport, DatasetSource } from '../core/dataset-report.js';
 
 /** A dataset check found errors; `report` has all of them and the statistics. */
 export class DatasetCheckError extends TunekitError {

@@ -8,11 +8,14 @@ import { isRecord } from '../core/records.js';
 import { DuplicateTable } from './duplicates.js';
 import { ExampleChecker, Measure, show, type Report } from './formats.js';
 import { IssueLog } from './issues.js';
-import type { DatasetFormat, DatasetProfile } from './profile.js';
-import { datasetProfiles } from './profiles/index.js';
+import type { DatasetProfile } from './profile.js';
+import { datasetProfiles } from '../providers/registry/datasets.js';
+import { formatBytes } from '../core/format.js';
+import { isProviderName } from '../providers/registry/providers.js';
 import { openSource } from './source.js';
 import { modelRule, resolveCounter } from './tokens.js';
-import type { CheckDatasetOptions, DatasetReport, DatasetSource, DatasetStats, Distribution, TokenCounter } from './types.js';
+import type { CheckDatasetOptions, DatasetReport, DatasetSource, DatasetStats, Distribution, TokenCounter } from '../core/dataset-report.js';
+import type { DatasetFormat } from '../core/dataset-report.js';
 
 const LONGEST = 5;
 
@@ -309,24 +312,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 function badOption(field: string, value: unknown, rule: string): ValidationError {
   const message = `${field} = ${show(value)} is not ${rule}`;
   return new ValidationError(`checkDataset: ${message}; nothing was read`, [{ field, rule, value, message }]);
 }
 
 function checkOptions(options: CheckDatasetOptions): DatasetProfile {
-  const profile = (datasetProfiles as Partial<Record<string, DatasetProfile>>)[options.provider];
+  const profile = isProviderName(options.provider) ? datasetProfiles[options.provider] : undefined;
   if (profile === undefined) throw badOption('provider', options.provider, `one of ${Object.keys(datasetProfiles).join(', ')}`);
   if (options.format !== undefined && profile.formats[options.format] === undefined) {
     throw badOption('format', options.format, `a ${profile.provider} format (${Object.keys(profile.formats).join(', ')})`);

@@ -1,5 +1,6 @@
-import type { DatasetIssue, DatasetReport, Distribution } from './types.js';
+import type { DatasetIssue, DatasetReport, Distribution } from '../core/dataset-report.js';
 
+/** Options of `formatDatasetReport`. */
 export interface FormatReportOptions {
   /** Errors and warnings listed (each); the rest are summed up by code. Default 20. */
   maxIssues?: number;

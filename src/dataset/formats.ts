@@ -3,16 +3,18 @@
  * a field of the rules (`profile.ts`). Each check reports through `report(code, field, message)` and adds the
  * example's text to `measure` for the statistics.
  */
+import { formatBytes } from '../core/format.js';
 import { isRecord } from '../core/records.js';
 import { suggestKey } from '../core/validate.js';
-import type { DatasetIssueCode } from './codes.js';
-import type { ChatRules, ContentRules, DatasetFormat, DatasetProfile, ImageRules, PreferenceRules, Severity } from './profile.js';
-import type { TokenCounter } from './types.js';
+import type { DatasetIssueCode } from '../core/dataset-codes.js';
+import type { ChatRules, ContentRules, DatasetProfile, ImageRules, PreferenceRules, Severity } from './profile.js';
+import type { TokenCounter } from '../core/dataset-report.js';
+import type { DatasetFormat } from '../core/dataset-report.js';
 
 type Json = Record<string, unknown>;
 
 /** The keys that make a line one format or another (all must be present). */
-export const detectionKeys: Readonly<Record<DatasetFormat, readonly string[]>> = {
+const detectionKeys: Readonly<Record<DatasetFormat, readonly string[]>> = {
   chat: ['messages'],
   preference: ['input', 'preferred_output', 'non_preferred_output'],
   instruction: ['prompt', 'completion'],
@@ -350,7 +352,7 @@ export class ExampleChecker {
     }
     const bytes = Math.floor(((url.length - data[0].length) * 3) / 4);
     if (bytes > rules.maxBytes) {
-      this.error('image.too-large', `${at}.image_url.url`, `${at}.image_url.url holds about ${megabytes(bytes)} of image; at most ${megabytes(rules.maxBytes)}`);
+      this.error('image.too-large', `${at}.image_url.url`, `${at}.image_url.url holds about ${formatBytes(bytes)} of image; at most ${formatBytes(rules.maxBytes)}`);
     }
   }
 
@@ -520,6 +522,3 @@ export class ExampleChecker {
   }
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
-}

@@ -1,13 +1,17 @@
 /**
  * `tunekit/dataset`: checks a fine-tuning dataset locally, against each provider's rules, before anything is
  * uploaded. Its own entry point: the clients never load it (nor its tokenizer).
+ *
+ * @packageDocumentation
+ * @module tunekit/dataset
  */
+export { type DatasetFormat, type DatasetProvider, type Encoding } from '../core/dataset-report.js';
 export { checkDataset } from './engine.js';
 export { assertDataset, DatasetCheckError } from './assert.js';
 export { formatDatasetReport, type FormatReportOptions } from './format-report.js';
-export { datasetProfiles } from './profiles/index.js';
-export { issueCodes, type DatasetIssueCode } from './codes.js';
-export type { DatasetFormat, DatasetProfile, DatasetProvider, Encoding, Severity } from './profile.js';
+export { datasetProfiles } from '../providers/registry/datasets.js';
+export { issueCodes, type DatasetIssueCode } from '../core/dataset-codes.js';
+export type { DatasetProfile, Severity } from './profile.js';
 export type {
   CheckDatasetOptions,
   DatasetIssue,
@@ -17,4 +21,4 @@ export type {
   Distribution,
   TokenCounter,
   TokenizerOption,
-} from './types.js';
+} from '../core/dataset-report.js';

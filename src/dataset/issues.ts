@@ -1,6 +1,6 @@
-import type { DatasetIssueCode } from './codes.js';
+import type { DatasetIssueCode } from '../core/dataset-codes.js';
 import type { Severity } from './profile.js';
-import type { DatasetIssue } from './types.js';
+import type { DatasetIssue } from '../core/dataset-report.js';
 
 /** Collects issues: keeps the first `cap` of each severity, counts all, per code too. */
 export class IssueLog {

@@ -1,17 +1,12 @@
+import type { DatasetProvider, Encoding } from '../core/dataset-report.js';
+
 /**
  * The shape of a provider's dataset rules: plain data read by the engine (`engine.ts`, `formats.ts`).
  * Adding a provider means writing one of these, not code.
  */
 
-/** The dataset formats tunekit knows. Providers name them differently (Together's "conversation" is `chat`). */
-export type DatasetFormat = 'chat' | 'preference' | 'instruction' | 'text' | 'pretokenized';
-
-export type DatasetProvider = 'nebius' | 'together' | 'openai';
-
+/** How bad an issue is: an error fails the check, a warning does not. */
 export type Severity = 'error' | 'warning';
-
-/** The tokenizers tunekit can count with exactly (through the `gpt-tokenizer` package). */
-export type Encoding = 'o200k_base' | 'cl100k_base';
 
 /** Images inside list content (`{type: 'image_url', image_url: {url}}`). */
 export interface ImageRules {
@@ -66,7 +61,7 @@ export interface PreferenceRules {
   input: ChatRules;
 }
 
-export interface ModelRule {
+interface ModelRule {
   /** Model names this rule covers. */
   match: RegExp;
   /** The model's tokenizer, when tunekit can count it exactly. */
@@ -75,6 +70,7 @@ export interface ModelRule {
   contextLength?: number;
 }
 
+/** A provider's dataset rules, as data: its formats, roles, limits and models. */
 export interface DatasetProfile {
   provider: DatasetProvider;
   /** Where the rules come from. */

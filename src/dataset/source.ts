@@ -3,7 +3,7 @@
  * that touches `node:fs`; the browser build refuses paths there), so this file has no `node:` import.
  */
 import { baseName, fileSize, fileStream } from '../platform/files.js';
-import type { DatasetSource } from './types.js';
+import type { DatasetSource } from '../core/dataset-report.js';
 
 export interface OpenedSource {
   chunks: AsyncIterable<Uint8Array>;

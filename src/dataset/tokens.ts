@@ -1,8 +1,9 @@
-import type { DatasetProfile, Encoding } from './profile.js';
-import type { TokenCounter, TokenizerOption } from './types.js';
+import type { DatasetProfile } from './profile.js';
+import type { TokenCounter, TokenizerOption } from '../core/dataset-report.js';
+import type { Encoding } from '../core/dataset-report.js';
 
 /** The cheap estimate: a token is about four characters of English text. */
-export const estimateCounter: TokenCounter = { name: 'characters ÷ 4', exact: false, count: (text) => Math.ceil(text.length / 4) };
+const estimateCounter: TokenCounter = { name: 'characters ÷ 4', exact: false, count: (text) => Math.ceil(text.length / 4) };
 
 /** The model rule that covers `model`, if any. */
 export function modelRule(profile: DatasetProfile, model: string | undefined): DatasetProfile['models'][number] | undefined {

@@ -4,7 +4,7 @@
  */
 import { promises } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { assertDataset } from '../dataset/assert.js';
+import type { DatasetChecker } from '../core/dataset-report.js';
 import { ValidationError } from '../core/errors.js';
 
 /** True where a request body can be a stream (`duplex: 'half'`), so uploads stream with progress; browsers send FormData. */
@@ -74,11 +74,6 @@ export function fileStream(path: string, range: { start?: number; end?: number; 
 /** The last part of a path (`./data/train.jsonl` → `train.jsonl`). */
 export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() || path;
-}
-
-/** What `files.upload({ check: true })` and `train({ check: true })` need of the dataset checker. */
-export interface DatasetChecker {
-  assertDataset: typeof assertDataset;
 }
 
 const isChecker = (module: unknown): module is DatasetChecker =>

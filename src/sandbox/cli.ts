@@ -3,14 +3,16 @@ import { parseArgs } from 'node:util';
 import type { ClockOption } from './clock.js';
 import type { ProviderName } from './provider.js';
 import { startSandbox, type Sandbox } from './start.js';
-import { PROVIDER_NAMES } from '../workflow/types.js';
+import { DEFAULT_PROVIDER, PROVIDER_NAMES } from '../providers/registry/providers.js';
 
-const USAGE = `Usage: tunekit-sandbox [--provider nebius|together|openai] [--port N] [--host HOST] [--speed N | --clock manual|on-poll]
+const OTHERS = PROVIDER_NAMES.filter((name) => name !== DEFAULT_PROVIDER);
+
+const USAGE = `Usage: tunekit-sandbox [--provider ${PROVIDER_NAMES.join('|')}] [--port N] [--host HOST] [--speed N | --clock manual|on-poll]
 
 Starts a local sandbox of one provider's fine-tuning API and prints its base URL (the first line of output).
 Point the provider's client (tunekit's, or the official SDK) at that URL, with any API key.
 
-  --provider NAME   nebius (default), together or openai
+  --provider NAME   ${DEFAULT_PROVIDER} (default), ${OTHERS.join(', ').replace(/, ([^,]*)$/, ' or $1')}
   --port N          port to listen on (default 4010; 0 picks a free one)
   --host HOST       address to listen on (default 127.0.0.1)
   --speed N         simulated time runs N times faster than real time (default 60: a one-hour job takes a minute)
@@ -30,7 +32,7 @@ function options(argv: string[]): { provider: ProviderName; port: number; host: 
     parsed = parseArgs({
       args: argv,
       options: {
-        provider: { type: 'string', default: 'nebius' },
+        provider: { type: 'string', default: DEFAULT_PROVIDER },
         port: { type: 'string', default: '4010' },
         host: { type: 'string', default: '127.0.0.1' },
         speed: { type: 'string' },

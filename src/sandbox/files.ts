@@ -15,7 +15,7 @@ export async function storeFile<S, R>(ctx: Ctx<S, R>, file: { id: string; filena
 }
 
 /** This key's files at `now`, newest first (uploads and job outputs). */
-export function filesOf<S, R>(world: World<S, R>, now: number, outputs?: Outputs<R>): FileRecord[] {
+function filesOf<S, R>(world: World<S, R>, now: number, outputs?: Outputs<R>): FileRecord[] {
   const made = outputs ? [...world.jobs.values()].flatMap((job) => outputs(job, now)).filter((file) => !world.deletedOutputs.has(file.id)) : [];
   const all = [...world.files.values(), ...made].filter((file) => file.createdAt <= now);
   return all.map((file, order) => ({ file, order })).sort((a, b) => b.file.createdAt - a.file.createdAt || b.order - a.order).map(({ file }) => file);
@@ -28,7 +28,7 @@ export function findFile<S, R>(world: World<S, R>, id: string, now: number, outp
 }
 
 /** Deletes a file; false when there is none. */
-export function deleteFile<S, R>(world: World<S, R>, id: string, now: number, outputs?: Outputs<R>): boolean {
+function deleteFile<S, R>(world: World<S, R>, id: string, now: number, outputs?: Outputs<R>): boolean {
   if (!findFile(world, id, now, outputs)) return false;
   if (!world.files.delete(id)) world.deletedOutputs.add(id);
   return true;

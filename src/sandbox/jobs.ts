@@ -26,7 +26,7 @@ export interface JobSpec<Request> {
 }
 
 /** Why a job fails in validation, OpenAI's way: `invalid_training_file` (or `…_validation_file`) and what is wrong. */
-export function fileError(role: 'training' | 'validation', fileId: string, reason: string | undefined): JobError {
+function fileError(role: 'training' | 'validation', fileId: string, reason: string | undefined): JobError {
   const message = reason === undefined ? `The ${role} file ${fileId} does not exist` : `The ${role} file ${fileId} is not valid fine-tuning JSONL: ${reason}`;
   return { code: `invalid_${role}_file`, message, param: `${role}_file` };
 }

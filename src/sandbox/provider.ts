@@ -1,7 +1,7 @@
 import type { Problem, Rules } from '../core/validate.js';
 import type { Failure, Route } from './routes.js';
 import type { JobError, Lifecycle } from './timeline.js';
-import type { ProviderName } from '../workflow/types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
 export type { ProviderName };
 

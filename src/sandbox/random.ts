@@ -11,7 +11,7 @@ export function hashText(text: string): number {
 }
 
 /** mulberry32: a stream of floats in [0, 1) from a seed text. */
-export function randomStream(seed: string): () => number {
+function randomStream(seed: string): () => number {
   let state = hashText(seed);
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

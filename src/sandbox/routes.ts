@@ -9,17 +9,17 @@ import type { World } from './world.js';
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Present<Item, M extends HttpMethod> = M extends keyof Item ? ([Exclude<Item[M], undefined>] extends [never] ? never : M) : never;
 /** The methods a path item has. */
-export type MethodsOf<Item> = { [M in HttpMethod]: Present<Item, M> }[HttpMethod];
+type MethodsOf<Item> = { [M in HttpMethod]: Present<Item, M> }[HttpMethod];
 type OperationOf<Item, M> = M extends keyof Item ? Exclude<Item[M], undefined> : never;
 
 /** The JSON body of an operation's 200 answer (`never` when it has none). */
-export type OkJson<Op> = Op extends { responses: { 200: { content: { 'application/json': infer Body } } } } ? Body : never;
+type OkJson<Op> = Op extends { responses: { 200: { content: { 'application/json': infer Body } } } } ? Body : never;
 /** The JSON request body of an operation (`undefined` when it has none). */
-export type JsonBody<Op> = Op extends { requestBody: { content: { 'application/json': infer Body } } }
+type JsonBody<Op> = Op extends { requestBody: { content: { 'application/json': infer Body } } }
   ? Body
   : Op extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body | undefined : undefined;
-export type PathParams<Op> = Op extends { parameters: { path: infer Path } } ? Path : Record<string, never>;
-export type QueryParams<Op> = Op extends { parameters: { query?: infer Query } } ? ([Query] extends [never] ? Record<string, never> : NonNullable<Query>) : Record<string, never>;
+type PathParams<Op> = Op extends { parameters: { path: infer Path } } ? Path : Record<string, never>;
+type QueryParams<Op> = Op extends { parameters: { query?: infer Query } } ? ([Query] extends [never] ? Record<string, never> : NonNullable<Query>) : Record<string, never>;
 
 /** A 200 answer. */
 export interface Ok<T> {
@@ -71,7 +71,7 @@ export interface Ctx<State, JobRequest, Path = unknown, Query = unknown, Body = 
   keep(blob: Blob): Promise<Blob>;
 }
 
-export type Handler<State, JobRequest, Op> = (ctx: Ctx<State, JobRequest, PathParams<Op>, QueryParams<Op>, JsonBody<Op>>) => Reply<OkJson<Op>> | Promise<Reply<OkJson<Op>>>;
+type Handler<State, JobRequest, Op> = (ctx: Ctx<State, JobRequest, PathParams<Op>, QueryParams<Op>, JsonBody<Op>>) => Reply<OkJson<Op>> | Promise<Reply<OkJson<Op>>>;
 
 /** Every operation of `Paths`, each with its handler. */
 export type RouteTable<Paths, State, JobRequest> = {

@@ -1,23 +1,20 @@
-import type { components as NebiusSchemas } from '../../generated/nebius.js';
-import type { components as OpenAISchemas } from '../../generated/openai.js';
-import type { components as TogetherSchemas } from '../../generated/together.js';
 import { APIConnectionError, TunekitError, ValidationError } from '../core/errors.js';
 import { clockProblem, createClock, type ClockOption } from './clock.js';
-import { loadEngine, type SandboxEngine } from './load.js';
+import type { sandboxes } from '../providers/registry/sandboxes.js';
+import type { SandboxEngine } from './definition.js';
+import { loadEngine } from './load.js';
 import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
 import { listen, type Listening } from './server.js';
 import { sleep } from '../core/sleep.js';
-import { PROVIDER_NAMES, type WaitClock } from '../workflow/types.js';
+import { type WaitClock } from '../poller/types.js';
+import { PROVIDER_NAMES } from '../providers/registry/providers.js';
 
 /** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
-export interface ScriptStatuses {
-  nebius: Exclude<NebiusSchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled'>;
-  together: Exclude<TogetherSchemas['schemas']['FinetuneJobStatus'], 'completed' | 'error' | 'cancelled' | 'cancel_requested'>;
-  openai: Exclude<OpenAISchemas['schemas']['FineTuningJob']['status'], 'succeeded' | 'failed' | 'cancelled' | 'paused'>;
-}
+export type ScriptStatuses = { [P in ProviderName]: Awaited<ReturnType<(typeof sandboxes)[P]>>['passing'][number] };
 
+/** Options of `startSandbox`: the provider, the clock, the keys it accepts and where it listens. */
 export interface SandboxOptions<P extends ProviderName = ProviderName> {
   provider: P;
   /**

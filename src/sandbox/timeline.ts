@@ -8,11 +8,11 @@
 export type Stage = 'validating' | 'queued' | 'running' | 'paused' | 'finishing' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
 
 /** What starts a segment (and names the event it leaves). */
-export type Moment =
+type Moment =
   | 'validating' | 'queued' | 'started' | 'training' | 'resumed' | 'paused' | 'finishing' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
 
 /** A phase of fixed length before or after training. */
-export interface Phase<Status extends string> {
+interface Phase<Status extends string> {
   status: Status;
   stage: 'validating' | 'queued' | 'finishing';
   ms: number;

@@ -1,37 +1,24 @@
 import type { RequestOptions } from '../core/exchange.js';
-import type { DatasetReport } from '../dataset/types.js';
+import type { DatasetReport } from '../core/dataset-report.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
-import type { NebiusCheckpoint, NebiusClient, NebiusClientOptions, NebiusFile, NebiusJob, NebiusJobCreateParams, NebiusJobEvent } from '../providers/nebius.js';
-import type { OpenAICheckpoint, OpenAIClient, OpenAIClientOptions, OpenAIFile, OpenAIJob, OpenAIJobCreateParams, OpenAIJobEvent } from '../providers/openai.js';
-import type {
-  TogetherCheckpoint,
-  TogetherClient,
-  TogetherClientOptions,
-  TogetherFile,
-  TogetherJob,
-  TogetherJobCreateParams,
-  TogetherJobEvent,
-  TogetherJobSummary,
-} from '../providers/together.js';
+import type { tunings } from '../providers/registry/tunings.js';
+import type { TuningTypesOf } from './tuning.js';
 import type { JobRequest, NeutralCheckpoint, NeutralFile, NeutralJobBase } from './neutral.js';
-import type { JobEvent, ProviderName, WaitOptions, WaitProgress } from './types.js';
+import type { JobEvent, WaitOptions, WaitProgress } from '../poller/types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
-/** Each provider's own types, as the neutral API carries them in `raw`. */
-export interface ProviderTypes {
-  nebius: { client: NebiusClient; clientOptions: NebiusClientOptions; job: NebiusJob; jobSummary: NebiusJob; createParams: NebiusJobCreateParams; file: NebiusFile; checkpoint: NebiusCheckpoint; event: NebiusJobEvent };
-  together: { client: TogetherClient; clientOptions: TogetherClientOptions; job: TogetherJob; jobSummary: TogetherJobSummary; createParams: TogetherJobCreateParams; file: TogetherFile; checkpoint: TogetherCheckpoint; event: TogetherJobEvent };
-  openai: { client: OpenAIClient; clientOptions: OpenAIClientOptions; job: OpenAIJob; jobSummary: OpenAIJob; createParams: OpenAIJobCreateParams; file: OpenAIFile; checkpoint: OpenAICheckpoint; event: OpenAIJobEvent };
-}
+/** Each provider's own types (its client, client options, job, create request, file, checkpoint and event), by name. */
+export type ProviderTypes = { [P in ProviderName]: TuningTypesOf<(typeof tunings)[P]> };
 
 /**
  * A job of provider `P` in the neutral vocabulary; `raw` is the provider's own object (Together's create/list/cancel give
  * its truncated form). For a union of providers it is the union of their jobs, narrowed by `provider`.
  */
-export type JobOf<P extends ProviderName> = P extends ProviderName ? NeutralJobBase & { provider: P; raw: ProviderTypes[P]['job'] | ProviderTypes[P]['jobSummary'] } : never;
+export type JobOf<P extends ProviderName> = { [K in P]: NeutralJobBase & { provider: K; raw: ProviderTypes[K]['job'] | ProviderTypes[K]['jobSummary'] } }[P];
 
 /** A job of any provider: narrow it by `provider` to reach `raw` with its own type. */
-export type Job = JobOf<'nebius'> | JobOf<'together'> | JobOf<'openai'>;
+export type Job = JobOf<ProviderName>;
 
 /** Fields of `P`'s own create request, for what the neutral options do not cover. */
 export type ProviderOptionsOf<P extends ProviderName> = Partial<Omit<ProviderTypes[P]['createParams'], 'model' | 'training_file'>>;
@@ -47,18 +34,27 @@ export interface Tuner<P extends ProviderName> {
   jobs: {
     /** Create a job from neutral options (each mapped to the provider's request, or refused with a `ValidationError`). */
     create(request: JobRequest<ProviderOptionsOf<P>>, options?: RequestOptions): Promise<JobOf<P>>;
+    /** One job, neutral. */
     retrieve(jobId: string, options?: RequestOptions): Promise<JobOf<P>>;
+    /** Every job, page by page, neutral. */
     list(options?: RequestOptions): PageList<JobOf<P>>;
+    /** Cancel a job; resolves with the job as the provider answered. */
     cancel(jobId: string, options?: RequestOptions): Promise<JobOf<P>>;
+    /** A job's events, oldest first, neutral. */
     events(jobId: string, options?: RequestOptions): PageList<JobEvent<ProviderTypes[P]['event']>>;
+    /** A job's checkpoints, neutral. */
     checkpoints(jobId: string, options?: RequestOptions): PageList<NeutralCheckpoint<ProviderTypes[P]['checkpoint']>>;
     /** `jobs.wait` of the provider's client, resolving with the neutral job. */
     wait(jobId: string, options?: WaitOptions<ProviderTypes[P]['job'], ProviderTypes[P]['event']>, requestOptions?: RequestOptions): Promise<JobOf<P>>;
   };
   files: {
+    /** Upload a training or validation file: a path, a Blob or a stream. */
     upload(file: Uploadable, options?: UploadOptions, requestOptions?: RequestOptions): Promise<NeutralFile<ProviderTypes[P]['file']>>;
+    /** Every file, neutral. */
     list(options?: RequestOptions): PageList<NeutralFile<ProviderTypes[P]['file']>>;
+    /** One file, neutral. */
     retrieve(fileId: string, options?: RequestOptions): Promise<NeutralFile<ProviderTypes[P]['file']>>;
+    /** Delete a file. */
     delete(fileId: string, options?: RequestOptions): Promise<void>;
   };
   /**

@@ -1,5 +1,7 @@
 import { ValidationError } from '../core/errors.js';
-import type { JobProgressFields, JobStatus, ProviderName } from './types.js';
+import type { JobProgressFields } from '../poller/types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
+import type { JobStatus } from '../core/provider.js';
 
 /** LoRA settings in one vocabulary: the adapter's rank, its alpha (scaling), its dropout. */
 export interface LoraOptions {
@@ -8,7 +10,7 @@ export interface LoraOptions {
   dropout?: number;
 }
 
-/** The hyperparameters every provider understands, by a name of its own (see the mapping table in the README). */
+/** The hyperparameters every provider understands, by a name of its own (see the mapping table in docs/mapping.md). */
 export interface NeutralHyperparameters {
   epochs?: number;
   /** A number, or `'max'` where the provider has it (Together). */
@@ -41,13 +43,13 @@ export const CHECK_FILE = 'file-tunekit-check';
 /** The neutral options a mapping table covers. */
 export type NeutralOption = keyof NeutralHyperparameters | 'validationFile';
 
-/** Every neutral option, in the order the README's mapping table lists them. */
+/** Every neutral option, in the order the mapping table of docs/mapping.md lists them. */
 export const NEUTRAL_OPTIONS: readonly NeutralOption[] = ['validationFile', 'epochs', 'batchSize', 'learningRate', 'warmupRatio', 'weightDecay', 'lora', 'suffix'];
 
 /** What one neutral option becomes on one provider: a field of its request, or a refusal that says why. */
 export type OptionRule<Body> =
   | {
-      /** Where it goes in the provider's request (for the README table). */
+      /** Where it goes in the provider's request (for the table in docs/mapping.md). */
       field: string;
       /** Sets it on `body`; returns a reason instead when this value cannot be sent. */
       apply(body: Body, value: unknown): string | undefined;

@@ -4,11 +4,11 @@ import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
 import { CHECK_FILE, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
-import type { ProviderName } from './types.js';
-import { realClock } from './wait.js';
+import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from '../poller/poll.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
 /** A string `train` uploads (a path) rather than passes on (a file id): it has a `/` or `\`, or a data-file extension. */
-export function isPath(value: string): boolean {
+function isPath(value: string): boolean {
   return /[\\/]/.test(value) || /\.(jsonl|json|csv|parquet|txt)$/i.test(value);
 }
 
@@ -31,10 +31,12 @@ export async function train<P extends ProviderName>(
   const clock = options.wait?.clock ?? realClock;
   const requestOptions: RequestOptions = { ...options.requestOptions, signal: signal ?? options.requestOptions?.signal };
   const uploaded: string[] = [];
-  const stopIfAborted = (stage: string): void => {
-    if (!signal?.aborted) return;
+  const stopped = (stage: string): APIUserAbortError => {
     const files = uploaded.length ? ` (uploaded before it stopped: ${uploaded.join(', ')})` : '';
-    throw new APIUserAbortError(`${provider} train: stopped by the caller during ${stage}; no job was created${files}`);
+    return new APIUserAbortError(`${provider} train: stopped by the caller during ${stage}; no job was created${files}`);
+  };
+  const stopIfAborted = (stage: string): void => {
+    if (signal?.aborted) throw stopped(stage);
   };
 
   // Map the request before any upload: a neutral option the provider refuses costs nothing.
@@ -43,24 +45,41 @@ export async function train<P extends ProviderName>(
 
   /** Wait until the provider has processed an uploaded file, where it tracks that (OpenAI, Together). */
   async function processed(which: 'training' | 'validation', file: NeutralFile<ProviderTypes[P]['file']>): Promise<void> {
+    const interval = options.wait?.pollIntervalMs;
+    // Processing takes seconds to minutes: polls start at 1 s (or the wait's interval, up to 10 s) and double to 10 s.
+    const policy: PollPolicy = {
+      ...DEFAULT_POLL_POLICY,
+      intervalMs: Math.min(interval ?? 1_000, 10_000),
+      growth: 2,
+      maxIntervalMs: Math.max(10_000, interval ?? 0),
+      jitter: 0,
+      maxErrors: 0,
+      timeoutMs: FILE_PROCESSING_TIMEOUT_MS,
+    };
     let current = file;
-    let interval = Math.min(options.wait?.pollIntervalMs ?? 1_000, 10_000);
-    const started = clock.now();
     let last = '';
-    while (current.status === 'uploaded') {
-      if (last !== current.status) onProgress?.({ stage: 'processing', file: which, fileId: file.id, status: current.status });
-      last = current.status;
-      if (clock.now() - started > FILE_PROCESSING_TIMEOUT_MS) {
-        throw new TunekitError(`${provider} file ${file.id} is still being processed after 30 min; train stopped before creating a job`);
-      }
-      await clock.sleep(interval, signal).catch(() => stopIfAborted('file processing'));
-      interval = Math.min(interval * 2, Math.max(10_000, options.wait?.pollIntervalMs ?? 0));
-      current = tuning.file(await calls.file(client, file.id, requestOptions));
-    }
-    if (current.status === 'error') {
-      throw new TunekitError(`${provider} could not process the ${which} file ${file.id}; train stopped before creating a job`);
-    }
-    if (last) onProgress?.({ stage: 'processing', file: which, fileId: file.id, status: current.status ?? 'processed' });
+    await poll<void>(
+      async ({ polls }) => {
+        if (polls > 0) current = tuning.file(await calls.file(client, file.id, requestOptions));
+        if (current.status === 'uploaded') {
+          if (last !== current.status) onProgress?.({ stage: 'processing', file: which, fileId: file.id, status: current.status });
+          last = current.status;
+          return { changed: false };
+        }
+        if (current.status === 'error') {
+          throw new TunekitError(`${provider} could not process the ${which} file ${file.id}; train stopped before creating a job`);
+        }
+        if (last) onProgress?.({ stage: 'processing', file: which, fileId: file.id, status: current.status ?? 'processed' });
+        return { done: undefined };
+      },
+      {
+        policy,
+        clock,
+        signal,
+        aborted: () => stopped('file processing'),
+        timedOut: () => new TunekitError(`${provider} file ${file.id} is still being processed after 30 min; train stopped before creating a job`),
+      },
+    );
   }
 
   /** A file id as given, or the id of the file uploaded from a path, Blob or stream. */

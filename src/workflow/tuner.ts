@@ -1,14 +1,17 @@
 import type { JobRequest } from './neutral.js';
-import { nebiusTuning } from './neutral/nebius.js';
-import { openaiTuning } from './neutral/openai.js';
-import { togetherTuning } from './neutral/together.js';
+import { tunings as registered } from '../providers/registry/tunings.js';
 import type { JobOf, ProviderOptionsOf, ProviderTypes, Tuner, TunerOptions } from './api.js';
 import { train } from './train.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
-import type { ProviderName } from './types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
 /** Every provider's tuning module, by name. */
-const tunings: { [P in ProviderName]: ProviderTuning<P, ProviderTypes[P]> } = { nebius: nebiusTuning, together: togetherTuning, openai: openaiTuning };
+const tunings: { [P in ProviderName]: ProviderTuning<P, ProviderTypes[P]> } = registered;
+
+/** The tuning module of `provider` (its mapping, its objects read neutrally, its calls). */
+export function tuningOf<P extends ProviderName>(provider: P): ProviderTuning<P, ProviderTypes[P]> {
+  return tunings[provider];
+}
 
 /** The request `P`'s client takes for a neutral one: mapped by the provider's table, refused where it cannot be. */
 export function providerRequest<P extends ProviderName>(provider: P, request: JobRequest<ProviderOptionsOf<P>>): ProviderTypes[P]['createParams'] {

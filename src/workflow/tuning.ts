@@ -2,9 +2,9 @@ import type { ClientOptions } from '../core/client.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
-import type { JobOf } from './api.js';
-import { mapRequest, neutralOptions, type JobRequest, type MappingTable, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
-import type { JobEvent, ProviderName, WaitOptions } from './types.js';
+import { mapRequest, neutralOptions, type JobRequest, type MappingTable, type NeutralCheckpoint, type NeutralFile, type NeutralJobBase } from './neutral.js';
+import type { JobEvent, WaitOptions } from '../poller/types.js';
+import type { ProviderName } from '../providers/registry/providers.js';
 
 /** The provider's own types one tuning module works with. */
 export interface TuningTypes {
@@ -27,11 +27,11 @@ export interface TuningTypes {
 export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
   provider: P;
   createClient(options: T['clientOptions']): T['client'];
-  /** Every neutral option, mapped to the provider's request or refused (the README's table is this data). */
+  /** Every neutral option, mapped to the provider's request or refused (the table in docs/mapping.md is this data). */
   mapping: MappingTable<T['createParams']>;
   /** The request with the required fields and `providerOptions`, before the neutral options are mapped onto it. */
   baseRequest(model: string, trainingFile: string, providerOptions: Partial<Omit<T['createParams'], 'model' | 'training_file'>> | undefined): T['createParams'];
-  job(raw: T['job'] | T['jobSummary']): JobOf<P>;
+  job(raw: T['job'] | T['jobSummary']): NeutralJobBase & { provider: P; raw: T['job'] | T['jobSummary'] };
   file(raw: T['file']): NeutralFile<T['file']>;
   checkpoint(raw: T['checkpoint']): NeutralCheckpoint<T['checkpoint']>;
   event(raw: T['event']): JobEvent<T['event']>;
@@ -55,6 +55,9 @@ export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
   deploy?(client: T['client'], job: T['job'], checkpoint: NeutralCheckpoint<T['checkpoint']>, options: DeployStep): Promise<string>;
 }
 
+/** The provider's own types a tuning module works with: `TuningTypesOf<typeof tuning>`. */
+export type TuningTypesOf<Tuning> = Tuning extends ProviderTuning<infer _P, infer T> ? T : never;
+
 /** The provider's create request for a neutral one: its base request with every neutral option mapped or refused. */
 export function createRequest<P extends ProviderName, T extends TuningTypes>(
   tuning: ProviderTuning<P, T>,
@@ -65,7 +68,7 @@ export function createRequest<P extends ProviderName, T extends TuningTypes>(
 }
 
 /** What `deploy` gets besides the job and checkpoint. */
-export interface DeployStep {
+interface DeployStep {
   name: string | undefined;
   signal: AbortSignal | undefined;
   onStatus(status: string, model: string): void;

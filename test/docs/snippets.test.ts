@@ -1,5 +1,5 @@
 /**
- * Every README ```ts block and every JSDoc `@example` in src/ compiles against the real API (strict tsc), so none
+ * Every ```ts block of the README and the guides in docs/, and every JSDoc `@example` in src/, compiles against the real API (strict tsc), so none
  * can drift from the code. Each snippet becomes a module of its own in .tmp/snippets/, with a preamble that brings
  * in what a snippet may take for granted (the clients `nebius`, `together`, `openai`, an `id`, the package's
  * exports) unless the snippet declares it itself.
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/prism.js';
 
 interface Snippet {
-  /** Where it was found, `README.md:42` or `src/core/retry.ts:37`. */
+  /** Where it was found, `README.md:42`, `docs/cli.md:12` or `src/core/retry.ts:37`. */
   at: string;
   code: string;
 }
@@ -89,8 +89,11 @@ async function sourceFiles(dir: string): Promise<string[]> {
 }
 
 describe('documentation snippets compile', () => {
-  it('every README ts block and every JSDoc @example in src/ type-checks against the package', async () => {
-    const snippets = markdownSnippets(await readFile(join(repoRoot, 'README.md'), 'utf8'), 'README.md');
+  it('every ts block of the README and docs/*.md and every JSDoc @example in src/ type-checks against the package', async () => {
+    const guides = (await readdir(join(repoRoot, 'docs'))).filter((file) => file.endsWith('.md')).sort().map((file) => join('docs', file));
+    expect(guides.length).toBeGreaterThan(5);
+    const snippets: Snippet[] = [];
+    for (const file of ['README.md', ...guides]) snippets.push(...markdownSnippets(await readFile(join(repoRoot, file), 'utf8'), file));
     for (const file of await sourceFiles('src')) snippets.push(...jsdocExamples(await readFile(join(repoRoot, file), 'utf8'), file));
     expect(snippets.length).toBeGreaterThan(40);
 
@@ -113,9 +116,9 @@ describe('documentation snippets compile', () => {
     }
     const paths = {
       tunekit: ['../../src/index.ts'],
-      'tunekit/nebius': ['../../src/providers/nebius.ts'],
-      'tunekit/together': ['../../src/providers/together.ts'],
-      'tunekit/openai': ['../../src/providers/openai.ts'],
+      'tunekit/nebius': ['../../src/providers/nebius/index.ts'],
+      'tunekit/together': ['../../src/providers/together/index.ts'],
+      'tunekit/openai': ['../../src/providers/openai/index.ts'],
       'tunekit/*': ['../../src/*.ts', '../../src/*/index.ts'],
     };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({
@@ -128,7 +131,7 @@ describe('documentation snippets compile', () => {
       () => '',
       (error: { stdout: string }) => error.stdout,
     );
-    // Point each error at the README line or source line the snippet came from.
+    // Point each error at the Markdown line or source line the snippet came from.
     const located = result.split('\n').filter(Boolean).map((line) => {
       const match = /^(?:\.tmp\/snippets\/)?(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(relative(repoRoot, line.startsWith('/') ? line : join(repoRoot, line)).replace(/\\/g, '/')) ?? /(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(line);
       if (!match) return line;

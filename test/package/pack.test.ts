@@ -43,7 +43,7 @@ describe('the npm tarball', () => {
   it('ships compiled JavaScript (ESM, CommonJS, browser) and types only, no TypeScript sources or pulled documents', async () => {
     const installed = join(project, 'node_modules/tunekit');
     const files = await readdir(installed, { recursive: true });
-    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/providers/nebius.js', 'dist/cjs/src/index.cjs', 'dist/cjs/src/index.d.cts', 'dist/browser/src/providers/nebius.js']) {
+    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/providers/nebius/index.js', 'dist/cjs/src/index.cjs', 'dist/cjs/src/index.d.cts', 'dist/browser/src/providers/nebius/index.js']) {
       expect(files).toContain(join(...file.split('/')));
     }
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.cts'))).toEqual([]);
@@ -129,9 +129,9 @@ describe('the npm tarball', () => {
       const files = await closure(join(dist, entry));
       return (await Promise.all([...files].map((f) => readFile(f, 'utf8')))).join('\n');
     };
-    expect((await closure(join(dist, 'providers/nebius.js'))).size).toBeGreaterThan(2); // the entry and its chunks
+    expect((await closure(join(dist, 'providers/nebius/index.js'))).size).toBeGreaterThan(2); // the entry and its chunks
     const notClient = [/startSandbox/, /_sandbox\/health/, /function checkDataset/, /gpt-tokenizer/, /commander/];
-    for (const entry of ['index.js', 'providers/nebius.js', 'providers/together.js', 'providers/openai.js']) {
+    for (const entry of ['index.js', 'providers/nebius/index.js', 'providers/together/index.js', 'providers/openai/index.js']) {
       const code = await loaded(entry);
       for (const marker of notClient) expect(code, `${entry} loads ${marker}`).not.toMatch(marker);
     }
@@ -141,7 +141,7 @@ describe('the npm tarball', () => {
       for (const [other, host] of Object.entries(hosts)) expect(code.includes(host), `${provider} loads ${other}`).toBe(other === provider);
     }
     // The dataset checker is there for files.upload({ check: true }): behind a dynamic import, loaded only then.
-    expect(await readFile(join(dist, 'providers/nebius.js'), 'utf8')).not.toMatch(/checkDataset/);
+    expect(await readFile(join(dist, 'providers/nebius/index.js'), 'utf8')).not.toMatch(/checkDataset/);
   });
 
   it('instanceof holds across copies of tunekit in one process: ESM and CommonJS builds, the dataset checker, the sandbox', async () => {

@@ -1,8 +1,8 @@
 import type { ClientOptions, RequestOptions } from '../../src/index.js';
-import { createNebiusClient } from '../../src/providers/nebius.js';
-import { createOpenAIClient } from '../../src/providers/openai.js';
-import { createTogetherClient } from '../../src/providers/together.js';
-import type { Op, ProviderName } from '../support/fault-server.js';
+import { createNebiusClient } from '../../src/providers/nebius/client.js';
+import { createOpenAIClient } from '../../src/providers/openai/client.js';
+import { createTogetherClient } from '../../src/providers/together/client.js';
+import type { ProviderName } from '../support/fault-server.js';
 
 /** The four operations of the matrix, the same shape for every provider. */
 export interface Ops {
@@ -58,8 +58,4 @@ export function opsFor(provider: ProviderName, options: ClientOptions): Ops {
       };
     }
   }
-}
-
-export function run(ops: Ops, op: Op, options?: RequestOptions): Promise<unknown> {
-  return ops[op](options);
 }

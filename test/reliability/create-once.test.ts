@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { APIConnectionError, createNebiusClient, InternalServerError } from '../../src/index.js';
-import { createOpenAIClient } from '../../src/providers/openai.js';
-import { createTogetherClient } from '../../src/providers/together.js';
+import { createOpenAIClient } from '../../src/providers/openai/client.js';
+import { createTogetherClient } from '../../src/providers/together/client.js';
 import { startFaultServer, type FaultServer } from '../support/fault-server.js';
 
 let server: FaultServer | undefined;

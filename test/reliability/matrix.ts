@@ -31,7 +31,7 @@ const ambiguousForever = (error: ErrorClass) => (op: Op, keyed: boolean) => (op 
 const ALL_ATTEMPTS = 3; // maxRetries 2
 const retriedUnlessUnsafe = (op: Op, keyed: boolean) => (idempotent(op) || (op === 'create' && keyed) ? ALL_ATTEMPTS : 1);
 
-export const rows: Row[] = [
+const rows: Row[] = [
   { fault: 'reset-before-headers', times: 1, outcome: ambiguous(APIConnectionError) },
   { fault: 'reset-before-headers', times: Infinity, outcome: () => APIConnectionError, attempts: retriedUnlessUnsafe },
   { fault: 'lost-answer', times: 1, outcome: ambiguous(APIConnectionError) },
@@ -56,8 +56,8 @@ export const rows: Row[] = [
 
 export const providers: ProviderName[] = ['nebius', 'together', 'openai'];
 export const ops: Op[] = ['retrieve', 'list', 'create', 'upload'];
-export const perProvider = rows.length * ops.length;
-export const total = perProvider * providers.length;
+const perProvider = rows.length * ops.length;
+const total = perProvider * providers.length;
 const DEFAULT_TIMEOUT_MS = 3_000;
 
 async function eventually(check: () => boolean, withinMs = 3_000): Promise<boolean> {

@@ -1,10 +1,10 @@
-// A user's own test, written with `tunekit/testing` (the README's "Testing your code" shows it): the code under test
+// A user's own test, written with `tunekit/testing` (docs/testing.md's "Testing your code" shows it): the code under test
 // is an app's fine-tuning step; the sandbox plays OpenAI, its clock makes hours of training take no time.
 import { describe, expect, it } from 'vitest';
 import { createOpenAIClient, type OpenAIClient, type WaitClock } from '../../src/index.js'; // in your project: 'tunekit'
 import { startSandbox } from '../../src/testing.js'; // in your project: 'tunekit/testing'
 
-/** The code under test: upload, train, wait, return the model to call (as the README's "Testing your code" shows). */
+/** The code under test: upload, train, wait, return the model to call (as docs/testing.md's "Testing your code" shows). */
 async function fineTune(openai: OpenAIClient, examples: string, clock?: WaitClock): Promise<string> {
   const file = await openai.files.upload(new File([examples], 'train.jsonl'));
   const job = await openai.jobs.create({ model: 'gpt-4o-mini', training_file: file.id });

@@ -16,7 +16,7 @@ export type Op = 'retrieve' | 'list' | 'create' | 'upload';
  *   (a create is recorded on arrival in all three);
  * - `huge-body`: the right answer padded to 8 MB.
  */
-export const faults = [
+const faults = [
   'reset-before-headers',
   'lost-answer',
   'reset-mid-body',
@@ -35,14 +35,14 @@ export const faults = [
 export type Fault = (typeof faults)[number];
 
 /** Apply `fault` to requests of `op`: after `skip` clean ones (default 0), `times` times (default: every time). */
-export interface FaultRule {
+interface FaultRule {
   op: Op;
   fault: Fault;
   times?: number;
   skip?: number;
 }
 
-export interface Seen {
+interface Seen {
   op: Op | 'other';
   method: string;
   url: string;

@@ -12,7 +12,7 @@ import {
   type PageList,
   type RequestOptions,
 } from '../../src/index.js';
-import { createOpenAIClient as fromSubpath } from '../../src/providers/openai.js';
+import { createOpenAIClient as fromSubpath } from '../../src/providers/openai/client.js';
 import type { components } from '../../generated/openai.js';
 
 const openai = createOpenAIClient({ apiKey: 'k', organization: 'org-1', project: 'proj-1' });

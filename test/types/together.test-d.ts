@@ -14,7 +14,7 @@ import {
   type TogetherJobSummary,
   type TogetherPriceEstimate,
 } from '../../src/index.js';
-import { createTogetherClient as fromSubpath } from '../../src/providers/together.js';
+import { createTogetherClient as fromSubpath } from '../../src/providers/together/client.js';
 import type { components, paths } from '../../generated/together.js';
 
 const together = createTogetherClient({ apiKey: 'k' });

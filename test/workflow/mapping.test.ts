@@ -1,16 +1,16 @@
 /**
  * The neutral API's mapping tables: every neutral option × provider is mapped to a field of the provider's own request
  * or refused with a ValidationError that names the provider, the option and why, before anything is sent. The
- * README's table is rendered from the same data.
+ * mapping table in docs/mapping.md is rendered from the same data.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTuner, ValidationError, type JobRequest } from '../../src/index.js';
 import { NEUTRAL_OPTIONS, type MappingTable, type NeutralOption, type OptionRule } from '../../src/workflow/neutral.js';
-import { nebiusMapping } from '../../src/workflow/neutral/nebius.js';
-import { openaiMapping } from '../../src/workflow/neutral/openai.js';
-import { togetherMapping } from '../../src/workflow/neutral/together.js';
+import { nebiusMapping } from '../../src/providers/nebius/tuning.js';
+import { openaiMapping } from '../../src/providers/openai/tuning.js';
+import { togetherMapping } from '../../src/providers/together/tuning.js';
 import { providerRequest } from '../../src/workflow/tuner.js';
 import { repoRoot } from '../support/prism.js';
 
@@ -112,7 +112,7 @@ describe('mapping details', () => {
   });
 });
 
-describe('the README documents the tables as they are', () => {
+describe('docs/mapping.md documents the tables as they are', () => {
   it('has the mapping table rendered from the data', async () => {
     const cell = (rule: OptionRule<never>): string => ('refused' in rule ? `refused: ${rule.refused}` : `\`${rule.field}\``);
     const rendered = [
@@ -120,6 +120,6 @@ describe('the README documents the tables as they are', () => {
       '|---|---|---|---|',
       ...NEUTRAL_OPTIONS.map((o) => `| \`${o}\` | ${cell(nebiusMapping[o])} | ${cell(togetherMapping[o])} | ${cell(openaiMapping[o])} |`),
     ].join('\n');
-    expect(await readFile(join(repoRoot, 'README.md'), 'utf8')).toContain(rendered);
+    expect(await readFile(join(repoRoot, 'docs', 'mapping.md'), 'utf8')).toContain(rendered);
   });
 });

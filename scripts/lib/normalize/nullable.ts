@@ -52,7 +52,7 @@ function wrapInNullUnion(schema: JsonObject): void {
   schema['anyOf'] = [inner, { ...NULL_SCHEMA }];
 }
 
-export function makeNullable(schema: JsonObject): void {
+function makeNullable(schema: JsonObject): void {
   const type = schema['type'];
   if (type !== undefined) addNullToType(schema, type);
   else wrapInNullUnion(schema);

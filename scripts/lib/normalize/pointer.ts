@@ -1,7 +1,7 @@
 import { isObject, type JsonObject, type JsonValue } from '../json.js';
 import { HTTP_METHODS } from '../trim.js';
 
-export function pointerToken(token: string): string {
+function pointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -4,7 +4,7 @@ import { childPointer } from './pointer.js';
 
 export type SchemaVisitor = (schema: JsonObject, pointer: string) => void;
 
-export type ExampleSiteKind = 'schema' | 'media' | 'parameter';
+type ExampleSiteKind = 'schema' | 'media' | 'parameter';
 
 export interface ExampleSite {
   kind: ExampleSiteKind;

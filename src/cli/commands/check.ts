@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { DatasetFormat } from '../../dataset/profile.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Output } from '../output.js';
-import { resolveProvider } from '../providers/index.js';
+import { resolveProvider } from '../providers.js';
+import type { DatasetFormat } from '../../core/dataset-report.js';
 
 /** `tunekit check FILE`: the dataset checker, by the chosen provider's rules; no API key needed. */
 

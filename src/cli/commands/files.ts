@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { NeutralFile } from '../../workflow/neutral.js';
 import { UsageError } from '../exit.js';
-import { formatBytes } from '../format.js';
-import type { AnySession } from '../session.js';
 import { showFile, showFiles } from '../show.js';
 import { byteProgress, saveBody } from '../transfer.js';
+import type { AnySession } from '../provider.js';
+import { formatBytes } from '../../core/format.js';
 
 /** `tunekit files upload|list|get|content|delete`. */
 
@@ -28,27 +28,7 @@ export async function upload(session: AnySession, [path = '']: string[], options
 async function uploadAs(session: AnySession, path: string, options: { check: boolean; onProgress: (p: { loaded: number; total: number | undefined }) => void; purpose: string | undefined }): Promise<NeutralFile> {
   const { check, onProgress } = options;
   if (options.purpose === undefined) return session.tuner.files.upload(path, { check, onProgress }, session.request);
-  const purpose = options.purpose;
-  switch (session.provider) {
-    case 'nebius': {
-      const known = ['fine-tune', 'batch'] as const;
-      const chosen = known.find((p) => p === purpose);
-      if (!chosen) throw new UsageError(`--purpose "${purpose}" is not one nebius takes: ${known.join(', ')}`);
-      return session.tuning.file(await session.tuner.client.files.upload(path, { check, onProgress, purpose: chosen }, session.request));
-    }
-    case 'together': {
-      const known = ['fine-tune', 'eval'] as const;
-      const chosen = known.find((p) => p === purpose);
-      if (!chosen) throw new UsageError(`--purpose "${purpose}" is not one together takes: ${known.join(', ')}`);
-      return session.tuning.file(await session.tuner.client.files.upload(path, { check: check && chosen === 'fine-tune', onProgress, purpose: chosen }, session.request));
-    }
-    case 'openai': {
-      const known = ['fine-tune', 'batch', 'assistants', 'vision', 'user_data', 'evals'] as const;
-      const chosen = known.find((p) => p === purpose);
-      if (!chosen) throw new UsageError(`--purpose "${purpose}" is not one openai takes: ${known.join(', ')}`);
-      return session.tuning.file(await session.tuner.client.files.upload(path, { check: check && chosen === 'fine-tune', onProgress, purpose: chosen }, session.request));
-    }
-  }
+  return session.cli.uploadAs(session, path, options.purpose, { check, onProgress });
 }
 
 export async function list(session: AnySession, _args: string[], options: { limit?: number }): Promise<void> {

@@ -1,13 +1,14 @@
-import { WaitAbortedError, WaitTimeoutError } from '../../core/errors.js';
 import type { Job, JobOf } from '../../workflow/api.js';
 import type { NeutralCheckpoint } from '../../workflow/neutral.js';
-import type { JobEvent, ProviderName, WaitOptions } from '../../workflow/types.js';
-import { realClock } from '../../workflow/wait.js';
+import type { JobEvent, WaitOptions } from '../../poller/types.js';
+import { realClock } from '../../poller/poll.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { createWatcher } from '../live/view.js';
 import { checkedRequest, requestFlags } from '../request.js';
-import type { AnySession, Session } from '../session.js';
 import { showCheckpoints, showEvent, showJob, showJobs, statusText } from '../show.js';
+import type { ProviderName } from '../../providers/registry/providers.js';
+import type { AnySession, Session } from '../provider.js';
+import { WaitAbortedError, WaitTimeoutError } from '../../poller/errors.js';
 
 /** `tunekit jobs create|list|get|cancel|wait|events|checkpoints`, and each provider's own (`pause`, `download`, …). */
 
@@ -23,7 +24,7 @@ export async function create(session: AnySession, _args: string[], options: Reco
 }
 
 async function createOn<P extends ProviderName>(session: Session<P>, model: string, trainingFile: string, validationFile: string | undefined, options: Record<string, unknown>): Promise<JobOf<P>> {
-  const { hyperparameters, providerOptions } = await checkedRequest(session.cli, model, requestFlags(options), { training: trainingFile, validation: validationFile });
+  const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), { training: trainingFile, validation: validationFile });
   return session.tuner.jobs.create({ ...hyperparameters, model, trainingFile, validationFile, providerOptions }, session.request);
 }
 
@@ -74,7 +75,7 @@ export function stoppedWaiting(session: { again: string }, error: unknown, jobId
 }
 
 export async function wait(session: AnySession, [id = '']: string[], options: { pollInterval?: number; maxWait?: number }): Promise<void> {
-  const watcher = await createWatcher(session.out, `tunekit · ${session.cli.label}`);
+  const watcher = await createWatcher(session.out, `tunekit · ${session.facts.label}`);
   let job: Job;
   try {
     job = await session.tuner.jobs.wait(id, { ...pollOptions(options), signal: session.signal, onProgress: (progress) => watcher.wait(progress) }, session.request);
@@ -115,12 +116,7 @@ export async function checkpoints(session: AnySession, [id = '']: string[]): Pro
 
 /** A provider's own command (`jobs pause` on OpenAI, …), run with that provider's typed session. */
 export async function providerCommand(session: AnySession, group: string, name: string, args: string[], options: Record<string, unknown>): Promise<void> {
-  const providers = { nebius: session.provider === 'nebius' ? session : undefined, together: session.provider === 'together' ? session : undefined, openai: session.provider === 'openai' ? session : undefined };
-  const find = <P extends ProviderName>(s: Session<P> | undefined): Promise<void> | undefined => {
-    const command = s?.cli.commands.find((c) => c.group === group && c.name === name);
-    return s && command ? command.run(s, args, options) : undefined;
-  };
-  const running = find(providers.nebius) ?? find(providers.together) ?? find(providers.openai);
+  const running = session.command(group, name);
   if (!running) throw new UsageError(`${group} ${name} is not a ${session.provider} command`);
-  await running;
+  await running(args, options);
 }

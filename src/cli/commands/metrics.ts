@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { NeutralCheckpoint } from '../../workflow/neutral.js';
-import type { ProviderName } from '../../workflow/types.js';
 import { formatLoss } from '../format.js';
 import { lossChart } from '../live/chart.js';
-import type { LossPoint } from '../providers/types.js';
+import type { LossPoint } from '../provider.js';
 import { metricsReport } from '../report/html.js';
-import type { AnySession, Session } from '../session.js';
+import type { ProviderName } from '../../providers/registry/providers.js';
+import type { AnySession, Session } from '../provider.js';
 
 /** `tunekit jobs metrics ID [--html FILE]`: the loss curves in the terminal, or as a self-contained page. */
 

@@ -1,16 +1,16 @@
 import { once } from 'node:events';
-import { providerEnvironment } from '../../providers/environment.js';
+import { DEFAULT_PROVIDER, isProviderName, providers } from '../../providers/registry/providers.js';
 import { UsageError } from '../exit.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Output } from '../output.js';
-import { isProviderName, resolveProvider } from '../providers/index.js';
+import { resolveProvider } from '../providers.js';
 
 /**
  * `tunekit sandbox`: the sandbox server (`tunekit/testing`'s `startSandbox`), as `tunekit-sandbox` runs it: its base URL
  * on the first line of stdout, until Ctrl-C or SIGTERM stops it cleanly (exit 0).
  */
 export async function sandbox(globals: GlobalOptions, out: Output, signal: AbortSignal, _args: string[], options: { port?: number; host?: string; speed?: number; clock?: 'manual' | 'on-poll' }): Promise<void> {
-  const provider = globals.provider !== undefined || process.env['TUNEKIT_PROVIDER'] ? resolveProvider(globals.provider, process.env, { needKey: false }) : 'nebius';
+  const provider = globals.provider !== undefined || process.env['TUNEKIT_PROVIDER'] ? resolveProvider(globals.provider, process.env, { needKey: false }) : DEFAULT_PROVIDER;
   if (!isProviderName(provider)) throw new UsageError(`--provider "${provider}" is not a provider tunekit knows`);
   if (options.speed !== undefined && !(options.speed > 0)) throw new UsageError(`--speed ${options.speed} must be a number above 0`);
   const clock = options.clock ?? { speed: options.speed ?? 60 };
@@ -21,7 +21,7 @@ export async function sandbox(globals: GlobalOptions, out: Output, signal: Abort
     out.data(running.url);
     const time = typeof clock === 'object' ? `${clock.speed}× real time` : clock;
     out.say(`tunekit sandbox: ${provider} (clock: ${time}); controls at ${running.controlUrl}. Any API key works. Ctrl-C to stop.`);
-    const env = providerEnvironment[provider];
+    const env = providers[provider].env;
     out.hint(`try: export ${env.apiKey}=sandbox ${env.baseUrl}=${running.url} TUNEKIT_PROVIDER=${provider}`);
   }
   const stop = new AbortController();

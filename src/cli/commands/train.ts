@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { APIUserAbortError, WaitAbortedError } from '../../core/errors.js';
+import { APIUserAbortError } from '../../core/errors.js';
 import type { JobOf, TrainResult } from '../../workflow/api.js';
 import { CHECK_FILE } from '../../workflow/neutral.js';
-import type { ProviderName } from '../../workflow/types.js';
 import { CliError, EXIT, UsageError } from '../exit.js';
 import { createWatcher } from '../live/view.js';
 import { checkedRequest, requestFlags } from '../request.js';
-import type { AnySession, Session } from '../session.js';
 import { showJob } from '../show.js';
 import { pollOptions, stoppedWaiting } from './jobs.js';
+import type { ProviderName } from '../../providers/registry/providers.js';
+import type { AnySession, Session } from '../provider.js';
+import { WaitAbortedError } from '../../poller/errors.js';
 
 /** `tunekit train FILE --model M`: check → upload → create → wait (→ deploy on Nebius), in one live view. */
 
@@ -37,20 +38,20 @@ export async function train(session: AnySession, [file = '']: string[], options:
 }
 
 async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: string, options: TrainFlags): Promise<void> {
-  const { out, cli } = session;
+  const { out, cli, facts } = session;
   const model = options.model ?? '';
   const trainingFile = fileArgument(fileArg, 'FILE');
   const validationFile = options.validation === undefined ? undefined : fileArgument(options.validation, '--validation');
-  if (options.deploy && cli.deployRefused) throw new UsageError(`--deploy cannot be used with ${cli.name}: ${cli.deployRefused}`);
+  if (options.deploy && cli.deployRefused) throw new UsageError(`--deploy cannot be used with ${facts.name}: ${cli.deployRefused}`);
   const checkpoint = options.deployCheckpoint === undefined ? undefined : options.deployCheckpoint === 'best' || options.deployCheckpoint === 'final' ? options.deployCheckpoint : 'bad';
   if (checkpoint === 'bad') throw new UsageError(`--deploy-checkpoint "${options.deployCheckpoint}" must be final or best`);
   if ((checkpoint || options.deployName) && !options.deploy) throw new UsageError('--deploy-checkpoint and --deploy-name go with --deploy');
-  const { hyperparameters, providerOptions } = await checkedRequest(cli, model, requestFlags(options), { training: CHECK_FILE, validation: validationFile === undefined ? undefined : CHECK_FILE });
+  const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), { training: CHECK_FILE, validation: validationFile === undefined ? undefined : CHECK_FILE });
 
   const watching = new AbortController();
   const stop = (): void => watching.abort(session.signal.reason);
   session.signal.addEventListener('abort', stop, { once: true });
-  const watcher = await createWatcher(out, `tunekit train · ${cli.label} · ${model}`);
+  const watcher = await createWatcher(out, `tunekit train · ${facts.label} · ${model}`);
   let created: JobOf<P> | undefined;
   let result: TrainResult<P> | undefined;
   try {

@@ -1,5 +1,5 @@
 import { plot } from 'asciichart';
-import type { LossPoint } from '../providers/types.js';
+import type { LossPoint } from '../provider.js';
 
 /** Loss curves in the terminal (asciichart), x being the training step, resampled to the width at hand. */
 

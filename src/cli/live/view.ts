@@ -1,11 +1,14 @@
 import type { TrainProgress } from '../../workflow/api.js';
-import type { JobEvent, JobStatus, ProviderName, WaitProgress } from '../../workflow/types.js';
-import { bar, formatBytes, formatClock, formatDuration, formatLoss, formatSteps, percent } from '../format.js';
+import type { JobEvent, WaitProgress } from '../../poller/types.js';
+import { bar, formatClock, formatLoss, formatSteps, percent } from '../format.js';
 import type { Output } from '../output.js';
-import { mergeLoss } from '../providers/loss.js';
-import type { LossPoint } from '../providers/types.js';
+import { mergeLoss } from '../loss.js';
+import type { LossPoint } from '../provider.js';
 import { eventLine, statusColor } from '../show.js';
 import type { lossChart as LossChart } from './chart.js';
+import type { ProviderName } from '../../providers/registry/providers.js';
+import type { JobStatus } from '../../core/provider.js';
+import { formatBytes, formatDuration } from '../../core/format.js';
 
 /**
  * What `wait` and `train` show while they run, in one of three forms: a live view on a terminal (one frame redrawn
@@ -13,7 +16,7 @@ import type { lossChart as LossChart } from './chart.js';
  * with `NO_COLOR`), and NDJSON on stdout with `--json`.
  */
 export interface Watcher {
-  train(progress: TrainProgress<ProviderName>): void;
+  train<P extends ProviderName>(progress: TrainProgress<P>): void;
   wait(progress: WaitProgress): void;
   /** Stop drawing (the last frame stays on the screen). */
   close(): void;
@@ -84,7 +87,7 @@ class JsonWatcher implements Watcher {
   private lastUpload = new Map<string, number>();
   constructor(private readonly out: Output) {}
 
-  train(p: TrainProgress<ProviderName>): void {
+  train<P extends ProviderName>(p: TrainProgress<P>): void {
     switch (p.stage) {
       case 'check': {
         const { report } = p;
@@ -137,7 +140,7 @@ class PlainWatcher implements Watcher {
     this.out.stderr.write(`[${formatClock(Date.now() - this.started)}] ${text}\n`);
   }
 
-  train(p: TrainProgress<ProviderName>): void {
+  train<P extends ProviderName>(p: TrainProgress<P>): void {
     switch (p.stage) {
       case 'check':
         return this.say(`checked the ${fileLabel(p.file)}: ${checkSummary(p.report)}`);
@@ -181,7 +184,7 @@ class PlainWatcher implements Watcher {
   close(): void {}
 }
 
-export function checkSummary(report: { ok: boolean; formatLabel: string | undefined; examples: number; counts: { errors: number; warnings: number }; stats: { tokens: { total: number; method: string } } }): string {
+function checkSummary(report: { ok: boolean; formatLabel: string | undefined; examples: number; counts: { errors: number; warnings: number }; stats: { tokens: { total: number; method: string } } }): string {
   const tokens = `${report.stats.tokens.method === 'exact' ? '' : '~'}${report.stats.tokens.total.toLocaleString('en-US')} tokens`;
   return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${report.examples.toLocaleString('en-US')} examples · ${tokens} · ${report.counts.errors} errors, ${report.counts.warnings} warnings`;
 }
@@ -219,7 +222,7 @@ class LiveWatcher implements Watcher {
     this.draw(true);
   }
 
-  train(p: TrainProgress<ProviderName>): void {
+  train<P extends ProviderName>(p: TrainProgress<P>): void {
     const c = this.out.err;
     switch (p.stage) {
       case 'check':

@@ -1,6 +1,7 @@
 import type { NeutralCheckpoint, NeutralJobBase } from '../../workflow/neutral.js';
-import { formatDate, formatDuration, formatLoss } from '../format.js';
-import type { LossPoint } from '../providers/types.js';
+import { formatDate, formatLoss } from '../format.js';
+import type { LossPoint } from '../provider.js';
+import { formatDuration } from '../../core/format.js';
 
 /**
  * A job's metrics as one self-contained HTML page: the loss curves as inline SVG (no script, no network, no font
@@ -17,7 +18,7 @@ export interface ReportInput {
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Round tick values covering `[min, max]`, about `count` of them. */
-export function ticks(min: number, max: number, count: number): number[] {
+function ticks(min: number, max: number, count: number): number[] {
   if (!(max > min)) return [min];
   const raw = (max - min) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));

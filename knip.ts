@@ -1,0 +1,25 @@
+/**
+ * knip (npm run knip): unused files, exports and dependencies. The package's entry points come from package.json
+ * through scripts/lib/entries.ts; the rest are the repository's own programs and tests.
+ */
+import type { KnipConfig } from 'knip';
+import { binSources, entryPoints } from './scripts/lib/entries.js';
+
+const config: KnipConfig = {
+  entry: [
+    ...entryPoints().map((entry) => entry.source),
+    ...binSources(),
+    // The browser build swaps src/platform/files.ts for this file (scripts/build.ts).
+    'src/platform/files.browser.ts',
+    'scripts/*.ts',
+    'bench/*.ts',
+    'examples/*.ts',
+    'test/**/*.test.ts',
+    'test/**/*.test-d.ts',
+  ],
+  // Run as programs by the package test (test/package/pack.test.ts), not imported.
+  ignoreDependencies: ['@arethetypeswrong/cli', 'publint'],
+  project: ['src/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts', '*.ts'],
+};
+
+export default config;

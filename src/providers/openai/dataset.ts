@@ -1,0 +1,71 @@
+/**
+ * OpenAI's dataset rules, from its fine-tuning guides (supervised, vision, function calling, DPO) and the
+ * per-line schemas of its API document (`FineTuneChatRequestInput`, `FineTunePreferenceRequestInput`,
+ * `FineTuneChatCompletionRequestAssistantMessage`).
+ */
+import type { ChatRules, DatasetProfile } from '../../dataset/profile.js';
+
+const MiB = 2 ** 20;
+
+const chat: ChatRules = {
+  label: 'chat',
+  keys: ['messages', 'tools', 'parallel_tool_calls', 'functions'],
+  roles: {
+    system: ['role', 'content', 'name'],
+    user: ['role', 'content', 'name'],
+    assistant: ['role', 'content', 'name', 'weight', 'tool_calls', 'function_call', 'refusal'],
+    tool: ['role', 'content', 'tool_call_id'],
+    function: ['role', 'content', 'name'],
+  },
+  alternate: false,
+  requireAssistant: true,
+  // FineTuneChatCompletionRequestAssistantMessage: "weight … 0 or 1", on assistant messages only.
+  weightRoles: ['assistant'],
+  content: {
+    // "Input messages may contain text or image content only."
+    parts: { system: ['text'], user: ['text', 'image_url'], assistant: ['text', 'refusal'], tool: ['text'] },
+    // Vision fine-tuning: images in user messages, JPEG/PNG/WEBP, up to 10 MB each, at most 10 per example.
+    images: { roles: ['user'], dataUrlsOnly: false, formats: ['jpeg', 'png', 'webp'], maxBytes: 10 * MiB, maxPerExample: 10, weightMustBeZero: false },
+    noMixing: false,
+  },
+  tools: true,
+};
+
+export const profile: DatasetProfile = {
+  provider: 'openai',
+  sources: [
+    'https://platform.openai.com/docs/guides/supervised-fine-tuning',
+    'https://platform.openai.com/docs/guides/direct-preference-optimization',
+    'https://platform.openai.com/docs/guides/vision-fine-tuning',
+    'https://github.com/openai/openai-openapi (FineTuneChatRequestInput, FineTunePreferenceRequestInput)',
+  ],
+  // files.upload uses POST /files: "Individual files can be up to 512 MB".
+  maxFileBytes: 512 * MiB,
+  // "The minimum number of examples you can provide for fine-tuning is 10."
+  minExamples: 10,
+  extraKeys: 'warning',
+  blankLines: 'warning',
+  warnBom: false,
+  formats: {
+    chat,
+    preference: {
+      label: 'preference (DPO)',
+      keys: ['input', 'preferred_output', 'non_preferred_output'],
+      inputKeys: ['tools', 'parallel_tool_calls'],
+      input: { ...chat, requireAssistant: false },
+    },
+  },
+  // n_epochs defaults to "auto", chosen by the server from the dataset size: pass `epochs` to estimate the bill.
+  models: [
+    // Training examples are limited to 65,536 tokens on the GPT-4o and GPT-4.1 families (longer ones are truncated).
+    { match: /^(ft:)?gpt-4o/, encoding: 'o200k_base', contextLength: 65_536 },
+    { match: /^(ft:)?gpt-4\.1/, encoding: 'o200k_base', contextLength: 65_536 },
+    { match: /^(ft:)?(o\d|gpt-5)/, encoding: 'o200k_base' },
+    { match: /^(ft:)?gpt-3\.5-turbo-0613/, encoding: 'cl100k_base', contextLength: 4_096 },
+    { match: /^(ft:)?gpt-3\.5-turbo/, encoding: 'cl100k_base', contextLength: 16_385 },
+    { match: /^(ft:)?gpt-4-0613/, encoding: 'cl100k_base', contextLength: 8_192 },
+    { match: /^(ft:)?(gpt-4|babbage-002|davinci-002)/, encoding: 'cl100k_base' },
+  ],
+  // OpenAI's cookbook counting: 3 tokens per message, 1 more per name, 3 to prime the reply.
+  template: { perMessage: 3, perName: 1, perExample: 3 },
+};
