@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../core/version.js';
 import { PROVIDER_NAMES, type ProviderName } from '../workflow/types.js';
 import { EXIT_CODES_HELP, UsageError } from './exit.js';
-import { batchSize, booleanOrAuto, duration, keyValue, nonNegative, wholeNumber } from './flags.js';
+import { batchSize, booleanOrAuto, duration, keyValue, nonNegative, requestTimeout, wholeNumber } from './flags.js';
 import { globalOptions, type GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
 import { cliProviders } from './providers/index.js';
@@ -89,7 +89,7 @@ export function buildProgram(runtime: Runtime): Command {
     .helpOption('-h, --help', 'show help')
     .option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: TUNEKIT_PROVIDER, else the one provider whose API key is set)`)
     .option('--base-url <url>', "the API's base URL (default: the provider's *_BASE_URL, else its public API)")
-    .option('--timeout <duration>', 'deadline of each request (default 60s)', duration)
+    .option('--timeout <duration>', 'deadline of each request (default 60s, at most 24d)', requestTimeout)
     .option('--max-retries <n>', 'retries of a failed request (default 2)', wholeNumber(0))
     .addOption(new Option('--log <level>', 'log requests on stderr (never the API key; default TUNEKIT_LOG or off)').choices(['off', 'error', 'warn', 'info', 'debug']))
     .option('--json', 'only JSON on stdout (one value; NDJSON for events and progress); errors as {"error": …} on stderr')
