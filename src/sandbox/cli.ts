@@ -2,10 +2,11 @@
 import { parseArgs } from 'node:util';
 import type { ClockOption } from './clock.js';
 import type { ProviderName } from './provider.js';
+import { stopWithLauncher } from './orphan.js';
 import { startSandbox, type Sandbox } from './start.js';
 import { PROVIDER_NAMES } from '../workflow/types.js';
 
-const USAGE = `Usage: tunekit-sandbox [--provider nebius|together|openai] [--port N] [--host HOST] [--speed N | --clock manual|on-poll]
+const USAGE = `Usage: tunekit-sandbox [--provider nebius|together|openai] [--port N] [--host HOST] [--speed N | --clock manual|on-poll] [--seed TEXT]
 
 Starts a local sandbox of one provider's fine-tuning API and prints its base URL (the first line of output).
 Point the provider's client (tunekit's, or the official SDK) at that URL, with any API key.
@@ -16,6 +17,7 @@ Point the provider's client (tunekit's, or the official SDK) at that URL, with a
   --speed N         simulated time runs N times faster than real time (default 60: a one-hour job takes a minute)
   --clock MODE      manual: time moves only with POST /_sandbox/advance {"ms": N};
                     on-poll: each retrieve of a job, file or model moves time to its next change
+  --seed TEXT       the same ids in every run (default: random ids, different in every sandbox)
   -h, --help        this help
 
 Controls: GET /_sandbox/health, POST /_sandbox/advance, POST /_sandbox/script, GET /_sandbox/requests, POST /_sandbox/reset.
@@ -24,7 +26,7 @@ Ctrl-C (or SIGTERM) stops it.`;
 /** A mistake in how the command was called: exit code 2. */
 class UsageError extends Error {}
 
-function options(argv: string[]): { provider: ProviderName; port: number; host: string; clock: ClockOption } | 'help' {
+function options(argv: string[]): { provider: ProviderName; port: number; host: string; clock: ClockOption; seed: string | undefined } | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -35,6 +37,7 @@ function options(argv: string[]): { provider: ProviderName; port: number; host: 
         host: { type: 'string', default: '127.0.0.1' },
         speed: { type: 'string' },
         clock: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -57,7 +60,7 @@ function options(argv: string[]): { provider: ProviderName; port: number; host: 
     if (values.clock !== 'manual' && values.clock !== 'on-poll') throw new UsageError(`--clock "${values.clock}" must be manual or on-poll`);
     clock = values.clock;
   }
-  return { provider, port, host: values.host, clock };
+  return { provider, port, host: values.host, clock, seed: values.seed };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -66,7 +69,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const sandbox: Sandbox = await startSandbox({ provider: chosen.provider, port: chosen.port, host: chosen.host, clock: chosen.clock });
+  const sandbox: Sandbox = await startSandbox({ provider: chosen.provider, port: chosen.port, host: chosen.host, clock: chosen.clock, seed: chosen.seed });
   process.stdout.write(`${sandbox.url}\n`);
   const time = typeof chosen.clock === 'object' ? `${chosen.clock.speed}× real time` : chosen.clock;
   process.stderr.write(`tunekit sandbox: ${chosen.provider} (clock: ${time}); controls at ${sandbox.controlUrl}. Ctrl-C to stop.\n`);
@@ -75,6 +78,7 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  stopWithLauncher(stop);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -9,13 +9,13 @@ import { isProviderName, resolveProvider } from '../providers/index.js';
  * `tunekit sandbox`: the sandbox server (`tunekit/testing`'s `startSandbox`), as `tunekit-sandbox` runs it: its base URL
  * on the first line of stdout, until Ctrl-C or SIGTERM stops it cleanly (exit 0).
  */
-export async function sandbox(globals: GlobalOptions, out: Output, signal: AbortSignal, _args: string[], options: { port?: number; host?: string; speed?: number; clock?: 'manual' | 'on-poll' }): Promise<void> {
+export async function sandbox(globals: GlobalOptions, out: Output, signal: AbortSignal, _args: string[], options: { port?: number; host?: string; speed?: number; clock?: 'manual' | 'on-poll'; seed?: string }): Promise<void> {
   const provider = globals.provider !== undefined || process.env['TUNEKIT_PROVIDER'] ? resolveProvider(globals.provider, process.env, { needKey: false }) : 'nebius';
   if (!isProviderName(provider)) throw new UsageError(`--provider "${provider}" is not a provider tunekit knows`);
   if (options.speed !== undefined && !(options.speed > 0)) throw new UsageError(`--speed ${options.speed} must be a number above 0`);
   const clock = options.clock ?? { speed: options.speed ?? 60 };
   const { startSandbox } = await import('../../testing.js');
-  const running = await startSandbox({ provider, port: options.port ?? 4010, host: options.host ?? '127.0.0.1', clock });
+  const running = await startSandbox({ provider, port: options.port ?? 4010, host: options.host ?? '127.0.0.1', clock, seed: options.seed });
   if (out.json) out.line({ provider, url: running.url, controlUrl: running.controlUrl, clock });
   else {
     out.data(running.url);
@@ -27,7 +27,10 @@ export async function sandbox(globals: GlobalOptions, out: Output, signal: Abort
   const stop = new AbortController();
   const terminated = (): void => stop.abort();
   process.once('SIGTERM', terminated);
+  const { stopWithLauncher } = await import('../../sandbox/orphan.js');
+  const unwatch = stopWithLauncher(terminated);
   await Promise.race([once(signal, 'abort'), once(stop.signal, 'abort')]);
   process.off('SIGTERM', terminated);
+  unwatch();
   await running.close();
 }
