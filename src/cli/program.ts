@@ -216,6 +216,7 @@ export function buildProgram(runtime: Runtime): Command {
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--speed <n>', 'simulated time runs n times faster than real time (default 60)', nonNegative)
     .addOption(new Option('--clock <mode>', 'manual (POST /_sandbox/advance) or on-poll (each poll moves to the next change)').choices(['manual', 'on-poll']).conflicts('speed'))
+    .option('--seed <text>', 'the same ids in every run (default: random ids, different in every sandbox)')
     .action(withoutSession(runtime, async () => (await import('./commands/sandbox.js')).sandbox));
 
   return program;
