@@ -279,7 +279,10 @@ export class Timeline {
 
   resume(t: number): void {
     const steps = this.stepsAt(t);
-    this.cut(t);
+    // The paused segment ends now, and is kept (with its event) even when it began at this very instant.
+    const paused = this.segments[this.segments.length - 1];
+    if (paused?.stage === 'paused') paused.to = t;
+    else this.cut(t);
     this.train(t, steps, 'resumed');
     if (this.outcome) {
       const at = this.when(this.outcome.at, t);
