@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CliError, EXIT, UsageError } from './exit.js';
+import { CliError, commandName, EXIT, UsageError } from './exit.js';
 import type { Output } from './output.js';
 
 /** How a failure is told: its exit code, one message, an optional hint, and extra fields for `--json`. */
@@ -67,7 +67,7 @@ export async function reportFailure(error: unknown, out: Output, interrupted: bo
     out.stderr.write(`${c.red(c.bold('error'))} ${told.message}\n`);
     for (const line of told.lines ?? []) out.stderr.write(`  ${line}\n`);
     if (told.hint) out.stderr.write(`${c.dim(told.hint)}\n`);
-    if (error instanceof CommanderError) out.stderr.write(c.dim('(see tunekit --help, or tunekit COMMAND --help)\n'));
+    if (error instanceof CommanderError) out.stderr.write(c.dim(`(see ${commandName()} --help, or ${commandName()} COMMAND --help)\n`));
   }
   return told.exitCode;
 }

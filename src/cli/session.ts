@@ -7,7 +7,7 @@ import { togetherTuning } from '../workflow/neutral/together.js';
 import { createTuner } from '../workflow/tuner.js';
 import type { ProviderTuning } from '../workflow/tuning.js';
 import type { ProviderName } from '../workflow/types.js';
-import { CliError, EXIT } from './exit.js';
+import { CliError, commandName, EXIT } from './exit.js';
 import type { GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
 import { cliProviders, resolveProvider } from './providers/index.js';
@@ -24,7 +24,7 @@ export interface Session<P extends ProviderName = ProviderName> {
   /** Aborted by Ctrl-C. */
   signal: AbortSignal;
   request: RequestOptions;
-  /** `tunekit --provider P` (and `--base-url` when given): the start of a command that reaches the same API again. */
+  /** `tunekit --provider P` (`npx tunekit …` when run through npm; `--base-url` when given): the start of a command that reaches the same API again. */
   again: string;
 }
 
@@ -52,7 +52,7 @@ export function openSession(globals: GlobalOptions, out: Output, signal: AbortSi
     logLevel: globals.log,
     logger: stderrLogger(out),
   };
-  const again = ['tunekit', '--provider', provider, ...(globals.baseUrl ? ['--base-url', globals.baseUrl] : [])].join(' ');
+  const again = [commandName(env), '--provider', provider, ...(globals.baseUrl ? ['--base-url', globals.baseUrl] : [])].join(' ');
   const request: RequestOptions = { signal };
   switch (provider) {
     case 'nebius':

@@ -24,6 +24,28 @@ function run(provider: Provider, args: string[], env: Record<string, string> = {
 }
 const errorOf = (run: Run): Record<string, unknown> => (lines(run.stderr)[0]?.['error'] ?? {}) as Record<string, unknown>;
 
+describe.concurrent('commands printed for the user to run', () => {
+  it('start with npx tunekit when tunekit was run through npm (npx, npm exec), else tunekit (item 2)', async ({ expect }) => {
+    await using still = await startSandbox({ provider: 'openai', clock: 'manual' });
+    const env = { OPENAI_API_KEY: 'printed-commands-key', npm_command: 'exec' };
+    const base = ['--provider', 'openai', '--base-url', still.url];
+    // The file's processing needs simulated time; the job then stands still (nothing moves the clock).
+    const ticking = setInterval(() => still.advance(10_000), 50);
+    const created = await tunekit(fixture.bin, [...base, 'train', fixture.data.train, '--model', MODEL.openai, '--no-wait', '--poll-interval', '100ms'], env).finally(() => clearInterval(ticking));
+    expect(created.code).toBe(0);
+    const id = created.stdout.trim();
+    expect(created.stderr).toContain(`follow it: npx tunekit --provider openai --base-url ${still.url} jobs wait ${id}`);
+    const waited = await tunekit(fixture.bin, [...base, 'jobs', 'wait', id, '--max-wait', '1s', '--poll-interval', '200ms'], env);
+    expect(waited.code).toBe(3);
+    expect(waited.stderr).toContain(`resume watching: npx tunekit --provider openai --base-url ${still.url} jobs wait ${id}`);
+    const usage = await tunekit(fixture.bin, ['jobs', 'list', '--bogus'], env);
+    expect(usage.stderr).toContain('(see npx tunekit --help, or npx tunekit COMMAND --help)');
+    // Run as an installed bin (no npm around it): plain tunekit.
+    const direct = await tunekit(fixture.bin, [...base, 'jobs', 'wait', id, '--max-wait', '1s', '--poll-interval', '200ms'], { OPENAI_API_KEY: 'printed-commands-key' });
+    expect(direct.stderr).toContain(`resume watching: tunekit --provider openai --base-url ${still.url} jobs wait ${id}`);
+  });
+});
+
 describe.concurrent('refused before anything is sent', () => {
   it('--option n_epoch=3 suggests the nested field (and its flag) on every provider (item 6)', async ({ expect }) => {
     for (const provider of ['nebius', 'together', 'openai'] as const) {
