@@ -39,6 +39,11 @@ export interface CheckDatasetOptions {
   maxIssues?: number;
   /** Distinct examples the duplicate check remembers (8 bytes each, 12 in the table). Default 1,048,576. */
   maxTrackedExamples?: number;
+  /**
+   * The longest line read, in bytes (default 134,217,728: 128 MiB). A longer line is reported as `line.too-long` and
+   * skipped without being held, so memory stays flat whatever the file holds.
+   */
+  maxLineBytes?: number;
   /** The file's name, for the `.jsonl` check and the report (a path's or `File`'s name by default). */
   name?: string;
   signal?: AbortSignal;
