@@ -12,25 +12,25 @@ import { VERSION } from './version.js';
 /** Options every provider's client accepts. */
 export interface ClientOptions {
   /** API key; defaults to the provider's env var (e.g. `NEBIUS_API_KEY`). */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Base URL; defaults to the provider's env var (e.g. `NEBIUS_BASE_URL`), then its public URL. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** The one network seam: defaults to `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Deadline of each call, body read included (default 60 000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt (default 2). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Any part of the retry policy. */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<RetryPolicy> | undefined;
   /** `off` (default), `error`, `warn` (retries), `info`, `debug` (every request); defaults to env `TUNEKIT_LOG`. */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Where log lines go (default `console`). Secrets are never logged. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Check each request against the provider's document before sending it (default `true`): a `ValidationError` instead of a request. */
-  validate?: boolean;
+  validate?: boolean | undefined;
 }
 
 /** What a provider module declares about itself. */

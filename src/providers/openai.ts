@@ -40,9 +40,9 @@ export interface OpenAIUploadOptions extends UploadOptions {
 }
 export interface OpenAIClientOptions extends ClientOptions {
   /** Sent as `OpenAI-Organization`; defaults to `OPENAI_ORG_ID`. */
-  organization?: string;
+  organization?: string | undefined;
   /** Sent as `OpenAI-Project`; defaults to `OPENAI_PROJECT_ID`. */
-  project?: string;
+  project?: string | undefined;
 }
 
 export const openaiProvider = {

@@ -24,22 +24,22 @@ export interface SandboxOptions<P extends ProviderName = ProviderName> {
    * How simulated time moves: `'manual'` (default; only `advance(ms)` moves it), `{ speed: 600 }` (real time × 600),
    * or `'on-poll'` (each retrieve of a job, file or model moves that key's time to the object's next change).
    */
-  clock?: ClockOption;
+  clock?: ClockOption | undefined;
   /** The API keys the sandbox accepts; by default any bearer token (each key has its own state). */
-  apiKeys?: readonly string[];
+  apiKeys?: readonly string[] | undefined;
   /** Listen on a port (default `true`). With `false` only `sandbox.fetch` reaches it: no socket at all. */
-  listen?: boolean;
+  listen?: boolean | undefined;
   /** Default 0: a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Simulated time at the start (default: the real time now). */
-  startTime?: Date | number;
+  startTime?: Date | number | undefined;
   /**
    * Draw ids from this seed: the same seed gives the same ids in every run (for snapshots). By default ids are
    * random, different in every sandbox (and after `reset()`), so a stale id never names another sandbox's object.
    */
-  seed?: string | number;
+  seed?: string | number | undefined;
 }
 
 /** A running sandbox of one provider. `await using` closes it at the end of the scope. */
