@@ -84,7 +84,7 @@ const EXAMPLES_HELP = `Examples:
 /** The program, its flags and commands. */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('tunekit')
-    .description('Fine-tune models on Nebius Token Factory, Together AI and OpenAI: check data, train, watch, compare.')
+    .description('Fine-tune models on Nebius Token Factory, Together AI and OpenAI: check data, train, watch, draw the loss.')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: TUNEKIT_PROVIDER, else the one provider whose API key is set)`)
