@@ -94,6 +94,8 @@ export function buildProgram(runtime: Runtime): Command {
     .addOption(new Option('--log <level>', 'log requests on stderr (never the API key; default TUNEKIT_LOG or off)').choices(['off', 'error', 'warn', 'info', 'debug']))
     .option('--json', 'only JSON on stdout (one value; NDJSON for events and progress); errors as {"error": …} on stderr')
     .showSuggestionAfterError(true)
+    // Each command's --help lists the global flags too (--provider, --base-url, --json, …).
+    .configureHelp({ showGlobalOptions: true })
     // Before any subcommand is added: they inherit both. A usage error is thrown (exit code 2), told by main.ts.
     .exitOverride()
     .configureOutput({ outputError: () => undefined })

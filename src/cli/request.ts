@@ -235,7 +235,11 @@ export async function checkedRequest<P extends ProviderName>(
     if (!(error instanceof ValidationError)) throw error;
     refuse(error.problems.map((p) => {
       const flag = NEUTRAL_FLAGS[p.field]?.split(' / ')[0] ?? p.field;
-      return { ...p, field: flag, message: `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)} cannot be sent to ${cli.name}: ${p.rule}` };
+      // As the user wrote it: --lora / --no-lora, not "--lora true"; the value after any other flag.
+      const given = typeof p.value === 'boolean' ? (p.value ? flag : flag.replace(/^--/, '--no-')) : `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)}`;
+      // The library's words name providerOptions paths; on the command line that is --option.
+      const rule = p.rule.replace(/set providerOptions\.([\w.]+)/g, 'set it with --option $1=…').replace(/providerOptions\.([\w.]+)/g, '--option $1');
+      return { ...p, field: flag, rule, message: `${given} cannot be sent to ${cli.name}: ${rule}` };
     }));
   }
   assertCreateBody(cli, rules, body, providerOptions);

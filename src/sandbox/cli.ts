@@ -82,7 +82,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
+  // The library's function name means nothing to someone who ran the bin.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^startSandbox: /, '');
   process.stderr.write(`tunekit-sandbox: ${message}${error instanceof UsageError ? ' (see --help)' : ''}\n`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

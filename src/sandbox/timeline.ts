@@ -103,7 +103,7 @@ export function passingStatuses(lifecycle: Lifecycle<string>): string[] {
 /** Why a scripted outcome cannot happen at `status`, if it cannot. */
 export function statusProblem(lifecycle: Lifecycle<string>, status: string): string | undefined {
   const statuses = passingStatuses(lifecycle);
-  return statuses.includes(status) ? undefined : `status "${status}" is not one a job passes through (${statuses.join(', ')})`;
+  return statuses.includes(status) ? undefined : `status "${status}" is not a status a job passes through (${statuses.join(', ')})`;
 }
 
 const describeAt = (at: At): string => (typeof at === 'string' ? `status "${at}"` : `step ${at.step}`);

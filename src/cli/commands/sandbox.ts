@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { providerEnvironment } from '../../providers/environment.js';
-import { UsageError } from '../exit.js';
+import { CliError, EXIT, UsageError } from '../exit.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Output } from '../output.js';
 import { isProviderName, resolveProvider } from '../providers/index.js';
@@ -15,7 +15,12 @@ export async function sandbox(globals: GlobalOptions, out: Output, signal: Abort
   if (options.speed !== undefined && !(options.speed > 0)) throw new UsageError(`--speed ${options.speed} must be a number above 0`);
   const clock = options.clock ?? { speed: options.speed ?? 60 };
   const { startSandbox } = await import('../../testing.js');
-  const running = await startSandbox({ provider, port: options.port ?? 4010, host: options.host ?? '127.0.0.1', clock, seed: options.seed });
+  const port = options.port ?? 4010;
+  const running = await startSandbox({ provider, port, host: options.host ?? '127.0.0.1', clock, seed: options.seed }).catch((error: unknown) => {
+    // Said without the library's function name, with what to do about it.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^startSandbox: /, '');
+    throw new CliError(message, EXIT.failure, port === 0 ? undefined : 'pick another with --port N, or --port 0 for a free one');
+  });
   if (out.json) out.line({ provider, url: running.url, controlUrl: running.controlUrl, clock });
   else {
     out.data(running.url);

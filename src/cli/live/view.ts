@@ -170,13 +170,15 @@ class PlainWatcher implements Watcher {
         return this.say(`checked the ${fileLabel(p.file)}: ${checkSummary(p.report)}`);
       case 'upload': {
         if (p.fileId) return this.say(`uploaded the ${fileLabel(p.file)}: ${p.fileId}`);
+        // A quarter once: not 100% (the "uploaded" line says it), not again when a retry sends the file anew.
         const quarter = p.total ? Math.floor((p.loaded / p.total) * 4) : -1;
-        if (this.lastUpload.get(p.file) === quarter) return;
+        if (quarter >= 4 || quarter <= (this.lastUpload.get(p.file) ?? -2)) return;
         this.lastUpload.set(p.file, quarter);
         return this.say(`uploading the ${fileLabel(p.file)}: ${formatBytes(p.loaded)}${p.total ? ` of ${formatBytes(p.total)} (${percent(p.loaded / p.total)})` : ''}`);
       }
       case 'processing':
-        return this.say(`the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
+        // `uploaded` repeats the upload's own line; the end of processing gets its own.
+        return p.status === 'uploaded' ? undefined : this.say(`the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
       case 'create':
         return this.say(`created job ${p.job.id} (${p.job.providerStatus})`);
       case 'wait':
@@ -210,7 +212,8 @@ class PlainWatcher implements Watcher {
 
 export function checkSummary(report: { ok: boolean; formatLabel: string | undefined; examples: number; counts: { errors: number; warnings: number }; stats: { tokens: { total: number; method: string } } }): string {
   const tokens = `${report.stats.tokens.method === 'exact' ? '' : '~'}${report.stats.tokens.total.toLocaleString('en-US')} tokens`;
-  return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${report.examples.toLocaleString('en-US')} examples · ${tokens} · ${report.counts.errors} errors, ${report.counts.warnings} warnings`;
+  const counted = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${counted(report.examples, 'example')} · ${tokens} · ${counted(report.counts.errors, 'error')}, ${counted(report.counts.warnings, 'warning')}`;
 }
 
 type LogUpdate = ((...text: string[]) => void) & { done(): void; clear(): void };
