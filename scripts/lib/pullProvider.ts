@@ -32,6 +32,7 @@ function formatCounts(counts: NormalizeCounts): string {
     `composition-type ${counts.compositionTypes}`,
     `overlapping-oneOf ${counts.overlappingOneOf}`,
     `closed-request-objects ${counts.closedRequestObjects}`,
+    `defaulted-required ${counts.defaultedRequired.length}`,
     `example-enum-values ${counts.exampleEnumValues.length}`,
     `examples dropped ${counts.examplesDropped} of ${counts.examplesChecked} checked`,
     ...unchecked,

@@ -1,6 +1,6 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
-import { check, describeProblem, type Rules } from '../core/validate.js';
+import { check, describeProblem, suggestKey, type Ref, type Rule, type Rules } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
@@ -107,6 +107,40 @@ function flagOf(field: string, options: Record<string, unknown>): string {
   return FLAG_OF_FIELD[leaf] ?? `--option ${field}`;
 }
 
+/** Every field path of a request rule, however deep (through `$ref`s, unions and allOf; arrays are not entered). */
+function fieldPaths(shared: Rules['s'], ref: Ref, prefix = '', depth = 0, seen = new Set<string>()): string[] {
+  if (depth > 6) return [];
+  if (typeof ref === 'string') {
+    if (seen.has(ref)) return [];
+    seen = new Set(seen).add(ref);
+  }
+  const rule: Rule = typeof ref === 'string' ? shared[ref] ?? {} : ref;
+  const paths: string[] = [];
+  for (const [name, child] of Object.entries(rule.p ?? {})) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    paths.push(path, ...fieldPaths(shared, child, path, depth + 1, seen));
+  }
+  for (const part of [...(rule.u ?? []), ...(rule.a ?? [])]) paths.push(...fieldPaths(shared, part, prefix, depth + 1, seen));
+  return [...new Set(paths)];
+}
+
+/**
+ * For an unknown field that has no near sibling, the field it likely meant anywhere in the request (`n_epoch` →
+ * `hyperparameters.n_epochs` on Nebius, `method.supervised.hyperparameters.n_epochs` on OpenAI), and the flag that sets it.
+ */
+function nestedSuggestion(rules: Rules, bodyRule: Ref, field: string): string | undefined {
+  const leaf = field.split('.').pop() ?? field;
+  const paths = fieldPaths(rules.s, bodyRule).filter((path) => path !== field);
+  const leaves = [...new Set(paths.map((path) => path.split('.').pop() ?? path))];
+  const meant = suggestKey(leaf, leaves);
+  if (meant === undefined) return undefined;
+  // The shortest path to it (OpenAI's supervised method before dpo and reinforcement: the document's order).
+  const path = paths.filter((p) => (p.split('.').pop() ?? p) === meant).sort((a, b) => a.split('.').length - b.split('.').length)[0];
+  if (path === undefined) return undefined;
+  const flag = FLAG_OF_FIELD[meant];
+  return flag ? `${flag} (or --option ${path}=…)` : path;
+}
+
 /**
  * Checks `body` against the document's rules of the create operation; every problem names the flag that set it.
  * Asserts `providerOptions` (which `body` contains) are fields of the provider's own request.
@@ -123,7 +157,9 @@ function assertCreateBody<P extends ProviderName>(
   if (!problems.length) return;
   refuse(problems.map((p) => {
     const flag = flagOf(p.f, providerOptions);
-    return { field: flag, rule: p.r, value: p.v, message: `${flag}: ${describeProblem(p)} (${name}'s API document)`, ...(p.hint ? { suggestion: p.hint } : {}) };
+    const hint = p.hint ?? (p.r === 'unknown field' ? nestedSuggestion(rules, rule, p.f) : undefined);
+    const told = hint === undefined ? p : { ...p, hint };
+    return { field: flag, rule: p.r, value: p.v, message: `${flag}: ${describeProblem(told)} (${name}'s API document)`, ...(hint ? { suggestion: hint } : {}) };
   }));
 }
 
@@ -142,6 +178,22 @@ function withTrainOnInputs<P extends ProviderName>({ provider: name, cli }: Pick
   return options;
 }
 
+/** `--option model=…` (or the file fields) beside the flag or argument that sets them: refused, never dropped. */
+function refuseContradictions(options: Record<string, unknown>, model: string, files: { training: string | undefined; validation: string | undefined }): void {
+  const given: [string, string, string | undefined][] = [
+    ['model', '--model', model],
+    ['training_file', files.training === CHECK_FILE ? 'FILE' : '--training-file', files.training],
+    ['validation_file', files.validation === CHECK_FILE ? '--validation' : '--validation-file', files.validation],
+  ];
+  const problems: FieldViolation[] = [];
+  for (const [field, flag, value] of given) {
+    const option = options[field];
+    if (option === undefined || value === undefined || option === value) continue;
+    problems.push({ field: `--option ${field}`, rule: `set by ${flag}`, value: option, message: `--option ${field}=${JSON.stringify(option)} contradicts ${flag}${value === CHECK_FILE ? '' : ` ${value}`}: set it in one place (${flag})` });
+  }
+  if (problems.length) refuse(problems);
+}
+
 /**
  * The job request the flags describe, refused before any request (or upload) when a neutral option cannot go to
  * this provider or a value breaks its document's rules: every problem named by its flag, value and rule.
@@ -154,6 +206,7 @@ export async function checkedRequest<P extends ProviderName>(
 ): Promise<{ hyperparameters: NeutralHyperparameters; providerOptions: ProviderOptionsOf<P> | undefined }> {
   const hyperparameters = neutralHyperparameters(flags);
   const providerOptions = withTrainOnInputs(session, flags);
+  refuseContradictions(providerOptions, model, files);
   const rules = await session.cli.rules();
   assertCreateBody(session, rules, { ...providerOptions, model, training_file: CHECK_FILE }, providerOptions);
   const request: JobRequest<ProviderOptionsOf<P>> = {
@@ -170,7 +223,11 @@ export async function checkedRequest<P extends ProviderName>(
     if (!(error instanceof ValidationError)) throw error;
     refuse(error.problems.map((p) => {
       const flag = NEUTRAL_FLAGS[p.field]?.split(' / ')[0] ?? p.field;
-      return { ...p, field: flag, message: `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)} cannot be sent to ${session.provider}: ${p.rule}` };
+      // As the user wrote it: --lora / --no-lora, not "--lora true"; the value after any other flag.
+      const given = typeof p.value === 'boolean' ? (p.value ? flag : flag.replace(/^--/, '--no-')) : `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)}`;
+      // The library's words name providerOptions paths; on the command line that is --option.
+      const rule = p.rule.replace(/set providerOptions\.([\w.]+)/g, 'set it with --option $1=…').replace(/providerOptions\.([\w.]+)/g, '--option $1');
+      return { ...p, field: flag, rule, message: `${given} cannot be sent to ${session.provider}: ${rule}` };
     }));
   }
   assertCreateBody(session, rules, body, providerOptions);

@@ -7,19 +7,19 @@ import { startTimer, type RequestClock, type Timer } from './sleep.js';
 /** Per-call options, always the last argument of a method. */
 export interface RequestOptions {
   /** Aborts the call, including the wait between retries. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Deadline for the whole exchange: every attempt, the waits between them, and reading the body. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt (default 2). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * Keys merged into this call's JSON body after validation, unchecked: the way to send a field the provider's
    * document does not name yet (validation refuses unknown keys). On Nebius, `extra_body` in the job is the
    * documented place for trainer options.
    */
-  extraBody?: Record<string, unknown>;
+  extraBody?: Record<string, unknown> | undefined;
 }
 
 export interface ExchangeConfig {

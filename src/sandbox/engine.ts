@@ -23,6 +23,8 @@ export interface EngineOptions {
   apiKeys?: readonly string[];
   /** The base URL clients use (for the health answer). */
   url?: () => string;
+  /** Ids are drawn from this seed (the same ids in every run); by default a random one per sandbox and per reset. */
+  seed?: string;
 }
 
 /** The JSON types a rule allows (a union's branches together). */
@@ -83,12 +85,14 @@ export class Engine<State, JobRequest> implements Controls {
   private pendingOutcomes: { key: string | undefined; outcome: PendingOutcome }[] = [];
   private readonly spool = new Spool();
   private requestCount = 0;
+  private seed: string;
 
   constructor(
     readonly provider: SandboxProvider<State, JobRequest>,
     readonly options: EngineOptions,
   ) {
     this.timers = new Timers(options.clock);
+    this.seed = options.seed ?? crypto.randomUUID();
   }
 
   get name(): ProviderName {
@@ -98,7 +102,7 @@ export class Engine<State, JobRequest> implements Controls {
   private world(apiKey: string): World<State, JobRequest> {
     let world = this.worlds.get(apiKey);
     if (!world) {
-      world = new World<State, JobRequest>(apiKey, this.provider.init());
+      world = new World<State, JobRequest>(apiKey, this.provider.init(), this.seed);
       this.worlds.set(apiKey, world);
     }
     return world;
@@ -202,6 +206,8 @@ export class Engine<State, JobRequest> implements Controls {
 
   /** Forgets every key's state, every script and the request log (the clock keeps its time). */
   reset(): void {
+    // A stale id from before the reset must not name a new object: fresh ids, unless a seed was asked for.
+    this.seed = this.options.seed ?? crypto.randomUUID();
     this.worlds.clear();
     this.faults.clear();
     this.pendingOutcomes = [];

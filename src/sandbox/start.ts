@@ -31,17 +31,22 @@ export interface SandboxOptions<P extends ProviderName = ProviderName> {
    * How simulated time moves: `'manual'` (default; only `advance(ms)` moves it), `{ speed: 600 }` (real time × 600),
    * or `'on-poll'` (each retrieve of a job, file or model moves that key's time to the object's next change).
    */
-  clock?: ClockOption;
+  clock?: ClockOption | undefined;
   /** The API keys the sandbox accepts; by default any bearer token (each key has its own state). */
-  apiKeys?: readonly string[];
+  apiKeys?: readonly string[] | undefined;
   /** Listen on a port (default `true`). With `false` only `sandbox.fetch` reaches it: no socket at all. */
-  listen?: boolean;
+  listen?: boolean | undefined;
   /** Default 0: a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Simulated time at the start (default: the real time now). */
-  startTime?: Date | number;
+  startTime?: Date | number | undefined;
+  /**
+   * Draw ids from this seed: the same seed gives the same ids in every run (for snapshots). By default ids are
+   * random, different in every sandbox (and after `reset()`), so a stale id never names another sandbox's object.
+   */
+  seed?: string | number | undefined;
 }
 
 /** A running sandbox of one provider. `await using` closes it at the end of the scope. */
@@ -87,7 +92,7 @@ export interface Sandbox<P extends ProviderName = ProviderName> extends AsyncDis
 
 function optionProblems(options: SandboxOptions): ValidationError | undefined {
   const problems: { field: string; rule: string; value: unknown }[] = [];
-  const { provider, clock, apiKeys, port, host, startTime } = options;
+  const { provider, clock, apiKeys, port, host, startTime, seed } = options;
   if (!PROVIDER_NAMES.includes(provider)) problems.push({ field: 'provider', rule: `one of ${PROVIDER_NAMES.join(', ')}`, value: provider });
   const clockWhy = clock === undefined ? undefined : clockProblem(clock);
   if (clockWhy) problems.push({ field: 'clock', rule: clockWhy.replace(/^clock(\.speed)? = \S+ /, ''), value: clock });
@@ -97,6 +102,7 @@ function optionProblems(options: SandboxOptions): ValidationError | undefined {
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) problems.push({ field: 'port', rule: 'a whole number 0–65535 (0: a free port)', value: port });
   if (host !== undefined && (typeof host !== 'string' || !host)) problems.push({ field: 'host', rule: 'a non-empty host name or address', value: host });
   if (startTime !== undefined && Number.isNaN(new Date(startTime).getTime())) problems.push({ field: 'startTime', rule: 'a valid Date or epoch milliseconds', value: startTime });
+  if (seed !== undefined && !(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) problems.push({ field: 'seed', rule: 'a string or a finite number', value: seed });
   if (!problems.length) return undefined;
   const list = problems.map((p) => ({ ...p, message: `${p.field} = ${JSON.stringify(p.value)} must be ${p.rule}` }));
   return ValidationError.of('startSandbox', ...list);
@@ -127,12 +133,13 @@ function connectionReset(): TypeError {
 export async function startSandbox<P extends ProviderName>(options: SandboxOptions<P>): Promise<Sandbox<P>> {
   const invalid = optionProblems(options);
   if (invalid) throw invalid;
-  const { provider, clock = 'manual', apiKeys, listen: listening = true, port = 0, host = '127.0.0.1', startTime } = options;
+  const { provider, clock = 'manual', apiKeys, listen: listening = true, port = 0, host = '127.0.0.1', startTime, seed } = options;
   let base = '';
   const engine: SandboxEngine = await loadEngine(provider, {
     clock: createClock(clock, startTime === undefined ? Date.now() : new Date(startTime).getTime()),
     apiKeys,
     url: () => base,
+    seed: seed === undefined ? undefined : String(seed),
   });
   let server: Listening | undefined;
   if (listening) {

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../json.js';
 import { closeRequestObjects } from './closeRequests.js';
 import { normalizeCompositionTypes, normalizeOverlappingOneOf } from './compositions.js';
+import { optionalDefaultedRequired } from './defaultedRequired.js';
 import { addExampleEnumValues } from './exampleEnums.js';
 import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
@@ -14,6 +15,7 @@ export interface NormalizeCounts {
   compositionTypes: number;
   overlappingOneOf: number;
   closedRequestObjects: number;
+  defaultedRequired: string[];
   exampleEnumValues: string[];
   exclusiveBounds: number;
   examplesChecked: number;
@@ -31,6 +33,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   const exampleEnumValues = addExampleEnumValues(doc);
   // Before the examples are checked: an example with a key the closed schema does not name is dropped.
   const closedRequestObjects = closeRequestObjects(doc);
+  const defaultedRequired = optionalDefaultedRequired(doc);
   const examples = dropInvalidExamples(doc);
   return {
     doc,
@@ -41,6 +44,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       compositionTypes,
       overlappingOneOf,
       closedRequestObjects,
+      defaultedRequired,
       exampleEnumValues,
       exclusiveBounds,
       examplesChecked: examples.checked,

@@ -55,9 +55,9 @@ export interface OpenAIUploadOptions extends UploadOptions {
 /** Options of `createOpenAIClient`: the options every client takes, plus OpenAI's organization and project. */
 export interface OpenAIClientOptions extends ClientOptions {
   /** Sent as `OpenAI-Organization`; defaults to `OPENAI_ORG_ID`. */
-  organization?: string;
+  organization?: string | undefined;
   /** Sent as `OpenAI-Project`; defaults to `OPENAI_PROJECT_ID`. */
-  project?: string;
+  project?: string | undefined;
 }
 
 const openaiProvider = { ...facts, rules };
