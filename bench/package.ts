@@ -33,5 +33,5 @@ export function buildPackage(log: (line: string) => void = console.log): string 
 
 /** Which tunekit subpaths exist in the build (providers other helpers may still be writing). */
 export function builtProviders(): string[] {
-  return ['nebius', 'together', 'openai'].filter((name) => existsSync(join(INSTALLED, 'dist', 'src', 'providers', `${name}.js`)));
+  return ['nebius', 'together', 'openai'].filter((name) => existsSync(join(INSTALLED, 'dist', 'src', 'providers', name, 'index.js')));
 }
