@@ -1,6 +1,7 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
-import { check, describeProblem, type Rules } from '../core/validate.js';
+import { schemasOf, type Rules } from '../core/schemas.js';
+import { checkValue, describeProblem } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
@@ -117,13 +118,13 @@ function assertCreateBody<P extends ProviderName>(
   body: object,
   providerOptions: Record<string, unknown>,
 ): asserts providerOptions is ProviderOptionsOf<P> & Record<string, unknown> {
-  const rule = rules.o[cli.createOperation]?.p?.['body'];
-  if (rule === undefined) return;
-  const problems = check(rules.s, rule, body, '', 0);
+  const schema = schemasOf(rules).operation(cli.createOperation)?.properties?.get('body');
+  if (schema === undefined) return;
+  const problems = checkValue(schema, body);
   if (!problems.length) return;
   refuse(problems.map((p) => {
-    const flag = flagOf(p.f, providerOptions);
-    return { field: flag, rule: p.r, value: p.v, message: `${flag}: ${describeProblem(p)} (${name}'s API document)`, ...(p.hint ? { suggestion: p.hint } : {}) };
+    const flag = flagOf(p.field, providerOptions);
+    return { field: flag, rule: p.rule, value: p.value, message: `${flag}: ${describeProblem(p)} (${name}'s API document)`, ...(p.suggestion ? { suggestion: p.suggestion } : {}) };
   }));
 }
 

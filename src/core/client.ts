@@ -7,7 +7,8 @@ import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
 import { PageList, type CursorRule, type Page } from './pagination.js';
 import { isRecord } from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
-import { validator, type Rules } from './validate.js';
+import type { Rules } from './schemas.js';
+import { validator } from './validate.js';
 import { VERSION } from './version.js';
 
 /** Options every provider's client accepts. */
