@@ -100,7 +100,7 @@ export function schemasOf(rules: Rules): Schemas {
       Object.assign<Schema, Schema>(schema, {
         types: rule.t,
         values: rule.e,
-        bounds: rule.b && bounds(rule.b),
+        bounds: rule.b && { min: rule.b[0] ?? undefined, max: rule.b[1] ?? undefined, exclusiveMin: rule.b[2] ?? undefined, exclusiveMax: rule.b[3] ?? undefined },
         properties: rule.p && new Map(Object.entries(rule.p).map(([name, child]) => [name, decode(child)])),
         required: rule.r,
         closed: !!rule.x,
@@ -119,8 +119,4 @@ export function schemasOf(rules: Rules): Schemas {
       return rule && decode(rule);
     },
   };
-}
-
-function bounds([min, max, exclusiveMin, exclusiveMax]: readonly (number | null)[]): Bounds {
-  return { min: min ?? undefined, max: max ?? undefined, exclusiveMin: exclusiveMin ?? undefined, exclusiveMax: exclusiveMax ?? undefined };
 }
