@@ -3,7 +3,7 @@ import type { RequestOptions } from '../core/exchange.js';
 import type { ProviderTypes, Tuner } from '../workflow/api.js';
 import type { ProviderTuning } from '../workflow/tuning.js';
 import type { Output } from './output.js';
-import type { Rules } from '../core/validate.js';
+import type { Rules } from '../core/schemas.js';
 import type { ProviderName, providers } from '../providers/registry/providers.js';
 import type { NeutralFile } from '../workflow/neutral.js';
 

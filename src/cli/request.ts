@@ -1,6 +1,7 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
-import { check, describeProblem, suggestKey, type Ref, type Rule, type Rules } from '../core/validate.js';
+import { schemasOf, type Rules, type Schema } from '../core/schemas.js';
+import { checkValue, describeProblem, suggestKey } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
@@ -107,20 +108,16 @@ function flagOf(field: string, options: Record<string, unknown>): string {
   return FLAG_OF_FIELD[leaf] ?? `--option ${field}`;
 }
 
-/** Every field path of a request rule, however deep (through `$ref`s, unions and allOf; arrays are not entered). */
-function fieldPaths(shared: Rules['s'], ref: Ref, prefix = '', depth = 0, seen = new Set<string>()): string[] {
-  if (depth > 6) return [];
-  if (typeof ref === 'string') {
-    if (seen.has(ref)) return [];
-    seen = new Set(seen).add(ref);
-  }
-  const rule: Rule = typeof ref === 'string' ? shared[ref] ?? {} : ref;
+/** Every field path of a request schema, however deep (through unions and allOf; arrays are not entered). */
+function fieldPaths(schema: Schema, prefix = '', depth = 0, seen = new Set<Schema>()): string[] {
+  if (depth > 6 || seen.has(schema)) return [];
+  seen = new Set(seen).add(schema);
   const paths: string[] = [];
-  for (const [name, child] of Object.entries(rule.p ?? {})) {
+  for (const [name, child] of schema.properties ?? []) {
     const path = prefix ? `${prefix}.${name}` : name;
-    paths.push(path, ...fieldPaths(shared, child, path, depth + 1, seen));
+    paths.push(path, ...fieldPaths(child, path, depth + 1, seen));
   }
-  for (const part of [...(rule.u ?? []), ...(rule.a ?? [])]) paths.push(...fieldPaths(shared, part, prefix, depth + 1, seen));
+  for (const part of [...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) paths.push(...fieldPaths(part, prefix, depth + 1, seen));
   return [...new Set(paths)];
 }
 
@@ -128,9 +125,9 @@ function fieldPaths(shared: Rules['s'], ref: Ref, prefix = '', depth = 0, seen =
  * For an unknown field that has no near sibling, the field it likely meant anywhere in the request (`n_epoch` →
  * `hyperparameters.n_epochs` on Nebius, `method.supervised.hyperparameters.n_epochs` on OpenAI), and the flag that sets it.
  */
-function nestedSuggestion(rules: Rules, bodyRule: Ref, field: string): string | undefined {
+function nestedSuggestion(body: Schema, field: string): string | undefined {
   const leaf = field.split('.').pop() ?? field;
-  const paths = fieldPaths(rules.s, bodyRule).filter((path) => path !== field);
+  const paths = fieldPaths(body).filter((path) => path !== field);
   const leaves = [...new Set(paths.map((path) => path.split('.').pop() ?? path))];
   const meant = suggestKey(leaf, leaves);
   if (meant === undefined) return undefined;
@@ -151,15 +148,15 @@ function assertCreateBody<P extends ProviderName>(
   body: object,
   providerOptions: Record<string, unknown>,
 ): asserts providerOptions is ProviderOptionsOf<P> & Record<string, unknown> {
-  const rule = rules.o[cli.createOperation]?.p?.['body'];
-  if (rule === undefined) return;
-  const problems = check(rules.s, rule, body, '', 0);
+  const schema = schemasOf(rules).operation(cli.createOperation)?.properties?.get('body');
+  if (schema === undefined) return;
+  const problems = checkValue(schema, body);
   if (!problems.length) return;
   refuse(problems.map((p) => {
-    const flag = flagOf(p.f, providerOptions);
-    const hint = p.hint ?? (p.r === 'unknown field' ? nestedSuggestion(rules, rule, p.f) : undefined);
-    const told = hint === undefined ? p : { ...p, hint };
-    return { field: flag, rule: p.r, value: p.v, message: `${flag}: ${describeProblem(told)} (${name}'s API document)`, ...(hint ? { suggestion: hint } : {}) };
+    const flag = flagOf(p.field, providerOptions);
+    const suggestion = p.suggestion ?? (p.rule === 'unknown field' ? nestedSuggestion(schema, p.field) : undefined);
+    const told = suggestion === undefined ? p : { ...p, suggestion };
+    return { field: flag, rule: p.rule, value: p.value, message: `${flag}: ${describeProblem(told)} (${name}'s API document)`, ...(suggestion ? { suggestion } : {}) };
   }));
 }
 

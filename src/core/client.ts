@@ -7,8 +7,9 @@ import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
 import { PageList, type CursorRule, type Page } from './pagination.js';
 import { isRecord } from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+import type { Rules } from './schemas.js';
 import { realTime, type RequestClock } from './sleep.js';
-import { validator, type Rules } from './validate.js';
+import { validator } from './validate.js';
 import { VERSION } from './version.js';
 
 /** Options every provider's client accepts. */

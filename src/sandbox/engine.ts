@@ -1,6 +1,7 @@
 import { isRecord } from '../core/records.js';
 import { sleep } from '../core/sleep.js';
-import { check, type Problem, type Ref, type Rule, type Rules } from '../core/validate.js';
+import { JSON_TYPE, schemasOf, type Schema } from '../core/schemas.js';
+import { checkValue, type Problem } from '../core/validate.js';
 import type { Clock } from './clock.js';
 import { CONTROL_ROUTES, handleControl, type Controls } from './controls.js';
 import { describeFault, Faults, type Fault, type Override, type StatusFault } from './faults.js';
@@ -27,18 +28,16 @@ export interface EngineOptions {
   seed?: string;
 }
 
-/** The JSON types a rule allows (a union's branches together). */
-function typesOf(s: Readonly<Record<string, Rule>>, ref: Ref | undefined): number {
-  const rule = typeof ref === 'string' ? s[ref] ?? {} : ref ?? {};
-  if (rule.t !== undefined) return rule.t;
-  return rule.u ? rule.u.reduce((mask, branch) => mask | typesOf(s, branch), 0) : 127;
+/** The JSON types a schema allows (a union's branches together), as `JSON_TYPE` bits. */
+function typesOf(schema: Schema | undefined): number {
+  if (schema?.types !== undefined) return schema.types;
+  return schema?.anyOf ? schema.anyOf.reduce((types, branch) => types | typesOf(branch), 0) : 127;
 }
 
 /** Query parameters as the rules expect them: numbers and booleans from their text; `name[key]=v` as an object. */
-function readQuery(params: URLSearchParams, rules: Rules, rule: Rule | undefined): Record<string, unknown> {
+function readQuery(params: URLSearchParams, schema: Schema | undefined): Record<string, unknown> {
   const query: Record<string, unknown> = {};
-  const shape = rule?.p?.query;
-  const props = (typeof shape === 'string' ? rules.s[shape] : shape)?.p ?? {};
+  const fields = schema?.properties?.get('query')?.properties;
   for (const name of new Set(params.keys())) {
     const deep = /^([^[\]]+)\[([^[\]]*)\]$/.exec(name);
     if (deep?.[1] !== undefined && deep[2] !== undefined) {
@@ -46,9 +45,9 @@ function readQuery(params: URLSearchParams, rules: Rules, rule: Rule | undefined
       query[deep[1]] = { ...(isRecord(holder) ? holder : {}), [deep[2]]: params.get(name) };
       continue;
     }
-    const mask = typesOf(rules.s, props[name]);
+    const types = typesOf(fields?.get(name));
     const coerce = (text: string): unknown =>
-      mask & 6 && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : mask & 8 && (text === 'true' || text === 'false') ? text === 'true' : text;
+      types & JSON_TYPE.number && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : types & JSON_TYPE.boolean && (text === 'true' || text === 'false') ? text === 'true' : text;
     const values = params.getAll(name).map(coerce);
     query[name] = values.length === 1 ? values[0] : values;
   }
@@ -299,12 +298,11 @@ export class Engine<State, JobRequest> implements Controls {
 
   /** A spoiled request's JSON body, in the request log as a carried-out one's would be. */
   private async recordBody(route: Route<State, JobRequest>, request: Request, record: RecordedRequest): Promise<void> {
-    const { rules } = this.provider;
-    const ref = rules.o[route.operation]?.p?.body;
-    if (ref === undefined) return;
+    const body = schemasOf(this.provider.rules).operation(route.operation)?.properties?.get('body');
+    if (body === undefined) return;
     const text = await request.text().catch(() => '');
     try {
-      record.body = redact(rules.s, ref, text.trim() ? JSON.parse(text) : undefined);
+      record.body = redact(body, text.trim() ? JSON.parse(text) : undefined);
     } catch {
       record.body = undefined;
     }
@@ -398,20 +396,21 @@ export class Engine<State, JobRequest> implements Controls {
   /** Checks the request against the operation's rules, then runs its handler in the key's world. */
   private async call(route: Route<State, JobRequest>, params: Record<string, string>, url: URL, request: Request, apiKey: string, record: RecordedRequest): Promise<Reply<unknown>> {
     const { rules, errors } = this.provider;
-    const rule = rules.o[route.operation];
-    const query = readQuery(url.searchParams, rules, rule);
+    const schema = schemasOf(rules).operation(route.operation);
+    const query = readQuery(url.searchParams, schema);
     let body: unknown;
     const problems: Problem[] = [];
-    if (rule?.p?.body !== undefined) {
+    const bodySchema = schema?.properties?.get('body');
+    if (bodySchema !== undefined) {
       const text = await request.text();
       try {
         body = text.trim() ? JSON.parse(text) : undefined;
       } catch {
-        problems.push({ f: 'body', d: 0, r: 'valid JSON', v: undefined });
+        problems.push({ field: 'body', depth: 0, rule: 'valid JSON', value: undefined });
       }
-      record.body = redact(rules.s, rule.p.body, body);
+      record.body = redact(bodySchema, body);
     }
-    if (!problems.length && rule) problems.push(...check(rules.s, rule, { path: params, query, body }, '', 0));
+    if (!problems.length && schema) problems.push(...checkValue(schema, { path: params, query, body }));
     if (problems.length) return errors.invalid(problems);
 
     const world = this.world(apiKey);
