@@ -16,6 +16,10 @@ const config: KnipConfig = {
     'examples/*.ts',
     'test/**/*.test.ts',
     'test/**/*.test-d.ts',
+    // Compiled by test/types/exact-optional.test.ts with exactOptionalPropertyTypes on, as a user's file.
+    'test/types/exact-optional/*.ts',
+    // Test fixtures run as child processes.
+    'test/**/fixtures/*.ts',
   ],
   // Run as programs by the package test (test/package/pack.test.ts), not imported.
   ignoreDependencies: ['@arethetypeswrong/cli', 'publint'],

@@ -37,12 +37,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A provider module's `create…Client` export, if the module exists and has one. */
 async function optionalFactory(file: string, exportName: string): Promise<Factory | undefined> {
-  const source = new URL(`../src/providers/${file}.ts`, import.meta.url);
+  const source = new URL(`../src/providers/${file}/index.ts`, import.meta.url);
   if (!existsSync(source)) return undefined;
-  const specifier = `../src/providers/${file}.js`;
+  const specifier = `../src/providers/${file}/index.js`;
   const module: unknown = await import(specifier);
   const factory = isRecord(module) ? module[exportName] : undefined;
-  if (typeof factory !== 'function') throw new Error(`src/providers/${file}.ts has no ${exportName} export`);
+  if (typeof factory !== 'function') throw new Error(`src/providers/${file}/index.ts has no ${exportName} export`);
   return (options) => {
     const client: unknown = factory(options);
     if (!isRecord(client) || !isRecord(client.jobs) || typeof client.jobs.retrieve !== 'function') {

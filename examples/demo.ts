@@ -51,20 +51,24 @@ async function main(): Promise<void> {
     if (p.stage === 'create') say('create', `${p.jobId} on ${p.job.model}`);
     if (p.stage === 'wait') {
       const w = p.progress;
-      if (w.status !== status) {
-        endLine();
-        const simulated = Math.round((sandbox.now().getTime() - started.simulated) / 60_000);
-        say('status', `${w.status}${w.status === 'succeeded' ? ` after ${simulated} simulated minutes (${((Date.now() - started.real) / 1000).toFixed(1)} s)` : ''}`);
-        status = w.status;
-      }
-      if (w.status === 'running' && w.step !== undefined && w.totalSteps) {
+      const drawStep = (): void => {
+        if (w.step === undefined || !w.totalSteps) return;
         const line = `step ${String(w.step).padStart(String(w.totalSteps).length)}/${w.totalSteps}  ${bar(w.step, w.totalSteps)}  loss ${w.trainingLoss?.toFixed(4) ?? '–'}`;
         const now = Math.floor((4 * w.step) / w.totalSteps);
         if (tty) process.stdout.write(`\r  ${'train'.padEnd(12)}${line}`);
         else if (now !== quarter) say('train', line);
         training = true;
         quarter = now;
+      };
+      if (w.status !== status) {
+        // The bar ends at the last step (the poll that sees the job succeeded has it), not one short.
+        if (training && w.status === 'succeeded') drawStep();
+        endLine();
+        const simulated = Math.round((sandbox.now().getTime() - started.simulated) / 60_000);
+        say('status', `${w.status}${w.status === 'succeeded' ? ` after ${simulated} simulated minutes (${((Date.now() - started.real) / 1000).toFixed(1)} s)` : ''}`);
+        status = w.status;
       }
+      if (w.status === 'running') drawStep();
     }
     if (p.stage === 'deploy') say('deploy', `${p.model}: ${p.status}`);
   };

@@ -6,10 +6,10 @@
  * Trimmed and normalized document: openapi/ (see openapi/QUIRKS.md).
  */
 
-import type { Rules } from '../src/core/validate.js';
+import type { Rules } from '../src/core/schemas.js';
 
 /**
- * Request rules for src/core/validate.ts, compiled by scripts/lib/rules.ts: per operation, a rule over
+ * Request rules (decoded by src/core/schemas.ts), compiled by scripts/lib/rules.ts: per operation, a rule over
  * `{ path, query, body }`. Keys: t type (bits: 1 string, 2 number, 4 integer, 8 boolean, 16 object, 32 array,
  * 64 null), e enum/const, b bounds [min, max, exclusiveMin, exclusiveMax] (minimum/maximum, minLength/maxLength
  * or minItems/maxItems by the value), p properties, r required, x additionalProperties false, ap additionalProperties,

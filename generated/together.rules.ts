@@ -6,10 +6,10 @@
  * Trimmed and normalized document: openapi/ (see openapi/QUIRKS.md).
  */
 
-import type { Rules } from '../src/core/validate.js';
+import type { Rules } from '../src/core/schemas.js';
 
 /**
- * Request rules for src/core/validate.ts, compiled by scripts/lib/rules.ts: per operation, a rule over
+ * Request rules (decoded by src/core/schemas.ts), compiled by scripts/lib/rules.ts: per operation, a rule over
  * `{ path, query, body }`. Keys: t type (bits: 1 string, 2 number, 4 integer, 8 boolean, 16 object, 32 array,
  * 64 null), e enum/const, b bounds [min, max, exclusiveMin, exclusiveMax] (minimum/maximum, minLength/maxLength
  * or minItems/maxItems by the value), p properties, r required, x additionalProperties false, ap additionalProperties,
@@ -20,15 +20,15 @@ import type { Rules } from '../src/core/validate.js';
 export const rules: Rules = {
   s: {
     "any~a1134f": {"u":[{"t":16,"p":{"type":{"t":1,"e":["Full"]}},"r":["type"],"x":1},{"t":16,"p":{"type":{"t":1,"e":["Lora"]},"lora_r":{"t":4},"lora_alpha":{"t":4},"lora_dropout":{"t":6},"lora_trainable_modules":{"t":1}},"r":["type","lora_r","lora_alpha"],"x":1},{"t":64}]},
-    "object~e65d72": {"t":16,"u":[{"t":16,"p":{"method":{"t":1,"e":["sft"]},"train_on_inputs":{"u":[{"t":8},{"t":1,"e":["auto"]}]}},"r":["method","train_on_inputs"],"x":1},{"t":16,"p":{"method":{"t":1,"e":["dpo"]},"dpo_beta":{"t":6},"rpo_alpha":{"t":6},"dpo_normalize_logratios_by_length":{"t":8},"dpo_reference_free":{"t":8},"simpo_gamma":{"t":6}},"r":["method"],"x":1}]},
+    "object~42c689": {"t":16,"u":[{"t":16,"p":{"method":{"t":1,"e":["sft"]},"train_on_inputs":{"u":[{"t":8},{"t":1,"e":["auto"]}]}},"r":["method"],"x":1},{"t":16,"p":{"method":{"t":1,"e":["dpo"]},"dpo_beta":{"t":6},"rpo_alpha":{"t":6},"dpo_normalize_logratios_by_length":{"t":8},"dpo_reference_free":{"t":8},"simpo_gamma":{"t":6}},"r":["method"],"x":1}]},
     "{id}~c3aada": {"p":{"id":{"t":1,"b":[1]}},"r":["id"]},
   },
   o: {
     "GET /files/{id}": {"p":{"path":"{id}~c3aada"}},
     "DELETE /files/{id}": {"p":{"path":"{id}~c3aada"}},
     "GET /files/{id}/content": {"p":{"path":"{id}~c3aada"}},
-    "POST /fine-tunes": {"p":{"body":{"t":16,"p":{"training_file":{"t":1},"validation_file":{"t":1},"packing":{"t":8},"max_seq_length":{"t":4},"model":{"t":1},"n_epochs":{"t":4},"n_checkpoints":{"t":4},"n_evals":{"t":4},"batch_size":{"u":[{"t":4},{"t":1,"e":["max"]}]},"learning_rate":{"t":6},"lr_scheduler":{"t":16,"p":{"lr_scheduler_type":{"t":1,"e":["linear","cosine"]},"lr_scheduler_args":{"u":[{"t":16,"p":{"min_lr_ratio":{"t":6}},"x":1},{"t":16,"p":{"min_lr_ratio":{"t":6},"num_cycles":{"t":6}},"r":["min_lr_ratio","num_cycles"],"x":1}]}},"r":["lr_scheduler_type"],"x":1},"warmup_ratio":{"t":6},"max_grad_norm":{"t":6},"weight_decay":{"t":6},"random_seed":{"t":68},"suffix":{"t":1},"wandb_api_key":{"t":1,"h":1},"wandb_base_url":{"t":1},"wandb_project_name":{"t":1},"wandb_name":{"t":1},"wandb_entity":{"t":1},"train_on_inputs":{"u":[{"t":8},{"t":1,"e":["auto"]}]},"training_method":"object~e65d72","training_type":"any~a1134f","multimodal_params":{"t":16,"p":{"train_vision":{"t":8}},"x":1},"from_checkpoint":{"t":1},"from_hf_model":{"t":1},"hf_model_revision":{"t":1},"hf_api_token":{"t":1,"h":1},"hf_output_repo_name":{"t":1}},"r":["training_file","model"],"x":1}},"r":["body"]},
-    "POST /fine-tunes/estimate-price": {"p":{"body":{"t":16,"p":{"training_file":{"t":1},"validation_file":{"t":1},"model":{"t":1},"n_epochs":{"t":4},"n_evals":{"t":4},"training_method":"object~e65d72","training_type":"any~a1134f","from_checkpoint":{"t":1}},"r":["training_file"],"x":1}},"r":["body"]},
+    "POST /fine-tunes": {"p":{"body":{"t":16,"p":{"training_file":{"t":1},"validation_file":{"t":1},"packing":{"t":8},"max_seq_length":{"t":4},"model":{"t":1},"n_epochs":{"t":4},"n_checkpoints":{"t":4},"n_evals":{"t":4},"batch_size":{"u":[{"t":4},{"t":1,"e":["max"]}]},"learning_rate":{"t":6},"lr_scheduler":{"t":16,"p":{"lr_scheduler_type":{"t":1,"e":["linear","cosine"]},"lr_scheduler_args":{"u":[{"t":16,"p":{"min_lr_ratio":{"t":6}},"x":1},{"t":16,"p":{"min_lr_ratio":{"t":6},"num_cycles":{"t":6}},"x":1}]}},"r":["lr_scheduler_type"],"x":1},"warmup_ratio":{"t":6},"max_grad_norm":{"t":6},"weight_decay":{"t":6},"random_seed":{"t":68},"suffix":{"t":1},"wandb_api_key":{"t":1,"h":1},"wandb_base_url":{"t":1},"wandb_project_name":{"t":1},"wandb_name":{"t":1},"wandb_entity":{"t":1},"train_on_inputs":{"u":[{"t":8},{"t":1,"e":["auto"]}]},"training_method":"object~42c689","training_type":"any~a1134f","multimodal_params":{"t":16,"p":{"train_vision":{"t":8}},"x":1},"from_checkpoint":{"t":1},"from_hf_model":{"t":1},"hf_model_revision":{"t":1},"hf_api_token":{"t":1,"h":1},"hf_output_repo_name":{"t":1}},"r":["training_file","model"],"x":1}},"r":["body"]},
+    "POST /fine-tunes/estimate-price": {"p":{"body":{"t":16,"p":{"training_file":{"t":1},"validation_file":{"t":1},"model":{"t":1},"n_epochs":{"t":4},"n_evals":{"t":4},"training_method":"object~42c689","training_type":"any~a1134f","from_checkpoint":{"t":1}},"r":["training_file"],"x":1}},"r":["body"]},
     "GET /fine-tunes/{id}": {"p":{"path":"{id}~c3aada"}},
     "DELETE /fine-tunes/{id}": {"p":{"path":"{id}~c3aada","query":{"p":{"force":{"t":8}}}}},
     "GET /fine-tunes/{id}/events": {"p":{"path":"{id}~c3aada"}},

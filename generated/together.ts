@@ -1173,7 +1173,7 @@ export interface components {
              * @description Whether to mask the user messages in conversational data or prompts in instruction data.
              * @default auto
              */
-            train_on_inputs: boolean | "auto";
+            train_on_inputs?: boolean | "auto";
         };
         TrainingMethodDPO: {
             /** @enum {string} */
@@ -1213,13 +1213,13 @@ export interface components {
              * @description The ratio of the final learning rate to the peak learning rate
              * @default 0
              */
-            min_lr_ratio: number;
+            min_lr_ratio?: number;
             /**
              * Format: float
              * @description Number or fraction of cycles for the cosine learning rate scheduler
              * @default 0.5
              */
-            num_cycles: number;
+            num_cycles?: number;
         };
         LinearLRSchedulerArgs: {
             /**

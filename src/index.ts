@@ -12,6 +12,7 @@ export * from './providers/registry/clients.js';
 export type { ClientOptions } from './core/client.js';
 export type { Logger, LogLevel } from './core/log.js';
 export type { RequestOptions } from './core/exchange.js';
+export type { RequestClock } from './core/sleep.js';
 export { defaultRetryPolicy, retryDelay, type RetryPolicy } from './core/retry.js';
 export { PageList, type Page } from './core/pagination.js';
 export type { Uploadable, UploadOptions, UploadProgress } from './core/upload.js';

@@ -12,10 +12,11 @@
  * @packageDocumentation
  * @module tunekit/testing
  */
-export { startSandbox, type Sandbox, type SandboxOptions, type ScriptStatuses } from './sandbox/start.js';
+export { startSandbox, type Sandbox, type SandboxOptions, type ScriptStatuses, type RouteKey, type SandboxClock } from './sandbox/start.js';
+export type { Connections } from './sandbox/server.js';
 export type { ClockOption } from './sandbox/clock.js';
 export type { Script, JobScript, FailScript } from './sandbox/script.js';
-export type { Fault, FaultScript } from './sandbox/faults.js';
+export type { Fault, FaultScript, Override, Responder, RetryAfterForm, StatusFault } from './sandbox/faults.js';
 export type { RecordedRequest } from './sandbox/recorder.js';
 export type { At } from './sandbox/timeline.js';
 export type { ProviderName as SandboxProviderName } from './sandbox/provider.js';

@@ -23,7 +23,7 @@ export interface PullOutcome {
 
 function formatCounts(counts: NormalizeCounts): string {
   const unchecked = counts.examplesUnchecked > 0 ? [`examples unchecked ${counts.examplesUnchecked}`] : [];
-  // The 3.0 quirks (openapi/QUIRKS.md 14–19) are named only for a document that has them.
+  // The 3.0 quirks (openapi/QUIRKS.md 15–20) are named only for a document that has them.
   const from30 = [
     ...(counts.upgradedFrom30 ? ['openapi 3.0 → 3.1'] : []),
     ...(counts.prefixedNames > 0 ? [`prefixed-names ${counts.prefixedNames}`] : []),
@@ -42,6 +42,7 @@ function formatCounts(counts: NormalizeCounts): string {
     `composition-type ${counts.compositionTypes}`,
     `overlapping-oneOf ${counts.overlappingOneOf}`,
     `closed-request-objects ${counts.closedRequestObjects}`,
+    `defaulted-required ${counts.defaultedRequired.length}`,
     `example-enum-values ${counts.exampleEnumValues.length}`,
     `examples dropped ${counts.examplesDropped} of ${counts.examplesChecked} checked`,
     ...unchecked,

@@ -21,7 +21,7 @@ interface Tree {
 }
 
 const TYPE_BITS: Record<string, number> = { string: 1, number: 6, integer: 4, boolean: 8, object: 16, array: 32, null: 64 };
-/** Bounds by the kind of value they apply to, as `Rule.b`: `[min, max, exclusiveMin, exclusiveMax]`. */
+/** Bounds by the kind of value they apply to, as `EncodedRule.b`: `[min, max, exclusiveMin, exclusiveMax]`. */
 const BOUNDS = [
   ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
   ['minLength', 'maxLength'],
@@ -279,7 +279,7 @@ function children(tree: Tree): Tree[] {
 }
 
 export interface CompiledRules {
-  /** The `Rules` data (see src/core/validate.ts): `s` shared rules by name, `o` rule per operation. */
+  /** The `Rules` data (see src/core/schemas.ts): `s` shared rules by name, `o` rule per operation. */
   rules: { s: JsonObject; o: JsonObject };
   /** Unchecked constraint keywords met, with counts. */
   unchecked: Map<string, number>;
@@ -357,10 +357,10 @@ export function renderRules(doc: JsonObject, lock: Lock): string {
   const line = (value: JsonValue): string => JSON.stringify(value);
   return [
     header(lock),
-    "import type { Rules } from '../src/core/validate.js';",
+    "import type { Rules } from '../src/core/schemas.js';",
     '',
     '/**',
-    ' * Request rules for src/core/validate.ts, compiled by scripts/lib/rules.ts: per operation, a rule over',
+    ' * Request rules (decoded by src/core/schemas.ts), compiled by scripts/lib/rules.ts: per operation, a rule over',
     ' * `{ path, query, body }`. Keys: t type (bits: 1 string, 2 number, 4 integer, 8 boolean, 16 object, 32 array,',
     ' * 64 null), e enum/const, b bounds [min, max, exclusiveMin, exclusiveMax] (minimum/maximum, minLength/maxLength',
     ' * or minItems/maxItems by the value), p properties, r required, x additionalProperties false, ap additionalProperties,',

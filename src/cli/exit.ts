@@ -48,3 +48,11 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/**
+ * How to write a tunekit command for the user to run again: `npx tunekit` when npm started this one (`npx tunekit`,
+ * `npm exec`, a package script: `tunekit` may not be on the user's PATH then), else `tunekit`.
+ */
+export function commandName(env: Record<string, string | undefined> = process.env): string {
+  return env['npm_command'] ? 'npx tunekit' : 'tunekit';
+}

@@ -53,6 +53,16 @@ export function duration(value: string): number {
   return total;
 }
 
+/** The longest timer Node arms (2³¹ − 1 ms, about 24.8 days): a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `--timeout`: a duration (as `duration` reads it) that Node can arm as a timer, at most 24 days. */
+export function requestTimeout(value: string): number {
+  const ms = duration(value);
+  if (ms > MAX_TIMER_MS) throw new InvalidArgumentError('must be at most 24d (596h), the longest timer Node can arm');
+  return ms;
+}
+
 /** `--option path=value`, repeatable: a field of the provider's own request (`value` as JSON when it parses, else a string). */
 export function keyValue(value: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
   const at = value.indexOf('=');

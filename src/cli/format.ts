@@ -2,10 +2,12 @@
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** `2025-03-01 14:05:09` in local time; empty for no date. */
+/** `2025-03-01 14:05:09 +01:00`: local time, with its offset from UTC (never a time without its zone); empty for no date. */
 export function formatDate(date: Date | undefined): string {
   if (!date) return '';
-  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+  const offset = -date.getTimezoneOffset();
+  const zone = `${offset < 0 ? '-' : '+'}${pad2(Math.floor(Math.abs(offset) / 60))}:${pad2(Math.abs(offset) % 60)}`;
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())} ${zone}`;
 }
 
 /** `0:00:42` / `1:02:03`: a clock for elapsed time. */

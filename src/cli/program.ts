@@ -1,13 +1,14 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../core/version.js';
 import { EXIT_CODES_HELP, UsageError } from './exit.js';
-import { batchSize, booleanOrAuto, duration, keyValue, nonNegative, wholeNumber } from './flags.js';
+import { batchSize, booleanOrAuto, duration, keyValue, nonNegative, requestTimeout, wholeNumber } from './flags.js';
 import { globalOptions, type GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
 import { cliProviders } from './providers.js';
 import type { ProviderEnvironment } from '../core/provider.js';
 import { DEFAULT_PROVIDER, PROVIDER_NAMES, providers, type ProviderName } from '../providers/registry/providers.js';
 import type { CliProvider } from './provider.js';
+import { SANDBOX_FLAGS } from '../sandbox/flags.js';
 import type { AnySession } from './provider.js';
 
 /**
@@ -104,16 +105,18 @@ const EXAMPLES_HELP = `Examples:
 /** The program, its flags and commands. */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('tunekit')
-    .description(`Fine-tune models on ${PROVIDER_NAMES.map((name) => providers[name].label).join(', ').replace(/, ([^,]*)$/, ' and $1')}: check data, train, watch, compare.`)
+    .description(`Fine-tune models on ${PROVIDER_NAMES.map((name) => providers[name].label).join(', ').replace(/, ([^,]*)$/, ' and $1')}: check data, train, watch, draw the loss.`)
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: TUNEKIT_PROVIDER, else the one provider whose API key is set)`)
     .option('--base-url <url>', "the API's base URL (default: the provider's *_BASE_URL, else its public API)")
-    .option('--timeout <duration>', 'deadline of each request (default 60s)', duration)
+    .option('--timeout <duration>', 'deadline of each request (default 60s, at most 24d)', requestTimeout)
     .option('--max-retries <n>', 'retries of a failed request (default 2)', wholeNumber(0))
     .addOption(new Option('--log <level>', 'log requests on stderr (never the API key; default TUNEKIT_LOG or off)').choices(['off', 'error', 'warn', 'info', 'debug']))
     .option('--json', 'only JSON on stdout (one value; NDJSON for events and progress); errors as {"error": …} on stderr')
     .showSuggestionAfterError(true)
+    // Each command's --help lists the global flags too (--provider, --base-url, --json, …).
+    .configureHelp({ showGlobalOptions: true })
     // Before any subcommand is added: they inherit both. A usage error is thrown (exit code 2), told by main.ts.
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
@@ -232,10 +235,12 @@ export function buildProgram(runtime: Runtime): Command {
     .command('sandbox')
     .summary('run a local sandbox of a provider\'s API (any key works)')
     .description('Run a local, stateful sandbox of one provider\'s fine-tuning API, with a simulated clock.\nPrints its base URL on the first line; point --base-url (or *_BASE_URL) at it, with any API key. Ctrl-C stops it.')
-    .option('--port <n>', 'port to listen on (default 4010; 0 picks a free one)', wholeNumber(0))
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--speed <n>', 'simulated time runs n times faster than real time (default 60)', nonNegative)
-    .addOption(new Option('--clock <mode>', 'manual (POST /_sandbox/advance) or on-poll (each poll moves to the next change)').choices(['manual', 'on-poll']).conflicts('speed'))
+    // The sandbox's own flags, as tunekit-sandbox takes them (src/sandbox/flags.ts reads and checks both).
+    .option(SANDBOX_FLAGS.port.flag, SANDBOX_FLAGS.port.description)
+    .option(SANDBOX_FLAGS.host.flag, SANDBOX_FLAGS.host.description)
+    .option(SANDBOX_FLAGS.speed.flag, SANDBOX_FLAGS.speed.description)
+    .addOption(new Option(SANDBOX_FLAGS.clock.flag, SANDBOX_FLAGS.clock.description).choices(['manual', 'on-poll']).conflicts('speed'))
+    .option(SANDBOX_FLAGS.seed.flag, SANDBOX_FLAGS.seed.description)
     .action(withoutSession(runtime, async () => (await import('./commands/sandbox.js')).sandbox));
 
   return program;

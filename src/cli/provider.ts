@@ -3,7 +3,7 @@ import type { RequestOptions } from '../core/exchange.js';
 import type { ProviderTypes, Tuner } from '../workflow/api.js';
 import type { ProviderTuning } from '../workflow/tuning.js';
 import type { Output } from './output.js';
-import type { Rules } from '../core/validate.js';
+import type { Rules } from '../core/schemas.js';
 import type { ProviderName, providers } from '../providers/registry/providers.js';
 import type { NeutralFile } from '../workflow/neutral.js';
 
@@ -20,7 +20,7 @@ export interface Session<P extends ProviderName = ProviderName> {
   /** Aborted by Ctrl-C. */
   signal: AbortSignal;
   request: RequestOptions;
-  /** `tunekit --provider P` (and `--base-url` when given): the start of a command that reaches the same API again. */
+  /** `tunekit --provider P` (`npx tunekit …` when run through npm; `--base-url` when given): the start of a command that reaches the same API again. */
   again: string;
   /** The provider's own command `group name` (`jobs pause`), bound to this session; `undefined` where it has none. */
   command(group: string, name: string): ((args: string[], options: Record<string, unknown>) => Promise<void>) | undefined;

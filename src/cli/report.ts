@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CliError, EXIT, UsageError } from './exit.js';
+import { CliError, commandName, EXIT, UsageError } from './exit.js';
 import type { Output } from './output.js';
 
 /** How a failure is told: its exit code, one message, an optional hint, and extra fields for `--json`. */
@@ -65,10 +65,12 @@ export async function reportFailure(error: unknown, out: Output, interrupted: bo
     out.stderr.write(`${JSON.stringify({ error: { type: told.type, message: told.message, exitCode: told.exitCode, ...(told.hint ? { hint: told.hint } : {}), ...told.details } })}\n`);
   } else {
     const c = out.err;
-    out.stderr.write(`${c.red(c.bold('error'))} ${told.message}\n`);
+    // A user's Ctrl-C is not an error: said plainly, in yellow.
+    const label = told.exitCode === EXIT.interrupted ? c.yellow('interrupted') : c.red(c.bold('error'));
+    out.stderr.write(`${label} ${told.message}\n`);
     for (const line of told.lines ?? []) out.stderr.write(`  ${line}\n`);
     if (told.hint) out.stderr.write(`${c.dim(told.hint)}\n`);
-    if (error instanceof CommanderError) out.stderr.write(c.dim('(see tunekit --help, or tunekit COMMAND --help)\n'));
+    if (error instanceof CommanderError) out.stderr.write(c.dim(`(see ${commandName()} --help, or ${commandName()} COMMAND --help)\n`));
   }
   return told.exitCode;
 }

@@ -1,6 +1,7 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
-import { check, describeProblem, type Rules } from '../core/validate.js';
+import { schemasOf, type Rules, type Schema } from '../core/schemas.js';
+import { checkValue, describeProblem, suggestKey } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
@@ -107,6 +108,36 @@ function flagOf(field: string, options: Record<string, unknown>): string {
   return FLAG_OF_FIELD[leaf] ?? `--option ${field}`;
 }
 
+/** Every field path of a request schema, however deep (through unions and allOf; arrays are not entered). */
+function fieldPaths(schema: Schema, prefix = '', depth = 0, seen = new Set<Schema>()): string[] {
+  if (depth > 6 || seen.has(schema)) return [];
+  seen = new Set(seen).add(schema);
+  const paths: string[] = [];
+  for (const [name, child] of schema.properties ?? []) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    paths.push(path, ...fieldPaths(child, path, depth + 1, seen));
+  }
+  for (const part of [...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) paths.push(...fieldPaths(part, prefix, depth + 1, seen));
+  return [...new Set(paths)];
+}
+
+/**
+ * For an unknown field that has no near sibling, the field it likely meant anywhere in the request (`n_epoch` →
+ * `hyperparameters.n_epochs` on Nebius, `method.supervised.hyperparameters.n_epochs` on OpenAI), and the flag that sets it.
+ */
+function nestedSuggestion(body: Schema, field: string): string | undefined {
+  const leaf = field.split('.').pop() ?? field;
+  const paths = fieldPaths(body).filter((path) => path !== field);
+  const leaves = [...new Set(paths.map((path) => path.split('.').pop() ?? path))];
+  const meant = suggestKey(leaf, leaves);
+  if (meant === undefined) return undefined;
+  // The shortest path to it (OpenAI's supervised method before dpo and reinforcement: the document's order).
+  const path = paths.filter((p) => (p.split('.').pop() ?? p) === meant).sort((a, b) => a.split('.').length - b.split('.').length)[0];
+  if (path === undefined) return undefined;
+  const flag = FLAG_OF_FIELD[meant];
+  return flag ? `${flag} (or --option ${path}=…)` : path;
+}
+
 /**
  * Checks `body` against the document's rules of the create operation; every problem names the flag that set it.
  * Asserts `providerOptions` (which `body` contains) are fields of the provider's own request.
@@ -117,13 +148,15 @@ function assertCreateBody<P extends ProviderName>(
   body: object,
   providerOptions: Record<string, unknown>,
 ): asserts providerOptions is ProviderOptionsOf<P> & Record<string, unknown> {
-  const rule = rules.o[cli.createOperation]?.p?.['body'];
-  if (rule === undefined) return;
-  const problems = check(rules.s, rule, body, '', 0);
+  const schema = schemasOf(rules).operation(cli.createOperation)?.properties?.get('body');
+  if (schema === undefined) return;
+  const problems = checkValue(schema, body);
   if (!problems.length) return;
   refuse(problems.map((p) => {
-    const flag = flagOf(p.f, providerOptions);
-    return { field: flag, rule: p.r, value: p.v, message: `${flag}: ${describeProblem(p)} (${name}'s API document)`, ...(p.hint ? { suggestion: p.hint } : {}) };
+    const flag = flagOf(p.field, providerOptions);
+    const suggestion = p.suggestion ?? (p.rule === 'unknown field' ? nestedSuggestion(schema, p.field) : undefined);
+    const told = suggestion === undefined ? p : { ...p, suggestion };
+    return { field: flag, rule: p.rule, value: p.value, message: `${flag}: ${describeProblem(told)} (${name}'s API document)`, ...(suggestion ? { suggestion } : {}) };
   }));
 }
 
@@ -142,6 +175,22 @@ function withTrainOnInputs<P extends ProviderName>({ provider: name, cli }: Pick
   return options;
 }
 
+/** `--option model=…` (or the file fields) beside the flag or argument that sets them: refused, never dropped. */
+function refuseContradictions(options: Record<string, unknown>, model: string, files: { training: string | undefined; validation: string | undefined }): void {
+  const given: [string, string, string | undefined][] = [
+    ['model', '--model', model],
+    ['training_file', files.training === CHECK_FILE ? 'FILE' : '--training-file', files.training],
+    ['validation_file', files.validation === CHECK_FILE ? '--validation' : '--validation-file', files.validation],
+  ];
+  const problems: FieldViolation[] = [];
+  for (const [field, flag, value] of given) {
+    const option = options[field];
+    if (option === undefined || value === undefined || option === value) continue;
+    problems.push({ field: `--option ${field}`, rule: `set by ${flag}`, value: option, message: `--option ${field}=${JSON.stringify(option)} contradicts ${flag}${value === CHECK_FILE ? '' : ` ${value}`}: set it in one place (${flag})` });
+  }
+  if (problems.length) refuse(problems);
+}
+
 /**
  * The job request the flags describe, refused before any request (or upload) when a neutral option cannot go to
  * this provider or a value breaks its document's rules: every problem named by its flag, value and rule.
@@ -154,6 +203,7 @@ export async function checkedRequest<P extends ProviderName>(
 ): Promise<{ hyperparameters: NeutralHyperparameters; providerOptions: ProviderOptionsOf<P> | undefined }> {
   const hyperparameters = neutralHyperparameters(flags);
   const providerOptions = withTrainOnInputs(session, flags);
+  refuseContradictions(providerOptions, model, files);
   const rules = await session.cli.rules();
   assertCreateBody(session, rules, { ...providerOptions, model, training_file: CHECK_FILE }, providerOptions);
   const request: JobRequest<ProviderOptionsOf<P>> = {
@@ -170,7 +220,11 @@ export async function checkedRequest<P extends ProviderName>(
     if (!(error instanceof ValidationError)) throw error;
     refuse(error.problems.map((p) => {
       const flag = NEUTRAL_FLAGS[p.field]?.split(' / ')[0] ?? p.field;
-      return { ...p, field: flag, message: `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)} cannot be sent to ${session.provider}: ${p.rule}` };
+      // As the user wrote it: --lora / --no-lora, not "--lora true"; the value after any other flag.
+      const given = typeof p.value === 'boolean' ? (p.value ? flag : flag.replace(/^--/, '--no-')) : `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)}`;
+      // The library's words name providerOptions paths; on the command line that is --option.
+      const rule = p.rule.replace(/set providerOptions\.([\w.]+)/g, 'set it with --option $1=…').replace(/providerOptions\.([\w.]+)/g, '--option $1');
+      return { ...p, field: flag, rule, message: `${given} cannot be sent to ${session.provider}: ${rule}` };
     }));
   }
   assertCreateBody(session, rules, body, providerOptions);

@@ -2,7 +2,7 @@ import type { RequestOptions } from '../core/exchange.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import type { TunerOptions } from '../workflow/api.js';
 import { createTuner, tuningOf } from '../workflow/tuner.js';
-import { CliError, EXIT } from './exit.js';
+import { CliError, commandName, EXIT } from './exit.js';
 import type { GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
 import { cliProviders, resolveProvider } from './providers.js';
@@ -32,7 +32,7 @@ export function openSession(globals: GlobalOptions, out: Output, signal: AbortSi
     logLevel: globals.log,
     logger: stderrLogger(out),
   };
-  const again = ['tunekit', '--provider', provider, ...(globals.baseUrl ? ['--base-url', globals.baseUrl] : [])].join(' ');
+  const again = [commandName(env), '--provider', provider, ...(globals.baseUrl ? ['--base-url', globals.baseUrl] : [])].join(' ');
   const request: RequestOptions = { signal };
   return sessionOf(provider, { clientOptions, out, signal, request, again });
 }

@@ -7,31 +7,38 @@ import { ERROR, INFO, makeLog, type Logger, type LogLevel } from './log.js';
 import { PageList, type CursorRule, type Page } from './pagination.js';
 import { isRecord } from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
-import { validator, type Rules } from './validate.js';
+import type { Rules } from './schemas.js';
+import { realTime, type RequestClock } from './sleep.js';
+import { validator } from './validate.js';
 import { VERSION } from './version.js';
 
 /** Options every provider's client accepts. */
 export interface ClientOptions {
   /** API key; defaults to the provider's env var (e.g. `NEBIUS_API_KEY`). */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Base URL; defaults to the provider's env var (e.g. `NEBIUS_BASE_URL`), then its public URL. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** The one network seam: defaults to `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Deadline of each call, body read included (default 60 000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt (default 2). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Any part of the retry policy. */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<RetryPolicy> | undefined;
   /** `off` (default), `error`, `warn` (retries), `info`, `debug` (every request); defaults to env `TUNEKIT_LOG`. */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Where log lines go (default `console`). Secrets are never logged. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Check each request against the provider's document before sending it (default `true`): a `ValidationError` instead of a request. */
-  validate?: boolean;
+  validate?: boolean | undefined;
+  /**
+   * The time calls run on: back-offs, `Retry-After` waits and deadlines (default: real time). In tests, the sandbox's
+   * `clock`, so they pass in simulated time.
+   */
+  clock?: RequestClock | undefined;
 }
 
 /** What a provider module declares about itself. */
@@ -99,11 +106,29 @@ function checkedBaseUrl(spec: ProviderSpec, option: string | undefined): string 
   return value;
 }
 
-/** Numbers among the client options: `timeoutMs` > 0, `maxRetries` a whole number ≥ 0. */
+/** The longest timer Node arms (2³¹ − 1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** `timeoutMs` > 0 and within Node's timer range, or a `ValidationError` naming it (`field` says where it was set). */
+function checkTimeout(provider: string, field: string, timeoutMs: unknown): void {
+  if (timeoutMs === undefined) return;
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw badOption(provider, field, timeoutMs, 'must be a number of milliseconds above 0');
+  if (timeoutMs > MAX_TIMEOUT_MS) throw badOption(provider, field, timeoutMs, `must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days, the longest timer Node can arm)`);
+}
+
+/** A call's own options, checked before its exchange starts. */
+function checkedRequest(provider: string, options: RequestOptions | undefined): RequestOptions | undefined {
+  checkTimeout(provider, 'options.timeoutMs', options?.timeoutMs);
+  return options;
+}
+
+/** Numbers among the client options: `timeoutMs` > 0 (and a timer Node can arm), `maxRetries` a whole number ≥ 0. */
 function checkNumbers(provider: string, options: ClientOptions): void {
   const { timeoutMs, maxRetries } = options;
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) throw badOption(provider, 'timeoutMs', timeoutMs, 'must be a number of milliseconds above 0');
+  checkTimeout(provider, 'timeoutMs', timeoutMs);
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) throw badOption(provider, 'maxRetries', maxRetries, 'must be a whole number ≥ 0');
+  const { clock } = options;
+  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function')) throw badOption(provider, 'clock', clock, 'must have now() and sleep(ms, signal)');
 }
 
 /** `RequestOptions.extraBody`: merged into a JSON body after validation, so keys the document does not name get through. */
@@ -125,6 +150,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   }
   const baseUrl = checkedBaseUrl(spec, options.baseUrl);
   checkNumbers(spec.name, options);
+  const providerName = spec.name;
   const apiKey: string = key;
   const envHeaders: Record<string, string> = {};
   for (const [header, envName] of Object.entries(spec.env.headers ?? {})) {
@@ -147,6 +173,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     retry: { ...defaultRetryPolicy, ...options.retry, maxRetries: options.maxRetries ?? options.retry?.maxRetries ?? defaultRetryPolicy.maxRetries },
     timeoutMs: options.timeoutMs ?? 60_000,
     log,
+    clock: options.clock ?? realTime,
   };
 
   /** The error as thrown to the caller: the key (8+ characters) hidden in the cause chain's messages and stacks; logged at `error`. */
@@ -218,7 +245,8 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   }
 
   /** Runs one exchange to its end: `finish()` always, the thrown error cleaned of secrets. */
-  async function run<T>(exchange: Exchange, body: (exchange: Exchange) => Promise<T>): Promise<T> {
+  async function run<T>(open: () => Exchange, body: (exchange: Exchange) => Promise<T>): Promise<T> {
+    const exchange = open();
     try {
       return await body(exchange);
     } catch (error) {
@@ -229,7 +257,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   }
 
   function call<Data>(options: RequestOptions | undefined, send: Send<Data>, idempotent = true): Promise<Data> {
-    return run(new Exchange(config, options, idempotent), (exchange) => data(exchange, options, send));
+    return run(() => new Exchange(config, checkedRequest(providerName, options), idempotent), (exchange) => data(exchange, options, send));
   }
 
   function create<Body, Job, ListBody>(
@@ -240,7 +268,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   ): Promise<Job> {
     const token = `tunekit-${crypto.randomUUID()}`;
     const marked = spec?.mark(body, token);
-    return run(new Exchange(config, options, false), async (exchange) => {
+    return run(() => new Exchange(config, checkedRequest(providerName, options), false), async (exchange) => {
       for (;;) {
         try {
           return await data(exchange, options, (init) => send(marked ?? body, init));
@@ -264,7 +292,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   }
 
   function upload<Data>(options: RequestOptions | undefined, source: { replayable: boolean }, send: Send<Data>): Promise<Data> {
-    return run(new Exchange(config, options, false, source.replayable ? 'rebuild' : 'none'), async (exchange) => {
+    return run(() => new Exchange(config, checkedRequest(providerName, options), false, source.replayable ? 'rebuild' : 'none'), async (exchange) => {
       for (;;) {
         try {
           return await data(exchange, options, send);
@@ -277,7 +305,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   }
 
   async function stream(options: RequestOptions | undefined, send: Send<unknown>): Promise<Response> {
-    const exchange = new Exchange(config, options);
+    const exchange = new Exchange(config, checkedRequest(providerName, options));
     let handedOver = false;
     try {
       const { response } = await answered(exchange, options, send);
@@ -308,7 +336,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   ): PageList<Item, Body> {
     let last: Exchange | undefined;
     const fetchPage = (cursor: string | undefined): Promise<Page<Item, Body>> =>
-      run((last = new Exchange(config, options)), async (exchange) => {
+      run(() => (last = new Exchange(config, checkedRequest(providerName, options))), async (exchange) => {
         const body = await data(exchange, options, (init) => send(cursor, init));
         const items = rule.items(body);
         const hasMore = rule.hasMore(body);

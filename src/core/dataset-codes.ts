@@ -10,6 +10,7 @@ export const issueCodes = {
   'file.extension': "the file's name does not end with .jsonl",
   'examples.too-few': 'fewer examples than the provider requires',
   'line.utf8': 'the line is not valid UTF-8',
+  'line.too-long': 'the line is longer than maxLineBytes (default 128 MiB): skipped unread',
   'line.json': 'the line is not valid JSON',
   'line.not-object': 'the line is JSON, but not an object',
   'line.blank': 'a blank line between examples',

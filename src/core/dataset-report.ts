@@ -40,25 +40,30 @@ export type TokenizerOption = 'auto' | 'estimate' | Encoding | TokenCounter;
 export interface CheckDatasetOptions {
   provider: DatasetProvider;
   /** The base model of the job: picks the tokenizer and the context length (OpenAI). */
-  model?: string;
+  model?: string | undefined;
   /** The format the file must be in; by default the first example's format, and every other must match. */
-  format?: DatasetFormat;
+  format?: DatasetFormat | undefined;
   /** `fine-tune` (default) checks the format; Together's `eval` files are only checked as JSON lines. */
-  purpose?: 'fine-tune' | 'eval';
+  purpose?: 'fine-tune' | 'eval' | undefined;
   /** Epochs of the job, for the billed-token estimate (default: the provider's default, when it has one). */
-  epochs?: number;
+  epochs?: number | undefined;
   /** Context length of the job: longer examples are reported as truncated (default: the model's or provider's). */
-  contextLength?: number;
-  tokenizer?: TokenizerOption;
+  contextLength?: number | undefined;
+  tokenizer?: TokenizerOption | undefined;
   /** How many errors and how many warnings the report keeps (the rest are counted). Default 1,000. */
-  maxIssues?: number;
+  maxIssues?: number | undefined;
   /** Distinct examples the duplicate check remembers (8 bytes each, 12 in the table). Default 1,048,576. */
-  maxTrackedExamples?: number;
+  maxTrackedExamples?: number | undefined;
+  /**
+   * The longest line read, in bytes (default 134,217,728: 128 MiB). A longer line is reported as `line.too-long` and
+   * skipped without being held, so memory stays flat whatever the file holds.
+   */
+  maxLineBytes?: number | undefined;
   /** The file's name, for the `.jsonl` check and the report (a path's or `File`'s name by default). */
-  name?: string;
-  signal?: AbortSignal;
+  name?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Called after each chunk read, with the bytes read so far and the total when known. */
-  onProgress?: (progress: { bytes: number; totalBytes: number | undefined; lines: number }) => void;
+  onProgress?: ((progress: { bytes: number; totalBytes: number | undefined; lines: number }) => void) | undefined;
 }
 
 /** One problem, on a 1-based line (0 for the file as a whole). */

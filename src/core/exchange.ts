@@ -2,24 +2,24 @@ import { APIConnectionError, APITimeoutError, APIUserAbortError, TunekitError, t
 import { notSent, refusal, resendable } from './idempotency.js';
 import { DEBUG, WARN, type Log } from './log.js';
 import { retryDelay, type AttemptOutcome, type RetryPolicy } from './retry.js';
-import { sleep } from './sleep.js';
+import { startTimer, type RequestClock, type Timer } from './sleep.js';
 
 /** Per-call options, always the last argument of a method. */
 export interface RequestOptions {
   /** Aborts the call, including the wait between retries. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Deadline for the whole exchange: every attempt, the waits between them, and reading the body. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt (default 2). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * Keys merged into this call's JSON body after validation, unchecked: the way to send a field the provider's
    * document does not name yet (validation refuses unknown keys). On Nebius, `extra_body` in the job is the
    * documented place for trainer options.
    */
-  extraBody?: Record<string, unknown>;
+  extraBody?: Record<string, unknown> | undefined;
 }
 
 export interface ExchangeConfig {
@@ -28,6 +28,8 @@ export interface ExchangeConfig {
   retry: RetryPolicy;
   timeoutMs: number;
   log: Log;
+  /** The time calls run on (real time by default). */
+  clock: RequestClock;
 }
 
 /**
@@ -64,7 +66,7 @@ export class Exchange {
   private readonly timeoutMs: number;
   private readonly deadline: number;
   private readonly userSignal: AbortSignal | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: Timer | undefined;
   /** The request being exchanged, once openapi-fetch has built it. */
   private request: Request | undefined;
 
@@ -78,7 +80,7 @@ export class Exchange {
     this.signal = this.controller.signal;
     this.policy = options?.maxRetries === undefined ? config.retry : { ...config.retry, maxRetries: options.maxRetries };
     this.timeoutMs = options?.timeoutMs ?? config.timeoutMs;
-    this.deadline = Date.now() + this.timeoutMs;
+    this.deadline = config.clock.now() + this.timeoutMs;
     this.userSignal = options?.signal;
     if (this.userSignal) {
       if (this.userSignal.aborted) this.onUserAbort();
@@ -89,20 +91,20 @@ export class Exchange {
 
   /** Restart the deadline (streamed bodies: the timeout becomes an idle timeout). */
   armTimer(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    this.timer = startTimer(this.config.clock, this.timeoutMs, () => {
       this.controller.abort(new APITimeoutError(`${this.describe()} timed out after ${this.timeoutMs} ms`));
-    }, this.timeoutMs);
+    });
   }
 
   finish(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.userSignal?.removeEventListener('abort', this.onUserAbort);
   }
 
   /** For `raw`, whose body is read after `fetch` returns: the deadline and the caller's signal stay armed, the timer holds no process open. */
   release(): void {
-    if (typeof this.timer === 'object') this.timer.unref();
+    this.timer?.unref();
   }
 
   private readonly onUserAbort = (): void => {
@@ -126,7 +128,7 @@ export class Exchange {
     this.idempotent ??= request.method !== 'POST' && request.method !== 'PATCH';
     const { log } = this.config;
     for (;;) {
-      const started = Date.now();
+      const started = this.config.clock.now();
       const mayRetry = this.attempt++ < this.policy.maxRetries && this.replay !== 'none';
       this.status = 0;
       let outcome: AttemptOutcome;
@@ -134,7 +136,7 @@ export class Exchange {
         // The signal goes in `init`: undici drops the abort of a cloned or copied Request after a GC (nodejs/undici#4068).
         const response = await this.config.fetch(mayRetry && request.body && this.replay === 'clone' ? request.clone() : request, { signal: this.signal });
         this.status = response.status;
-        if (log.level >= DEBUG) log.write(DEBUG, `${this.describe()} → ${response.status} in ${Date.now() - started} ms (attempt ${this.attempt})`);
+        if (log.level >= DEBUG) log.write(DEBUG, `${this.describe()} → ${response.status} in ${this.config.clock.now() - started} ms (attempt ${this.attempt})`);
         if (response.ok || !mayRetry) return response;
         outcome = { response };
       } catch (error) {
@@ -156,8 +158,9 @@ export class Exchange {
 
   /** How long to wait before another attempt after `outcome`; `undefined` when out of attempts or time. Logs the retry. */
   delay(outcome: AttemptOutcome): number | undefined {
-    const delay = retryDelay(this.policy, this.attempt - 1, outcome);
-    if (delay === undefined || Date.now() + delay > this.deadline) return undefined;
+    const now = this.config.clock.now();
+    const delay = retryDelay(this.policy, this.attempt - 1, outcome, now);
+    if (delay === undefined || now + delay > this.deadline) return undefined;
     const { log } = this.config;
     if (log.level >= WARN) {
       const what = 'error' in outcome ? this.failure(outcome.error).message : `${this.describe()} → ${outcome.response.status}`;
@@ -167,7 +170,7 @@ export class Exchange {
   }
 
   sleep(ms: number): Promise<void> {
-    return sleep(ms, this.signal);
+    return this.config.clock.sleep(ms, this.signal);
   }
 
   /** Any thrown value, as the typed error the caller should see. */

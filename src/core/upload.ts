@@ -1,6 +1,9 @@
 import type { CheckDatasetOptions, DatasetReport } from './dataset-report.js';
 import { baseName, fileSize, fileStream, loadDatasetChecker, streamingUploads } from '../platform/files.js';
-import { ValidationError } from './errors.js';
+import { APIUserAbortError, ValidationError } from './errors.js';
+import type { CallInit, FetchResult } from './call.js';
+import type { Core } from './client.js';
+import type { RequestOptions } from './exchange.js';
 import type { DatasetProvider } from './dataset-report.js';
 
 /**
@@ -10,7 +13,10 @@ import type { DatasetProvider } from './dataset-report.js';
  */
 export type Uploadable = string | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** How far an upload has got: file bytes handed to the connection so far, of `total` (unknown for a stream). */
+/**
+ * How far an upload has got: file bytes the connection has taken (written to its socket, give or take a couple of
+ * 64 KiB pieces), of `total` (unknown for a stream). `loaded` reaches `total` only once the server has answered 2xx.
+ */
 export interface UploadProgress {
   loaded: number;
   total: number | undefined;
@@ -20,7 +26,7 @@ export interface UploadProgress {
 export interface UploadOptions {
   /** Name sent with the file; defaults to the path's base name, the `File`'s name, or `data.jsonl`. */
   filename?: string;
-  /** Called as the file's bytes go out (at most every 64 KiB and at the end); starts again from 0 on a resend. */
+  /** Called as the file's bytes go out (at most every 64 KiB), and with every byte once the server has them; starts again from 0 on a resend. */
   onProgress?: (progress: UploadProgress) => void;
   /**
    * Check the file with `tunekit/dataset` first, by this provider's rules (`true`, or the check's options): a failed
@@ -116,6 +122,16 @@ function quoted(value: string): string {
   return `"${value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
 }
 
+/**
+ * How far one attempt of an upload got, shared by its body (which moves it) and `settleAbort` (which reads it): the
+ * file bytes the connection has taken, and whether the whole body has been handed over (from then on the server may
+ * store the file, so an abort must learn what it stored).
+ */
+export interface UploadTrack {
+  sent: number;
+  whole: boolean;
+}
+
 /** A request body for one `multipart/form-data` operation: a stream (Node) or a FormData (browsers), built afresh per attempt. */
 export interface MultipartBody {
   body: ReadableStream<Uint8Array> | FormData;
@@ -123,31 +139,42 @@ export interface MultipartBody {
   contentType: string | undefined;
   /** Exact bytes, when the file's size is known. */
   length: number | undefined;
+  /** The server answered 2xx, so every byte arrived: reports the last of them (only now is progress 100%). */
+  delivered(): void;
+}
+
+/** Options of `multipartBody`. */
+export interface MultipartOptions {
+  onProgress?: (progress: UploadProgress) => void;
+  /** The file's bytes to send, from `start` to `end` (exclusive); the whole file by default. */
+  start?: number;
+  end?: number;
+  /** Moved as the body is sent (reset to nothing sent when the body is built). */
+  track?: UploadTrack;
 }
 
 /**
- * `fields` as a `multipart/form-data` body whose `fileField` part streams `source` (bytes `start`–`end`),
- * counting the file's bytes for `onProgress`. Where the runtime cannot stream a request body (browsers), a
- * FormData of the Blob (a stream is read into one first).
+ * `fields` as a `multipart/form-data` body whose `fileField` part streams `source` (bytes `start`–`end`). Progress
+ * counts the file bytes the connection has taken: the body is pulled one piece at a time, and a piece counts once the
+ * connection asks for the next (it asks only after writing the last to its socket, so at most a couple of 64 KiB
+ * pieces sit in between); the last bytes count when the server answers 2xx, so 100% means received. Where the
+ * runtime cannot stream a request body (browsers), a FormData of the Blob (a stream is read into one first).
  */
-export async function multipartBody(
-  fields: Record<string, unknown>,
-  fileField: string,
-  source: UploadSource,
-  onProgress?: (progress: UploadProgress) => void,
-  range: { start?: number; end?: number } = {},
-): Promise<MultipartBody> {
+export async function multipartBody(fields: Record<string, unknown>, fileField: string, source: UploadSource, options: MultipartOptions = {}): Promise<MultipartBody> {
+  const { onProgress, track = { sent: 0, whole: false } } = options;
   const texts = Object.entries(fields).filter((entry): entry is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof entry[1]));
-  const start = range.start ?? 0;
-  const end = range.end ?? source.size;
+  const start = options.start ?? 0;
+  const end = options.end ?? source.size;
   const total = end === undefined ? undefined : end - start;
+  track.sent = 0;
+  track.whole = false;
   if (!streamingUploads) {
     const blob = source.blob ? source.blob.slice(start, end) : await new Response(source.open(start, end)).blob();
     const form = new FormData();
     for (const [name, value] of texts) form.append(name, String(value));
     form.append(fileField, blob, source.filename);
     onProgress?.({ loaded: 0, total: blob.size });
-    return { body: form, contentType: undefined, length: undefined };
+    return { body: form, contentType: undefined, length: undefined, delivered: () => onProgress?.({ loaded: blob.size, total: blob.size }) };
   }
   const boundary = `tunekit-${crypto.randomUUID()}`;
   const head = encoder.encode(
@@ -157,13 +184,17 @@ export async function multipartBody(
   );
   const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
   const reader = source.open(start, end).getReader();
-  let loaded = 0;
+  /** File bytes of the piece enqueued last: taken by the connection once it asks for more. */
+  let pending = 0;
   let reported = 0;
   // At most ~500 calls for a file of known size, never more often than every 64 KiB.
   const step = Math.max(PROGRESS_STEP, total === undefined ? 0 : total / 500);
   let phase: 'head' | 'file' | 'done' = 'head';
   const body = new ReadableStream<Uint8Array>({
+    // highWaterMark 0: pull runs only when the connection asks for a piece, so it has taken every piece before.
     async pull(controller) {
+      track.sent += pending;
+      pending = 0;
       if (phase === 'head') {
         phase = 'file';
         onProgress?.({ loaded: 0, total });
@@ -174,23 +205,32 @@ export async function multipartBody(
       const { value, done } = await reader.read();
       if (done) {
         phase = 'done';
-        if (reported !== loaded || loaded === 0) onProgress?.({ loaded, total });
+        track.whole = true;
         controller.enqueue(tail);
         controller.close();
         return;
       }
-      loaded += value.byteLength;
-      if (loaded - reported >= step) {
-        reported = loaded;
-        onProgress?.({ loaded, total });
+      if (track.sent - reported >= step) {
+        reported = track.sent;
+        onProgress?.({ loaded: track.sent, total });
       }
+      pending = value.byteLength;
       controller.enqueue(value);
     },
     cancel(reason) {
       return reader.cancel(reason);
     },
-  });
-  return { body, contentType: `multipart/form-data; boundary=${boundary}`, length: total === undefined ? undefined : head.byteLength + total + tail.byteLength };
+  }, { highWaterMark: 0 });
+  return {
+    body,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: total === undefined ? undefined : head.byteLength + total + tail.byteLength,
+    delivered() {
+      track.sent += pending;
+      pending = 0;
+      onProgress?.({ loaded: track.sent, total });
+    },
+  };
 }
 
 /**
@@ -199,10 +239,113 @@ export async function multipartBody(
  */
 export const FILE_PART: Blob = new Blob([]);
 
-/** The openapi-fetch options that send `form`: its serializer, its content type and length, streaming when it is a stream. */
-export function multipartInit<Init extends { headers?: Record<string, string> }>(form: MultipartBody, init: Init) {
+/**
+ * The openapi-fetch options that send `form`: its serializer, its content type and length, and a `fetch` that reports
+ * the last bytes once the server has answered 2xx. A stream goes with `duplex: 'half'` and `redirect: 'error'`: under
+ * any other redirect mode, fetch (undici 6, Node 20 and 22) sends a clone of the request, whose body is a tee of the
+ * stream, and the branch it keeps but never reads holds every byte sent until the request ends (1 GB of RSS for a
+ * 1 GB file). A redirect could not resend a stream anyway.
+ */
+export function multipartInit<Init extends { headers?: Record<string, string>; fetch: (request: Request) => Promise<Response> }>(form: MultipartBody, init: Init) {
   const headers: Record<string, string> = { ...init.headers };
   if (form.contentType) headers['content-type'] = form.contentType;
   if (form.length !== undefined) headers['content-length'] = String(form.length);
-  return { ...init, headers, bodySerializer: () => form.body, ...(form.body instanceof FormData ? {} : { duplex: 'half' as const }) };
+  const fetch = async (request: Request): Promise<Response> => {
+    const response = await init.fetch(request);
+    if (response.ok) form.delivered();
+    return response;
+  };
+  const streamed = form.body instanceof FormData ? {} : { duplex: 'half' as const, redirect: 'error' as const };
+  return { ...init, headers, fetch, bodySerializer: () => form.body, ...streamed };
+}
+
+/** How long a call aborted after its request went out whole waits for the server's answer, then for the delete of what it made. */
+const ANSWER_MS = 1_500;
+const DELETE_MS = 1_000;
+
+/** What `settleAbort` needs to know of a call that may leave a file behind. */
+export interface Settle<Data> {
+  /** The call, for messages (`nebius POST /v1/files`). */
+  where: string;
+  /** True once the request has gone out whole: from then on the server may act on it whatever the caller does. */
+  whole(): boolean;
+  /** Where the request had got to when it was cut off (`3.2 MB of 1.1 GB`), for the message. */
+  sent?(): string;
+  /** The id of the file the answer names. */
+  idOf(data: Data): string | undefined;
+  /** Deletes that file. */
+  remove(id: string, options: RequestOptions): Promise<unknown>;
+}
+
+const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`;
+
+/** The bytes an upload attempt had sent, of its total, for an abort's message. */
+function sentOf(track: UploadTrack, total: number | undefined): () => string {
+  return () => `${bytes(track.sent)}${total === undefined ? '' : ` of ${bytes(total)}`}`;
+}
+
+/**
+ * Runs `run` so that the caller's abort never leaves a file nobody knows of. Before the request has gone out whole,
+ * the abort cuts it off at once (a file cut short is no file), and the error says how far it got. After that the server
+ * may store the file however the connection ends, so the request goes on for up to 1.5 s: if the server answers with a
+ * file, tunekit deletes it (1 s more at most) and the error says so, or names the file it could not delete; if not, the
+ * error says the server may have stored it. Either way the call throws `APIUserAbortError`.
+ */
+export async function settleAbort<Data>(options: RequestOptions | undefined, settle: Settle<Data>, run: (options: RequestOptions | undefined) => Promise<Data>): Promise<Data> {
+  const caller = options?.signal;
+  if (!caller) return run(options);
+  const inner = new AbortController();
+  const stop = (): void => inner.abort(caller.reason);
+  let late = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = (): void => {
+    if (!settle.whole()) return stop();
+    late = true;
+    timer = setTimeout(stop, ANSWER_MS);
+  };
+  if (caller.aborted) stop();
+  else caller.addEventListener('abort', onAbort, { once: true });
+  let data: Data;
+  try {
+    data = await run({ ...options, signal: inner.signal });
+  } catch (error) {
+    // An abort that did not come through `inner` (no resend after the caller gave up) tells its own story.
+    if (!(error instanceof APIUserAbortError) || !inner.signal.aborted) throw error;
+    throw new APIUserAbortError(late
+      ? `${settle.where} was aborted by the caller after the request went out whole, and no answer came within ${ANSWER_MS / 1_000} s: the server may have stored the file (look for it in files.list)`
+      : `${settle.where} was aborted by the caller${settle.sent ? ` after ${settle.sent()} were sent` : ''}, before the request went out whole: the server has no file from it`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    caller.removeEventListener('abort', onAbort);
+  }
+  if (!late && !caller.aborted) return data;
+  // The server answered a request the caller had given up on: what it made is deleted, or named.
+  const id = settle.idOf(data);
+  if (id === undefined) throw new APIUserAbortError(`${settle.where} was aborted by the caller after the request went out whole; the server answered without a file id`);
+  const removed = await settle.remove(id, { timeoutMs: DELETE_MS, maxRetries: 0 }).then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
+  throw new APIUserAbortError(removed === undefined
+    ? `${settle.where} was aborted by the caller after the request went out whole; the server had stored the file as ${id}, which tunekit deleted`
+    : `${settle.where} was aborted by the caller after the request went out whole; the server stored the file as ${id}, which is still there (deleting it failed: ${removed}): delete it with files.delete("${id}")`);
+}
+
+/**
+ * One file sent by `core.upload` (re-sent from a fresh body when safe), under `settleAbort`: `send` builds the request
+ * from `multipartBody(…, { track })`, and `remove` deletes a file the server made after the caller aborted.
+ */
+export function sendUpload<Data extends { id: string }>(
+  upload: Core<object>['upload'],
+  options: RequestOptions | undefined,
+  source: UploadSource,
+  where: string,
+  remove: Settle<Data>['remove'],
+  send: (init: CallInit, track: UploadTrack) => Promise<FetchResult<Data>>,
+): Promise<Data> {
+  const track: UploadTrack = { sent: 0, whole: false };
+  const settle: Settle<Data> = { where, whole: () => track.whole, sent: sentOf(track, source.size), idOf: (data) => data.id, remove };
+  return settleAbort(options, settle, (settled) =>
+    upload(settled, source, (init) => {
+      // A resend (the server did nothing: 408, 429, 503, or nothing was sent) never starts once the caller has given up.
+      if (options?.signal?.aborted) throw new APIUserAbortError(`${where} was aborted by the caller before a resend; the server had not stored the file`);
+      return send(init, track);
+    }));
 }

@@ -43,6 +43,10 @@ class DatasetCheck {
   private readonly examples: ExampleChecker;
   private readonly report: Report;
   private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** The bytes so far of a line longer than `maxLineBytes`, skipped up to its end instead of held. */
+  private skipping: number | undefined;
+  private readonly maxLineBytes: number;
   private head: Uint8Array | undefined = new Uint8Array(0);
   private lineNumber = 0;
   bytes = 0;
@@ -79,6 +83,7 @@ class DatasetCheck {
     this.report = (severity, code, field, message) => this.issues.add(severity, this.lineNumber, code, message, field);
     this.examples = new ExampleChecker(profile, this.measure, this.report);
     this.format = options.format;
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.contextLength = options.contextLength ?? modelRule(profile, options.model)?.contextLength ?? profile.defaultContextLength;
   }
 
@@ -106,11 +111,42 @@ class DatasetCheck {
   /** The last line, when the file does not end with a newline. */
   end(): void {
     if (this.head !== undefined) this.startWith(this.head);
+    if (this.skipping !== undefined) {
+      this.tooLong(this.skipping, false);
+      this.skipping = undefined;
+    }
     if (this.pending.length) {
       const line = concat(this.pending);
       this.pending = [];
+      this.pendingBytes = 0;
       this.line(line, viewOf(line), 0, line.length, false);
     }
+  }
+
+  /** Holds the start of a line not ended yet, unless that makes it longer than `maxLineBytes`: then it is skipped. */
+  private hold(part: Uint8Array): void {
+    if (this.skipping !== undefined) {
+      this.skipping += part.length;
+      return;
+    }
+    if (this.pendingBytes + part.length > this.maxLineBytes) {
+      this.skipping = this.pendingBytes + part.length;
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    this.pending.push(part.slice());
+    this.pendingBytes += part.length;
+  }
+
+  /** A line longer than `maxLineBytes`: reported as such, never decoded. */
+  private tooLong(length: number, terminated: boolean): void {
+    this.lineNumber++;
+    this.nonBlank++;
+    if (terminated) this.lf++;
+    this.issues.lineErrors = 0;
+    const size = (n: number): string => n.toLocaleString('en-US');
+    this.report('error', 'line.too-long', undefined, `the line is ${size(length)} bytes long, more than the ${size(this.maxLineBytes)} a line may have (maxLineBytes); it was skipped unread: is the file JSON lines, one example per line?`);
   }
 
   private startWith(head: Uint8Array): void {
@@ -122,14 +158,21 @@ class DatasetCheck {
   private split(chunk: Uint8Array): void {
     let start = 0;
     let newline = chunk.indexOf(10);
-    if (this.pending.length) {
+    if (this.pending.length || this.skipping !== undefined) {
       if (newline < 0) {
-        this.pending.push(chunk.slice());
+        this.hold(chunk);
         return;
       }
-      const line = concat([...this.pending, chunk.subarray(0, newline)]);
-      this.pending = [];
-      this.line(line, viewOf(line), 0, line.length, true);
+      this.hold(chunk.subarray(0, newline));
+      if (this.skipping !== undefined) {
+        this.tooLong(this.skipping, true);
+        this.skipping = undefined;
+      } else {
+        const line = concat(this.pending);
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.line(line, viewOf(line), 0, line.length, true);
+      }
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     }
@@ -139,10 +182,11 @@ class DatasetCheck {
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     }
-    if (start < chunk.length) this.pending.push(chunk.slice(start));
+    if (start < chunk.length) this.hold(chunk.subarray(start));
   }
 
   private line(bytes: Uint8Array, view: DataView, start: number, end: number, terminated: boolean): void {
+    if (end - start > this.maxLineBytes) return this.tooLong(end - start, terminated);
     this.lineNumber++;
     let stop = end;
     if (stop > start && bytes[stop - 1] === 13) {
@@ -296,6 +340,9 @@ function invalidUtf8(bytes: Uint8Array, start: number, end: number): number {
   return 0;
 }
 
+/** 128 MiB: far above any example a provider takes (ten 10 MB images as base64 fit), far below V8's longest string (~512 MB). */
+const DEFAULT_MAX_LINE_BYTES = 128 * 1_048_576;
+
 function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -323,7 +370,7 @@ function checkOptions(options: CheckDatasetOptions): DatasetProfile {
   if (options.format !== undefined && profile.formats[options.format] === undefined) {
     throw badOption('format', options.format, `a ${profile.provider} format (${Object.keys(profile.formats).join(', ')})`);
   }
-  for (const key of ['epochs', 'contextLength', 'maxIssues', 'maxTrackedExamples'] as const) {
+  for (const key of ['epochs', 'contextLength', 'maxIssues', 'maxTrackedExamples', 'maxLineBytes'] as const) {
     const value = options[key];
     const least = key === 'maxIssues' ? 0 : 1;
     if (value !== undefined && (!Number.isInteger(value) || value < least)) throw badOption(key, value, `an integer ≥ ${least}`);

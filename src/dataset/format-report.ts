@@ -7,6 +7,8 @@ export interface FormatReportOptions {
 }
 
 const number = (value: number): string => Math.round(value).toLocaleString('en-US');
+/** `1 error`, `2 errors`, `1,200 examples`. */
+const counted = (value: number, word: string): string => `${number(value)} ${word}${value === 1 ? '' : 's'}`;
 const spread = (d: Distribution): string => `min ${number(d.min)}, mean ${d.mean.toFixed(1)}, max ${number(d.max)}`;
 
 function issueLines(kind: string, issues: readonly DatasetIssue[], total: number, limit: number): string[] {
@@ -34,17 +36,18 @@ export function formatDatasetReport(report: DatasetReport, options: FormatReport
   const format = report.format === undefined ? 'no format recognized' : `${report.formatLabel} format`;
   const verdict = report.ok ? 'OK' : 'FAILED';
   const out = [
-    `${report.name ?? 'dataset'}: ${verdict} for ${report.provider} · ${format} · ${number(report.examples)} examples · ${number(counts.errors)} errors, ${number(counts.warnings)} warnings`,
+    `${report.name ?? 'dataset'}: ${verdict} for ${report.provider} · ${format} · ${counted(report.examples, 'example')} · ${counted(counts.errors, 'error')}, ${counted(counts.warnings, 'warning')}`,
     ...issueLines('errors', report.errors, counts.errors, limit),
     ...issueLines('warnings', report.warnings, counts.warnings, limit),
   ];
   const codes = Object.entries(counts.byCode).sort(([, a], [, b]) => b - a);
   if (counts.errors + counts.warnings > limit && codes.length) out.push(`by code: ${codes.map(([code, n]) => `${code} ${number(n)}`).join(', ')}`);
   const tokens = stats.tokens;
-  const label = tokens.method === 'exact' ? `exact, ${tokens.tokenizer}` : `estimate, ${tokens.tokenizer}`;
+  // An estimate of chat examples counts the chat template's tokens around each message too: the label says so.
+  const label = tokens.method === 'exact' ? `exact, ${tokens.tokenizer}` : `estimate, ${tokens.tokenizer}${stats.messages ? ', plus each message\'s framing' : ''}`;
   out.push(
     'statistics:',
-    `  examples          ${number(report.examples)} (${number(stats.validExamples)} without errors) on ${number(stats.lines)} lines, ${number(stats.bytes)} bytes`,
+    `  examples          ${number(report.examples)} (${number(stats.validExamples)} without errors) on ${counted(stats.lines, 'line')}, ${counted(stats.bytes, 'byte')}`,
   );
   if (stats.messages) out.push(`  messages          ${spread(stats.messages)} per example`);
   out.push(

@@ -80,21 +80,21 @@ export interface WaitClock {
 /** Options of `jobs.wait`. */
 export interface WaitOptions<Job = unknown, Raw = unknown> {
   /** Called when the status, step, epoch, ETA, a loss, or the events changed. */
-  onProgress?: (progress: WaitProgress<Job, Raw>) => void;
+  onProgress?: ((progress: WaitProgress<Job, Raw>) => void) | undefined;
   /** Stops the wait at once (also during a sleep), never the job. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Bound on the whole wait; past it a `WaitTimeoutError` says the job is still running. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** First interval between polls (default 5 000 ms); it grows ×1.5 per poll up to `maxPollIntervalMs`, and starts again when the status changes. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** Longest interval between polls (default 60 000 ms). */
-  maxPollIntervalMs?: number;
+  maxPollIntervalMs?: number | undefined;
   /** Consecutive failed polls (connection errors, 5xx, 429) to ride out before giving up (default 10); any success resets it. */
-  maxPollErrors?: number;
+  maxPollErrors?: number | undefined;
   /** Continue from an earlier wait's `progress.state`: its events are not delivered again. */
-  resume?: WaitState;
+  resume?: WaitState | undefined;
   /** Time source (default: real time). */
-  clock?: WaitClock;
+  clock?: WaitClock | undefined;
 }
 
 /** The provider-specific part of waiting, one small module per provider (`src/workflow/providers/`). */

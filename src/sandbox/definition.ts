@@ -2,6 +2,7 @@
 import type { ProviderName } from '../providers/registry/providers.js';
 import { Engine, type EngineOptions, type Handled } from './engine.js';
 import type { SandboxProvider } from './provider.js';
+import type { Override } from './faults.js';
 import type { RecordedRequest } from './recorder.js';
 import { passingStatuses, type Lifecycle } from './timeline.js';
 
@@ -13,7 +14,10 @@ export interface SandboxEngine {
   handle(request: Request): Promise<Handled>;
   now(apiKey?: string): number;
   advance(ms: number): number;
+  timer(ms: number, fire: () => void): () => void;
   script(script: unknown): void;
+  use(overrides: readonly Override[]): void;
+  resetOverrides(): void;
   requests(): readonly RecordedRequest[];
   reset(): void;
   close(): void;
@@ -35,7 +39,10 @@ function wrap<S, R>(engine: Engine<S, R>): SandboxEngine {
     },
     now: (apiKey) => engine.now(apiKey),
     advance: (ms) => engine.advance(ms),
+    timer: (ms, fire) => engine.timer(ms, fire),
     script: (script) => engine.script(script),
+    use: (overrides) => engine.use(overrides),
+    resetOverrides: () => engine.resetOverrides(),
     requests: () => engine.requests(),
     reset: () => engine.reset(),
     close: () => engine.close(),

@@ -1,9 +1,10 @@
 import { isRecord } from '../core/records.js';
 import { sleep } from '../core/sleep.js';
-import { check, type Problem, type Ref, type Rule, type Rules } from '../core/validate.js';
+import { JSON_TYPE, schemasOf, type Schema } from '../core/schemas.js';
+import { checkValue, type Problem } from '../core/validate.js';
 import type { Clock } from './clock.js';
 import { CONTROL_ROUTES, handleControl, type Controls } from './controls.js';
-import { describeFault, Faults, type Fault } from './faults.js';
+import { describeFault, Faults, type Fault, type Override, type StatusFault } from './faults.js';
 import { readForm } from './files.js';
 import { toOutcome } from './jobs.js';
 import type { ProviderName, SandboxProvider } from './provider.js';
@@ -11,6 +12,7 @@ import { recordedForm, recordedHeaders, recordedQuery, redact, type RecordedRequ
 import { matchRoute, type Failure, type PendingOutcome, type Reply, type Route } from './routes.js';
 import { parseScript } from './script.js';
 import { Spool } from './spool.js';
+import { Timers } from './timers.js';
 import { fingerprint, World } from './world.js';
 
 /** What the engine did with a request: an answer, or a dropped connection (before or after carrying it out). */
@@ -22,20 +24,20 @@ export interface EngineOptions {
   apiKeys?: readonly string[];
   /** The base URL clients use (for the health answer). */
   url?: () => string;
+  /** Ids are drawn from this seed (the same ids in every run); by default a random one per sandbox and per reset. */
+  seed?: string;
 }
 
-/** The JSON types a rule allows (a union's branches together). */
-function typesOf(s: Readonly<Record<string, Rule>>, ref: Ref | undefined): number {
-  const rule = typeof ref === 'string' ? s[ref] ?? {} : ref ?? {};
-  if (rule.t !== undefined) return rule.t;
-  return rule.u ? rule.u.reduce((mask, branch) => mask | typesOf(s, branch), 0) : 127;
+/** The JSON types a schema allows (a union's branches together), as `JSON_TYPE` bits. */
+function typesOf(schema: Schema | undefined): number {
+  if (schema?.types !== undefined) return schema.types;
+  return schema?.anyOf ? schema.anyOf.reduce((types, branch) => types | typesOf(branch), 0) : 127;
 }
 
 /** Query parameters as the rules expect them: numbers and booleans from their text; `name[key]=v` as an object. */
-function readQuery(params: URLSearchParams, rules: Rules, rule: Rule | undefined): Record<string, unknown> {
+function readQuery(params: URLSearchParams, schema: Schema | undefined): Record<string, unknown> {
   const query: Record<string, unknown> = {};
-  const shape = rule?.p?.query;
-  const props = (typeof shape === 'string' ? rules.s[shape] : shape)?.p ?? {};
+  const fields = schema?.properties?.get('query')?.properties;
   for (const name of new Set(params.keys())) {
     const deep = /^([^[\]]+)\[([^[\]]*)\]$/.exec(name);
     if (deep?.[1] !== undefined && deep[2] !== undefined) {
@@ -43,9 +45,9 @@ function readQuery(params: URLSearchParams, rules: Rules, rule: Rule | undefined
       query[deep[1]] = { ...(isRecord(holder) ? holder : {}), [deep[2]]: params.get(name) };
       continue;
     }
-    const mask = typesOf(rules.s, props[name]);
+    const types = typesOf(fields?.get(name));
     const coerce = (text: string): unknown =>
-      mask & 6 && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : mask & 8 && (text === 'true' || text === 'false') ? text === 'true' : text;
+      types & JSON_TYPE.number && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : types & JSON_TYPE.boolean && (text === 'true' || text === 'false') ? text === 'true' : text;
     const values = params.getAll(name).map(coerce);
     query[name] = values.length === 1 ? values[0] : values;
   }
@@ -61,19 +63,36 @@ const FAULT_WORDS: Record<number, string> = {
   503: 'The service is temporarily overloaded. Please try again later.',
 };
 
+const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
+/** A turn of the event loop: I/O (a client's abort, its socket closing) lands before the clock moves on. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `fetch`'s failure for a dropped connection, as undici words it (a `TypeError` whose cause has a socket code). */
+function connectionDropped(message = 'fetch failed'): TypeError {
+  return new TypeError(message, { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+}
+
 /** One provider's whole sandbox behind a web `Request` → `Response` function: state per key, clock, scripts, recorder, controls. */
 export class Engine<State, JobRequest> implements Controls {
   readonly worlds = new Map<string, World<State, JobRequest>>();
   readonly faults = new Faults();
   readonly recorded: RecordedRequest[] = [];
+  /** Timers on the clock (the deadlines of clients that run on `sandbox.clock`). */
+  readonly timers: Timers;
+  private closed = false;
   private pendingOutcomes: { key: string | undefined; outcome: PendingOutcome }[] = [];
   private readonly spool = new Spool();
   private requestCount = 0;
+  private seed: string;
 
   constructor(
     readonly provider: SandboxProvider<State, JobRequest>,
     readonly options: EngineOptions,
-  ) {}
+  ) {
+    this.timers = new Timers(options.clock);
+    this.seed = options.seed ?? crypto.randomUUID();
+  }
 
   get name(): ProviderName {
     return this.provider.name;
@@ -82,7 +101,7 @@ export class Engine<State, JobRequest> implements Controls {
   private world(apiKey: string): World<State, JobRequest> {
     let world = this.worlds.get(apiKey);
     if (!world) {
-      world = new World<State, JobRequest>(apiKey, this.provider.init());
+      world = new World<State, JobRequest>(apiKey, this.provider.init(), this.seed);
       this.worlds.set(apiKey, world);
     }
     return world;
@@ -94,7 +113,52 @@ export class Engine<State, JobRequest> implements Controls {
   }
 
   advance(ms: number): number {
-    return this.options.clock.advance(ms);
+    return this.timers.advance(ms);
+  }
+
+  /** Arms `fire` for `ms` of simulated time from now; returns what disarms it. */
+  timer(ms: number, fire: () => void): () => void {
+    return this.timers.add(ms, fire);
+  }
+
+  /** Every operation of the provider, as `use` names them (`GET /fine_tuning/jobs/{fine_tuning_job_id}`). */
+  get operations(): string[] {
+    return this.provider.routes.map((route) => route.operation);
+  }
+
+  /** Arms per-test overrides ahead of everything else; an `Error` naming the field when one is wrong. */
+  use(overrides: readonly Override[]): void {
+    this.faults.use(overrides, this.operations);
+  }
+
+  /** Disarms the overrides of `use` (scripts stay armed). */
+  resetOverrides(): void {
+    this.faults.clear(false);
+  }
+
+  /**
+   * Lets `ms` of simulated time pass for an answer that takes time: at a speed, in real time; otherwise the clock
+   * moves there step by step, to each armed timer in turn (a client's deadline fires, and its abort lands, on the way).
+   */
+  private async wait(ms: number, signal: AbortSignal): Promise<void> {
+    const { clock } = this.options;
+    if (clock.mode === 'speed') return sleep(ms / clock.speed, signal);
+    for (let left = ms; left > 0 && !signal.aborted && !this.closed;) {
+      const step = Math.min(left, this.timers.nextIn() ?? Infinity);
+      this.advance(step);
+      left -= step;
+      await turn();
+    }
+    if (signal.aborted) throw signal.reason;
+  }
+
+  /** Silence until the client goes away: simulated time runs on to each armed timer (a deadline) meanwhile. */
+  private async hold(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && !this.closed) {
+      const next = this.options.clock.mode === 'speed' ? undefined : this.timers.nextIn();
+      if (next !== undefined) this.advance(next);
+      await (next === undefined ? sleep(10, signal).catch(() => undefined) : turn());
+    }
   }
 
   health(): Record<string, unknown> {
@@ -141,6 +205,8 @@ export class Engine<State, JobRequest> implements Controls {
 
   /** Forgets every key's state, every script and the request log (the clock keeps its time). */
   reset(): void {
+    // A stale id from before the reset must not name a new object: fresh ids, unless a seed was asked for.
+    this.seed = this.options.seed ?? crypto.randomUUID();
     this.worlds.clear();
     this.faults.clear();
     this.pendingOutcomes = [];
@@ -149,6 +215,8 @@ export class Engine<State, JobRequest> implements Controls {
   }
 
   close(): void {
+    this.closed = true;
+    this.timers.clear();
     this.spool.clear();
   }
 
@@ -168,11 +236,19 @@ export class Engine<State, JobRequest> implements Controls {
     return new Response(JSON.stringify(reply.error), { status: reply.status, headers: { ...headers, 'content-type': reply.type ?? 'application/json', ...reply.headers } });
   }
 
-  private faultReply(fault: Exclude<Fault, 'reset' | 'lost-answer' | { delayMs: number }>): Failure {
-    const { status, retryAfter, message } = typeof fault === 'number' ? { status: fault, retryAfter: undefined, message: undefined } : fault;
-    const failure = this.provider.errors.status(status, message ?? FAULT_WORDS[status] ?? `Scripted ${status}.`, status === 429 ? 'rate_limit_exceeded' : undefined);
+  private faultReply(fault: number | StatusFault): Failure {
+    const { status, retryAfter, retryAfterAs, message, html } = typeof fault === 'number' ? { status: fault } : fault;
+    const words = message ?? FAULT_WORDS[status] ?? `Scripted ${status}.`;
+    const failure: Failure = html
+      ? { status, type: 'text/html', error: `<html><head><title>${status} ${message ?? STATUS_TEXT[status] ?? 'Error'}</title></head><body><center>nginx</center></body></html>` }
+      : this.provider.errors.status(status, words, status === 429 ? 'rate_limit_exceeded' : undefined);
     const headers: Record<string, string> = { ...failure.headers };
-    if (retryAfter !== undefined) Object.assign(headers, { 'retry-after': String(Math.ceil(retryAfter)), 'retry-after-ms': String(Math.round(retryAfter * 1000)) });
+    if (retryAfter !== undefined) {
+      const ms = Math.round(retryAfter * 1000);
+      if (retryAfterAs !== 'date' && retryAfterAs !== 'ms') headers['retry-after'] = String(Math.ceil(retryAfter));
+      if (retryAfterAs === undefined || retryAfterAs === 'ms') headers['retry-after-ms'] = String(ms);
+      if (retryAfterAs === 'date') headers['retry-after'] = new Date(this.now() + ms).toUTCString();
+    }
     return { ...failure, headers };
   }
 
@@ -183,7 +259,7 @@ export class Engine<State, JobRequest> implements Controls {
     if (request.method === 'OPTIONS') {
       return { response: new Response(null, { status: 204, headers: { ...CORS, 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-allow-headers': '*' } }) };
     }
-    const { prefix, errors } = this.provider;
+    const { prefix } = this.provider;
     const inside = url.pathname.startsWith(`${prefix}/`);
     const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
     const match = inside ? matchRoute(this.provider.routes, request.method, path) : { route: undefined, methodOnly: false };
@@ -201,24 +277,117 @@ export class Engine<State, JobRequest> implements Controls {
     };
     this.recorded.push(record);
 
-    const fault = this.faults.take({ method: request.method, template: match.route?.template, path, key: record.key }, prefix);
-    if (fault !== undefined) record.fault = describeFault(fault);
-    if (fault === 'reset') return { reset: true };
-    if (typeof fault === 'object' && 'delayMs' in fault) await sleep(fault.delayMs, request.signal);
-    else if (fault !== undefined && fault !== 'lost-answer') return this.finish(record, this.faultReply(fault));
-
-    if (bearer === undefined || (this.options.apiKeys && !this.options.apiKeys.includes(bearer))) {
-      return this.finish(record, errors.unauthorized(bearer === undefined), fault);
+    const action = this.faults.take({ method: request.method, template: match.route?.template, operation: match.route?.operation, path, key: record.key }, prefix);
+    if (action !== undefined) record.fault = describeFault(action);
+    /** The sandbox's own answer, the request carried out (once). */
+    let carried: Promise<Reply<unknown>> | undefined;
+    const carryOut = (): Promise<Reply<unknown>> => (carried ??= this.answer(request, url, match, bearer, record));
+    if (action === undefined) return this.finish(record, await carryOut());
+    if ('respond' in action) {
+      const own = async (): Promise<Response> => this.respond(await carryOut());
+      const response = await action.respond(request.clone(), own);
+      if (response === undefined) return this.finish(record, await carryOut());
+      record.status = response.status;
+      return { response };
     }
-    if (!match.route) {
-      const words = match.methodOnly ? `${request.method} is not allowed on ${url.pathname}` : `Unknown request URL: ${request.method} ${url.pathname}`;
-      return this.finish(record, errors.status(match.methodOnly ? 405 : 404, words, match.methodOnly ? 'method_not_allowed' : 'unknown_url'), fault);
-    }
-    return this.finish(record, await this.call(match.route, match.params, url, request, bearer, record), fault);
+    const { fault } = action;
+    const landed = fault !== 'reset' && typeof fault !== 'number' && !(typeof fault === 'object' && 'status' in fault && !fault.carriedOut);
+    if (!landed && match.route) await this.recordBody(match.route, request.clone(), record);
+    return this.spoil(fault, request, record, carryOut);
   }
 
-  private finish(record: RecordedRequest, reply: Reply<unknown>, fault?: Fault): Handled {
+  /** A spoiled request's JSON body, in the request log as a carried-out one's would be. */
+  private async recordBody(route: Route<State, JobRequest>, request: Request, record: RecordedRequest): Promise<void> {
+    const body = schemasOf(this.provider.rules).operation(route.operation)?.properties?.get('body');
+    if (body === undefined) return;
+    const text = await request.text().catch(() => '');
+    try {
+      record.body = redact(body, text.trim() ? JSON.parse(text) : undefined);
+    } catch {
+      record.body = undefined;
+    }
+  }
+
+  /** A request spoiled by `fault` (`carryOut` runs it, for the faults that let it land). */
+  private async spoil(fault: Fault, request: Request, record: RecordedRequest, carryOut: () => Promise<Reply<unknown>>): Promise<Handled> {
+    const { signal } = request;
+    if (fault === 'reset') return { reset: true };
+    if (typeof fault === 'number' || (typeof fault === 'object' && 'status' in fault)) {
+      if (typeof fault === 'object' && fault.carriedOut) await carryOut();
+      return this.finish(record, this.faultReply(fault));
+    }
+    if (typeof fault === 'object' && 'delayMs' in fault) {
+      await sleep(fault.delayMs, signal);
+      return this.finish(record, await carryOut());
+    }
+    const reply = await carryOut();
     if (fault === 'lost-answer') return { reset: true };
+    if (fault === 'never-answer') {
+      await this.hold(signal);
+      return { reset: true };
+    }
+    if (typeof fault === 'object' && 'slowHeadersMs' in fault) {
+      await this.wait(fault.slowHeadersMs, signal);
+      return this.finish(record, reply);
+    }
+    const answer = this.respond(reply);
+    record.status = answer.status;
+    const text = await answer.text();
+    const headers = new Headers(answer.headers);
+    headers.delete('content-length');
+    const encoder = new TextEncoder();
+    if (fault === 'malformed-json') return { response: new Response(text.slice(0, text.length >> 1), { status: answer.status, headers }) };
+    if (typeof fault === 'object' && 'hugeBodyBytes' in fault) {
+      const parsed: unknown = JSON.parse(text);
+      const padded = isRecord(parsed) ? { ...parsed, padding: 'x'.repeat(fault.hugeBodyBytes) } : parsed;
+      return { response: new Response(JSON.stringify(padded), { status: answer.status, headers }) };
+    }
+    if (fault === 'reset-mid-body') {
+      const bytes = encoder.encode(text);
+      headers.set('content-length', String(bytes.length));
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (!sent) {
+            sent = true;
+            return controller.enqueue(bytes.subarray(0, bytes.length >> 1));
+          }
+          // Long enough for the half to reach the client before the reset.
+          await sleep(20);
+          controller.error(connectionDropped('terminated'));
+        },
+      });
+      return { response: new Response(body, { status: answer.status, headers }) };
+    }
+    const bytes = encoder.encode(text.padEnd(fault.bytes ?? 2_000));
+    headers.set('content-length', String(bytes.length));
+    let at = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        if (at >= bytes.length) return controller.close();
+        try {
+          if (at > 0) await this.wait(fault.trickleMs, signal);
+        } catch (error) {
+          return controller.error(error);
+        }
+        controller.enqueue(bytes.subarray(at, ++at));
+      },
+    }, { highWaterMark: 0 });
+    return { response: new Response(body, { status: answer.status, headers }) };
+  }
+
+  /** The request carried out: authorised, routed and handled in the key's world. */
+  private async answer(request: Request, url: URL, match: ReturnType<typeof matchRoute<State, JobRequest>>, bearer: string | undefined, record: RecordedRequest): Promise<Reply<unknown>> {
+    const { errors } = this.provider;
+    if (bearer === undefined || (this.options.apiKeys && !this.options.apiKeys.includes(bearer))) return errors.unauthorized(bearer === undefined);
+    if (!match.route) {
+      const words = match.methodOnly ? `${request.method} is not allowed on ${url.pathname}` : `Unknown request URL: ${request.method} ${url.pathname}`;
+      return errors.status(match.methodOnly ? 405 : 404, words, match.methodOnly ? 'method_not_allowed' : 'unknown_url');
+    }
+    return this.call(match.route, match.params, url, request, bearer, record);
+  }
+
+  private finish(record: RecordedRequest, reply: Reply<unknown>): Handled {
     const response = this.respond(reply);
     record.status = response.status;
     return { response };
@@ -227,20 +396,21 @@ export class Engine<State, JobRequest> implements Controls {
   /** Checks the request against the operation's rules, then runs its handler in the key's world. */
   private async call(route: Route<State, JobRequest>, params: Record<string, string>, url: URL, request: Request, apiKey: string, record: RecordedRequest): Promise<Reply<unknown>> {
     const { rules, errors } = this.provider;
-    const rule = rules.o[route.operation];
-    const query = readQuery(url.searchParams, rules, rule);
+    const schema = schemasOf(rules).operation(route.operation);
+    const query = readQuery(url.searchParams, schema);
     let body: unknown;
     const problems: Problem[] = [];
-    if (rule?.p?.body !== undefined) {
+    const bodySchema = schema?.properties?.get('body');
+    if (bodySchema !== undefined) {
       const text = await request.text();
       try {
         body = text.trim() ? JSON.parse(text) : undefined;
       } catch {
-        problems.push({ f: 'body', d: 0, r: 'valid JSON', v: undefined });
+        problems.push({ field: 'body', depth: 0, rule: 'valid JSON', value: undefined });
       }
-      record.body = redact(rules.s, rule.p.body, body);
+      record.body = redact(bodySchema, body);
     }
-    if (!problems.length && rule) problems.push(...check(rules.s, rule, { path: params, query, body }, '', 0));
+    if (!problems.length && schema) problems.push(...checkValue(schema, { path: params, query, body }));
     if (problems.length) return errors.invalid(problems);
 
     const world = this.world(apiKey);

@@ -52,16 +52,16 @@ export type FieldRule = 'file' | 'text' | readonly string[];
  * multipart bodies): each `required` field present, files as file parts, enums among their values, no others.
  */
 export function formProblems(form: FormData | undefined, fields: Record<string, FieldRule>, required: readonly string[]): Problem[] {
-  if (!form) return [{ f: 'body', d: 0, r: 'a multipart/form-data body', v: undefined }];
+  if (!form) return [{ field: 'body', depth: 0, rule: 'a multipart/form-data body', value: undefined }];
   const problems: Problem[] = [];
   form.forEach((value, name) => {
     const rule = fields[name];
-    const f = `body.${name}`;
-    if (rule === undefined) problems.push({ f, d: 1, r: 'unknown field', v: typeof value === 'string' ? value : '[file]' });
-    else if (rule === 'file' && typeof value === 'string') problems.push({ f, d: 1, r: 'a file part', v: value });
-    else if (Array.isArray(rule) && !rule.includes(String(value))) problems.push({ f, d: 1, r: `enum ${JSON.stringify(rule)}`, v: typeof value === 'string' ? value : '[file]' });
+    const field = `body.${name}`;
+    if (rule === undefined) problems.push({ field, depth: 1, rule: 'unknown field', value: typeof value === 'string' ? value : '[file]' });
+    else if (rule === 'file' && typeof value === 'string') problems.push({ field, depth: 1, rule: 'a file part', value });
+    else if (Array.isArray(rule) && !rule.includes(String(value))) problems.push({ field, depth: 1, rule: `enum ${JSON.stringify(rule)}`, value: typeof value === 'string' ? value : '[file]' });
   });
-  for (const name of required) if (!form.has(name)) problems.push({ f: `body.${name}`, d: 1, r: 'required', v: undefined });
+  for (const name of required) if (!form.has(name)) problems.push({ field: `body.${name}`, depth: 1, rule: 'required', value: undefined });
   return problems;
 }
 

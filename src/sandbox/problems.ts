@@ -2,7 +2,7 @@ import { describeProblem, type Problem } from '../core/validate.js';
 
 /** A problem's field as a location list: `body.integrations[0].wandb` → `['body', 'integrations', 0, 'wandb']`. */
 function location(p: Problem): (string | number)[] {
-  return p.f.split(/\.|(?=\[)/).flatMap((part): (string | number)[] => {
+  return p.field.split(/\.|(?=\[)/).flatMap((part): (string | number)[] => {
     const index = /^\[(\d+)\]$/.exec(part);
     return index ? [Number(index[1])] : part ? [part] : [];
   });
@@ -10,9 +10,9 @@ function location(p: Problem): (string | number)[] {
 
 /** The rule's keyword: `maximum 64` → `maximum`, `unknown field` → `additionalProperties`. */
 function keyword(p: Problem): string {
-  if (p.r === 'unknown field') return 'additionalProperties';
-  if (p.r === 'valid JSON') return 'json';
-  return p.r.split(/[\s[]/)[0] ?? p.r;
+  if (p.rule === 'unknown field') return 'additionalProperties';
+  if (p.rule === 'valid JSON') return 'json';
+  return p.rule.split(/[\s[]/)[0] ?? p.rule;
 }
 
 const pydantic: Record<string, string> = {
@@ -39,8 +39,8 @@ export function fastApiDetail(problems: readonly Problem[]): { detail: { loc: (s
   return {
     detail: problems.map((p) => {
       const word = keyword(p);
-      const type = word === 'type' ? pydanticTypes[p.r.split(/[\s|]/)[1] ?? ''] ?? 'type_error' : pydantic[word] ?? word;
-      const shown = p.h || p.v === undefined ? {} : { input: p.v };
+      const type = word === 'type' ? pydanticTypes[p.rule.split(/[\s|]/)[1] ?? ''] ?? 'type_error' : pydantic[word] ?? word;
+      const shown = p.secret || p.value === undefined ? {} : { input: p.value };
       return { loc: location(p), msg: describeProblem(p), type, ...shown };
     }),
   };

@@ -1,4 +1,5 @@
-import type { Problem, Rules } from '../core/validate.js';
+import type { Rules } from '../core/schemas.js';
+import type { Problem } from '../core/validate.js';
 import type { Failure, Route } from './routes.js';
 import type { JobError, Lifecycle } from './timeline.js';
 import type { ProviderName } from '../providers/registry/providers.js';

@@ -1,5 +1,5 @@
 import { isRecord } from '../core/records.js';
-import type { Ref, Rule } from '../core/validate.js';
+import type { Schema } from '../core/schemas.js';
 
 /** One request the sandbox received, as recorded: never the API key or a secret field's value. */
 export interface RecordedRequest {
@@ -42,17 +42,17 @@ export function recordedQuery(params: URLSearchParams): Record<string, string | 
   return query;
 }
 
-/** `value` with every field its rule marks secret replaced by `[redacted]` (every branch of a union applied). */
-export function redact(s: Readonly<Record<string, Rule>>, ref: Ref | undefined, value: unknown): unknown {
-  if (ref === undefined || value === undefined) return value;
-  const rule = typeof ref === 'string' ? s[ref] ?? {} : ref;
-  if (rule.h) return '[redacted]';
+/** `value` with every field its schema marks secret replaced by `[redacted]` (every branch of a union applied). */
+export function redact(schema: Schema | undefined, value: unknown): unknown {
+  if (schema === undefined || value === undefined) return value;
+  if (schema.secret) return '[redacted]';
   let out: unknown = value;
-  if (Array.isArray(value) && rule.i !== undefined) out = value.map((item) => redact(s, rule.i, item));
-  else if (isRecord(value) && (rule.p || rule.ap)) {
-    out = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, redact(s, rule.p?.[name] ?? rule.ap, child)]));
+  const { items, properties, additional } = schema;
+  if (Array.isArray(value) && items) out = value.map((item) => redact(items, item));
+  else if (isRecord(value) && (properties || additional)) {
+    out = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, redact(properties?.get(name) ?? additional, child)]));
   }
-  for (const branch of [...(rule.u ?? []), ...(rule.a ?? [])]) out = redact(s, branch, out);
+  for (const branch of [...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) out = redact(branch, out);
   return out;
 }
 

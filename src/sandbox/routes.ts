@@ -73,6 +73,9 @@ export interface Ctx<State, JobRequest, Path = unknown, Query = unknown, Body = 
 
 type Handler<State, JobRequest, Op> = (ctx: Ctx<State, JobRequest, PathParams<Op>, QueryParams<Op>, JsonBody<Op>>) => Reply<OkJson<Op>> | Promise<Reply<OkJson<Op>>>;
 
+/** Every operation of `Paths` as `METHOD path` (`'GET /files/{file_id}'`): the keys of its route table, as the engine names them. */
+export type OperationKey<Paths> = { [P in keyof Paths & string]: `${Uppercase<MethodsOf<Paths[P]>>} ${P}` }[keyof Paths & string];
+
 /** Every operation of `Paths`, each with its handler. */
 export type RouteTable<Paths, State, JobRequest> = {
   [P in keyof Paths]: { [M in MethodsOf<Paths[P]>]: Handler<State, JobRequest, OperationOf<Paths[P], M>> };

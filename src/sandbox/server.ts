@@ -4,9 +4,20 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Handled } from './engine.js';
 
+/** The sandbox's connections right now (to prove a client left nothing behind). */
+export interface Connections {
+  /** Requests whose answer is neither finished nor abandoned by the client. */
+  inFlight: number;
+  /** Open sockets that carried a request, once idle keep-alive ones are closed: ones a request still holds. */
+  busy: number;
+  /** Every open socket. */
+  open: number;
+}
+
 export interface Listening {
   /** `http://host:port`. */
   origin: string;
+  connections(): Connections;
   close(): Promise<void>;
 }
 
@@ -47,8 +58,18 @@ async function* chunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Ar
 /** Serves `handle` on `host:port` (0: a free port) with node:http; `close()` ends every connection. */
 export async function listen(handle: (request: Request) => Promise<Handled>, port: number, host: string): Promise<Listening> {
   const sockets = new Set<Socket>();
+  /** Sockets that carried a request (a client may open a spare one that never does). */
+  const used = new WeakSet<Socket>();
+  let inFlight = 0;
   let origin = '';
   const server = createServer((req, res) => {
+    used.add(req.socket);
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      // The answer did not end (the client went away, or the answer's body broke): reset its socket (Node would keep it half-open).
+      if (!res.writableFinished) req.socket.resetAndDestroy();
+    });
     void (async () => {
       const handled = await handle(toRequest(req, res, origin));
       if ('reset' in handled) return void req.socket.resetAndDestroy();
@@ -62,7 +83,7 @@ export async function listen(handle: (request: Request) => Promise<Handled>, por
       await pipeline(Readable.from(chunks(response.body)), res);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"sandbox: the answer could not be sent"}}');
-      else res.destroy();
+      else req.socket.resetAndDestroy();
     });
   });
   server.on('connection', (socket) => {
@@ -81,6 +102,10 @@ export async function listen(handle: (request: Request) => Promise<Handled>, por
   origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return {
     origin,
+    connections: () => {
+      server.closeIdleConnections();
+      return { inFlight, busy: [...sockets].filter((socket) => used.has(socket)).length, open: sockets.size };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,17 +2,27 @@ import { APIConnectionError, TunekitError, ValidationError } from '../core/error
 import { clockProblem, createClock, type ClockOption } from './clock.js';
 import type { sandboxes } from '../providers/registry/sandboxes.js';
 import type { SandboxEngine } from './definition.js';
+import type { Override } from './faults.js';
 import { loadEngine } from './load.js';
 import type { ProviderName } from './provider.js';
 import type { RecordedRequest } from './recorder.js';
 import type { Script } from './script.js';
-import { listen, type Listening } from './server.js';
+import type { RouteKey } from './route-keys.js';
+import { listen, type Connections, type Listening } from './server.js';
 import { sleep } from '../core/sleep.js';
 import { type WaitClock } from '../poller/types.js';
 import { PROVIDER_NAMES } from '../providers/registry/providers.js';
 
 /** The job statuses a script can name (`fail: { at: 'queued' }`), per provider: the ones a job passes through. */
 export type ScriptStatuses = { [P in ProviderName]: Awaited<ReturnType<(typeof sandboxes)[P]>>['passing'][number] };
+
+export type { RouteKey };
+
+/** The sandbox's time for clients and waits: `now`, `sleep`, and `timer` for a client's deadlines. */
+export interface SandboxClock extends WaitClock {
+  /** Calls `fire` once simulated time has moved `ms` on; returns what cancels it. */
+  timer(ms: number, fire: () => void): () => void;
+}
 
 /** Options of `startSandbox`: the provider, the clock, the keys it accepts and where it listens. */
 export interface SandboxOptions<P extends ProviderName = ProviderName> {
@@ -21,17 +31,22 @@ export interface SandboxOptions<P extends ProviderName = ProviderName> {
    * How simulated time moves: `'manual'` (default; only `advance(ms)` moves it), `{ speed: 600 }` (real time × 600),
    * or `'on-poll'` (each retrieve of a job, file or model moves that key's time to the object's next change).
    */
-  clock?: ClockOption;
+  clock?: ClockOption | undefined;
   /** The API keys the sandbox accepts; by default any bearer token (each key has its own state). */
-  apiKeys?: readonly string[];
+  apiKeys?: readonly string[] | undefined;
   /** Listen on a port (default `true`). With `false` only `sandbox.fetch` reaches it: no socket at all. */
-  listen?: boolean;
+  listen?: boolean | undefined;
   /** Default 0: a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Simulated time at the start (default: the real time now). */
-  startTime?: Date | number;
+  startTime?: Date | number | undefined;
+  /**
+   * Draw ids from this seed: the same seed gives the same ids in every run (for snapshots). By default ids are
+   * random, different in every sandbox (and after `reset()`), so a stale id never names another sandbox's object.
+   */
+  seed?: string | number | undefined;
 }
 
 /** A running sandbox of one provider. `await using` closes it at the end of the scope. */
@@ -48,16 +63,28 @@ export interface Sandbox<P extends ProviderName = ProviderName> extends AsyncDis
   /** Moves simulated time forward by `ms` (any clock mode); returns the new time. */
   advance(ms: number): Date;
   /**
-   * The sandbox's time for `jobs.wait({ clock })`, `train({ wait: { clock } })` and your own polling: its sleeps pass in
-   * simulated time. Manual clock: a sleep advances the clock and returns at once, so a whole wait with the real
-   * polling policy runs in milliseconds; `{ speed }`: a sleep lasts `ms / speed` of real time; on-poll: no sleep.
+   * The sandbox's time for a client (`createOpenAIClient({ clock: sandbox.clock })`: back-offs, `Retry-After` waits and
+   * deadlines), `jobs.wait({ clock })`, `train({ wait: { clock } })` and your own polling: its sleeps pass in simulated
+   * time. Manual clock: a sleep advances the clock and returns at once, so a whole wait with the real polling policy
+   * runs in milliseconds; `{ speed }`: a sleep lasts `ms / speed` of real time; on-poll: no sleep. Its timers (a
+   * client's deadline) fire when simulated time reaches them.
    */
-  readonly clock: WaitClock;
+  readonly clock: SandboxClock;
   /** A job's fate (`{ fail: { at: 'running' } }`, `{ cancel: {} }`) or transport faults (`{ fault: 503, times: 2 }`). */
   script(script: Script<ScriptStatuses[P]>): void;
+  /**
+   * Per-test overrides, msw-style, ahead of everything armed before (the first given first): a fault or your own
+   * answer on one operation of the provider's route table (a typo does not compile), until `resetOverrides()` unless
+   * `times` is given. Throws a `TunekitError` naming the field when one is wrong.
+   */
+  use(...overrides: Override<RouteKey<P>>[]): void;
+  /** Disarms every override of `use` (scripts stay); call it after each test. */
+  resetOverrides(): void;
+  /** Requests in flight and sockets open on its port, idle keep-alive sockets closed first (to prove a client left nothing behind). */
+  connections(): Connections;
   /** Every request received, in order (no key, no secret field). */
   readonly requests: readonly RecordedRequest[];
-  /** Forgets every key's files, jobs and models, every script and the request log. */
+  /** Forgets every key's files, jobs and models, every script and override, and the request log. */
   reset(): void;
   /** Stops listening and drops what it stored; idempotent. */
   close(): Promise<void>;
@@ -65,7 +92,7 @@ export interface Sandbox<P extends ProviderName = ProviderName> extends AsyncDis
 
 function optionProblems(options: SandboxOptions): ValidationError | undefined {
   const problems: { field: string; rule: string; value: unknown }[] = [];
-  const { provider, clock, apiKeys, port, host, startTime } = options;
+  const { provider, clock, apiKeys, port, host, startTime, seed } = options;
   if (!PROVIDER_NAMES.includes(provider)) problems.push({ field: 'provider', rule: `one of ${PROVIDER_NAMES.join(', ')}`, value: provider });
   const clockWhy = clock === undefined ? undefined : clockProblem(clock);
   if (clockWhy) problems.push({ field: 'clock', rule: clockWhy.replace(/^clock(\.speed)? = \S+ /, ''), value: clock });
@@ -75,6 +102,7 @@ function optionProblems(options: SandboxOptions): ValidationError | undefined {
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) problems.push({ field: 'port', rule: 'a whole number 0–65535 (0: a free port)', value: port });
   if (host !== undefined && (typeof host !== 'string' || !host)) problems.push({ field: 'host', rule: 'a non-empty host name or address', value: host });
   if (startTime !== undefined && Number.isNaN(new Date(startTime).getTime())) problems.push({ field: 'startTime', rule: 'a valid Date or epoch milliseconds', value: startTime });
+  if (seed !== undefined && !(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) problems.push({ field: 'seed', rule: 'a string or a finite number', value: seed });
   if (!problems.length) return undefined;
   const list = problems.map((p) => ({ ...p, message: `${p.field} = ${JSON.stringify(p.value)} must be ${p.rule}` }));
   return ValidationError.of('startSandbox', ...list);
@@ -105,12 +133,13 @@ function connectionReset(): TypeError {
 export async function startSandbox<P extends ProviderName>(options: SandboxOptions<P>): Promise<Sandbox<P>> {
   const invalid = optionProblems(options);
   if (invalid) throw invalid;
-  const { provider, clock = 'manual', apiKeys, listen: listening = true, port = 0, host = '127.0.0.1', startTime } = options;
+  const { provider, clock = 'manual', apiKeys, listen: listening = true, port = 0, host = '127.0.0.1', startTime, seed } = options;
   let base = '';
   const engine: SandboxEngine = await loadEngine(provider, {
     clock: createClock(clock, startTime === undefined ? Date.now() : new Date(startTime).getTime()),
     apiKeys,
     url: () => base,
+    seed: seed === undefined ? undefined : String(seed),
   });
   let server: Listening | undefined;
   if (listening) {
@@ -140,8 +169,9 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
     return handled.response;
   };
   const speed = typeof clock === 'object' ? clock.speed : undefined;
-  const waitClock: WaitClock = {
+  const waitClock: SandboxClock = {
     now: () => engine.now(),
+    timer: (ms, fire) => engine.timer(ms, fire),
     sleep: (ms, signal) => {
       if (clock === 'manual' && !signal?.aborted) engine.advance(Math.max(0, ms));
       // A real pause only at speed; otherwise a turn of the event loop, so an abort still lands.
@@ -169,6 +199,15 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
         throw new TunekitError(`sandbox.script: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
+    use: (...overrides) => {
+      try {
+        engine.use(overrides);
+      } catch (error) {
+        throw new TunekitError(`sandbox.use: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    resetOverrides: () => engine.resetOverrides(),
+    connections: () => server?.connections() ?? { inFlight: 0, busy: 0, open: 0 },
     get requests() {
       return engine.requests();
     },

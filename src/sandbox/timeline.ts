@@ -103,7 +103,7 @@ export function passingStatuses(lifecycle: Lifecycle<string>): string[] {
 /** Why a scripted outcome cannot happen at `status`, if it cannot. */
 export function statusProblem(lifecycle: Lifecycle<string>, status: string): string | undefined {
   const statuses = passingStatuses(lifecycle);
-  return statuses.includes(status) ? undefined : `status "${status}" is not one a job passes through (${statuses.join(', ')})`;
+  return statuses.includes(status) ? undefined : `status "${status}" is not a status a job passes through (${statuses.join(', ')})`;
 }
 
 const describeAt = (at: At): string => (typeof at === 'string' ? `status "${at}"` : `step ${at.step}`);
@@ -279,7 +279,10 @@ export class Timeline {
 
   resume(t: number): void {
     const steps = this.stepsAt(t);
-    this.cut(t);
+    // The paused segment ends now, and is kept (with its event) even when it began at this very instant.
+    const paused = this.segments[this.segments.length - 1];
+    if (paused?.stage === 'paused') paused.to = t;
+    else this.cut(t);
     this.train(t, steps, 'resumed');
     if (this.outcome) {
       const at = this.when(this.outcome.at, t);

@@ -55,18 +55,20 @@ export class World<State, JobRequest = unknown> {
   constructor(
     apiKey: string,
     readonly state: State,
+    /** Ids are drawn from it: the same seed, key and order of creation give the same ids. */
+    private readonly seed = '',
   ) {
     this.key = fingerprint(apiKey);
   }
 
-  /** A fresh id: `prefix` and `length` characters, the same for the same key and order of creation. */
+  /** A fresh id: `prefix` and `length` characters, drawn from the seed, the key and the order of creation. */
   id(prefix: string, length = 24): string {
-    return `${prefix}${token(`${this.key}:${++this.counter}`, length)}`;
+    return `${prefix}${token(this.next(), length)}`;
   }
 
-  /** A number for ids that must have another shape (UUIDs). */
+  /** A seed text for ids that must have another shape (UUIDs). */
   next(): string {
-    return `${this.key}:${++this.counter}`;
+    return `${this.seed}:${this.key}:${++this.counter}`;
   }
 
   /** What a file holds as training data (checked once). */

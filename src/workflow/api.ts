@@ -68,26 +68,26 @@ export interface Tuner<P extends ProviderName> {
 export interface TrainRequest<P extends ProviderName> extends Omit<JobRequest<ProviderOptionsOf<P>>, 'trainingFile' | 'validationFile'> {
   /** A file id, or what to upload: a path (a string with a `/` or a data-file extension), a Blob or a stream. */
   trainingFile: Uploadable;
-  validationFile?: Uploadable;
+  validationFile?: Uploadable | undefined;
 }
 
 /** Options of `train`. */
 export interface TrainOptions<P extends ProviderName> {
   /** One callback for every stage: `check`, `upload`, `processing`, `create`, `wait`, `deploy`, `done`. */
-  onProgress?: (progress: TrainProgress<P>) => void;
+  onProgress?: ((progress: TrainProgress<P>) => void) | undefined;
   /** Stops watching (the job, once created, keeps running; the error says how to resume). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Check each local dataset with `tunekit/dataset` before uploading it; a failed check uploads nothing. */
-  check?: boolean;
+  check?: boolean | undefined;
   /**
    * Make the result callable where a finished job is not (Nebius: a custom model from the final checkpoint, or with
    * `checkpoint: 'best'` the one with the lowest validation loss). Ignored where the job names its model itself.
    */
-  deploy?: boolean | { checkpoint?: 'final' | 'best'; name?: string };
+  deploy?: boolean | { checkpoint?: 'final' | 'best'; name?: string } | undefined;
   /** Polling of the job (and of the file processing and the deployment). */
-  wait?: Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxPollErrors' | 'timeoutMs' | 'clock'>;
+  wait?: Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxPollErrors' | 'timeoutMs' | 'clock'> | undefined;
   /** Per-request options for every call `train` makes. */
-  requestOptions?: RequestOptions;
+  requestOptions?: RequestOptions | undefined;
 }
 
 /** What `train` reports, stage by stage. */

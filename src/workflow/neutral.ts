@@ -5,24 +5,24 @@ import type { JobStatus } from '../core/provider.js';
 
 /** LoRA settings in one vocabulary: the adapter's rank, its alpha (scaling), its dropout. */
 export interface LoraOptions {
-  rank?: number;
-  alpha?: number;
-  dropout?: number;
+  rank?: number | undefined;
+  alpha?: number | undefined;
+  dropout?: number | undefined;
 }
 
 /** The hyperparameters every provider understands, by a name of its own (see the mapping table in docs/mapping.md). */
 export interface NeutralHyperparameters {
-  epochs?: number;
+  epochs?: number | undefined;
   /** A number, or `'max'` where the provider has it (Together). */
-  batchSize?: number | 'max';
+  batchSize?: number | 'max' | undefined;
   /** An absolute learning rate (OpenAI takes a multiplier instead, and refuses this). */
-  learningRate?: number;
-  warmupRatio?: number;
-  weightDecay?: number;
+  learningRate?: number | undefined;
+  warmupRatio?: number | undefined;
+  weightDecay?: number | undefined;
   /** `true` for the provider's default LoRA, settings for your own, `false` for full fine-tuning. */
-  lora?: boolean | LoraOptions;
+  lora?: boolean | LoraOptions | undefined;
   /** A name part for the fine-tuned model. */
-  suffix?: string;
+  suffix?: string | undefined;
 }
 
 /** A job to create, in the provider-neutral vocabulary. `providerOptions` sends any field of the provider's own request. */
@@ -32,9 +32,9 @@ export interface JobRequest<ProviderOptions> extends NeutralHyperparameters {
   /** Id of the uploaded training file. */
   trainingFile: string;
   /** Id of the uploaded validation file. */
-  validationFile?: string;
+  validationFile?: string | undefined;
   /** Fields of the provider's own create request, for what the neutral options do not cover. */
-  providerOptions?: ProviderOptions;
+  providerOptions?: ProviderOptions | undefined;
 }
 
 /** The file id a request is checked with before its files are uploaded (`train`, `tunekit train`). */

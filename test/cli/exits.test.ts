@@ -170,7 +170,7 @@ describe.concurrent('exit codes 1, 3 and 130 while a job is watched', () => {
     const interrupted = await tunekit(bin, args, { NEBIUS_API_KEY: key }, (child) => child.stderr?.once('data', () => child.kill('SIGINT')));
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toMatch(/^\[0:00:00\] /);
-    expect(interrupted.stderr).toContain(`error stopped watching job ${job.id}; the job keeps running\nresume watching: tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}\n`);
+    expect(interrupted.stderr).toContain(`interrupted stopped watching job ${job.id}; the job keeps running\nresume watching: tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}\n`);
     expect(still.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
     expect((json(await run('--json', 'jobs', 'get', job.id)) as { status: string }).status).toBe('validating');
   });

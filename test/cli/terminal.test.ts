@@ -123,7 +123,7 @@ describe('on a terminal', () => {
     const table = await inTerminal('list', { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url }, ['jobs', 'list'], { columns: 160, rows: 6 });
     const [header = '', row = '', ended] = (table.frames.at(-1) ?? '').split('\n');
     expect(header).toMatch(/^ID +STATUS +MODEL +CREATED +FINE-TUNED MODEL$/);
-    expect(row).toMatch(/^ftjob-\w+ +succeeded +gpt-4o-mini-2024-07-18 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +ft:gpt-4o-mini-2024-07-18:sandbox::\w+$/);
+    expect(row).toMatch(/^ftjob-\w+ +succeeded +gpt-4o-mini-2024-07-18 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d +ft:gpt-4o-mini-2024-07-18:sandbox::\w+$/);
     const columns: [string, number][] = [['STATUS', row.indexOf('succeeded')], ['MODEL', row.indexOf('gpt-4o')], ['CREATED', row.search(/\d{4}-\d\d-\d\d \d/)], ['FINE-TUNED MODEL', row.indexOf('ft:')]];
     for (const [title, at] of columns) expect(at, title).toBe(header.indexOf(title));
     expect(ended).toBe('EXIT=0');
@@ -152,6 +152,6 @@ describe('not on a terminal', () => {
     expect(stderr.at(-1)).toMatch(/^\[\d:\d\d:\d\d\] status succeeded · step (\d+)\/\1 \(100%\) · loss \d/);
     expect(run.stdout).toMatch(/^id\s+ftjob-\w+\nprovider\s+openai\nstatus\s+succeeded\n/);
     const table = await tunekit(bin, ['jobs', 'list'], { OPENAI_API_KEY: 'a-key-for-pipes', OPENAI_BASE_URL: fast.url });
-    expect(table.stdout).toMatch(/^ftjob-\w+\tsucceeded\tgpt-4o-mini-2024-07-18\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\tft:gpt-4o-mini/);
+    expect(table.stdout).toMatch(/^ftjob-\w+\tsucceeded\tgpt-4o-mini-2024-07-18\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\tft:gpt-4o-mini/);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import {
+  APIConnectionError,
   APIError,
   AuthenticationError,
   InternalServerError,
@@ -15,7 +16,8 @@ import {
   createOpenAIClient,
   type OpenAIJobCreateParams,
 } from '../../src/index.js';
-import { json, startLocalServer, type LocalServer } from '../support/local-server.js';
+import { startSandbox, type Sandbox } from '../../src/testing.js';
+import { held, seed } from '../reliability/clients.js';
 
 const apiKey = 'sk-openai-test-key-93b2';
 const baseUrl = inject('prism').openai;
@@ -49,9 +51,18 @@ const mockFile = {
   status_details: 'string',
 };
 
+/** What Prism makes of Upload (first enum values; `file` is `null`, which the document allows). */
+const mockUpload = { id: 'string', object: 'upload', bytes: 0, created_at: 0, expires_at: 0, filename: 'string', purpose: 'string', status: 'pending', file: null };
+
 afterEach(() => {
   vi.unstubAllEnvs();
 });
+
+/** `fetch` that notes each request's method and path in `sent`, then sends it. */
+const countingFetch = (sent: string[]): typeof fetch => (input, init) => {
+  if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
+  return fetch(input, init);
+};
 
 async function failure(promise: PromiseLike<unknown>): Promise<APIError> {
   const error = await Promise.resolve(promise).then(
@@ -131,6 +142,29 @@ describe('openai against Prism: every operation of the trimmed surface', () => {
     await expect(openai.files.upload(Readable.from([Buffer.from(line)]))).resolves.toEqual(mockFile);
   });
 
+  it('files.upload over its multipart threshold goes through all four Uploads operations (Prism\'s completed Upload has no file, so it is cancelled)', async () => {
+    const sent: string[] = [];
+    const counting = createOpenAIClient({ apiKey, baseUrl, maxRetries: 0, fetch: countingFetch(sent) });
+    const data = line.repeat(3); // 3 × 84 bytes: parts of 100, 100 and 52
+    const error = await counting.files.upload(new Blob([data]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 }).catch((e: unknown) => e);
+    // The document lets a completed Upload's file be null, and Prism says null: tunekit does not invent a file.
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(String(error)).toContain('openai POST /uploads/string/complete: the upload completed without a file');
+    // Prism's Upload and UploadPart ids are "string".
+    expect(sent).toEqual([
+      'POST /uploads',
+      'POST /uploads/string/parts', 'POST /uploads/string/parts', 'POST /uploads/string/parts',
+      'POST /uploads/string/complete',
+      'POST /uploads/string/cancel',
+    ]);
+  });
+
+  it('POST /uploads/{upload_id}/cancel (sent by files.upload when a part fails) returns the Upload', async () => {
+    const { data, response } = await openai.raw.POST('/uploads/{upload_id}/cancel', { params: { path: { upload_id: 'upload_abc123' } } });
+    expect(response.status).toBe(200);
+    expect(data).toEqual(mockUpload);
+  });
+
   it('files.list returns the first page; the mock says there is no more', async () => {
     const page = await openai.files.list({ purpose: 'fine-tune', limit: 100, order: 'asc' });
     expect(page.items).toEqual([mockFile]);
@@ -182,12 +216,15 @@ describe('openai errors', () => {
     });
   });
 
-  describe('from a local server (the document defines no error statuses)', () => {
-    let server: LocalServer | undefined;
+  describe('from the sandbox over its socket (the document defines no error statuses; what goes on the wire)', () => {
+    let sandbox: Sandbox<'openai'> | undefined;
     afterEach(async () => {
-      await server?.close();
-      server = undefined;
+      await sandbox?.close();
+      sandbox = undefined;
     });
+    /** A sandbox that accepts only `key`: an answer proves the key went as a Bearer token. */
+    const start = async (key = apiKey) => (sandbox = await startSandbox({ provider: 'openai', apiKeys: [key] }));
+    const sent = (s: Sandbox, from = 0) => s.requests.slice(from).map((r) => `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(Object.entries(r.query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((one) => [k, one]) : [[k, v]])))}` : ''}`);
 
     const openaiError = (message: string, type: string, code: string | null) => ({ error: { message, type, param: null, code } });
 
@@ -197,89 +234,87 @@ describe('openai errors', () => {
       [429, RateLimitError, 'Rate limit reached for requests.', 'requests', 'rate_limit_exceeded'],
       [500, InternalServerError, 'The server had an error while processing your request.', 'server_error', null],
     ])('%i is %o with the server message and request id', async (status, ErrorClass, message, type, code) => {
-      server = await startLocalServer((_req, res) => json(res, status, openaiError(message, type, code), { 'x-request-id': `req_${status}` }));
-      const client = createOpenAIClient({ apiKey, baseUrl: server.url, maxRetries: 0 });
+      const s = await start();
+      s.use({ route: 'GET /fine_tuning/jobs/{fine_tuning_job_id}', respond: () => Response.json(openaiError(message, type, code), { status, headers: { 'x-request-id': `req_${status}` } }) });
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url, maxRetries: 0 });
       const error = await failure(client.jobs.retrieve('ftjob-nope'));
       expect(error).toBeInstanceOf(ErrorClass);
-      expect(error).toMatchObject({ status, provider: 'openai', method: 'GET', path: '/fine_tuning/jobs/ftjob-nope', requestId: `req_${status}` });
-      expect(error.message).toBe(`openai GET /fine_tuning/jobs/ftjob-nope failed with ${status}: ${message}${code ? ` (${code})` : ''}`);
+      expect(error).toMatchObject({ status, provider: 'openai', method: 'GET', path: '/v1/fine_tuning/jobs/ftjob-nope', requestId: `req_${status}` });
+      expect(error.message).toBe(`openai GET /v1/fine_tuning/jobs/ftjob-nope failed with ${status}: ${message}${code ? ` (${code})` : ''}`);
       expect(error.message).not.toContain(apiKey);
-      expect(server.requests).toHaveLength(1);
+      expect(s.requests).toHaveLength(1);
     });
 
     it('pages jobs.list with after = the last id until has_more is false', async () => {
-      const pages = [
-        { object: 'list', data: [{ ...mockJob, id: 'ftjob-1' }, { ...mockJob, id: 'ftjob-2' }], has_more: true },
-        { object: 'list', data: [{ ...mockJob, id: 'ftjob-3' }], has_more: false },
-      ];
-      server = await startLocalServer((_req, res, index) => json(res, 200, pages[index]));
-      const client = createOpenAIClient({ apiKey, baseUrl: server.url });
+      const s = await start();
+      const { jobs } = await seed(s, apiKey, 3);
+      const from = s.requests.length;
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url });
       const ids: string[] = [];
       for await (const job of client.jobs.list({ limit: 2 })) ids.push(job.id);
-      expect(ids).toEqual(['ftjob-1', 'ftjob-2', 'ftjob-3']);
-      expect(server.requests.map((r) => r.url)).toEqual(['/fine_tuning/jobs?limit=2', '/fine_tuning/jobs?limit=2&after=ftjob-2']);
+      expect(ids).toEqual(jobs);
+      expect(sent(s, from)).toEqual(['GET /v1/fine_tuning/jobs?limit=2', `GET /v1/fine_tuning/jobs?limit=2&after=${jobs[1]}`]);
     });
 
     it('pages files.list with after = the last file id (the one the API also returns as last_id)', async () => {
-      const pages = [
-        { object: 'list', data: [{ ...mockFile, id: 'file-1' }], first_id: 'file-1', last_id: 'file-1', has_more: true },
-        { object: 'list', data: [{ ...mockFile, id: 'file-2' }], first_id: 'file-2', last_id: 'file-2', has_more: false },
-      ];
-      server = await startLocalServer((_req, res, index) => json(res, 200, pages[index]));
-      const client = createOpenAIClient({ apiKey, baseUrl: server.url });
+      const s = await start();
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url });
+      const made = [await client.files.upload(new Blob([line]), { filename: 'a.jsonl' }), await client.files.upload(new Blob([line]), { filename: 'b.jsonl' })];
+      const from = s.requests.length;
       const ids: string[] = [];
-      for await (const file of client.files.list({ purpose: 'fine-tune' })) ids.push(file.id);
-      expect(ids).toEqual(['file-1', 'file-2']);
-      expect(server.requests.map((r) => r.url)).toEqual(['/files?purpose=fine-tune', '/files?purpose=fine-tune&after=file-1']);
+      for await (const file of client.files.list({ purpose: 'fine-tune', limit: 1 })) ids.push(file.id);
+      expect(ids).toEqual(made.map((file) => file.id).reverse());
+      // The second page says has_more: false, so no third request.
+      expect(sent(s, from)).toEqual(['GET /v1/files?purpose=fine-tune&limit=1', `GET /v1/files?purpose=fine-tune&limit=1&after=${ids[0]}`]);
     });
 
     it('a create whose answer is lost (500) is found among the newest jobs by its metadata key, not sent twice', async () => {
-      const created = { ...mockJob, id: 'ftjob-created' };
-      server = await startLocalServer((_req, res, index) => {
-        if (index === 0) return json(res, 500, openaiError('The server had an error.', 'server_error', null));
-        const sent: unknown = JSON.parse(server?.requests[0]?.body ?? '{}');
-        const metadata = typeof sent === 'object' && sent !== null && 'metadata' in sent ? sent.metadata : null;
-        json(res, 200, { object: 'list', has_more: false, data: [{ ...mockJob, id: 'ftjob-other', metadata: null }, { ...created, metadata }] });
-      });
-      const client = createOpenAIClient({ apiKey, baseUrl: server.url, maxRetries: 2, retry: { baseDelayMs: 1 } });
-      const job = await client.jobs.create({ model: 'gpt-4o-mini', training_file: 'file-1', metadata: { team: 'ml' } });
-      expect(job.id).toBe('ftjob-created');
+      const s = await start();
+      const [other] = (await seed(s, apiKey, 1)).jobs;
+      s.use({ route: 'POST /fine_tuning/jobs', fault: { status: 500, carriedOut: true }, times: 1 });
+      const from = s.requests.length;
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url, maxRetries: 2, retry: { baseDelayMs: 1 }, clock: s.clock });
+      const job = await client.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: 'file-1', metadata: { team: 'ml' } });
+      const { jobs } = await held(s, apiKey);
+      expect(jobs).toEqual([job.id, other]);
       expect(job.metadata).toEqual({ team: 'ml', tunekit_create_key: expect.stringMatching(/^tunekit-[0-9a-f-]{36}$/) });
-      expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /fine_tuning/jobs', 'GET /fine_tuning/jobs?limit=50']);
+      expect(sent(s, from).slice(0, 2)).toEqual(['POST /v1/fine_tuning/jobs', 'GET /v1/fine_tuning/jobs?limit=50']);
     });
 
     it('when no recent job carries the key, the create is sent again with the same key', async () => {
-      server = await startLocalServer((req, res, index) => {
-        if (index === 0) return json(res, 502, openaiError('Bad gateway.', 'server_error', null));
-        if (req.method === 'GET') return json(res, 200, { object: 'list', has_more: false, data: [{ ...mockJob, metadata: null }] });
-        json(res, 200, { ...mockJob, id: 'ftjob-second-try' });
-      });
-      const client = createOpenAIClient({ apiKey, baseUrl: server.url, maxRetries: 2, retry: { baseDelayMs: 1 } });
-      await expect(client.jobs.create({ model: 'gpt-4o-mini', training_file: 'file-1' })).resolves.toMatchObject({ id: 'ftjob-second-try' });
-      const posts = server.requests.filter((r) => r.method === 'POST');
-      expect(posts).toHaveLength(2);
-      expect(posts[1]?.body).toBe(posts[0]?.body);
-      expect(posts[0]?.body).toMatch(/"metadata":\{"tunekit_create_key":"tunekit-[0-9a-f-]{36}"\}/);
+      const s = await start();
+      const [other] = (await seed(s, apiKey, 1)).jobs;
+      s.use({ route: 'POST /fine_tuning/jobs', fault: { status: 502, message: 'Bad gateway.' }, times: 1 });
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url, maxRetries: 2, retry: { baseDelayMs: 1 }, clock: s.clock });
+      const job = await client.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: 'file-1' });
+      expect((await held(s, apiKey)).jobs).toEqual([job.id, other]);
+      const posts = s.requests.filter((r) => r.method === 'POST' && r.operation === 'POST /fine_tuning/jobs').slice(-2);
+      expect(posts.map((r) => r.status)).toEqual([502, 200]);
+      expect(posts[1]?.body).toEqual(posts[0]?.body);
+      expect(posts[0]?.body).toMatchObject({ metadata: { tunekit_create_key: expect.stringMatching(/^tunekit-[0-9a-f-]{36}$/) } });
     });
 
     it('an upload that failed with 500 is not sent again (it may have landed)', async () => {
-      server = await startLocalServer((_req, res) => json(res, 500, openaiError('The server had an error.', 'server_error', null)));
-      const client = createOpenAIClient({ apiKey, baseUrl: server.url, maxRetries: 2, retry: { baseDelayMs: 1 } });
+      const s = await start();
+      s.use({ route: 'POST /files', fault: 500 });
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url, maxRetries: 2, retry: { baseDelayMs: 1 }, clock: s.clock });
       await expect(client.files.upload(new Blob([line]), { filename: 'train.jsonl' })).rejects.toThrow(InternalServerError);
-      expect(server.requests).toHaveLength(1);
+      expect(s.requests).toHaveLength(1);
     });
 
     it('sends OpenAI-Organization / OpenAI-Project from the options, which win over OPENAI_ORG_ID / OPENAI_PROJECT_ID', async () => {
-      server = await startLocalServer((_req, res) => json(res, 200, { ...mockFile, id: 'file-1' }));
+      const s = await start();
+      const file = await createOpenAIClient({ apiKey, baseUrl: s.url }).files.upload(new Blob([line]), { filename: 'train.jsonl' });
+      const from = s.requests.length;
       vi.stubEnv('OPENAI_ORG_ID', 'org-env');
       vi.stubEnv('OPENAI_PROJECT_ID', 'proj-env');
-      await createOpenAIClient({ apiKey, baseUrl: server.url }).files.retrieve('file-1');
-      await createOpenAIClient({ apiKey, baseUrl: server.url, organization: 'org-opt', project: 'proj-opt' }).files.retrieve('file-1');
+      await createOpenAIClient({ apiKey, baseUrl: s.url }).files.retrieve(file.id);
+      await createOpenAIClient({ apiKey, baseUrl: s.url, organization: 'org-opt', project: 'proj-opt' }).files.retrieve(file.id);
       vi.stubEnv('OPENAI_ORG_ID', '');
       vi.stubEnv('OPENAI_PROJECT_ID', '');
-      await createOpenAIClient({ apiKey, baseUrl: server.url }).files.retrieve('file-1');
-      const sent = server.requests.map((r) => [r.headers['openai-organization'], r.headers['openai-project']]);
-      expect(sent).toEqual([
+      await createOpenAIClient({ apiKey, baseUrl: s.url }).files.retrieve(file.id);
+      const headers = s.requests.slice(from).map((r) => [r.headers['openai-organization'], r.headers['openai-project']]);
+      expect(headers).toEqual([
         ['org-env', 'proj-env'],
         ['org-opt', 'proj-opt'],
         [undefined, undefined],
@@ -287,17 +322,45 @@ describe('openai errors', () => {
     });
 
     it('reads OPENAI_API_KEY and OPENAI_BASE_URL from the environment, and sends the upload as multipart', async () => {
-      server = await startLocalServer((_req, res) => json(res, 200, { ...mockFile, id: 'file-9', purpose: 'fine-tune' }));
+      const s = await start('sk-env-55');
+      const seen: { headers: Headers; body: string }[] = [];
+      s.use({ route: 'POST /files', respond: async (request) => void seen.push({ headers: request.headers, body: await request.text() }) });
       vi.stubEnv('OPENAI_API_KEY', 'sk-env-55');
-      vi.stubEnv('OPENAI_BASE_URL', server.url);
+      vi.stubEnv('OPENAI_BASE_URL', s.url);
       const file = await createOpenAIClient().files.upload(new Blob([line]), { filename: 'train.jsonl' });
-      expect(file).toMatchObject({ id: 'file-9', purpose: 'fine-tune' });
-      const [request] = server.requests;
-      expect(request?.url).toBe('/files');
-      expect(request?.headers.authorization).toBe('Bearer sk-env-55');
-      expect(request?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      expect(file).toMatchObject({ filename: 'train.jsonl', purpose: 'fine-tune', bytes: line.length });
+      expect(s.requests.map((r) => [r.path, r.status])).toEqual([['/v1/files', 200]]);
+      const [request] = seen;
+      expect(request?.headers.get('authorization')).toBe('Bearer sk-env-55');
+      expect(request?.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
       expect(request?.body).toMatch(/name="purpose"\r\n\r\nfine-tune\r\n/);
       expect(request?.body).toMatch(/name="file"; filename="train\.jsonl"\r\n/);
+    });
+
+    it('files.upload through the Uploads API over real HTTP: create, parts, complete; the file holds the bytes', async () => {
+      const s = await start();
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url });
+      const data = line.repeat(3); // 3 × 84 bytes: parts of 100, 100 and 52
+      const file = await client.files.upload(new Blob([data]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 });
+      expect(file).toMatchObject({ filename: 'train.jsonl', purpose: 'fine-tune', bytes: data.length });
+      expect(s.requests.map((r) => [r.operation, r.status])).toEqual([
+        ['POST /uploads', 200],
+        ['POST /uploads/{upload_id}/parts', 200], ['POST /uploads/{upload_id}/parts', 200], ['POST /uploads/{upload_id}/parts', 200],
+        ['POST /uploads/{upload_id}/complete', 200],
+      ]);
+      expect(await (await client.files.content(file.id)).text()).toBe(data);
+    });
+
+    it('files.upload through the Uploads API: a part that fails for good cancels the upload', async () => {
+      const s = await start();
+      s.use({ route: 'POST /uploads/{upload_id}/parts', fault: 500, skip: 1 });
+      const client = createOpenAIClient({ apiKey, baseUrl: s.url, retry: { baseDelayMs: 1 }, clock: s.clock });
+      await expect(client.files.upload(new Blob([line.repeat(3)]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 })).rejects.toThrow(InternalServerError);
+      expect(s.requests.map((r) => [r.operation, r.status])).toEqual([
+        ['POST /uploads', 200],
+        ['POST /uploads/{upload_id}/parts', 200], ['POST /uploads/{upload_id}/parts', 500],
+        ['POST /uploads/{upload_id}/cancel', 200],
+      ]);
     });
   });
 

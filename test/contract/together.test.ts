@@ -15,7 +15,8 @@ import {
   createTogetherClient,
   type TogetherJobCreateParams,
 } from '../../src/index.js';
-import { json, startLocalServer, type LocalServer } from '../support/local-server.js';
+import { startSandbox, type Sandbox } from '../../src/testing.js';
+import { seed } from '../reliability/clients.js';
 
 const apiKey = 'together-test-key-5f1c';
 const baseUrl = inject('prism').together;
@@ -45,6 +46,12 @@ const mockFile = { object: 'file', filename: 'my_file.jsonl', purpose: 'fine-tun
 afterEach(() => {
   vi.unstubAllEnvs();
 });
+
+/** `fetch` that notes each request's method and path in `sent`, then sends it. */
+const countingFetch = (sent: string[]): typeof fetch => (input, init) => {
+  if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
+  return fetch(input, init);
+};
 
 async function failure(promise: PromiseLike<unknown>): Promise<APIError> {
   const error = await Promise.resolve(promise).then(
@@ -108,6 +115,16 @@ describe('together against Prism: every operation of the trimmed surface', () =>
     const types: string[] = [];
     for await (const event of together.jobs.events(jobId)) types.push(event.type);
     expect(types).toEqual(['job_pending']);
+  });
+
+  it('jobs.metrics returns the document\'s example points, oldest first, in one request', async () => {
+    const sent: string[] = [];
+    const counting = createTogetherClient({ apiKey, baseUrl, maxRetries: 0, fetch: countingFetch(sent) });
+    await expect(counting.jobs.metrics(jobId)).resolves.toEqual([
+      { 'train/loss': 0.5, 'train/learning_rate': 0.0001, 'train/global_step': 7 },
+      { 'train/loss': 0.45, 'train/learning_rate': 9e-5, 'train/global_step': 14 },
+    ]);
+    expect(sent).toEqual([`GET /fine-tunes/${jobId}/metrics`]);
   });
 
   it('jobs.checkpoints returns the checkpoints as one page', async () => {
@@ -237,53 +254,58 @@ describe('together errors', () => {
     });
   });
 
-  describe('from a local server (statuses the document does not define)', () => {
-    let server: LocalServer | undefined;
+  describe('from the sandbox over its socket (statuses the document does not define, and what goes on the wire)', () => {
+    let sandbox: Sandbox<'together'> | undefined;
     afterEach(async () => {
-      await server?.close();
-      server = undefined;
+      await sandbox?.close();
+      sandbox = undefined;
     });
+    /** A sandbox that accepts only `key`: an answer proves the key went as a Bearer token. */
+    const start = async (key = apiKey) => (sandbox = await startSandbox({ provider: 'together', apiKeys: [key] }));
 
     it('429 is a RateLimitError with the server message and request id', async () => {
-      server = await startLocalServer((_req, res) =>
-        json(res, 429, { error: { message: 'Rate limit exceeded', type: 'rate_limit_exceeded' } }, { 'x-request-id': 'req-429' }));
-      const client = createTogetherClient({ apiKey, baseUrl: server.url, maxRetries: 0 });
+      const s = await start();
+      s.use({ route: 'GET /fine-tunes', fault: { status: 429, message: 'Rate limit exceeded' } });
+      const client = createTogetherClient({ apiKey, baseUrl: s.url, maxRetries: 0 });
       const error = await failure(client.jobs.list());
       expect(error).toBeInstanceOf(RateLimitError);
-      expect(error).toMatchObject({ status: 429, provider: 'together', requestId: 'req-429', method: 'GET', path: '/fine-tunes' });
-      expect(error.message).toBe('together GET /fine-tunes failed with 429: Rate limit exceeded');
-      expect(server.requests).toHaveLength(1);
+      expect(error).toMatchObject({ status: 429, provider: 'together', requestId: 'req_000000000001', method: 'GET', path: '/v1/fine-tunes' });
+      expect(error.message).toBe('together GET /v1/fine-tunes failed with 429: Rate limit exceeded (rate_limit_exceeded)'); // the sandbox's code, as Together sends one
+      expect(s.requests).toHaveLength(1);
     });
 
     it('a 429 with retry-after-ms is retried, then the answer is returned', async () => {
-      server = await startLocalServer((_req, res, index) =>
-        index === 0
-          ? json(res, 429, { error: { message: 'slow down', type: 'rate_limit' } }, { 'retry-after-ms': '10' })
-          : json(res, 200, { data: [truncatedExample] }));
-      const client = createTogetherClient({ apiKey, baseUrl: server.url, maxRetries: 1 });
+      const s = await start();
+      const [job] = (await seed(s, apiKey, 1)).jobs;
+      s.use({ route: 'GET /fine-tunes', fault: { status: 429, retryAfter: 0.01, retryAfterAs: 'ms' }, times: 1 });
+      const sent = s.requests.length;
+      const client = createTogetherClient({ apiKey, baseUrl: s.url, maxRetries: 1, clock: s.clock });
       const page = await client.jobs.list();
-      expect(page.items.map((job) => job.id)).toEqual([jobId]);
-      expect(server.requests).toHaveLength(2);
+      expect(page.items.map((one) => one.id)).toEqual([job]);
+      expect(s.requests.slice(sent).map((r) => [r.operation, r.status])).toEqual([['GET /fine-tunes', 429], ['GET /fine-tunes', 200]]);
     });
 
     it('a create that failed with 500 is not sent again: Together jobs have no field to look the job up by', async () => {
-      server = await startLocalServer((_req, res) => json(res, 500, { error: { message: 'internal error', type: 'server_error' } }));
-      const client = createTogetherClient({ apiKey, baseUrl: server.url, maxRetries: 2, retry: { baseDelayMs: 1 } });
+      const s = await start();
+      s.use({ route: 'POST /fine-tunes', fault: { status: 500, message: 'internal error' } });
+      const client = createTogetherClient({ apiKey, baseUrl: s.url, maxRetries: 2, retry: { baseDelayMs: 1 }, clock: s.clock });
       const error = await failure(client.jobs.create({ model: 'm', training_file: 'file-1' }));
       expect(error).toBeInstanceOf(InternalServerError);
-      expect(error.message).toBe('together POST /fine-tunes failed with 500: internal error');
-      expect(server.requests).toHaveLength(1);
+      expect(error.message).toBe('together POST /v1/fine-tunes failed with 500: internal error');
+      expect(s.requests).toHaveLength(1);
     });
 
     it('sends the key as a Bearer token, the tunekit User-Agent, and the upload fields the document requires', async () => {
-      server = await startLocalServer((_req, res) => json(res, 200, { id: 'file-9', ...mockFile }));
-      const client = createTogetherClient({ apiKey, baseUrl: server.url });
-      await client.files.upload(new Blob([line]), { filename: 'train.csv', file_type: 'csv' });
-      const [request] = server.requests;
-      expect(request?.url).toBe('/files/upload');
-      expect(request?.headers.authorization).toBe(`Bearer ${apiKey}`);
-      expect(request?.headers['user-agent']).toMatch(/^tunekit\//);
-      expect(request?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      const s = await start();
+      const seen: { headers: Headers; body: string }[] = [];
+      s.use({ route: 'POST /files/upload', respond: async (request) => void seen.push({ headers: request.headers, body: await request.text() }) });
+      const client = createTogetherClient({ apiKey, baseUrl: s.url });
+      await expect(client.files.upload(new Blob([line]), { filename: 'train.csv', file_type: 'csv' })).resolves.toMatchObject({ filename: 'train.csv', purpose: 'fine-tune' });
+      expect(s.requests.map((r) => [r.path, r.status])).toEqual([['/v1/files/upload', 200]]); // the sandbox took the key
+      const [request] = seen;
+      expect(request?.headers.get('authorization')).toBe(`Bearer ${apiKey}`);
+      expect(request?.headers.get('user-agent')).toMatch(/^tunekit\//);
+      expect(request?.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
       expect(request?.body).toMatch(/name="file_name"\r\n\r\ntrain\.csv\r\n/);
       expect(request?.body).toMatch(/name="purpose"\r\n\r\nfine-tune\r\n/);
       expect(request?.body).toMatch(/name="file_type"\r\n\r\ncsv\r\n/);
@@ -291,19 +313,31 @@ describe('together errors', () => {
     });
 
     it('jobs.download sends ft_id and streams: the first bytes arrive before the server has sent the rest', async () => {
+      const s = await start();
       let release: () => void = () => undefined;
       const released = new Promise<void>((resolve) => {
         release = resolve;
       });
-      server = await startLocalServer(async (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/octet-stream' });
-        res.write('first-chunk;');
-        await released;
-        res.end('second-chunk');
+      const urls: string[] = [];
+      s.use({
+        route: 'GET /finetune/download',
+        respond: (request) => {
+          const url = new URL(request.url);
+          urls.push(url.pathname + url.search);
+          const body = new ReadableStream<Uint8Array>({
+            async start(controller) {
+              controller.enqueue(new TextEncoder().encode('first-chunk;'));
+              await released;
+              controller.enqueue(new TextEncoder().encode('second-chunk'));
+              controller.close();
+            },
+          });
+          return new Response(body, { headers: { 'content-type': 'application/octet-stream' } });
+        },
       });
-      const client = createTogetherClient({ apiKey, baseUrl: server.url });
+      const client = createTogetherClient({ apiKey, baseUrl: s.url });
       const response = await client.jobs.download('ft-9', { checkpoint_step: 40 });
-      expect(server.requests[0]?.url).toBe('/finetune/download?checkpoint_step=40&ft_id=ft-9');
+      expect(urls).toEqual(['/v1/finetune/download?checkpoint_step=40&ft_id=ft-9']);
       const reader = response.body?.getReader();
       if (!reader) throw new Error('no body');
       const first = await reader.read();
@@ -315,12 +349,12 @@ describe('together errors', () => {
     });
 
     it('reads TOGETHER_API_KEY and TOGETHER_BASE_URL from the environment', async () => {
-      server = await startLocalServer((_req, res) => json(res, 200, { data: [] }));
+      const s = await start('env-key-77');
       vi.stubEnv('TOGETHER_API_KEY', 'env-key-77');
-      vi.stubEnv('TOGETHER_BASE_URL', server.url);
+      vi.stubEnv('TOGETHER_BASE_URL', s.url);
       const page = await createTogetherClient().files.list();
       expect(page.items).toEqual([]);
-      expect(server.requests[0]?.headers.authorization).toBe('Bearer env-key-77');
+      expect(s.requests.map((r) => [r.path, r.status])).toEqual([['/v1/files', 200]]); // only env-key-77 is accepted
     });
   });
 

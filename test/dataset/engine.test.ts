@@ -177,7 +177,7 @@ describe('the human-readable report and the upload hook', () => {
     expect(text).toContain('train.jsonl: FAILED for together · conversation format · 3 examples · 2 errors, 0 warnings');
     expect(text).toMatch(/line 1 {2}role\.repeated +messages\[1\]\.role = "user" repeats the role/);
     expect(text).toMatch(/line 2 {2}line\.json/);
-    expect(text).toMatch(/tokens \(estimate, characters ÷ 4\)/);
+    expect(text).toMatch(/tokens \(estimate, characters ÷ 4, plus each message's framing\)/);
     expect(text).toMatch(/billed tokens +\d+ = \d+ × 2 epochs \(estimate\)/);
     expect(text).toMatch(/weight 0 +1 assistant messages not trained on/);
   });

@@ -1,4 +1,4 @@
-/** The normalization steps for a 3.0 document generated from TypeSpec (Azure's): openapi/QUIRKS.md 14–19. */
+/** The normalization steps for a 3.0 document generated from TypeSpec (Azure's): openapi/QUIRKS.md 15–20. */
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../scripts/lib/json.js';
 import { normalizeDocument } from '../../scripts/lib/normalize/index.js';

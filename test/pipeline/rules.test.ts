@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../scripts/lib/json.js';
 import { compileRules } from '../../scripts/lib/rules.js';
-import { check, type Rules } from '../../src/core/validate.js';
+import { schemasOf, type Rules } from '../../src/core/schemas.js';
+import { checkValue } from '../../src/core/validate.js';
 import { REPO_ROOT, runScript, SHARED_SPEC_DIR, withTempDir } from './helpers.js';
 
 function docWith(body: JsonObject, schemas: JsonObject = {}): JsonObject {
@@ -31,10 +32,10 @@ function docWith(body: JsonObject, schemas: JsonObject = {}): JsonObject {
 function judge(compiled: { s: JsonObject; o: JsonObject }, body: unknown): string | undefined {
   // The compiled data has the `Rules` shape by construction; the generated files are type-checked against it.
   const rules = compiled as unknown as Rules;
-  const rule = rules.o['POST /things/{id}'];
-  if (!rule) throw new Error('no rule');
-  const [problem] = check(rules.s, rule, { path: { id: 'a' }, query: {}, body }, '', 0);
-  return problem && `${problem.f} ${problem.r}`;
+  const schema = schemasOf(rules).operation('POST /things/{id}');
+  if (!schema) throw new Error('no rule');
+  const [problem] = checkValue(schema, { path: { id: 'a' }, query: {}, body });
+  return problem && `${problem.field} ${problem.rule}`;
 }
 
 describe('compileRules', () => {

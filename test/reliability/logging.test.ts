@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNebiusClient, TunekitError, type Logger, type LogLevel } from '../../src/index.js';
-import { startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { startSandbox, type Sandbox } from '../../src/testing.js';
+import { seed } from './clients.js';
 
-let server: FaultServer | undefined;
+let server: Sandbox | undefined;
+/** The job the calls retrieve (made before them). */
+let job = '';
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -23,10 +26,11 @@ function recorder() {
 
 /** One retrieve that meets a 503, then succeeds; one that fails for good (404). */
 async function twoCalls(options: { logLevel?: LogLevel; logger?: Logger }) {
-  server = await startFaultServer('nebius');
-  server.script([{ op: 'retrieve', fault: '503', times: 1 }]);
-  const nebius = createNebiusClient({ apiKey: 'sk-logging-0000', baseUrl: server.baseUrl, retry: { baseDelayMs: 5 }, ...options });
-  await nebius.jobs.retrieve('ftjob-1');
+  server = await startSandbox({ provider: 'nebius' });
+  [job = ''] = (await seed(server, 'sk-logging-0000', 1)).jobs;
+  server.use({ route: 'GET /v1/fine_tuning/jobs/{job_id}', fault: 503, times: 1 });
+  const nebius = createNebiusClient({ apiKey: 'sk-logging-0000', baseUrl: server.url, retry: { baseDelayMs: 5 }, ...options });
+  await nebius.jobs.retrieve(job);
   await expect(nebius.jobs.retrieve('ftjob-404')).rejects.toThrow(TunekitError);
 }
 
@@ -47,7 +51,7 @@ describe('logging levels', () => {
     const { lines, logger } = recorder();
     await twoCalls({ logLevel: 'warn', logger });
     expect(lines.map((l) => l.level)).toEqual(['warn', 'error']);
-    expect(lines[0]?.line).toMatch(/^\[tunekit\] nebius GET \/v1\/fine_tuning\/jobs\/ftjob-1 → 503; retry 1 of 2 in \d+ ms$/);
+    expect(lines[0]?.line).toMatch(new RegExp(`^\\[tunekit\\] nebius GET /v1/fine_tuning/jobs/${job} → 503; retry 1 of 2 in \\d+ ms$`));
   });
 
   it('debug: every request with method, path, status, time and attempt', async () => {
@@ -55,8 +59,8 @@ describe('logging levels', () => {
     await twoCalls({ logLevel: 'debug', logger });
     const debug = lines.filter((l) => l.level === 'debug').map((l) => l.line);
     expect(debug).toEqual([
-      expect.stringMatching(/^\[tunekit\] nebius GET \/v1\/fine_tuning\/jobs\/ftjob-1 → 503 in \d+ ms \(attempt 1\)$/),
-      expect.stringMatching(/^\[tunekit\] nebius GET \/v1\/fine_tuning\/jobs\/ftjob-1 → 200 in \d+ ms \(attempt 2\)$/),
+      expect.stringMatching(new RegExp(`^\\[tunekit\\] nebius GET /v1/fine_tuning/jobs/${job} → 503 in \\d+ ms \\(attempt 1\\)$`)),
+      expect.stringMatching(new RegExp(`^\\[tunekit\\] nebius GET /v1/fine_tuning/jobs/${job} → 200 in \\d+ ms \\(attempt 2\\)$`)),
       expect.stringMatching(/^\[tunekit\] nebius GET \/v1\/fine_tuning\/jobs\/ftjob-404 → 404 in \d+ ms \(attempt 1\)$/),
     ]);
   });

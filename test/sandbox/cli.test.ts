@@ -60,7 +60,7 @@ describe('tunekit-sandbox', () => {
     expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: "tunekit-sandbox: Unknown option '--bogus' (see --help)\n" });
     expect(provider).toMatchObject({ code: 2, stderr: 'tunekit-sandbox: --provider "vertex" must be one of nebius, together, openai, azure (see --help)\n' });
     expect(both).toMatchObject({ code: 2, stderr: 'tunekit-sandbox: --speed and --clock cannot be used together (see --help)\n' });
-    expect(busy).toMatchObject({ code: 1, stdout: '', stderr: `tunekit-sandbox: startSandbox: cannot listen on 127.0.0.1:${port}: port ${port} is in use\n` });
+    expect(busy).toMatchObject({ code: 1, stdout: '', stderr: `tunekit-sandbox: cannot listen on 127.0.0.1:${port}: port ${port} is in use\n` });
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toMatch(/^Usage: tunekit-sandbox /);
   });

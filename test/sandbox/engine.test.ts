@@ -90,7 +90,7 @@ describe('scripts', () => {
   it('refuses a script it cannot follow, naming the field', async () => {
     await using sandbox = await startSandbox({ provider: 'openai', listen: false });
     // @ts-expect-error: not a status an OpenAI job passes through
-    expect(() => sandbox.script({ fail: { at: 'compressing' } })).toThrow(/fail\.at: status "compressing" is not one a job passes through \(validating_files, queued, running\)/);
+    expect(() => sandbox.script({ fail: { at: 'compressing' } })).toThrow(/fail\.at: status "compressing" is not a status a job passes through \(validating_files, queued, running\)/);
     expect(() => sandbox.script({ fail: { at: { step: 0 } } })).toThrow(/fail\.at = \{"step":0\} must be a status or \{ "step": N \} with N ≥ 1/);
     expect(() => sandbox.script({ job: 'ftjob-nope', cancel: {} })).toThrow(/job = "ftjob-nope": no such job/);
     expect(() => sandbox.script({ fault: 302 })).toThrow(/fault = 302 must be a status 400–599/);

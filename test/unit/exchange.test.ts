@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
-  APITimeoutError,
   APIUserAbortError,
   AuthenticationError,
   InternalServerError,
@@ -10,15 +9,28 @@ import {
   createNebiusClient,
   type NebiusClientOptions,
 } from '../../src/index.js';
+import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { json, startLocalServer, type Handler, type LocalServer } from '../support/local-server.js';
 
 const job = { id: 'ftjob-1', object: 'fine_tuning.job', created_at: 1, model: 'm', status: 'running', training_file: 'file-1' };
 let server: LocalServer | undefined;
 
+let sandbox: Sandbox | undefined;
+
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  await sandbox?.close();
+  sandbox = undefined;
 });
+
+/** Simulated time for a client (`clock`): a sandbox's clock, with no socket; `elapsed()` since it was made. */
+async function simulated() {
+  sandbox = await startSandbox({ provider: 'nebius', listen: false });
+  const { clock } = sandbox;
+  const start = clock.now();
+  return { clock, advance: (ms: number) => sandbox?.advance(ms), elapsed: () => clock.now() - start };
+}
 
 async function clientFor(handler: Handler, options: NebiusClientOptions = {}) {
   server = await startLocalServer(handler);
@@ -111,61 +123,71 @@ describe('retries', () => {
   });
 
   it('wait as long as Retry-After says', async () => {
-    const nebius = await clientFor((_req, res, i) => (i === 0 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, job)));
-    const started = Date.now();
+    const time = await simulated();
+    const nebius = await clientFor((_req, res, i) => (i === 0 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, job)), { clock: time.clock });
     await nebius.jobs.retrieve('ftjob-1');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(time.elapsed()).toBe(1_000);
+    expect(server?.requests).toHaveLength(2);
   });
 
   it('wait as long as retry-after-ms says, ahead of retry-after', async () => {
+    const time = await simulated();
     const nebius = await clientFor((_req, res, i) =>
       i === 0 ? json(res, 429, {}, { 'retry-after-ms': '300', 'retry-after': '30' }) : json(res, 200, job),
-    );
-    const started = Date.now();
+    { clock: time.clock });
     await nebius.jobs.retrieve('ftjob-1');
-    const waited = Date.now() - started;
-    expect(waited).toBeGreaterThanOrEqual(290);
-    expect(waited).toBeLessThan(10_000);
+    expect(time.elapsed()).toBe(300);
   });
 
   it('fail at once with RateLimitError when Retry-After is beyond the 60 s cap', async () => {
-    const nebius = await clientFor((_req, res) => json(res, 429, { detail: 'slow down' }, { 'retry-after': '600' }));
-    const started = Date.now();
+    const time = await simulated();
+    const nebius = await clientFor((_req, res) => json(res, 429, { detail: 'slow down' }, { 'retry-after': '600' }), { clock: time.clock });
     const error = await nebius.jobs.retrieve('ftjob-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(time.elapsed()).toBe(0);
     expect(server?.requests).toHaveLength(1);
   });
 
   it('do not start a wait that would overrun the deadline', async () => {
-    const nebius = await clientFor((_req, res) => json(res, 429, {}, { 'retry-after': '5' }), { timeoutMs: 1_000 });
-    const started = Date.now();
+    const time = await simulated();
+    const nebius = await clientFor((_req, res) => json(res, 429, {}, { 'retry-after': '5' }), { timeoutMs: 1_000, clock: time.clock });
     await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow(RateLimitError);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(time.elapsed()).toBe(0);
+    expect(server?.requests).toHaveLength(1);
   });
 });
 
 describe('timeouts and aborts', () => {
   it('the timeout covers the body read, not just the headers', async () => {
+    const time = await simulated();
+    const logged: string[] = [];
+    // The headers have arrived when the client logs the status: only then does (simulated) time pass.
+    const logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: (line: string) => void (logged.push(line), time.advance(500)) };
     const nebius = await clientFor((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"id":'); // …and never finishes
-    }, { timeoutMs: 500, maxRetries: 0 });
-    const started = Date.now();
-    await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow(APITimeoutError);
-    expect(Date.now() - started).toBeLessThan(1_500);
+    }, { timeoutMs: 500, maxRetries: 0, clock: time.clock, logLevel: 'debug', logger });
+    await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow('nebius GET /v1/fine_tuning/jobs/ftjob-1 timed out after 500 ms');
+    expect(logged).toEqual([expect.stringContaining('→ 200 in')]);
+    expect(time.elapsed()).toBe(500);
   });
 
   it('the timeout covers every attempt and the waits between them', async () => {
-    const nebius = await clientFor((_req, res) => json(res, 503, {}), { timeoutMs: 700, retry: { baseDelayMs: 400, maxRetries: 5 } });
-    const started = Date.now();
-    await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow(/503|timed out/);
-    expect(Date.now() - started).toBeLessThan(1_700);
+    const time = await simulated();
+    const nebius = await clientFor((_req, res) => json(res, 503, {}), { timeoutMs: 700, retry: { baseDelayMs: 400, maxRetries: 5 }, clock: time.clock });
+    await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow(InternalServerError);
+    // The first wait (300–400 ms) fits; the second (600–800 ms) would end past 700 ms, so it is not started.
+    expect(server?.requests).toHaveLength(2);
+    expect(time.elapsed()).toBeGreaterThanOrEqual(300);
+    expect(time.elapsed()).toBeLessThanOrEqual(400);
   });
 
   it('a server that never answers ends in APITimeoutError with the call named', async () => {
-    const nebius = await clientFor(() => undefined, { timeoutMs: 300, maxRetries: 0 });
+    const time = await simulated();
+    // Time passes only once the request is in: the deadline, not a failed connection, ends the call.
+    const nebius = await clientFor(() => void time.advance(300), { timeoutMs: 300, maxRetries: 0, clock: time.clock });
     await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow('nebius GET /v1/fine_tuning/jobs/ftjob-1 timed out after 300 ms');
+    expect(server?.requests).toHaveLength(1);
   });
 
   it('the caller\'s signal aborts the request', async () => {
@@ -176,12 +198,20 @@ describe('timeouts and aborts', () => {
   });
 
   it('the caller\'s signal also interrupts the wait between attempts', async () => {
-    const nebius = await clientFor((_req, res) => json(res, 429, {}, { 'retry-after': '30' }), { retry: { maxRetryAfterMs: 60_000 } });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const started = Date.now();
+    const waits: number[] = [];
+    // A wait that only an abort ends: the caller aborts as soon as the client starts waiting.
+    const clock = {
+      now: () => Date.now(),
+      sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((_resolve, reject) => {
+        waits.push(ms);
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        controller.abort();
+      }),
+    };
+    const nebius = await clientFor((_req, res) => json(res, 429, {}, { 'retry-after': '30' }), { retry: { maxRetryAfterMs: 60_000 }, clock });
     await expect(nebius.jobs.retrieve('ftjob-1', { signal: controller.signal })).rejects.toThrow(APIUserAbortError);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(waits).toEqual([30_000]);
     expect(server?.requests).toHaveLength(1);
   });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { rules as nebiusRules } from '../../generated/nebius.rules.js';
 import { rules as openaiRules } from '../../generated/openai.rules.js';
 import { rules as togetherRules } from '../../generated/together.rules.js';
-import { check, type Rules } from '../../src/core/validate.js';
+import { schemasOf, type Rules } from '../../src/core/schemas.js';
+import { checkValue } from '../../src/core/validate.js';
 import { random } from '../support/random.js';
 
 // The generated rules and the runtime interpreter must judge request bodies as Ajv does on the trimmed
@@ -129,9 +130,9 @@ describe.each(Object.entries(seeds))('%s: the generated rules agree with Ajv on 
     const ajv = new Ajv2020({ strict: false, validateFormats: false, logger: false });
     const forAjv = oneOfAsAnyOf({ ...(isObject(schema) ? schema : {}), components: doc['components'] ?? {} });
     const ajvCheck = ajv.compile(isObject(forAjv) ? forAjv : {});
-    const rule = rules.o[operation];
-    expect(rule).toBeDefined();
-    const ours = (value: Json): boolean => rule !== undefined && check(rules.s, rule, { body: value }, '', 0).length === 0;
+    const request = schemasOf(rules).operation(operation);
+    expect(request).toBeDefined();
+    const ours = (value: Json): boolean => request !== undefined && checkValue(request, { body: value }).length === 0;
 
     for (const seed of valid) {
       expect(ajvCheck(seed), JSON.stringify(ajvCheck.errors)).toBe(true);

@@ -1,5 +1,6 @@
 /**
- * Big files on the sandbox: OpenAI's Uploads API above the single-request limit (a small threshold here), in parts
+
+ * Big files on the sandbox, over its socket (real HTTP, undici's own multipart streaming): OpenAI's Uploads API above the single-request limit (a small threshold here), in parts
  * each re-read from disk, with progress across parts, the bytes intact, and a failed part cancelling the upload.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -23,8 +24,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('openai: files above multipartThreshold go through the Uploads API', () => {
   it('creates an upload, sends every part, completes it, and the file holds exactly the bytes', async () => {
-    await using sandbox = await startSandbox({ provider: 'openai', listen: false });
-    const openai = createOpenAIClient({ apiKey: 'k', baseUrl: sandbox.url, fetch: sandbox.fetch });
+    await using sandbox = await startSandbox({ provider: 'openai' });
+    const openai = createOpenAIClient({ apiKey: 'k', baseUrl: sandbox.url });
     const seen: UploadProgress[] = [];
     const file = await openai.files.upload(path, { multipartThreshold: 100_000, partSize: 128 * 1024, onProgress: (p) => seen.push(p) });
     const size = Buffer.byteLength(text);
@@ -40,8 +41,8 @@ describe('openai: files above multipartThreshold go through the Uploads API', ()
   });
 
   it('a part that keeps failing cancels the upload and surfaces the error; a 503 on a part is resent from disk', async () => {
-    await using sandbox = await startSandbox({ provider: 'openai', listen: false });
-    const openai = createOpenAIClient({ apiKey: 'k', baseUrl: sandbox.url, fetch: sandbox.fetch, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+    await using sandbox = await startSandbox({ provider: 'openai' });
+    const openai = createOpenAIClient({ apiKey: 'k', baseUrl: sandbox.url, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
     sandbox.script({ fault: 503, times: 1, match: 'POST /uploads/{upload_id}/parts' });
     const ok = await openai.files.upload(path, { multipartThreshold: 100_000, partSize: 128 * 1024 });
     expect(ok.bytes).toBe(Buffer.byteLength(text));

@@ -4,7 +4,7 @@ import { operationsOf, resolveSchema } from './pointer.js';
 const COMPOSITIONS = ['allOf', 'anyOf', 'oneOf'] as const;
 
 /** The JSON request-body schemas of every operation. */
-function requestRoots(doc: JsonObject): JsonValue[] {
+export function requestRoots(doc: JsonObject): JsonValue[] {
   const roots: JsonValue[] = [];
   for (const operation of operationsOf(doc)) {
     const body = resolveSchema(doc, operation['requestBody']);

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../json.js';
 import { closeRequestObjects } from './closeRequests.js';
 import { normalizeCompositionTypes, normalizeOverlappingOneOf } from './compositions.js';
+import { optionalDefaultedRequired } from './defaultedRequired.js';
 import { addExampleEnumValues } from './exampleEnums.js';
 import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
@@ -15,6 +16,7 @@ export interface NormalizeCounts {
   compositionTypes: number;
   overlappingOneOf: number;
   closedRequestObjects: number;
+  defaultedRequired: string[];
   exampleEnumValues: string[];
   exclusiveBounds: number;
   examplesChecked: number;
@@ -49,6 +51,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   const exampleEnumValues = addExampleEnumValues(doc);
   // Before the examples are checked: an example with a key the closed schema does not name is dropped.
   const closedRequestObjects = closeRequestObjects(doc);
+  const defaultedRequired = optionalDefaultedRequired(doc);
   const examples = dropInvalidExamples(doc);
   const upgradedFrom30 = upgradeVersion(doc);
   return {
@@ -60,6 +63,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       compositionTypes,
       overlappingOneOf,
       closedRequestObjects,
+      defaultedRequired,
       exampleEnumValues,
       exclusiveBounds,
       examplesChecked: examples.checked,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { NeutralFile } from '../../workflow/neutral.js';
 import { UsageError } from '../exit.js';
 import { showFile, showFiles } from '../show.js';
+import { assertWritable } from '../paths.js';
 import { byteProgress, saveBody } from '../transfer.js';
 import type { AnySession } from '../provider.js';
 import { formatBytes } from '../../core/format.js';
@@ -48,6 +49,7 @@ export async function content(session: AnySession, [id = '']: string[], options:
   if (session.out.json && options.output === undefined) {
     throw new UsageError('files content --json needs -o FILE: with --json, stdout carries only JSON (about the download)', 'without --json the bytes go to stdout: tunekit files content ID > file.jsonl');
   }
+  if (options.output !== undefined) assertWritable(options.output, '-o');
   const response = await session.tuner.client.files.content(id, session.request);
   const bytes = await saveBody(session.out, response, options.output, id);
   if (options.output === undefined) return;

@@ -3,6 +3,7 @@ import type { NeutralCheckpoint } from '../../workflow/neutral.js';
 import { formatLoss } from '../format.js';
 import { lossChart } from '../live/chart.js';
 import type { LossPoint } from '../provider.js';
+import { assertWritable } from '../paths.js';
 import { metricsReport } from '../report/html.js';
 import type { ProviderName } from '../../providers/registry/providers.js';
 import type { AnySession, Session } from '../provider.js';
@@ -23,6 +24,7 @@ function curveSummary(points: LossPoint[], pick: (p: LossPoint) => number | unde
 
 async function metricsOn<P extends ProviderName>(session: Session<P>, id: string, options: { html?: string }): Promise<void> {
   const { out } = session;
+  if (options.html !== undefined) assertWritable(options.html, '--html');
   const [job, points] = await Promise.all([session.tuner.jobs.retrieve(id, session.request), session.cli.lossPoints(session, id)]);
   const checkpoints: NeutralCheckpoint[] = [];
   for await (const checkpoint of session.tuner.jobs.checkpoints(id, session.request)) checkpoints.push(checkpoint);

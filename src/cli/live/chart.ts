@@ -55,7 +55,8 @@ export function lossChart(points: readonly LossPoint[], options: ChartOptions): 
   const validation = points.filter((p) => p.validationLoss !== undefined).map((p) => ({ step: p.step, value: p.validationLoss ?? 0 }));
   const all = [...training, ...validation];
   if (all.length < 2) return [];
-  const room = Math.max(8, options.width - LABEL_WIDTH - 1);
+  // Room for the axis line too: the labels, the columns, then " step" after the last step's number.
+  const room = Math.max(8, options.width - LABEL_WIDTH - 6);
   const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
   const first = steps[0] ?? 0;
   const last = steps[steps.length - 1] ?? 0;

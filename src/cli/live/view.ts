@@ -38,6 +38,12 @@ class Track {
   /** When the steps started moving (real time), for an ETA from the observed rate. */
   private firstStep: { at: number; step: number } | undefined;
   private lastStep: { at: number; step: number } | undefined;
+  /**
+   * The server's clock, read from its own event times (never compared with ours: a server's clock may be hours off,
+   * and a sandbox's runs faster): the first and the newest event time seen, with our time when each arrived.
+   */
+  private firstServer: { server: number; local: number } | undefined;
+  private lastServer: { server: number; local: number } | undefined;
 
   update(p: WaitProgress): void {
     this.status = p.status;
@@ -57,6 +63,11 @@ class Track {
     const fromProgress = p.step !== undefined && (p.trainingLoss !== undefined || p.validationLoss !== undefined) && !p.events.some((e) => e.step === p.step)
       ? [{ step: p.step, trainingLoss: p.trainingLoss, validationLoss: p.validationLoss }]
       : [];
+    const newest = Math.max(...p.events.map((e) => e.at.getTime()));
+    if (Number.isFinite(newest) && newest > (this.lastServer?.server ?? -Infinity)) {
+      this.lastServer = { server: newest, local: Date.now() };
+      this.firstServer ??= this.lastServer;
+    }
     this.points = mergeLoss(this.points, p.events, fromProgress);
     this.lastEvent = p.events.at(-1) ?? this.lastEvent;
   }
@@ -69,7 +80,23 @@ class Track {
       const perStep = (lastStep.at - firstStep.at) / (lastStep.step - firstStep.step);
       return Math.max(0, (totalSteps - lastStep.step) * perStep - (now - lastStep.at));
     }
-    return this.estimatedFinish ? Math.max(0, this.estimatedFinish.getTime() - now) : undefined;
+    return this.estimatedFinish ? this.serverRemainingMs(this.estimatedFinish.getTime(), now) : undefined;
+  }
+
+  /**
+   * Real milliseconds until `finish` (a time on the server's clock): the server's now is its newest event time plus
+   * the time since it arrived, and once a few seconds passed, the server clock's pace against ours (a sandbox's runs
+   * 600× faster). No ETA without a server time to measure from.
+   */
+  private serverRemainingMs(finish: number, now: number): number | undefined {
+    const { firstServer: first, lastServer: last } = this;
+    if (!first || !last) return undefined;
+    const localSpan = last.local - first.local;
+    const measured = localSpan >= 2_000 ? (last.server - first.server) / localSpan : 1;
+    // Event times lag by up to a poll, so a pace near 1 is taken as 1; only a clearly faster or slower clock counts.
+    const pace = measured > 2 || (measured > 0 && measured < 0.5) ? measured : 1;
+    const serverNow = last.server + (now - last.local) * pace;
+    return Math.max(0, (finish - serverNow) / pace);
   }
 
   fraction(): number | undefined {
@@ -146,13 +173,15 @@ class PlainWatcher implements Watcher {
         return this.say(`checked the ${fileLabel(p.file)}: ${checkSummary(p.report)}`);
       case 'upload': {
         if (p.fileId) return this.say(`uploaded the ${fileLabel(p.file)}: ${p.fileId}`);
+        // A quarter once: not 100% (the "uploaded" line says it), not again when a retry sends the file anew.
         const quarter = p.total ? Math.floor((p.loaded / p.total) * 4) : -1;
-        if (this.lastUpload.get(p.file) === quarter) return;
+        if (quarter >= 4 || quarter <= (this.lastUpload.get(p.file) ?? -2)) return;
         this.lastUpload.set(p.file, quarter);
         return this.say(`uploading the ${fileLabel(p.file)}: ${formatBytes(p.loaded)}${p.total ? ` of ${formatBytes(p.total)} (${percent(p.loaded / p.total)})` : ''}`);
       }
       case 'processing':
-        return this.say(`the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
+        // `uploaded` repeats the upload's own line; the end of processing gets its own.
+        return p.status === 'uploaded' ? undefined : this.say(`the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
       case 'create':
         return this.say(`created job ${p.job.id} (${p.job.providerStatus})`);
       case 'wait':
@@ -186,7 +215,8 @@ class PlainWatcher implements Watcher {
 
 function checkSummary(report: { ok: boolean; formatLabel: string | undefined; examples: number; counts: { errors: number; warnings: number }; stats: { tokens: { total: number; method: string } } }): string {
   const tokens = `${report.stats.tokens.method === 'exact' ? '' : '~'}${report.stats.tokens.total.toLocaleString('en-US')} tokens`;
-  return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${report.examples.toLocaleString('en-US')} examples · ${tokens} · ${report.counts.errors} errors, ${report.counts.warnings} warnings`;
+  const counted = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${counted(report.examples, 'example')} · ${tokens} · ${counted(report.counts.errors, 'error')}, ${counted(report.counts.warnings, 'warning')}`;
 }
 
 type LogUpdate = ((...text: string[]) => void) & { done(): void; clear(): void };
@@ -275,7 +305,7 @@ class LiveWatcher implements Watcher {
       const { file, loaded, total, since } = this.upload;
       const rate = loaded / Math.max(0.001, (now - since) / 1_000);
       const fraction = total ? loaded / total : 0;
-      lines.push(`↑ uploading the ${fileLabel(file)}  ${c.cyan(bar(fraction, 24))}  ${formatBytes(loaded)}${total ? ` / ${formatBytes(total)}  ${percent(fraction)}` : ''}  ${formatBytes(rate)}/s`);
+      lines.push(`↑ uploading the ${fileLabel(file)}  ${c.cyan(bar(fraction, Math.max(8, Math.min(24, width - 60))))}  ${formatBytes(loaded)}${total ? ` / ${formatBytes(total)}  ${percent(fraction)}` : ''}  ${formatBytes(rate)}/s`);
     }
     if (this.waiting) {
       const t = this.track;
@@ -289,7 +319,8 @@ class LiveWatcher implements Watcher {
       if (fraction !== undefined || t.step !== undefined) {
         const stepText = t.step !== undefined ? `step ${formatSteps(t.step, t.totalSteps)}` : `epoch ${formatSteps(t.epoch, t.totalEpochs)}`;
         const epochText = t.step !== undefined && t.epoch !== undefined ? c.dim(`  epoch ${formatSteps(t.epoch, t.totalEpochs)}`) : '';
-        lines.push(`${c.dim('steps ')}  ${fraction !== undefined ? `${paint(bar(fraction, 30))} ${percent(fraction).padStart(4)}  ` : ''}${stepText}${epochText}`);
+        const cells = Math.max(10, Math.min(30, width - 38));
+        lines.push(`${c.dim('steps ')}  ${fraction !== undefined ? `${paint(bar(fraction, cells))} ${percent(fraction).padStart(4)}  ` : ''}${stepText}${epochText}`);
       }
       if (t.trainingLoss !== undefined || t.validationLoss !== undefined) {
         const val = t.validationLoss !== undefined ? `   ${c.magenta('validation')} ${formatLoss(t.validationLoss)}` : '';
@@ -302,7 +333,8 @@ class LiveWatcher implements Watcher {
       if (t.lastEvent) lines.push(`${c.dim('latest')}  ${truncate(eventLine(c, t.lastEvent), width - 8)}`);
       if (status !== 'succeeded' && status !== 'failed' && status !== 'cancelled') lines.push(c.dim('Ctrl-C stops watching; the job keeps running.'));
     }
-    return lines.join('\n');
+    // Every line within the terminal's width: a wrapped line would break the redraw in place (frames pile up).
+    return lines.map((line) => fit(line, this.out.columns - 1)).join('\n');
   }
 
   close(): void {
@@ -312,6 +344,26 @@ class LiveWatcher implements Watcher {
     if (this.timer) clearInterval(this.timer);
     this.log.done();
   }
+}
+
+/** `line` cut to `width` visible characters (escape sequences kept whole, colours reset after a cut). */
+function fit(line: string, width: number): string {
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length; ) {
+    const escape = /^\x1b\[[0-9;?]*[A-Za-z]/.exec(line.slice(i, i + 16));
+    if (escape) {
+      out += escape[0];
+      i += escape[0].length;
+      continue;
+    }
+    const char = String.fromCodePoint(line.codePointAt(i) ?? 32);
+    if (visible === width - 1 && [...line.slice(i).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')].length > 1) return `${out}…\x1b[0m`;
+    out += char;
+    visible++;
+    i += char.length;
+  }
+  return out;
 }
 
 function truncate(text: string, width: number): string {

@@ -6,7 +6,7 @@ import { TunekitError, ValidationError } from '../../core/errors.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import { afterLastId, wholeList, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
 import { waitForJob } from '../../poller/job-wait.js';
 import type { WaitOptions } from '../../poller/types.js';
 import { facts } from './facts.js';
@@ -171,6 +171,7 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
   };
   const jobPath = (jobId: string) => ({ path: { fine_tuning_job_id: jobId } });
   const filePath = (fileId: string) => ({ path: { file_id: fileId } });
+  const removeFile = (fileId: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/files/{file_id}', { params: filePath(fileId), ...init }));
   const copyPath = '/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints/{fine_tuning_checkpoint_id}/copy';
   const copyParams = (jobId: string, checkpointId: string) => ({
     path: { fine_tuning_job_id: jobId, fine_tuning_checkpoint_id: checkpointId },
@@ -291,8 +292,8 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
         const purpose = upload.purpose ?? 'fine-tune';
         const fields = { purpose, 'expires_after[anchor]': 'created_at', 'expires_after[seconds]': String(seconds) };
         const body = { purpose, expires_after: { anchor: 'created_at' as const, seconds }, file: FILE_PART };
-        return sendFile(options, source, async (init) =>
-          raw.POST('/files', { body, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
+        return sendUpload(sendFile, options, source, 'azure POST /files', removeFile, async (init, track) =>
+          raw.POST('/files', { body, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
       },
       /**
        * Uploaded files. Azure's list takes no cursor: one page holds them all.

@@ -10,7 +10,7 @@ import { waitForModel, type ModelWaitOptions } from '../../poller/model-wait.js'
 import { waitForJob } from '../../poller/job-wait.js';
 import { nebiusWait } from './wait.js';
 import { afterLastId, wholeList, type CursorRule, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A fine-tuning job as the Nebius API returns it. */
@@ -264,8 +264,9 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
         const source = await prepareUpload(file, upload, 'nebius', 'nebius POST /v1/files');
         const query = upload.ai_project_id === undefined ? undefined : { ai_project_id: upload.ai_project_id };
         const fields = { purpose: upload.purpose ?? 'fine-tune' };
-        return sendFile(options, source, async (init) =>
-          raw.POST('/v1/files', { params: { query }, body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
+        const remove = (id: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/v1/files/{file_id}', { params: { path: { file_id: id } }, ...init }));
+        return sendUpload(sendFile, options, source, 'nebius POST /v1/files', remove, async (init, track) =>
+          raw.POST('/v1/files', { params: { query }, body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
       },
       /**
        * Uploaded files, page by page (`limit` per page, default 10; `for await` follows every page).

@@ -92,7 +92,8 @@ export function styleEvents(job: JobRecord, now: number): StyleEvent[] {
     const said = words(job, event);
     if (!said) continue;
     out.push({
-      id: `ftevent-${token(`${job.id}:event:${event.seq}`, 24)}`,
+      // From what the event is, not its place in the list: a pause and resume at one instant must not reuse an id.
+      id: `ftevent-${token(`${job.id}:event:${event.kind}:${event.at}:${event.step ?? ''}`, 24)}`,
       object: 'fine_tuning.job.event',
       created_at: seconds(event.at),
       level: said.level ?? 'info',

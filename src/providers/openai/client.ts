@@ -2,14 +2,14 @@ import type { components, operations, paths } from '../../../generated/openai.js
 import { rules } from '../../../generated/openai.rules.js';
 import { createCore, type ClientOptions } from '../../core/client.js';
 import { facts } from './facts.js';
-import { APIConnectionError, ValidationError } from '../../core/errors.js';
+import { APIConnectionError, APIUserAbortError, ValidationError } from '../../core/errors.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { WaitOptions } from '../../poller/types.js';
 import { waitForJob } from '../../poller/job-wait.js';
 import { openaiWait } from './wait.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import { afterLastId, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type UploadSource, type Uploadable } from '../../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, settleAbort, type UploadOptions, type UploadSource, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A fine-tuning job as the OpenAI API returns it. */
@@ -55,9 +55,9 @@ export interface OpenAIUploadOptions extends UploadOptions {
 /** Options of `createOpenAIClient`: the options every client takes, plus OpenAI's organization and project. */
 export interface OpenAIClientOptions extends ClientOptions {
   /** Sent as `OpenAI-Organization`; defaults to `OPENAI_ORG_ID`. */
-  organization?: string;
+  organization?: string | undefined;
   /** Sent as `OpenAI-Project`; defaults to `OPENAI_PROJECT_ID`. */
-  project?: string;
+  project?: string | undefined;
 }
 
 const openaiProvider = { ...facts, rules };
@@ -108,6 +108,7 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
   };
   const jobPath = (jobId: string) => ({ path: { fine_tuning_job_id: jobId } });
   const filePath = (fileId: string) => ({ path: { file_id: fileId } });
+  const removeFile = (fileId: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/files/{file_id}', { params: filePath(fileId), ...init }));
 
   /** A large file through the Uploads API: create, one part per `partSize` bytes (each re-read for a retry), complete. */
   async function uploadInParts(source: UploadSource & { size: number }, upload: OpenAIUploadOptions, options?: RequestOptions): Promise<OpenAIFile> {
@@ -120,21 +121,30 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
     const pending = await call(options, (init) =>
       raw.POST('/uploads', { body: { filename: source.filename, purpose, bytes: source.size, mime_type: upload.mimeType ?? 'text/jsonl' }, ...init }), false);
     const uploadPath = { path: { upload_id: pending.id } };
+    let completing = false;
     try {
       const partIds: string[] = [];
       for (let start = 0; start < source.size; start += partSize) {
         const end = Math.min(source.size, start + partSize);
         const onProgress = upload.onProgress && (({ loaded }: { loaded: number }) => upload.onProgress?.({ loaded: start + loaded, total: source.size }));
         const part = await sendFile(options, source, async (init) =>
-          raw.POST('/uploads/{upload_id}/parts', { params: uploadPath, body: { data: FILE_PART }, ...multipartInit(await multipartBody({}, 'data', source, onProgress, { start, end }), init) }));
+          raw.POST('/uploads/{upload_id}/parts', { params: uploadPath, body: { data: FILE_PART }, ...multipartInit(await multipartBody({}, 'data', source, { onProgress, start, end }), init) }));
         partIds.push(part.id);
       }
-      const done = await call(options, (init) => raw.POST('/uploads/{upload_id}/complete', { params: uploadPath, body: { part_ids: partIds }, ...init }), false);
+      completing = true;
+      // An abort after the complete went out: the file it made is deleted, or named (a part cut off is cancelled below).
+      const settle = { where: `openai POST /uploads/${pending.id}/complete`, whole: () => true, idOf: (upload: OpenAIUpload) => upload.file?.id, remove: removeFile };
+      const done = await settleAbort(options, settle, (settled) =>
+        call(settled, (init) => raw.POST('/uploads/{upload_id}/complete', { params: uploadPath, body: { part_ids: partIds }, ...init }), false));
       if (!done.file) throw new APIConnectionError(`openai POST /uploads/${pending.id}/complete: the upload completed without a file`);
       return done.file;
     } catch (error) {
       // Leave nothing half-made behind: an upload that did not complete is cancelled (and expires anyway after an hour).
-      await call({ timeoutMs: 10_000, maxRetries: 1 }, (init) => raw.POST('/uploads/{upload_id}/cancel', { params: uploadPath, ...init })).catch(() => undefined);
+      const aborted = error instanceof APIUserAbortError;
+      // An abort during the complete has been settled (the file it made deleted, or named): nothing to cancel.
+      if (aborted && completing) throw error;
+      await call({ timeoutMs: aborted ? 1_000 : 10_000, maxRetries: aborted ? 0 : 1 }, (init) => raw.POST('/uploads/{upload_id}/cancel', { params: uploadPath, ...init })).catch(() => undefined);
+      if (aborted) throw new APIUserAbortError(`${error.message}; upload ${pending.id} was not completed (and is cancelled), so no file was made`, { cause: error });
       throw error;
     }
   }
@@ -240,8 +250,8 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
         const { size } = source;
         if (size !== undefined && size > (upload.multipartThreshold ?? SINGLE_REQUEST_LIMIT)) return uploadInParts({ ...source, size }, upload, options);
         const fields = { purpose: upload.purpose ?? 'fine-tune' };
-        return sendFile(options, source, async (init) =>
-          raw.POST('/files', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
+        return sendUpload(sendFile, options, source, 'openai POST /files', removeFile, async (init, track) =>
+          raw.POST('/files', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
       },
       /**
        * Uploaded files, paginated (cursor `after` = the last file's id).

@@ -99,6 +99,7 @@ export const cli: CliProvider<'together'> = {
         else if (which !== undefined && /^\d+$/.test(which)) query = { checkpoint_step: Number(which) };
         else if (which !== undefined) throw new UsageError(`--checkpoint "${which}" must be merged, adapter or a step number`);
         const path = text(options['output']) ?? `${id}${which ? `-${which}` : ''}.tar.zst`;
+        (await import('../../cli/paths.js')).assertWritable(path, '-o');
         const [{ saveBody }, { formatBytes }] = await Promise.all([import('../../cli/transfer.js'), import('../../core/format.js')]);
         const response = await session.tuner.client.jobs.download(id, query, session.request);
         const bytes = await saveBody(session.out, response, path, `${id} weights`);

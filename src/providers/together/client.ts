@@ -7,7 +7,7 @@ import type { WaitOptions } from '../../poller/types.js';
 import { waitForJob } from '../../poller/job-wait.js';
 import { togetherWait } from './wait.js';
 import { wholeList, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
+import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A job as `jobs.retrieve` returns it (every field). */
@@ -182,8 +182,9 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
       upload: async (file: Uploadable, upload: TogetherUploadOptions = {}, options?: RequestOptions): Promise<TogetherFile> => {
         const source = await prepareUpload(file, upload, 'together', 'together POST /files/upload');
         const fields = { file_name: source.filename, purpose: upload.purpose ?? 'fine-tune', file_type: upload.file_type };
-        return sendFile(options, source, async (init) =>
-          raw.POST('/files/upload', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, upload.onProgress), init) }));
+        const remove = (id: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/files/{id}', { params: byId(id), ...init }));
+        return sendUpload(sendFile, options, source, 'together POST /files/upload', remove, async (init, track) =>
+          raw.POST('/files/upload', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
       },
       /**
        * Uploaded files (the API returns them all at once).
