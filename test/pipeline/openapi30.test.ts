@@ -75,7 +75,11 @@ describe('the 3.0 steps, one by one', () => {
     expect(completeDiscriminatorMappings(doc)).toBe(0);
   });
 
-  it('declares the bracket (deepObject) encoding for an object field of a multipart body', () => {
+  it('declares the bracket (deepObject) encoding for a required object field of a multipart body, not an optional one', () => {
+    const optional = azureLike();
+    const body = (optional['components'] as { schemas: Record<string, { required: string[] }> }).schemas['AzureCreateFileRequestMultiPart'];
+    if (body) body.required = ['file'];
+    expect(encodeMultipartObjects(optional)).toBe(0);
     const doc = azureLike();
     expect(encodeMultipartObjects(doc)).toBe(1);
     expect(JSON.stringify(doc)).toContain('"encoding":{"expires_after":{"style":"deepObject","explode":true}}');

@@ -123,7 +123,7 @@ export function completeDiscriminatorMappings(doc: JsonObject): number {
 }
 
 /**
- * A `multipart/form-data` body with an object property and no `encoding` for it (Azure's `expires_after`): the
+ * A `multipart/form-data` body with a required object property and no `encoding` for it (Azure's `expires_after`): the
  * document does not say how the object is written in the form, so no validator can read it back (Prism takes the
  * field as a string and answers "must be object"). Clients write it in brackets, `expires_after[anchor]` and
  * `expires_after[seconds]` (the `openai` SDK's form encoding, and tunekit's): that is `style: deepObject`, which
@@ -138,8 +138,11 @@ export function encodeMultipartObjects(doc: JsonObject): number {
     if (!isObject(media)) continue;
     const schema = resolveSchema(doc, media['schema']);
     const properties = schema === undefined ? undefined : schema['properties'];
-    if (!isObject(properties)) continue;
+    const required = schema === undefined ? undefined : schema['required'];
+    if (!isObject(properties) || !Array.isArray(required)) continue;
     for (const [name, property] of Object.entries(properties)) {
+      // Only a required one: Prism reads an absent deepObject field as `{}` and then asks for its required keys.
+      if (!required.includes(name)) continue;
       const resolved = resolveSchema(doc, property);
       const isObjectSchema = resolved !== undefined && (resolved['type'] === 'object' || isObject(resolved['properties']));
       const encoding = isObject(media['encoding']) ? media['encoding'] : {};
