@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AnsiUp } from 'ansi_up';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { requireChromium } from '../support/requirements.js';
 import { ARTIFACTS, buildCli, datasets, ensureTmux, MODEL, tunekit } from './support.js';
 
 /**
@@ -81,8 +82,7 @@ async function screenshot(ansi: string, path: string): Promise<void> {
 
 describe('on a terminal', () => {
   it('train shows one live view: status, a step bar, elapsed and ETA, a loss chart that grows; then its final state', async () => {
-    const problem = inject('chromiumProblem');
-    if (problem) throw new Error(problem);
+    requireChromium();
     const { frames, colored, exit } = await inTerminal('train', { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url }, [
       'train', data.train, '--model', MODEL.openai, '--validation', data.validation, '--epochs', '3', '--poll-interval', '100ms',
     ]);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNebiusClient, createOpenAIClient, createTogetherClient, InternalServerError, NotFoundError } from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { startPrismProxy, type PrismProxy } from '../support/prism-proxy.js';
+import { requireDocuments } from '../support/requirements.js';
 import { repoRoot } from '../support/prism.js';
 import { broken, collect, dataset, HOUR, MINUTE } from '../support/sandbox.js';
 
@@ -15,6 +16,7 @@ let sandboxes: { nebius: Sandbox<'nebius'>; together: Sandbox<'together'>; opena
 let proxies: Record<'nebius' | 'together' | 'openai', PrismProxy>;
 
 beforeAll(async () => {
+  requireDocuments();
   const [nebius, together, openai] = await Promise.all([
     startSandbox({ provider: 'nebius' }),
     startSandbox({ provider: 'together' }),
