@@ -8,10 +8,11 @@ import { createNebiusClient, PaginationError, UnprocessableEntityError, Validati
 const baseUrl = inject('prism').nebius;
 /** Every request the client sends, as `METHOD /path?query` (the fetch is the real one, to the real Prism). */
 const sent: string[] = [];
-const counted = (request: Request, init?: RequestInit): Promise<Response> => {
+const counted: typeof fetch = (input, init) => {
+  const request = new Request(input, init);
   const url = new URL(request.url);
   sent.push(`${request.method} ${url.pathname}${url.search}`);
-  return fetch(request, init);
+  return fetch(request);
 };
 /** The requests sent while `action` ran. */
 async function sentDuring(action: () => Promise<unknown>): Promise<string[]> {
