@@ -201,7 +201,8 @@ describe('the oracle bites', () => {
       const error = await openai.jobs.pause(job.id).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(InternalServerError);
       expect((error as InternalServerError).message).toMatch(/status must be equal to one of the allowed values: validating_files, queued, running, succeeded, failed, cancelled/);
-      await vi.waitFor(() => expect(proxy.violations(from)).toHaveLength(1)); // Prism logs after it answers
+      // Prism logs after it answers: a wide wait for its log line on a loaded machine (the default is 1 s).
+      await vi.waitFor(() => expect(proxy.violations(from)).toHaveLength(1), { timeout: 20_000, interval: 50 });
     } finally {
       await proxy.stop();
       await rm(dir, { recursive: true, force: true });
