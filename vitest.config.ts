@@ -14,6 +14,9 @@ const tier = (name: string, include: string[], extra: TestProjectInlineConfigura
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Two files at a time (vitest's default on 2 cores is one): most tiers wait on processes (Prism, the CLI, tmux,
+    // Chromium), not on the CPU, and no test asserts on wall-clock time below a wide margin.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
@@ -44,8 +47,10 @@ export default defineConfig({
       tier('sandbox', ['test/sandbox/**/*.test.ts', 'test/reliability/**/*.test.ts']),
       // The pipeline's scripts run as processes (pull from the mirror, generate, every npm script's --help).
       tier('pipeline', ['test/pipeline/{drift,generate,help}.test.ts']),
-      // The `tunekit` bin as a process: JSON mode, exit codes, a real terminal in tmux.
-      tier('cli', ['test/cli/**/*.test.ts'], { exclude: ['test/cli/report.test.ts'] }),
+      // The `tunekit` bin as a process: JSON mode, exit codes, a real terminal in tmux. Its files start several CLIs
+      // at once (describe.concurrent), each a cold Node start: on a loaded 2-core machine that takes seconds, so a
+      // wide timeout (a stuck run, not a slow one, is what it catches).
+      tier('cli', ['test/cli/**/*.test.ts'], { exclude: ['test/cli/report.test.ts'], testTimeout: 120_000 }),
       // Pages in headless Chromium.
       tier('browser', ['test/cli/report.test.ts']),
       // The packed tarball (attw, publint, ESM, CommonJS, bins, the browser bundles against Prism) and the README's snippets.
