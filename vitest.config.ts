@@ -26,7 +26,7 @@ export default defineConfig({
         'test/dataset/**/*.test.ts',
         'test/validation/**/*.test.ts',
         'test/workflow/**/*.test.ts',
-        'test/pipeline/{compositions,normalize,render,rules,summary,trim}.test.ts',
+        'test/pipeline/{compositions,normalize,render,summary,trim}.test.ts',
       ], {
         exclude: [
           'test/unit/first-hour.test.ts',
@@ -45,8 +45,9 @@ export default defineConfig({
       ], { globalSetup: PRISM }),
       // The sandbox, its faults and the reliability matrix over real sockets; conformance through `prism proxy`.
       tier('sandbox', ['test/sandbox/**/*.test.ts', 'test/reliability/**/*.test.ts']),
-      // The pipeline's scripts run as processes (pull from the mirror, generate, every npm script's --help).
-      tier('pipeline', ['test/pipeline/{drift,generate,help}.test.ts']),
+      // The pipeline's scripts run as processes (pull from the mirror, generate, every npm script's --help), and the
+      // rules rendered from the pulled documents.
+      tier('pipeline', ['test/pipeline/{drift,generate,help,rules}.test.ts']),
       // The `tunekit` bin as a process: JSON mode, exit codes, a real terminal in tmux. Its files start several CLIs
       // at once (describe.concurrent), each a cold Node start: on a loaded 2-core machine that takes seconds, so a
       // wide timeout (a stuck run, not a slow one, is what it catches).
