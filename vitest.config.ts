@@ -46,8 +46,9 @@ export default defineConfig({
       // The sandbox, its faults and the reliability matrix over real sockets; conformance through `prism proxy`.
       tier('sandbox', ['test/sandbox/**/*.test.ts', 'test/reliability/**/*.test.ts']),
       // The pipeline's scripts run as processes (pull from the mirror, generate, every npm script's --help), and the
-      // rules rendered from the pulled documents.
-      tier('pipeline', ['test/pipeline/{drift,generate,help,rules}.test.ts']),
+      // rules rendered from the pulled documents. A test runs pull then generate as processes (each may take 90 s):
+      // a wide timeout, as in the CLI tier.
+      tier('pipeline', ['test/pipeline/{drift,generate,help,rules}.test.ts'], { testTimeout: 120_000 }),
       // The `tunekit` bin as a process: JSON mode, exit codes, a real terminal in tmux. Its files start several CLIs
       // at once (describe.concurrent), each a cold Node start: on a loaded 2-core machine that takes seconds, so a
       // wide timeout (a stuck run, not a slow one, is what it catches).
