@@ -77,8 +77,8 @@ class DatasetCheck {
     this.duplicates = new DuplicateTable(options.maxTrackedExamples ?? 1 << 20);
     this.measure = new Measure(counter);
     this.report = (severity, code, field, message) => this.issues.add(severity, this.lineNumber, code, message, field);
-    this.examples = new ExampleChecker(profile, this.measure, this.report);
-    this.format = options.format;
+    this.examples = new ExampleChecker(profile, this.measure, this.report, options.method);
+    this.format = options.format ?? methodFormat(options.method);
     this.contextLength = options.contextLength ?? modelRule(profile, options.model)?.contextLength ?? profile.defaultContextLength;
   }
 
@@ -317,6 +317,11 @@ function badOption(field: string, value: unknown, rule: string): ValidationError
   return new ValidationError(`checkDataset: ${message}; nothing was read`, [{ field, rule, value, message }]);
 }
 
+/** The one format a training method takes (reinforcement data is `messages` lines), if it insists on one. */
+function methodFormat(method: CheckDatasetOptions['method']): DatasetFormat | undefined {
+  return method === 'preference' ? 'preference' : method === 'reinforcement' ? 'chat' : undefined;
+}
+
 function checkOptions(options: CheckDatasetOptions): DatasetProfile {
   const profile = isProviderName(options.provider) ? datasetProfiles[options.provider] : undefined;
   if (profile === undefined) throw badOption('provider', options.provider, `one of ${Object.keys(datasetProfiles).join(', ')}`);
@@ -333,6 +338,13 @@ function checkOptions(options: CheckDatasetOptions): DatasetProfile {
     throw badOption('tokenizer', tokenizer, 'auto, estimate, o200k_base, cl100k_base or a TokenCounter');
   }
   if (options.purpose !== undefined && options.purpose !== 'fine-tune' && options.purpose !== 'eval') throw badOption('purpose', options.purpose, 'fine-tune or eval');
+  const method = options.method;
+  if (method !== undefined) {
+    const methods = ['supervised', ...(profile.formats.preference ? ['preference'] : []), ...(profile.reinforcement ? ['reinforcement'] : [])];
+    if (!methods.includes(method)) throw badOption('method', method, `a ${profile.provider} training method (${methods.join(', ')})`);
+    const format = methodFormat(method);
+    if (format !== undefined && options.format !== undefined && options.format !== format) throw badOption('format', options.format, `${format}, the format of the ${method} method`);
+  }
   return profile;
 }
 
