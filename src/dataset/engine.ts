@@ -12,7 +12,7 @@ import type { DatasetProfile } from './profile.js';
 import { datasetProfiles } from '../providers/registry/datasets.js';
 import { formatBytes } from '../core/format.js';
 import { isProviderName } from '../providers/registry/providers.js';
-import { openSource } from './source.js';
+import { openSource, sourceName } from './source.js';
 import { modelRule, resolveCounter } from './tokens.js';
 import type { CheckDatasetOptions, DatasetReport, DatasetSource, DatasetStats, Distribution, TokenCounter } from '../core/dataset-report.js';
 import type { DatasetFormat } from '../core/dataset-report.js';
@@ -365,6 +365,9 @@ function checkOptions(options: CheckDatasetOptions): DatasetProfile {
 export async function checkDataset(source: DatasetSource, options: CheckDatasetOptions): Promise<DatasetReport> {
   const profile = checkOptions(options);
   options.signal?.throwIfAborted();
+  // A Parquet file (by its name) is another reader's job, loaded only then.
+  const name = options.name ?? sourceName(source);
+  if (name !== undefined && /\.parquet$/i.test(name)) return (await import('./parquet.js')).checkParquet(source, profile, options, name);
   const counter = await resolveCounter(options.tokenizer ?? 'auto', profile, options.model);
   const opened = await openSource(source, options.name);
   const check = new DatasetCheck(profile, options, counter);

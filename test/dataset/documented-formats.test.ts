@@ -3,7 +3,12 @@
  * rejected with the right code. Each example is quoted from the page named beside it (long strings shortened
  * where marked; where a page was read only in part, the comment says what was filled in).
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { checkDataset, type CheckDatasetOptions, type DatasetReport } from '../../src/dataset/index.js';
 import { J, check, pairs } from './helpers.js';
@@ -300,7 +305,7 @@ describe('OpenAI: documented examples are accepted', () => {
   });
 
   it('reinforcement fine-tuning with a developer message and tools (FineTuneReinforcementRequestInput)', async () => {
-    const example = { ...openaiRft(), tools: openaiTools().tools };
+    const example: Json = { ...openaiRft(), tools: openaiTools().tools };
     (example.messages as Json[]).unshift({ role: 'developer', content: 'Answer yes or no, with an explanation.' });
     const report = await check(ten(example, (copy, i) => {
       message(copy, 1).content = `Question ${i}?`;
@@ -383,5 +388,144 @@ describe('OpenAI: broken variants of the documented examples are still rejected'
     const ftp = openaiVision();
     message(ftp, 2).content = [{ type: 'image_url', image_url: { url: 'ftp://example.com/Danbo_Cheese.jpg' } }];
     expect(pairs((await check(ten(ftp, varyVision), openai)).errors)).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 'image.url']));
+  });
+});
+
+// ── Together: pre-tokenized Parquet ────────────────────────────────────────────────────────────────────────
+
+// https://docs.together.ai/docs/fine-tuning/data-preparation, "Tokenized data": a .parquet file whose allowed fields
+// are input_ids (required: "List of token ids to be fed to a model"), attention_mask (required: "List of indices
+// specifying which tokens should be attended to") and labels (optional: "-100 … ignored in the loss"), as written by
+// together-py's examples/tokenize_data.py (padding with attention_mask 0 and labels -100). Written here with
+// hyparquet-writer (SNAPPY, the pyarrow default), input_ids as INT64 lists as pandas/pyarrow write them.
+
+interface Column {
+  name: string;
+  data: unknown[];
+  /** The element type of a list column, or a plain type (a column that is not a list). */
+  type?: 'INT64' | 'INT32' | 'STRING';
+  list?: boolean;
+}
+
+function parquet(columns: Column[], rowGroupSize?: number): Uint8Array<ArrayBuffer> {
+  const schema: NonNullable<Parameters<typeof parquetWriteBuffer>[0]['schema']> = [{ name: 'root', num_children: columns.length }];
+  for (const { name, type = 'INT64', list = true } of columns) {
+    if (!list) schema.push(type === 'STRING' ? { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' } : { name, type, repetition_type: 'OPTIONAL' });
+    else schema.push({ name, repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' }, { name: 'list', repetition_type: 'REPEATED', num_children: 1 }, { name: 'element', type: type === 'STRING' ? 'BYTE_ARRAY' : type, repetition_type: 'REQUIRED' });
+  }
+  const columnData = columns.map(({ name, data, type = 'INT64', list = true }) => ({
+    name,
+    data: list && type === 'INT64' ? data.map((row) => (Array.isArray(row) ? row.map((id: number) => BigInt(id)) : row)) : data,
+  }));
+  const buffer = parquetWriteBuffer({ columnData, schema, ...(rowGroupSize === undefined ? {} : { rowGroupSize }) });
+  return new Uint8Array(buffer);
+}
+
+/** Three documented rows: the last padded to the length of the first (attention_mask 0, labels -100). */
+const tokenized = (): Column[] => [
+  { name: 'input_ids', data: [[128000, 9906, 1917, 0], [128000, 3923, 374, 13], [128000, 17, 0, 0]] },
+  { name: 'attention_mask', data: [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 0, 0]], type: 'INT32' },
+  { name: 'labels', data: [[-100, 9906, 1917, 0], [-100, -100, 374, 13], [-100, 17, -100, -100]] },
+];
+const replace = (columns: Column[], name: string, data: unknown[], extra: Partial<Column> = {}): Column[] => columns.map((c) => (c.name === name ? { ...c, ...extra, data } : c));
+const parquetFile = (bytes: Uint8Array<ArrayBuffer>, name = 'train.parquet'): File => new File([bytes], name);
+const together = { provider: 'together' } as const;
+
+describe('Together: the documented tokenized Parquet format', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tunekit-parquet-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('accepts input_ids, attention_mask and labels from a path, a File and a named stream (docs.together.ai/docs/fine-tuning/data-preparation)', async () => {
+    const bytes = parquet(tokenized());
+    const path = join(dir, 'train.parquet');
+    await writeFile(path, bytes);
+    const sources = [path, parquetFile(bytes), new Blob([bytes]), Readable.from([Buffer.from(bytes)])];
+    for (const [i, source] of sources.entries()) {
+      const report = await checkDataset(source, { ...together, epochs: 2, ...(i >= 2 ? { name: 'train.parquet' } : {}) });
+      expectAccepted(report, 'pretokenized', 'tokenized (Parquet)');
+      expect(report.examples).toBe(3);
+      expect(report.stats).toMatchObject({ validExamples: 3, bytes: bytes.length, tokens: { total: 12, method: 'exact', tokenizer: 'input_ids' }, billedTokens: { perEpoch: 12, epochs: 2, total: 24 } });
+    }
+  });
+
+  it('accepts a file without the optional labels, and rows with null labels', async () => {
+    expectAccepted(await checkDataset(parquetFile(parquet(tokenized().slice(0, 2))), together), 'pretokenized');
+    expectAccepted(await checkDataset(parquetFile(parquet(replace(tokenized(), 'labels', [null, [1, 2, 3, 4], null]))), together), 'pretokenized');
+  });
+
+  it('names the row across row groups: a bad mask on row 5 of 6 in groups of 2', async () => {
+    const rows = 6;
+    const ids = Array.from({ length: rows }, (_, i) => [1, 2, i + 3]);
+    const mask = ids.map((_, i) => (i === 4 ? [1, 1] : [1, 1, 1]));
+    const report = await checkDataset(parquetFile(parquet([{ name: 'input_ids', data: ids }, { name: 'attention_mask', data: mask, type: 'INT32' }], 2)), together);
+    expect(pairs(report.errors)).toEqual([[5, 'mask.invalid']]);
+    expect(report.errors[0]).toMatchObject({ field: 'attention_mask' });
+    expect(report.errors[0]?.message).toMatch(/^row 5, column attention_mask has 2 entries and input_ids 3/);
+    expect(report.stats.validExamples).toBe(5);
+  });
+});
+
+describe('Together: broken Parquet files are rejected with the row and the column', () => {
+  const errors = async (columns: Column[]): Promise<{ line: number; code: string; field?: string }[]> =>
+    (await checkDataset(parquetFile(parquet(columns)), together)).errors.map(({ line, code, field }) => (field === undefined ? { line, code } : { line, code, field }));
+
+  it('attention_mask missing (the page: required; the SDK\'s check asks only for input_ids)', async () => {
+    expect(await errors(tokenized().filter((c) => c.name !== 'attention_mask'))).toEqual([{ line: 0, code: 'key.missing', field: 'attention_mask' }]);
+  });
+
+  it('input_ids missing', async () => {
+    expect(await errors(tokenized().filter((c) => c.name !== 'input_ids'))).toEqual([{ line: 0, code: 'key.missing', field: 'input_ids' }]);
+  });
+
+  it('a column the format does not have, with the likely one', async () => {
+    const report = await checkDataset(parquetFile(parquet([...tokenized().slice(0, 2), { name: 'label', data: tokenized()[2]?.data ?? [] }])), together);
+    expect(pairs(report.errors)).toEqual([[0, 'key.unknown']]);
+    expect(report.errors[0]?.message).toContain('did you mean labels?');
+  });
+
+  it('input_ids as text, not a list of integers', async () => {
+    expect(await errors(replace(tokenized(), 'input_ids', ['1 2 3 4', '5 6 7 8', '9 10 0 0'], { type: 'STRING', list: false }))).toEqual([{ line: 0, code: 'type.invalid', field: 'input_ids' }]);
+  });
+
+  it('an empty and a null input_ids row, and a negative token id', async () => {
+    const ids = [[], null, [1, -2, 3, 4]];
+    const report = await checkDataset(parquetFile(parquet(replace(tokenized(), 'input_ids', ids))), together);
+    expect(report.errors.map(({ line, code, field }) => [line, code, field])).toEqual([[1, 'tokens.invalid', 'input_ids'], [2, 'tokens.invalid', 'input_ids'], [3, 'tokens.invalid', 'input_ids[1]']]);
+    expect(report.errors[2]?.message).toBe('row 3, column input_ids[1] = -2 must be a non-negative token id');
+  });
+
+  it('an attention_mask value other than 0 and 1', async () => {
+    expect(await errors(replace(tokenized(), 'attention_mask', [[1, 1, 1, 1], [1, 2, 1, 1], [1, 1, 0, 0]]))).toEqual([{ line: 2, code: 'mask.invalid', field: 'attention_mask[1]' }]);
+  });
+
+  it('labels of another length, and a label of -5', async () => {
+    expect(await errors(replace(tokenized(), 'labels', [[-100, 9906, 1917], [-100, -100, 374, 13], [-100, 17, -5, -100]]))).toEqual([
+      { line: 1, code: 'labels.length', field: 'labels' },
+      { line: 3, code: 'labels.invalid', field: 'labels[2]' },
+    ]);
+  });
+
+  it('a file that is not Parquet, though named so', async () => {
+    const report = await checkDataset(parquetFile(new TextEncoder().encode('{"text": "hello"}\n')), together);
+    expect(pairs(report.errors)).toEqual([[0, 'parquet.invalid']]);
+    expect(report.format).toBeUndefined();
+  });
+
+  it('an empty Parquet file (no rows)', async () => {
+    expect(pairs((await checkDataset(parquetFile(parquet(tokenized().map((c) => ({ ...c, data: [] })))), together)).errors)).toEqual([[0, 'file.empty']]);
+  });
+
+  it('a Parquet file for a provider that takes none, or for Together\'s evaluation purpose', async () => {
+    const bytes = parquet(tokenized());
+    for (const options of [{ provider: 'nebius' }, { provider: 'openai' }, { provider: 'together', purpose: 'eval' }] as const) {
+      const report = await checkDataset(parquetFile(bytes), options);
+      expect(pairs(report.errors)).toEqual([[0, 'format.unknown']]);
+      expect(report.errors[0]?.message).toContain('JSON Lines');
+    }
   });
 });

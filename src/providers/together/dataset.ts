@@ -76,6 +76,10 @@ export const profile: DatasetProfile = {
     instruction: { label: 'instruction', parts: true },
     text: { label: 'general' },
   },
+  // "The file format must be in the .parquet format. Allowed fields: input_ids (required) …, attention_mask
+  // (required) …, labels (optional) …" (data-preparation page). The SDKs' own check requires only input_ids and
+  // refuses any other column; the page is followed (attention_mask required).
+  parquet: { label: 'tokenized (Parquet)', required: ['input_ids', 'attention_mask'], optional: ['labels'] },
   defaultEpochs: 1,
   models: [],
   template: { perMessage: 3, perName: 1, perExample: 3 },
