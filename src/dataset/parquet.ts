@@ -14,6 +14,9 @@ import { openSource } from './source.js';
 import type { DatasetProfile, ParquetRules } from './profile.js';
 import type { CheckDatasetOptions, DatasetReport, DatasetSource } from '../core/dataset-report.js';
 
+/** Rows read at a time. */
+const SLICE = 1024;
+
 /** A path or a Blob is read by ranges (the footer first, then column chunks); a stream is gathered first. */
 async function openBuffer(source: DatasetSource): Promise<AsyncBuffer> {
   if (typeof source === 'string') {
@@ -250,12 +253,14 @@ async function readRows(file: AsyncBuffer, check: ParquetCheck, options: CheckDa
     check.rows = total;
     return;
   }
+  // Slices of rows, the pages they need found through the offset index where the file has one: a row group of
+  // 128 MB is never decoded whole (its values become JavaScript numbers and bigints, several times its size).
   let start = 0;
-  for (const group of metadata.row_groups) {
+  while (start < total) {
     options.signal?.throwIfAborted();
-    const end = start + Number(group.num_rows);
+    const end = Math.min(total, start + SLICE);
     try {
-      const rows = await parquetReadObjects({ file, metadata, columns, rowStart: start, rowEnd: end });
+      const rows = await parquetReadObjects({ file, metadata, columns, rowStart: start, rowEnd: end, useOffsetIndex: true });
       for (let i = 0; i < rows.length; i++) check.row(rows[i] ?? {}, start + i + 1, columns);
     } catch (error) {
       issues.add('error', start + 1, 'parquet.invalid', `rows ${start + 1} to ${end} could not be read (${failure(error)})`);
