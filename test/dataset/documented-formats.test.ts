@@ -236,16 +236,19 @@ const openaiDpo = (): Json => ({
   non_preferred_output: [{ role: 'assistant', content: 'It is not particularly cold in San Francisco today.' }],
 });
 
-// https://platform.openai.com/docs/guides/reinforcement-fine-tuning, the security-review example: a user prompt
-// and the fields the grader reads as {{ item.compliant }} and {{ item.explanation }} (the explanation shortened).
+// https://platform.openai.com/docs/guides/reinforcement-fine-tuning, the security-review example's shape: a user
+// prompt and the fields the grader reads as {{ item.compliant }} and {{ item.explanation }}. The page was read only
+// in part here: the field names are the guide's as remembered, the wording is ours; the rule itself ("`messages` and
+// `tools` are the only reserved keywords") is FineTuneReinforcementRequestInput's description in OpenAI's document.
 const openaiRft = (): Json => ({
   messages: [{ role: 'user', content: 'Do you have a dedicated security team?' }],
   compliant: 'yes',
   explanation: 'A dedicated security team follows strict protocols for handling incidents.',
 });
 
-// https://platform.openai.com/docs/guides/supervised-fine-tuning (function calling): a tool call as the answer,
-// with the tool's definition.
+// OpenAI's fine-tuning guide, "Fine-tuning with function calling" (now https://platform.openai.com/docs/guides/
+// supervised-fine-tuning): a tool call as the answer, with the tool's definition. Read here in Azure OpenAI's copy
+// of the same example (learn.microsoft.com, "Fine-tuning and tool calling"), which quotes it word for word.
 const openaiTools = (): Json => ({
   messages: [
     { role: 'user', content: 'What is the weather in San Francisco?' },
@@ -266,7 +269,7 @@ const openaiTools = (): Json => ({
 });
 
 // https://platform.openai.com/docs/guides/vision-fine-tuning, "Data format": the question and the image in two user
-// messages in a row, the image as an https link.
+// messages in a row, the image as an https link (quoted from memory of the page, not re-read here).
 const openaiVision = (): Json => ({
   messages: [
     { role: 'system', content: 'You are an assistant that identifies uncommon cheeses.' },
