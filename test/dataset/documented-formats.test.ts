@@ -269,7 +269,8 @@ const openaiTools = (): Json => ({
 });
 
 // https://platform.openai.com/docs/guides/vision-fine-tuning, "Data format": the question and the image in two user
-// messages in a row, the image as an https link (quoted from memory of the page, not re-read here).
+// messages in a row, the image as an https link. Quoted from an earlier version of the page (as mirrored at
+// daqianai.cc/docs/openai/guides/vision-fine-tuning); today's page has the same shape with an artwork instead.
 const openaiVision = (): Json => ({
   messages: [
     { role: 'system', content: 'You are an assistant that identifies uncommon cheeses.' },
