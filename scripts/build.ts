@@ -106,12 +106,14 @@ async function main(argv: string[]): Promise<void> {
   const nodeLibrary = existing(ENTRIES.nodeLibrary);
   const bins = existing(ENTRIES.bins);
   // Runtime dependencies stay packages, except openapi-fetch's tiny runtime, which is bundled (it is on every call).
-  // gpt-tokenizer (large token tables) is imported by the dataset checker only when exact counts are asked for.
+  // gpt-tokenizer (large token tables) is imported by the dataset checker only when exact counts are asked for,
+  // hyparquet only when a Parquet file is checked: both stay packages (dependencies), imported at run time (their
+  // files import each other by relative paths, which the per-file CommonJS build cannot bundle).
   const common = {
     absWorkingDir: REPO_ROOT,
     bundle: true,
     packages: 'bundle' as const,
-    external: ['gpt-tokenizer', 'gpt-tokenizer/*'],
+    external: ['gpt-tokenizer', 'gpt-tokenizer/*', 'hyparquet'],
     logLevel: 'warning' as const,
     metafile: true,
   };

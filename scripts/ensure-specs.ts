@@ -26,6 +26,7 @@ export async function ensureSpecs(): Promise<void> {
 const USAGE = `usage: tsx scripts/ensure-specs.ts
 
 Pulls any missing trimmed document (openapi/<provider>.json) from TUNEKIT_SPEC_MIRROR, else ../shared/openapi,
-else the upstream URLs, checked against the committed locks. The demo, the mock and the tests run it first.`;
+else the upstream URLs, checked against the committed locks. npm run setup and the mock run it first; the tests
+never do (a missing document fails them with the command to run).`;
 
 if (isMain(import.meta.url)) runCli(() => ensureSpecs(), USAGE);

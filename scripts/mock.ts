@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureSpecs } from './ensure-specs.js';
@@ -17,7 +16,7 @@ export interface PrismOptions {
   dynamic?: boolean;
   /** `--errors`: answer 500 when Prism's own response breaks the document. */
   errors?: boolean;
-  /** Port to listen on; a free one by default. */
+  /** Port to listen on; by default one the system picks as Prism binds it (port 0). */
   port?: number;
 }
 
@@ -26,30 +25,29 @@ export interface RunningPrism {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
-async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Prism exited (${child.exitCode}) before answering:\n${output()}`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
+/**
+ * Resolves with the URL Prism prints once it listens (`Prism is listening on http://127.0.0.1:PORT`): with `-p 0` the
+ * system picks a free port as Prism binds it, so no other process can take it in between.
+ */
+export function listeningUrl(child: ChildProcess, output: () => string): Promise<string> {
+  return new Promise<string>((ready, fail) => {
+    const timer = setTimeout(() => finish(new Error(`Prism did not start listening within 60 s:\n${output()}`)), 60_000);
+    const check = (): void => {
+      const url = /Prism is listening on (http:\/\/[^\s]+)/.exec(output().replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+      if (url) finish(undefined, url);
+    };
+    const exited = (code: number | null): void => finish(new Error(`Prism exited (${code}) before listening:\n${output()}`));
+    function finish(error: Error | undefined, url?: string): void {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', exited);
+      if (error) fail(error);
+      else ready(url ?? '');
     }
-  }
-  throw new Error(`Prism did not answer on ${url} within 60 s:\n${output()}`);
+    child.stdout?.on('data', check);
+    child.once('exit', exited);
+    check();
+  });
 }
 
 /** Stops a child process: SIGTERM, then SIGKILL if it is still there 5 s later. */
@@ -65,10 +63,9 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Start `prism mock` on a port (free by default) and wait until it answers. */
+/** Start `prism mock` on a port (by default one the system picks) and wait until it listens. */
 export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
-  const port = options.port ?? (await freePort());
-  const args = [prismBin, 'mock', '-h', '127.0.0.1', '-p', String(port), resolve(REPO_ROOT, options.document)];
+  const args = [prismBin, 'mock', '-h', '127.0.0.1', '-p', String(options.port ?? 0), resolve(REPO_ROOT, options.document)];
   if (options.dynamic) args.push('-d');
   if (options.errors) args.push('--errors');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -78,9 +75,9 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
+  let url: string;
   try {
-    await waitUntilAnswering(url, child, () => log);
+    url = await listeningUrl(child, () => log);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

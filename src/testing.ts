@@ -15,7 +15,7 @@
 export { startSandbox, type Sandbox, type SandboxOptions, type ScriptStatuses, type RouteKey, type SandboxClock } from './sandbox/start.js';
 export type { Connections } from './sandbox/server.js';
 export type { ClockOption } from './sandbox/clock.js';
-export type { Script, JobScript, FailScript } from './sandbox/script.js';
+export type { Script, JobScript, FailScript, MetricsScript } from './sandbox/script.js';
 export type { Fault, FaultScript, Override, Responder, RetryAfterForm, StatusFault } from './sandbox/faults.js';
 export type { RecordedRequest } from './sandbox/recorder.js';
 export type { At } from './sandbox/timeline.js';

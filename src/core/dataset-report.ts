@@ -43,6 +43,12 @@ export interface CheckDatasetOptions {
   model?: string | undefined;
   /** The format the file must be in; by default the first example's format, and every other must match. */
   format?: DatasetFormat | undefined;
+  /**
+   * The training method the file is for: `supervised` (default) takes any of the provider's formats,
+   * `preference` insists on the preference format, and `reinforcement` checks `messages` lines by the provider's
+   * reinforcement fine-tuning rules (OpenAI: no assistant answer needed, other top-level keys are data for the grader).
+   */
+  method?: 'supervised' | 'preference' | 'reinforcement' | undefined;
   /** `fine-tune` (default) checks the format; Together's `eval` files are only checked as JSON lines. */
   purpose?: 'fine-tune' | 'eval' | undefined;
   /** Epochs of the job, for the billed-token estimate (default: the provider's default, when it has one). */

@@ -12,7 +12,7 @@ import type { DatasetProfile } from './profile.js';
 import { datasetProfiles } from '../providers/registry/datasets.js';
 import { formatBytes } from '../core/format.js';
 import { isProviderName } from '../providers/registry/providers.js';
-import { openSource } from './source.js';
+import { openSource, sourceName } from './source.js';
 import { modelRule, resolveCounter } from './tokens.js';
 import type { CheckDatasetOptions, DatasetReport, DatasetSource, DatasetStats, Distribution, TokenCounter } from '../core/dataset-report.js';
 import type { DatasetFormat } from '../core/dataset-report.js';
@@ -81,8 +81,8 @@ class DatasetCheck {
     this.duplicates = new DuplicateTable(options.maxTrackedExamples ?? 1 << 20);
     this.measure = new Measure(counter);
     this.report = (severity, code, field, message) => this.issues.add(severity, this.lineNumber, code, message, field);
-    this.examples = new ExampleChecker(profile, this.measure, this.report);
-    this.format = options.format;
+    this.examples = new ExampleChecker(profile, this.measure, this.report, options.method);
+    this.format = options.format ?? methodFormat(options.method);
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.contextLength = options.contextLength ?? modelRule(profile, options.model)?.contextLength ?? profile.defaultContextLength;
   }
@@ -364,6 +364,11 @@ function badOption(field: string, value: unknown, rule: string): ValidationError
   return new ValidationError(`checkDataset: ${message}; nothing was read`, [{ field, rule, value, message }]);
 }
 
+/** The one format a training method takes (reinforcement data is `messages` lines), if it insists on one. */
+function methodFormat(method: CheckDatasetOptions['method']): DatasetFormat | undefined {
+  return method === 'preference' ? 'preference' : method === 'reinforcement' ? 'chat' : undefined;
+}
+
 function checkOptions(options: CheckDatasetOptions): DatasetProfile {
   const profile = isProviderName(options.provider) ? datasetProfiles[options.provider] : undefined;
   if (profile === undefined) throw badOption('provider', options.provider, `one of ${Object.keys(datasetProfiles).join(', ')}`);
@@ -380,6 +385,13 @@ function checkOptions(options: CheckDatasetOptions): DatasetProfile {
     throw badOption('tokenizer', tokenizer, 'auto, estimate, o200k_base, cl100k_base or a TokenCounter');
   }
   if (options.purpose !== undefined && options.purpose !== 'fine-tune' && options.purpose !== 'eval') throw badOption('purpose', options.purpose, 'fine-tune or eval');
+  const method = options.method;
+  if (method !== undefined) {
+    const methods = ['supervised', ...(profile.formats.preference ? ['preference'] : []), ...(profile.reinforcement ? ['reinforcement'] : [])];
+    if (!methods.includes(method)) throw badOption('method', method, `a ${profile.provider} training method (${methods.join(', ')})`);
+    const format = methodFormat(method);
+    if (format !== undefined && options.format !== undefined && options.format !== format) throw badOption('format', options.format, `${format}, the format of the ${method} method`);
+  }
   return profile;
 }
 
@@ -400,6 +412,9 @@ function checkOptions(options: CheckDatasetOptions): DatasetProfile {
 export async function checkDataset(source: DatasetSource, options: CheckDatasetOptions): Promise<DatasetReport> {
   const profile = checkOptions(options);
   options.signal?.throwIfAborted();
+  // A Parquet file (by its name) is another reader's job, loaded only then.
+  const name = options.name ?? sourceName(source);
+  if (name !== undefined && /\.parquet$/i.test(name)) return (await import('./parquet.js')).checkParquet(source, profile, options, name);
   const counter = await resolveCounter(options.tokenizer ?? 'auto', profile, options.model);
   const opened = await openSource(source, options.name);
   const check = new DatasetCheck(profile, options, counter);

@@ -34,6 +34,8 @@ export function show(value: unknown): string {
 }
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+/** The keys a format with tools (`tools: true`) adds to a role's messages, checked by `toolCalls` and `message`. */
+const TOOL_KEYS: Readonly<Record<string, readonly string[]>> = { assistant: ['tool_calls'], tool: ['tool_call_id'] };
 const DATA_URL = /^data:image\/([a-zA-Z0-9.+-]+);base64,/;
 
 /** What one example holds, for the statistics. */
@@ -61,13 +63,17 @@ export type Report = (severity: Severity, code: DatasetIssueCode, field: string 
 export class ExampleChecker {
   /** The profile's formats, each with its detection keys. */
   private readonly supported: readonly DatasetFormat[];
+  /** The rules of `messages` lines: the chat format's, or the reinforcement rules when the method asks for them. */
+  private readonly chatRules: ChatRules | undefined;
 
   constructor(
     private readonly profile: DatasetProfile,
     private readonly measure: Measure,
     private readonly report: Report,
+    method?: 'supervised' | 'preference' | 'reinforcement',
   ) {
     this.supported = FORMATS.filter((format) => profile.formats[format] !== undefined);
+    this.chatRules = method === 'reinforcement' ? profile.reinforcement : profile.formats.chat;
   }
 
   private error(code: DatasetIssueCode, field: string | undefined, message: string): void {
@@ -120,15 +126,17 @@ export class ExampleChecker {
   }
 
   label(format: DatasetFormat): string {
+    if (format === 'chat' && this.chatRules) return this.chatRules.label;
     return this.profile.formats[format]?.label ?? format;
   }
 
   /** Checks `line` as `format` (a format of the profile). */
   check(line: Json, format: DatasetFormat): void {
     const formats = this.profile.formats;
-    if (format === 'chat' && formats.chat) {
-      this.topKeys(line, formats.chat.keys, formats.chat.label);
-      this.chat(line, formats.chat, '');
+    const chat = this.chatRules;
+    if (format === 'chat' && chat) {
+      if (!chat.otherKeys) this.topKeys(line, chat.keys, chat.label);
+      this.chat(line, chat, '');
     } else if (format === 'preference' && formats.preference) this.preference(line, formats.preference);
     else if (format === 'instruction' && formats.instruction) this.instruction(line, formats.instruction.parts);
     else if (format === 'text') {
@@ -164,16 +172,17 @@ export class ExampleChecker {
     return true;
   }
 
-  private chat(owner: Json, rules: ChatRules, prefix: string): void {
+  /** Checks `owner.messages` (and its tools); returns the function names the example defines. */
+  private chat(owner: Json, rules: ChatRules, prefix: string): Set<string> | undefined {
     const messages = owner.messages;
     const at = `${prefix}messages`;
     if (!Array.isArray(messages)) {
       this.error('type.invalid', at, `${at} = ${show(messages)} must be a list of messages`);
-      return;
+      return undefined;
     }
     if (messages.length === 0) {
       this.error('messages.empty', at, `${at} is empty: a ${rules.label} example needs at least one message`);
-      return;
+      return undefined;
     }
     const tools = rules.tools ? this.tools(owner, prefix) : undefined;
     const callIds = new Set<string>();
@@ -206,7 +215,8 @@ export class ExampleChecker {
       if (i === 0 && rules.firstRoles && !rules.firstRoles.includes(role)) {
         this.error('role.first', `${field}.role`, `${field}.role = "${role}": a ${rules.label} must start with ${rules.firstRoles.join(' or ')}`);
       }
-      if (rules.alternate && role === previous) {
+      // Tool answers to parallel calls follow each other: that is not a repeated turn.
+      if (rules.alternate && role === previous && role !== 'tool') {
         this.error('role.repeated', `${field}.role`, `${field}.role = "${role}" repeats the role of the message before; roles must alternate (user, assistant, user, …)`);
       }
       previous = role;
@@ -228,7 +238,8 @@ export class ExampleChecker {
       this.error('image.too-many', at, `${at} has ${images} images; at most ${imageRules.maxPerExample} per example`);
     }
     if (rules.requireAssistant && !assistant) {
-      this.error('assistant.missing', at, `${at} has no assistant message: a ${rules.label} example needs at least one to train on`);
+      const hint = this.profile.reinforcement && prefix === '' ? ` (reinforcement fine-tuning data has none: check it with method 'reinforcement')` : '';
+      this.error('assistant.missing', at, `${at} has no assistant message: a ${rules.label} example needs at least one to train on${hint}`);
     }
     const end = `${at}[${messages.length - 1}]`;
     if (rules.lastRole && last !== undefined) {
@@ -238,13 +249,15 @@ export class ExampleChecker {
         this.error('role.last', `${end}.content`, `${end} has no text content: the last ${rules.lastRole} message must be the answer, not a tool call`);
       }
     }
+    return tools;
   }
 
   /** One message of a known role: its keys, weight, content, name and tool fields. */
   private message(message: Json, role: string, field: string, rules: ChatRules, tools: Set<string> | undefined, callIds: Set<string>): { multimodal: boolean | undefined; images: number } {
     const keys = rules.roles[role] ?? [];
+    const toolKeys = rules.tools ? TOOL_KEYS[role] : undefined;
     for (const key in message) {
-      if (keys.includes(key)) continue;
+      if (keys.includes(key) || toolKeys?.includes(key)) continue;
       if (key === 'weight' && rules.weightRoles.length > 0) {
         this.error('weight.role', `${field}.weight`, `${field}.weight is set on a ${role} message; only ${rules.weightRoles.join(', ')} messages carry a weight`);
         continue;
@@ -291,7 +304,7 @@ export class ExampleChecker {
   private content(content: unknown, field: string, role: string, rules: ContentRules, calls: boolean): { multimodal: boolean | undefined; images: number } {
     const parts = rules.parts[role];
     if (content === undefined || content === null) {
-      if (!calls) this.error('content.missing', field, `${field} is ${content === null ? 'null' : 'missing'}: a ${role} message needs content${role === 'assistant' && this.profile.formats.chat?.tools ? ' (or tool_calls)' : ''}`);
+      if (!calls) this.error('content.missing', field, `${field} is ${content === null ? 'null' : 'missing'}: a ${role} message needs content${role === 'assistant' && this.chatRules?.tools ? ' (or tool_calls)' : ''}`);
       return { multimodal: undefined, images: 0 };
     }
     if (typeof content === 'string') {
@@ -393,7 +406,7 @@ export class ExampleChecker {
       this.measure.text(JSON.stringify(list));
     };
     define(owner.tools, 'tools');
-    if (this.profile.formats.chat?.keys.includes('functions')) define(owner.functions, 'functions');
+    if (this.chatRules?.keys.includes('functions')) define(owner.functions, 'functions');
     const parallel = owner.parallel_tool_calls;
     if (parallel !== undefined && typeof parallel !== 'boolean') {
       this.error('type.invalid', `${prefix}parallel_tool_calls`, `${prefix}parallel_tool_calls = ${show(parallel)} must be true or false`);
@@ -447,13 +460,15 @@ export class ExampleChecker {
   private preference(line: Json, rules: PreferenceRules): void {
     this.topKeys(line, rules.keys, rules.label);
     const input = line.input;
+    let tools: Set<string> | undefined;
+    const callIds = new Set<string>();
     if (!isRecord(input)) {
       this.error('type.invalid', 'input', `input = ${show(input)} must be an object with messages`);
     } else {
       this.nestedKeys(input, ['messages', ...rules.inputKeys], 'input', 'the preference input');
       if (input.messages === undefined) this.error('key.missing', 'input.messages', 'input.messages is missing: the prompt conversation');
       else {
-        this.chat(input, rules.input, 'input.');
+        tools = this.chat(input, rules.input, 'input.');
         const messages = input.messages;
         const last: unknown = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
         if (isRecord(last) && last.role === 'assistant') {
@@ -476,11 +491,14 @@ export class ExampleChecker {
         continue;
       }
       const keys = rules.input.roles.assistant ?? ['role', 'content'];
-      this.nestedKeys(message, keys, at, 'an assistant message');
-      this.content(message.content, `${at}.content`, 'assistant', rules.input.content, false);
+      this.nestedKeys(message, rules.input.tools ? [...keys, ...(TOOL_KEYS.assistant ?? [])] : keys, at, 'an assistant message');
+      // A preferred (or non-preferred) answer may be a tool call where the format has tools.
+      const calls = rules.input.tools && (message.tool_calls !== undefined || message.function_call !== undefined);
+      if (calls) this.toolCalls(message, at, tools, callIds);
+      this.content(message.content, `${at}.content`, 'assistant', rules.input.content, calls);
       this.measure.messages++;
       this.measure.tokens += this.profile.template.perMessage;
-      outputs.push(typeof message.content === 'string' ? message.content : JSON.stringify(message.content));
+      outputs.push(JSON.stringify([message.content, message.tool_calls, message.function_call]));
     }
     if (outputs.length === 2 && outputs[0] === outputs[1]) {
       this.warn('preference.identical', 'non_preferred_output', 'preferred_output and non_preferred_output are the same: the pair teaches no preference');

@@ -48,8 +48,16 @@ export interface ChatRules {
   /** Roles that may carry `weight` (0 or 1). */
   weightRoles: readonly string[];
   content: ContentRules;
-  /** `tools`, `tool_calls`, `tool_call_id` and legacy `functions`/`function_call` are checked. */
+  /**
+   * `tools`, `tool_calls`, `tool_call_id` and legacy `functions`/`function_call` are checked; an assistant message
+   * may carry `tool_calls` (in place of content) and a tool message `tool_call_id`, whether `roles` lists them or not.
+   */
   tools: boolean;
+  /**
+   * Top-level keys beyond `keys` are the example's own data, not mistakes (OpenAI's reinforcement fine-tuning:
+   * its grader reads them as `item.<key>`).
+   */
+  otherKeys?: boolean;
 }
 
 export interface PreferenceRules {
@@ -59,6 +67,18 @@ export interface PreferenceRules {
   inputKeys: readonly string[];
   /** Rules of `input.messages` (no assistant needed; must not end with one). */
   input: ChatRules;
+}
+
+/**
+ * A Parquet file of pre-tokenized rows (Together): its columns, each a list of integers per row. Read by
+ * `parquet.ts`, which loads its reader only when a `.parquet` file is checked.
+ */
+export interface ParquetRules {
+  label: string;
+  /** Columns every file must have. */
+  required: readonly string[];
+  /** Columns a file may have besides. Any other column is an error. */
+  optional: readonly string[];
 }
 
 interface ModelRule {
@@ -89,6 +109,13 @@ export interface DatasetProfile {
     text?: { label: string };
     pretokenized?: { label: string };
   };
+  /**
+   * Rules of the `messages` lines of a reinforcement fine-tuning file (checked with `method: 'reinforcement'`),
+   * where the provider has that method.
+   */
+  reinforcement?: ChatRules;
+  /** Pre-tokenized Parquet files (`.parquet`), where the provider takes them. */
+  parquet?: ParquetRules;
   /** Epochs the provider trains for when the job does not say. */
   defaultEpochs?: number;
   /** Context length the provider trains with when the job does not say. */

@@ -29,6 +29,14 @@ export async function openSource(source: DatasetSource, name: string | undefined
   return { chunks: source, size: undefined, name: name ?? (path === undefined ? undefined : baseName(path)) };
 }
 
+/** The source's file name, when it has one (a path's, a `File`'s, a Node file stream's). */
+export function sourceName(source: DatasetSource): string | undefined {
+  if (typeof source === 'string') return baseName(source);
+  if (source instanceof Blob) return 'name' in source && typeof source.name === 'string' ? source.name : undefined;
+  if (source instanceof ReadableStream) return undefined;
+  return 'path' in source && typeof source.path === 'string' ? baseName(source.path) : undefined;
+}
+
 /** A web stream as an async iterable (Safari's streams are not iterable), released on early exit. */
 async function* readAll(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();

@@ -13,7 +13,7 @@ import { matchRoute, type Failure, type PendingOutcome, type Reply, type Route }
 import { parseScript } from './script.js';
 import { Spool } from './spool.js';
 import { Timers } from './timers.js';
-import { fingerprint, World } from './world.js';
+import { fingerprint, World, type JobRecord } from './world.js';
 
 /** What the engine did with a request: an answer, or a dropped connection (before or after carrying it out). */
 export type Handled = { response: Response } | { reset: true };
@@ -179,6 +179,12 @@ export class Engine<State, JobRequest> implements Controls {
   script(input: unknown): void {
     const parsed = parseScript(input, this.provider.lifecycle);
     if (parsed.kind === 'fault') return this.faults.add(parsed.fault);
+    if (parsed.kind === 'metrics') {
+      const job = this.findJob(parsed.job, parsed.apiKey);
+      if (!job) throw new Error(`job = ${JSON.stringify(parsed.job)}: no such job${parsed.apiKey === undefined ? '' : ' for that apiKey'}`);
+      job.validationRisesAfter = parsed.validationRisesAfter;
+      return;
+    }
     const { job: id, apiKey, outcome } = parsed;
     if (id === undefined) {
       this.pendingOutcomes.push({ key: apiKey === undefined ? undefined : fingerprint(apiKey), outcome });
@@ -193,6 +199,11 @@ export class Engine<State, JobRequest> implements Controls {
       return;
     }
     throw new Error(`job = ${JSON.stringify(id)}: no such job${apiKey === undefined ? '' : ' for that apiKey'}`);
+  }
+
+  private findJob(id: string, apiKey: string | undefined): JobRecord | undefined {
+    const worlds = apiKey === undefined ? [...this.worlds.values()] : [this.worlds.get(apiKey)];
+    return worlds.map((world) => world?.jobs.get(id)).find((job) => job !== undefined);
   }
 
   requests(): readonly RecordedRequest[] {

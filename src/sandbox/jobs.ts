@@ -175,7 +175,13 @@ export function metricsAt(job: JobRecord, step: number): { trainLoss: number; tr
   const wobble = 1 + 0.01 * (unit(`${job.id}:${step}`) - 0.5) * (1 - progress);
   const trainLoss = round((floor + (start - floor) * Math.exp(-3.5 * progress)) * wobble);
   const accuracy = (loss: number): number => round(Math.min(0.99, 0.35 + 0.6 * (1 - (loss - floor) / (start - floor))));
-  const validLoss = job.validationFile ? round(trainLoss * (1.06 + 0.04 * unit(`${job.id}:valid`))) : undefined;
+  const gap = 1.06 + 0.04 * unit(`${job.id}:valid`);
+  const after = job.validationRisesAfter;
+  // Overfitting, when scripted: from `after` on, the validation loss climbs back from where it was then (+50% by the end).
+  const validation = after === undefined || progress <= after
+    ? trainLoss * gap
+    : (floor + (start - floor) * Math.exp(-3.5 * after)) * gap * (1 + 0.5 * (progress - after) / (1 - after));
+  const validLoss = job.validationFile ? round(validation) : undefined;
   return { trainLoss, trainAccuracy: accuracy(trainLoss), validLoss, validAccuracy: validLoss === undefined ? undefined : accuracy(validLoss) };
 }
 

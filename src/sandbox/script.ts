@@ -20,11 +20,24 @@ export type JobScript<Status extends string = string> = { job?: string; apiKey?:
   | { cancel: { at?: At<Status> }; fail?: never }
 );
 
-/** Something a test decides in advance: a job's outcome, or a transport fault. */
-export type Script<Status extends string = string> = JobScript<Status> | FaultScript;
+/**
+ * A job's metrics from now on: `validationRisesAfter` (a fraction of training, above 0 and below 1) makes its
+ * validation loss fall until then and rise after it, as when a model overfits, so its best checkpoint is not its last.
+ */
+export interface MetricsScript {
+  job: string;
+  apiKey?: string;
+  metrics: { validationRisesAfter: number };
+}
+
+/** Something a test decides in advance: a job's outcome or metrics, or a transport fault. */
+export type Script<Status extends string = string> = JobScript<Status> | MetricsScript | FaultScript;
 
 /** A checked script, as the engine keeps it. */
-export type ParsedScript = { kind: 'fault'; fault: FaultScript } | { kind: 'job'; job: string | undefined; apiKey: string | undefined; outcome: PendingOutcome };
+export type ParsedScript =
+  | { kind: 'fault'; fault: FaultScript }
+  | { kind: 'job'; job: string | undefined; apiKey: string | undefined; outcome: PendingOutcome }
+  | { kind: 'metrics'; job: string; apiKey: string | undefined; validationRisesAfter: number };
 
 const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -32,9 +45,10 @@ const shown = (value: unknown): string => JSON.stringify(value) ?? String(value)
 export function parseScript(value: unknown, lifecycle: Lifecycle<string>): ParsedScript {
   if (!isRecord(value)) throw new Error(`a script must be an object with "fail", "cancel" or "fault" (got ${shown(value)})`);
   if ('fault' in value) return { kind: 'fault', fault: toFaultScript(value) };
+  if ('metrics' in value) return parseMetrics(value);
   const { job, apiKey, fail, cancel, ...rest } = value;
   const extra = Object.keys(rest)[0];
-  if (extra) throw new Error(`${extra} is not a field of a script (fail, cancel, fault, job, apiKey, times, match)`);
+  if (extra) throw new Error(`${extra} is not a field of a script (fail, cancel, metrics, fault, job, apiKey, times, match)`);
   if ((fail === undefined) === (cancel === undefined)) throw new Error('a job script needs exactly one of "fail" and "cancel"');
   if (job !== undefined && (typeof job !== 'string' || !job)) throw new Error(`job = ${shown(job)} must be a job id`);
   if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey)) throw new Error(`apiKey = ${shown(apiKey)} must be a non-empty string`);
@@ -63,4 +77,18 @@ export function parseScript(value: unknown, lifecycle: Lifecycle<string>): Parse
     apiKey: typeof apiKey === 'string' ? apiKey : undefined,
     outcome: { kind, at: where, code: typeof code === 'string' ? code : undefined, message: typeof message === 'string' ? message : undefined },
   };
+}
+
+function parseMetrics(value: Record<string, unknown>): ParsedScript {
+  const { job, apiKey, metrics, ...rest } = value;
+  const extra = Object.keys(rest)[0];
+  if (extra) throw new Error(`${extra} is not a field of a metrics script (job, apiKey, metrics)`);
+  if (typeof job !== 'string' || !job) throw new Error(`job = ${shown(job)} must be a job id (a metrics script changes an existing job)`);
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey)) throw new Error(`apiKey = ${shown(apiKey)} must be a non-empty string`);
+  if (!isRecord(metrics) || Object.keys(metrics).some((name) => name !== 'validationRisesAfter')) {
+    throw new Error(`metrics = ${shown(metrics)} must be { "validationRisesAfter": F } with 0 < F < 1`);
+  }
+  const { validationRisesAfter: after } = metrics;
+  if (typeof after !== 'number' || !(after > 0 && after < 1)) throw new Error(`metrics.validationRisesAfter = ${shown(after)} must be a number above 0 and below 1`);
+  return { kind: 'metrics', job, apiKey: typeof apiKey === 'string' ? apiKey : undefined, validationRisesAfter: after };
 }

@@ -32,6 +32,8 @@ export interface JobRecord<Request = unknown> {
   timeline: Timeline;
   /** Together: deleted jobs are gone from lists and lookups. */
   deleted?: boolean;
+  /** Scripted overfitting: the validation loss falls until this fraction of training, then rises (`metrics` script). */
+  validationRisesAfter?: number;
 }
 
 /** A short, stable, non-secret name for an API key (in recorded requests and seeds). */

@@ -88,6 +88,7 @@ export async function train<P extends ProviderName>(
     stopIfAborted('upload');
     const report = await checkBeforeUpload(input, options.check && { model, epochs: request.epochs }, provider, `${provider} train (${which} file)`, `${which}File`);
     if (report) onProgress?.({ stage: 'check', file: which, report });
+    stopIfAborted('check');
     const raw = await calls.upload(client, input, { onProgress: ({ loaded, total }) => onProgress?.({ stage: 'upload', file: which, loaded, total }) }, requestOptions);
     const file = tuning.file(raw);
     uploaded.push(file.id);

@@ -147,12 +147,22 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     const types = stream.map((l) => l['type']);
     expect(types.indexOf('created')).toBeGreaterThan(types.lastIndexOf('upload'));
     expect(types.filter((t) => t === 'check')).toHaveLength(2);
-    const result = stream.at(-1) as { type: string; job: { status: string; trainingFile: string; validationFile: string }; model?: string; checkpoints: unknown[]; trainingFile: string };
-    expect(result).toMatchObject({ type: 'result', job: { status: 'succeeded' }, checkpoints: expect.any(Array) });
+    const result = stream.at(-1) as { type: string; job: { id: string; status: string; trainingFile: string; validationFile: string; fineTunedModel?: string }; model?: string; checkpoints: { step: number }[]; trainingFile: string; validationFile: string };
+    expect(result).toMatchObject({ type: 'result', job: { status: 'succeeded' } });
+    // The checkpoints of a 2-epoch job, oldest first, the last at its final step.
+    expect(result.checkpoints.length).toBeGreaterThan(0);
+    expect(result.checkpoints.map((c) => c.step)).toEqual([...result.checkpoints.map((c) => c.step)].sort((a, b) => a - b));
+    // The files the job names are the ones this run uploaded (training and validation are two files).
     expect(result.job.trainingFile).toBe(result.trainingFile);
-    expect(result.job.validationFile).toBeDefined();
+    expect(result.job.validationFile).toBe(result.validationFile);
+    expect(result.validationFile).not.toBe(result.trainingFile);
+    expect(result.validationFile).toMatch(/^file-/);
     if (provider === 'nebius') expect(result.model).toBeUndefined();
-    else expect(result.model).toEqual(expect.any(String));
+    else {
+      // The job's own output model, made from the base model asked for.
+      expect(result.model).toBe(result.job.fineTunedModel);
+      expect(result.model).toMatch(provider === 'openai' ? /^ft:gpt-4o-mini-2024-07-18:[^:]+::\w{8}$/ : /\/Meta-Llama-3\.1-8B-Instruct-Reference-[0-9a-f]{8}$/);
+    }
   });
 
   it('train --no-wait creates the job and returns at once', async ({ expect }) => {

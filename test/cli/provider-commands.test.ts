@@ -61,7 +61,7 @@ describe.concurrent('provider commands', () => {
 
   it('nebius: train --deploy ends with a model to call; models list, get, delete', async ({ expect }) => {
     await using sandbox = await startSandbox({ provider: 'nebius', clock: 'on-poll' });
-    const run = runner('nebius', sandbox.url);
+    const run = runner('nebius', sandbox.url, 'key-nebius-models');
     const trained = await run('--json', 'train', cli.data.train, '--model', MODEL.nebius, '--deploy', '--deploy-name', 'cli-bot', '--poll-interval', '5ms');
     expect(trained).toMatchObject({ code: 0, stderr: '' });
     const stream = lines(trained.stdout);
@@ -71,9 +71,12 @@ describe.concurrent('provider commands', () => {
 
     const models = json(await run('--json', 'models', 'list')) as { name: string }[];
     expect(models.map((m) => m.name)).toEqual([result.model]);
-    expect(json(await run('--json', 'models', 'get', result.model))).toMatchObject({ name: result.model, status: 'active' });
-    const table = await run('models', 'list');
-    expect(table.stdout).toBe(`${result.model}\tactive\t${MODEL.nebius}\t${table.stdout.split('\t')[3]}`);
+    const got = json(await run('--json', 'models', 'get', result.model)) as { name: string; status: string; created_at: number };
+    expect(got).toMatchObject({ name: result.model, status: 'active' });
+    // The CREATED column is the model's created_at (seconds) in the terminal's time zone, here UTC.
+    const table = await tunekit(cli.bin, ['--provider', 'nebius', '--base-url', sandbox.url, 'models', 'list'], { [KEY_ENV.nebius]: 'key-nebius-models', TZ: 'UTC' });
+    const created = new Date(got.created_at * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(table.stdout).toBe(`${result.model}\tactive\t${MODEL.nebius}\t${created}\n`);
     expect(json(await run('--json', 'models', 'delete', result.model))).toMatchObject({ name: result.model });
     expect(json(await run('--json', 'models', 'list'))).toEqual([]);
 

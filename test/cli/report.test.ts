@@ -2,9 +2,10 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { requireChromium } from '../support/requirements.js';
 import { ARTIFACTS, buildCli, datasets, json, lines, MODEL, tunekit } from './support.js';
 
 /** `jobs metrics ID`: the loss curves in the terminal, and `--html` as one self-contained page, checked in Chromium. */
@@ -16,8 +17,7 @@ let browser: Browser | undefined;
 const env = (): Record<string, string> => ({ OPENAI_API_KEY: 'a-key-for-the-report', OPENAI_BASE_URL: sandbox.url });
 
 beforeAll(async () => {
-  const problem = inject('chromiumProblem');
-  if (problem) throw new Error(problem);
+  requireChromium();
   [bin, data] = await Promise.all([buildCli(), datasets()]);
   await mkdir(ARTIFACTS, { recursive: true });
   sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });

@@ -63,7 +63,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return env;
 }
 
-/** Runs the bin with `args`; resolves when it exits (killed after 20 s). `started` sees the child (to signal it). */
+/** Runs the bin with `args`; resolves when it exits (killed after 60 s: a stuck run, not a slow machine). `started` sees the child (to signal it). */
 export function tunekit(bin: string, args: string[], env: Record<string, string | undefined> = {}, started?: (child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +71,7 @@ export function tunekit(bin: string, args: string[], env: Record<string, string 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.once('error', reject);
     // 'close', not 'exit': the process can exit before its last output has been read from the pipes.
     child.once('close', (code, signal) => {

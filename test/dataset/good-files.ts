@@ -31,6 +31,9 @@ export const goodFiles: { provider: DatasetProvider; format: DatasetFormat; name
   { provider: 'openai', format: 'chat', name: 'chat with legacy functions', lines: many((i) => J({ functions: [weatherTool.function], messages: [user(`Weather ${i}?`), bot(null, { function_call: { name: 'get_weather', arguments: J({ city: `C${i}` }) } }), { role: 'function', name: 'get_weather', content: '20' }, bot('20 °C')] })) },
   { provider: 'openai', format: 'chat', name: 'chat with images (data URLs and links)', lines: many((i) => chat(user([text(`Picture ${i}?`), image(i % 2 ? dataUrl('jpeg') : `https://example.com/${i}.png`)]), bot(`A dog ${i}.`))) },
   { provider: 'openai', format: 'preference', name: 'preference (DPO) with tools', lines: many((i) => J({ input: { messages: [user(`Tell me a fact ${i}`)], tools: [weatherTool], parallel_tool_calls: true }, preferred_output: [bot(`Fact ${i}.`)], non_preferred_output: [bot('No.')] })) },
+  // Azure OpenAI takes OpenAI's formats (src/providers/azure/dataset.ts).
+  { provider: 'azure', format: 'chat', name: 'chat with names, weights and tools', lines: many((i) => J({ ...JSON.parse(toolConversation(i)), messages: [sys(), { ...user(`q${i}`), name: 'alice' }, bot(`a${i}`, { weight: 1 })] })) },
+  { provider: 'azure', format: 'preference', name: 'preference (DPO)', lines: many((i) => J({ input: { messages: [user(`Tell me a fact ${i}`)] }, preferred_output: [bot(`Fact ${i}.`)], non_preferred_output: [bot('No.')] })) },
   // Nebius
   { provider: 'nebius', format: 'chat', name: 'conversational', lines: many((i) => chat(sys(), user(`What's for dinner ${i}?`), bot('Pasta?'), user('Yes'), bot(`Pasta ${i} it is.`))) },
   { provider: 'nebius', format: 'chat', name: 'conversational with tools', lines: many(toolConversation) },

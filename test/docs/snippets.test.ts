@@ -132,7 +132,12 @@ describe('documentation snippets compile', () => {
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: repoRoot }).then(
       () => '',
-      (error: { stdout: string }) => error.stdout,
+      (error: { code?: unknown; stdout: string; stderr: string }) => {
+        // tsc exits 2 with its diagnostics on stdout when a snippet does not compile; anything else (a crash, a
+        // missing tsc, exit 1 with nothing said) fails the test as it is.
+        if (error.code !== 2 || !error.stdout.trim()) throw new Error(`tsc did not run (exit ${String(error.code)}): ${error.stderr || error.stdout}`);
+        return error.stdout;
+      },
     );
     // Point each error at the Markdown line or source line the snippet came from.
     const located = result.split('\n').filter(Boolean).map((line) => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSandbox } from '../../src/testing.js';
 import { chatLines, cleanEnv } from '../cli/support.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { requireChromium } from '../support/requirements.js';
 import { json, startLocalServer, type LocalServer } from '../support/local-server.js';
 import { repoRoot } from '../support/prism.js';
 
@@ -209,8 +210,7 @@ describe('in a browser: each entry point bundled for the browser lists and retri
   const imports: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    const problem = inject('chromiumProblem');
-    if (problem) throw new Error(problem);
+    requireChromium();
     for (const [name, head] of Object.entries(pages)) {
       const entry = join(project, `page-${name}.js`);
       await writeFile(entry, script(head));

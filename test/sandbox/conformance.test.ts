@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNebiusClient, createOpenAIClient, createTogetherClient, InternalServerError, NotFoundError } from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { startPrismProxy, type PrismProxy } from '../support/prism-proxy.js';
+import { requireDocuments } from '../support/requirements.js';
 import { repoRoot } from '../support/prism.js';
 import { broken, collect, dataset, HOUR, MINUTE } from '../support/sandbox.js';
 
@@ -15,6 +16,7 @@ let sandboxes: { nebius: Sandbox<'nebius'>; together: Sandbox<'together'>; opena
 let proxies: Record<'nebius' | 'together' | 'openai', PrismProxy>;
 
 beforeAll(async () => {
+  requireDocuments();
   const [nebius, together, openai] = await Promise.all([
     startSandbox({ provider: 'nebius' }),
     startSandbox({ provider: 'together' }),
@@ -199,7 +201,8 @@ describe('the oracle bites', () => {
       const error = await openai.jobs.pause(job.id).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(InternalServerError);
       expect((error as InternalServerError).message).toMatch(/status must be equal to one of the allowed values: validating_files, queued, running, succeeded, failed, cancelled/);
-      await vi.waitFor(() => expect(proxy.violations(from)).toHaveLength(1)); // Prism logs after it answers
+      // Prism logs after it answers: a wide wait for its log line on a loaded machine (the default is 1 s).
+      await vi.waitFor(() => expect(proxy.violations(from)).toHaveLength(1), { timeout: 20_000, interval: 50 });
     } finally {
       await proxy.stop();
       await rm(dir, { recursive: true, force: true });

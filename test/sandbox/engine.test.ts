@@ -23,13 +23,16 @@ describe('the clock', () => {
 
   it('{ speed }: simulated time runs at that many times real time, so a job finishes on its own', async () => {
     await using sandbox = await startSandbox({ provider: 'nebius', clock: { speed: 600 }, listen: false });
-    const real0 = Date.now();
-    const sim0 = sandbox.now().getTime();
+    // Real time read on both sides of each simulated reading (the sandbox's clock is Date.now at a speed): the
+    // simulated time moved is the real time between the inner readings at least, the outer ones at most, ×600
+    // (±1 ms for Date.now's whole milliseconds). No bound on how long the sleep really took.
+    const before = [Date.now(), sandbox.now().getTime(), Date.now()] as const;
     await sleep(50);
-    const elapsed = Date.now() - real0;
-    const moved = sandbox.now().getTime() - sim0;
-    expect(moved).toBeGreaterThanOrEqual(50 * 600);
-    expect(moved).toBeLessThanOrEqual((elapsed + 5) * 600);
+    const after = [Date.now(), sandbox.now().getTime(), Date.now()] as const;
+    const moved = after[1] - before[1];
+    expect(after[0] - before[2]).toBeGreaterThan(0);
+    expect(moved).toBeGreaterThanOrEqual((after[0] - before[2] - 1) * 600);
+    expect(moved).toBeLessThanOrEqual((after[2] - before[0] + 1) * 600);
 
     await using fast = await startSandbox({ provider: 'nebius', clock: { speed: 100_000 }, listen: false });
     const nebius = createNebiusClient({ apiKey: 'k', baseUrl: fast.url, fetch: fast.fetch });
@@ -139,8 +142,10 @@ describe('scripts', () => {
     sandbox.script({ fail: { at: { step: 10_000 } } });
     const job = await nebius.jobs.create({ model: MODEL, training_file: (await nebius.files.upload(dataset(8))).id });
     sandbox.script({ fault: 418, match: '/v1/files/*' });
-    await expect(nebius.jobs.list()).resolves.toBeDefined();
+    expect((await nebius.jobs.list()).items.map((j) => j.id)).toEqual([job.id]);
     await expect(nebius.files.retrieve('file-x')).rejects.toMatchObject({ status: 418 });
+    // The fault spoiled only the request it matched.
+    expect(sandbox.requests.slice(-2).map((r) => [r.method, r.path, r.status, r.fault])).toEqual([['GET', '/v1/fine_tuning/jobs', 200, undefined], ['GET', '/v1/files/file-x', 418, '418']]);
     sandbox.advance(HOUR);
     expect(await nebius.jobs.retrieve(job.id)).toMatchObject({ status: 'failed', trained_steps: 3, total_steps: 3, error: { code: 'training_error' } });
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { freePort, stopChild } from '../../scripts/mock.js';
+import { listeningUrl, stopChild } from '../../scripts/mock.js';
 import { REPO_ROOT } from '../../scripts/lib/providers.js';
 
 const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
@@ -22,8 +22,7 @@ export interface PrismProxy {
  * `VIOLATIONS`; warnings (an undocumented error status) are only logged. Resolves once Prism says it is listening.
  */
 export async function startPrismProxy(document: string, upstream: string): Promise<PrismProxy> {
-  const port = await freePort();
-  const args = [prismBin, 'proxy', resolve(REPO_ROOT, document), upstream, '--errors', '-h', '127.0.0.1', '-p', String(port)];
+  const args = [prismBin, 'proxy', resolve(REPO_ROOT, document), upstream, '--errors', '-h', '127.0.0.1', '-p', '0'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const collect = (chunk: Buffer): void => {
@@ -31,25 +30,13 @@ export async function startPrismProxy(document: string, upstream: string): Promi
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`prism proxy did not start within 60 s:\n${log.slice(-2_000)}`)), 60_000);
-    const check = (): void => {
-      if (!/Prism is listening/.test(log)) return;
-      clearTimeout(timer);
-      child.stdout.off('data', check);
-      ready();
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`prism proxy exited (${code}) before listening:\n${log.slice(-2_000)}`));
-    });
-  }).catch((error: unknown) => {
+  // Prism binds port 0 and prints the port it got: no other process can take it in between.
+  const url = await listeningUrl(child, () => log.slice(-4_000)).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     // Prism colours its log; the violation lines are kept without escape codes.
     mark: () => log.length,
     violations: (since = 0) =>

@@ -53,9 +53,12 @@ describe('pagination', () => {
 
   it('has_more with an empty page ends with a PaginationError', async () => {
     const nebius = await clientFor((_req, res) => json(res, 200, { data: [], has_more: true }));
+    const items: unknown[] = [];
     await expect(async () => {
-      for await (const item of nebius.jobs.events('ftjob-1')) expect(item).toBeUndefined();
+      for await (const item of nebius.jobs.events('ftjob-1')) items.push(item);
     }).rejects.toThrow(/has_more but the page gave no way forward/);
+    expect(items).toEqual([]);
+    expect(server?.requests).toHaveLength(1);
   });
 
   it('breaking out of the loop stops fetching', async () => {

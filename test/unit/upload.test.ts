@@ -35,10 +35,10 @@ describe('files.upload streams the file with its length and follows the bytes', 
   afterAll(() => server.close());
 
   it.each([
-    ['nebius', () => createNebiusClient({ apiKey: 'k', baseUrl: server.url }), 'purpose'],
-    ['together', () => createTogetherClient({ apiKey: 'k', baseUrl: server.url }), 'file_name'],
-    ['openai', () => createOpenAIClient({ apiKey: 'k', baseUrl: server.url }), 'purpose'],
-  ] as const)('%s: from a path, with Content-Length and progress up to the file size', async (_name, make, field) => {
+    ['nebius', () => createNebiusClient({ apiKey: 'k', baseUrl: server.url }), { purpose: 'fine-tune' }],
+    ['together', () => createTogetherClient({ apiKey: 'k', baseUrl: server.url }), { file_name: 'train.jsonl', purpose: 'fine-tune' }],
+    ['openai', () => createOpenAIClient({ apiKey: 'k', baseUrl: server.url }), { purpose: 'fine-tune' }],
+  ] as const)('%s: from a path, with Content-Length and progress up to the file size', async (_name, make, fields) => {
     server.requests.length = 0;
     const seen: UploadProgress[] = [];
     await make().files.upload(path, { onProgress: (progress) => seen.push(progress) });
@@ -48,7 +48,8 @@ describe('files.upload streams the file with its length and follows the bytes', 
     const file = form.get('file');
     expect(file).toBeInstanceOf(File);
     expect(file instanceof File && [file.name, await file.text()]).toEqual(['train.jsonl', TEXT]);
-    expect(form.get(field)).toBeTruthy();
+    // The provider's own fields beside the file, with their values (the path's name, the default purpose).
+    expect(Object.fromEntries([...form.entries()].filter(([name]) => name !== 'file'))).toEqual(fields);
     expect(seen[0]).toEqual({ loaded: 0, total: TEXT.length });
     expect(seen.at(-1)).toEqual({ loaded: TEXT.length, total: TEXT.length });
     expect(seen.length).toBeGreaterThan(5);

@@ -144,17 +144,27 @@ describe('train() refuses what it cannot do before anything is sent', () => {
     expect(sandbox.requests).toHaveLength(0);
   });
 
-  it('nebius deploy { checkpoint: "best" } makes the checkpoint with the lowest validation loss callable', async () => {
+  it('nebius deploy { checkpoint: "best" } makes the checkpoint with the lowest validation loss callable, not the last', async () => {
     const { sandbox, tuner } = await tunerOn('nebius');
     await using _ = sandbox;
     const result = await tuner.train(
       { model: MODELS.nebius, trainingFile: train, validationFile: valid, epochs: 3 },
-      { deploy: { checkpoint: 'best', name: 'best-bot' }, wait: { clock: sandbox.clock } },
+      {
+        deploy: { checkpoint: 'best', name: 'best-bot' },
+        wait: { clock: sandbox.clock },
+        // The job overfits: its validation loss falls until halfway, then rises, so its best checkpoint is the second of three.
+        onProgress: (p) => {
+          if (p.stage === 'create') sandbox.script({ job: p.jobId, metrics: { validationRisesAfter: 0.5 } });
+        },
+      },
     );
-    const best = result.checkpoints.filter((c) => c.validationLoss !== undefined).sort((a, b) => (a.validationLoss ?? 0) - (b.validationLoss ?? 0))[0];
-    expect(best).toBeDefined();
+    expect(result.checkpoints).toHaveLength(3);
+    const [first, second, last] = result.checkpoints;
+    expect(second?.validationLoss).toBeLessThan(first?.validationLoss ?? 0);
+    expect(second?.validationLoss).toBeLessThan(last?.validationLoss ?? 0);
     const model = await createTuner({ provider: 'nebius', apiKey: 'train-key-nebius', baseUrl: sandbox.url, fetch: sandbox.fetch }).client.models.retrieve(result.model ?? '');
-    expect(model).toMatchObject({ checkpoint_id: best?.id, status: 'active' });
+    expect(model).toMatchObject({ checkpoint_id: second?.id, status: 'active' });
+    expect(second?.id).not.toBe(last?.id);
     expect(result.model).toMatch(/best-bot/);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * OpenAI's dataset rules, from its fine-tuning guides (supervised, vision, function calling, DPO) and the
- * per-line schemas of its API document (`FineTuneChatRequestInput`, `FineTunePreferenceRequestInput`,
- * `FineTuneChatCompletionRequestAssistantMessage`).
+ * OpenAI's dataset rules, from its fine-tuning guides (supervised, vision, function calling, DPO, reinforcement)
+ * and the per-line schemas of its API document (`FineTuneChatRequestInput`, `FineTunePreferenceRequestInput`,
+ * `FineTuneReinforcementRequestInput`, `FineTuneChatCompletionRequestAssistantMessage`).
  */
 import type { ChatRules, DatasetProfile } from '../../dataset/profile.js';
 
@@ -31,12 +31,37 @@ const chat: ChatRules = {
   tools: true,
 };
 
+/**
+ * Reinforcement fine-tuning lines (`method: 'reinforcement'`). `FineTuneReinforcementRequestInput`: "`messages` and
+ * `tools` are the only reserved keywords. Any other arbitrary key-value data can be included on training datapoints
+ * and will be available to reference during grading under the `{{ item.XXX }}` template variable." The messages
+ * are the prompt the model answers while training, so no assistant answer is needed. Their roles are developer,
+ * user, assistant and tool as read in that schema (version 2.3.0 of the document, through a generated client: the
+ * mirrored document tunekit pins has no such schema, so this reading is less certain than the others); `system` is
+ * not among them.
+ */
+const reinforcement: ChatRules = {
+  ...chat,
+  label: 'reinforcement',
+  keys: ['messages', 'tools'],
+  otherKeys: true,
+  roles: {
+    developer: ['role', 'content', 'name'],
+    user: chat.roles.user ?? [],
+    assistant: chat.roles.assistant ?? [],
+    tool: chat.roles.tool ?? [],
+  },
+  requireAssistant: false,
+  content: { ...chat.content, parts: { ...chat.content.parts, developer: ['text'] } },
+};
+
 export const profile: DatasetProfile = {
   provider: 'openai',
   sources: [
     'https://platform.openai.com/docs/guides/supervised-fine-tuning',
     'https://platform.openai.com/docs/guides/direct-preference-optimization',
     'https://platform.openai.com/docs/guides/vision-fine-tuning',
+    'https://platform.openai.com/docs/guides/reinforcement-fine-tuning',
     'https://github.com/openai/openai-openapi (FineTuneChatRequestInput, FineTunePreferenceRequestInput)',
   ],
   // files.upload uses POST /files: "Individual files can be up to 512 MB".
@@ -55,6 +80,7 @@ export const profile: DatasetProfile = {
       input: { ...chat, requireAssistant: false },
     },
   },
+  reinforcement,
   // n_epochs defaults to "auto", chosen by the server from the dataset size: pass `epochs` to estimate the bill.
   models: [
     // Training examples are limited to 65,536 tokens on the GPT-4o and GPT-4.1 families (longer ones are truncated).
