@@ -50,13 +50,26 @@ function socketErrors(error: unknown): Error[] {
 
 /** A client of `provider` over the sandbox's socket, on its clock, and the few calls these tests make. */
 function clientOf(provider: ProviderName, sandbox: Sandbox, maxRetries?: number) {
-  const options = { apiKey, baseUrl: sandbox.url, clock: sandbox.clock, timeoutMs: 30_000, retry: { baseDelayMs: 100 }, ...(maxRetries === undefined ? {} : { maxRetries }) };
+  const options = {
+    apiKey,
+    baseUrl: sandbox.url,
+    clock: sandbox.clock,
+    timeoutMs: 30_000,
+    retry: { baseDelayMs: 100 },
+    ...(maxRetries === undefined ? {} : { maxRetries }),
+  };
   const clock = sandbox.clock;
   switch (provider) {
     case 'nebius': {
       const client = createNebiusClient(options);
       return {
-        start: async () => (await client.jobs.create({ model: 'meta-llama/Llama-3.1-8B-Instruct', training_file: (await client.files.upload(dataset(20))).id })).id,
+        start: async () =>
+          (
+            await client.jobs.create({
+              model: 'meta-llama/Llama-3.1-8B-Instruct',
+              training_file: (await client.files.upload(dataset(20))).id,
+            })
+          ).id,
         retrieve: async (id: string) => (await client.jobs.retrieve(id)).id,
         wait: async (id: string) => (await client.jobs.wait(id, { clock })).status,
       };
@@ -64,7 +77,13 @@ function clientOf(provider: ProviderName, sandbox: Sandbox, maxRetries?: number)
     case 'together': {
       const client = createTogetherClient(options);
       return {
-        start: async () => (await client.jobs.create({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: (await client.files.upload(dataset(20))).id })).id,
+        start: async () =>
+          (
+            await client.jobs.create({
+              model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+              training_file: (await client.files.upload(dataset(20))).id,
+            })
+          ).id,
         retrieve: async (id: string) => (await client.jobs.retrieve(id)).id,
         wait: async (id: string) => (await client.jobs.wait(id, { clock })).status,
       };
@@ -72,7 +91,8 @@ function clientOf(provider: ProviderName, sandbox: Sandbox, maxRetries?: number)
     case 'openai': {
       const client = createOpenAIClient(options);
       return {
-        start: async () => (await client.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: (await client.files.upload(dataset(20))).id })).id,
+        start: async () =>
+          (await client.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: (await client.files.upload(dataset(20))).id })).id,
         retrieve: async (id: string) => (await client.jobs.retrieve(id)).id,
         wait: async (id: string) => (await client.jobs.wait(id, { clock })).status,
       };
@@ -87,7 +107,12 @@ describe.each(['nebius', 'together', 'openai'] as const)('%s: every fault over a
     const route = ROUTES[provider].retrieve;
 
     sandbox.use({ route, fault, times: 1 });
-    const single = await clientOf(provider, sandbox, 0).retrieve(jobId).then((id) => ({ id }), (error: unknown) => ({ error }));
+    const single = await clientOf(provider, sandbox, 0)
+      .retrieve(jobId)
+      .then(
+        (id) => ({ id }),
+        (error: unknown) => ({ error }),
+      );
     if (expected === 'ok') {
       expect(single).toEqual({ id: jobId });
     } else {
