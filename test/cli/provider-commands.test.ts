@@ -105,7 +105,7 @@ describe.concurrent('provider commands', () => {
       [KEY_ENV.nebius]: 'key-nebius-models',
       TZ: 'UTC',
     });
-    const created = new Date(got.created_at * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    const created = new Date(got.created_at * 1000).toISOString().slice(0, 19).replace('T', ' ') + ' +00:00'; // the CLI runs with TZ=UTC; dates carry their offset
     expect(table.stdout).toBe(`${result.model}\tactive\t${MODEL.nebius}\t${created}\n`);
     expect(json(await run('--json', 'models', 'delete', result.model))).toMatchObject({ name: result.model });
     expect(json(await run('--json', 'models', 'list'))).toEqual([]);
