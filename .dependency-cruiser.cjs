@@ -32,7 +32,12 @@ for (const from of layers) {
   forbidden.push({
     name: `${from.name}-imports-no-higher-layer`,
     severity: 'error',
-    comment: `${from.name} may import only its own layer and those below (${layers.filter((l) => rank[l.name] < rank[from.name]).map((l) => l.name).join(', ') || 'none'}).`,
+    comment: `${from.name} may import only its own layer and those below (${
+      layers
+        .filter((l) => rank[l.name] < rank[from.name])
+        .map((l) => l.name)
+        .join(', ') || 'none'
+    }).`,
     from: { path: from.path },
     to: { path: above.flatMap((layer) => layer.path) },
   });

@@ -21,30 +21,38 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       // In-process only: no server process, no Chromium, no network, no provider document. Under 30 s.
-      tier('unit', [
-        'test/unit/**/*.test.ts',
-        'test/dataset/**/*.test.ts',
-        'test/validation/**/*.test.ts',
-        'test/workflow/**/*.test.ts',
-        'test/pipeline/{compositions,normalize,openapi30,render,summary,trim}.test.ts',
-        'test/providers/**/*.test.ts',
-      ], {
-        exclude: [
-          'test/unit/upload-memory.test.ts',
-          'test/unit/first-hour.test.ts',
-          'test/dataset/memory.test.ts',
-          'test/dataset/schema-crosscheck.test.ts',
-          'test/validation/ajv-agreement.test.ts',
+      tier(
+        'unit',
+        [
+          'test/unit/**/*.test.ts',
+          'test/dataset/**/*.test.ts',
+          'test/validation/**/*.test.ts',
+          'test/workflow/**/*.test.ts',
+          'test/pipeline/{compositions,normalize,openapi30,render,summary,trim}.test.ts',
+          'test/providers/**/*.test.ts',
         ],
-      }),
+        {
+          exclude: [
+            'test/unit/upload-memory.test.ts',
+            'test/unit/first-hour.test.ts',
+            'test/dataset/memory.test.ts',
+            'test/dataset/schema-crosscheck.test.ts',
+            'test/validation/ajv-agreement.test.ts',
+          ],
+        },
+      ),
       // Against the provider documents: Prism mocks, the SDKs' own types, JSON Schema validators, random answers.
-      tier('contract', [
-        'test/contract/**/*.test.ts',
-        'test/randomized/**/*.test.ts',
-        'test/unit/first-hour.test.ts',
-        'test/validation/ajv-agreement.test.ts',
-        'test/dataset/schema-crosscheck.test.ts',
-      ], { globalSetup: PRISM }),
+      tier(
+        'contract',
+        [
+          'test/contract/**/*.test.ts',
+          'test/randomized/**/*.test.ts',
+          'test/unit/first-hour.test.ts',
+          'test/validation/ajv-agreement.test.ts',
+          'test/dataset/schema-crosscheck.test.ts',
+        ],
+        { globalSetup: PRISM },
+      ),
       // The sandbox, its faults and the reliability matrix over real sockets; conformance through `prism proxy`.
       tier('sandbox', ['test/sandbox/**/*.test.ts', 'test/reliability/**/*.test.ts']),
       // The pipeline's scripts run as processes (pull from the mirror, generate, every npm script's --help), and the

@@ -60,7 +60,8 @@ export function anatomySides(url: string): Side[] {
     }),
     side('fetch(new Request(url, init))', async () => json(await fetch(new Request(target, { headers })))),
     side('fetch(new Request(url, init + signal))', async () =>
-      json(await fetch(new Request(target, { headers, signal: new AbortController().signal })))),
+      json(await fetch(new Request(target, { headers, signal: new AbortController().signal }))),
+    ),
     side('+ new URL(request.url)', async () => {
       const request = new Request(target, { headers });
       void new URL(request.url).pathname;

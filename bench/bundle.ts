@@ -98,22 +98,30 @@ async function bundle(name: string, source: string): Promise<BundleRow> {
 /** Module URLs a fresh Node loads for `import(specifier)`, recorded by a module `load` hook. */
 function loadedModules(specifier: string): string[] {
   const record = join(CONSUMER, 'loaded.txt');
-  writeFileSync(join(CONSUMER, 'record-hooks.mjs'), `import { appendFileSync } from 'node:fs';
+  writeFileSync(
+    join(CONSUMER, 'record-hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) {
   appendFileSync(process.env.BENCH_LOADED, url + '\\n');
   return next(url, context);
 }
-`);
-  writeFileSync(join(CONSUMER, 'record.mjs'), `import { register } from 'node:module';
+`,
+  );
+  writeFileSync(
+    join(CONSUMER, 'record.mjs'),
+    `import { register } from 'node:module';
 register('./record-hooks.mjs', import.meta.url);
-`);
+`,
+  );
   writeFileSync(record, '');
   execFileSync(process.execPath, ['--import', './record.mjs', '--input-type=module', '-e', `await import(${JSON.stringify(specifier)});`], {
     cwd: CONSUMER,
     env: { ...process.env, BENCH_LOADED: record },
     stdio: 'pipe',
   });
-  return readFileSync(record, 'utf8').split('\n').filter((line) => line.includes('/node_modules/'));
+  return readFileSync(record, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('/node_modules/'));
 }
 
 export async function runBundle(log: (line: string) => void = console.log): Promise<BundleResult> {
@@ -152,14 +160,23 @@ export function formatBundle(result: BundleResult): string {
     ),
   ];
   for (const row of result.rows.filter((r) => r.name.startsWith('tunekit/'))) {
-    lines.push(`budget one-provider bundle ≤ ${kB(BUNDLE_BUDGET)} min+gzip: ${row.name} ${kB(row.gzipped)} → ${verdict(row.gzipped <= BUNDLE_BUDGET)}`);
+    lines.push(
+      `budget one-provider bundle ≤ ${kB(BUNDLE_BUDGET)} min+gzip: ${row.name} ${kB(row.gzipped)} → ${verdict(row.gzipped <= BUNDLE_BUDGET)}`,
+    );
   }
   const nebius = result.rows.find((r) => r.name === 'tunekit/nebius');
   if (nebius) {
-    lines.push(`tunekit/nebius minified bytes by input: ${nebius.contributions.filter(([, n]) => n > 0).map(([input, n]) => `${input} ${n}`).join(', ')}`);
+    lines.push(
+      `tunekit/nebius minified bytes by input: ${nebius.contributions
+        .filter(([, n]) => n > 0)
+        .map(([input, n]) => `${input} ${n}`)
+        .join(', ')}`,
+    );
   }
   for (const [provider, found] of Object.entries(result.leaks)) {
-    lines.push(`tunekit/${provider} bundle, other providers' code: ${found.length ? found.join('; ') : 'none (no other base URL, no other provider module)'}`);
+    lines.push(
+      `tunekit/${provider} bundle, other providers' code: ${found.length ? found.join('; ') : 'none (no other base URL, no other provider module)'}`,
+    );
   }
   for (const [provider, found] of Object.entries(result.runtimeLeaks)) {
     lines.push(

@@ -26,11 +26,24 @@ export function main(argv: string[]): void {
   const at = argv.indexOf('--rounds');
   const rounds = at >= 0 ? Number(argv[at + 1]) : 40;
   const out = join(REPO_ROOT, '.tmp', 'bench-cli');
-  execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/build.ts'), '--out', out], { cwd: REPO_ROOT, stdio: 'ignore' });
+  execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/build.ts'), '--out', out], {
+    cwd: REPO_ROOT,
+    stdio: 'ignore',
+  });
   const bin = join(out, 'src/cli/main.js');
   mkdirSync(join(out, 'data'), { recursive: true });
   const data = join(out, 'data', 'train.jsonl');
-  writeFileSync(data, Array.from({ length: 20 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })).join('\n'));
+  writeFileSync(
+    data,
+    Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `q${i}` },
+          { role: 'assistant', content: `a${i}` },
+        ],
+      }),
+    ).join('\n'),
+  );
   const sides: Side[] = [
     { name: 'node -e 0', args: ['-e', '0'] },
     { name: 'tunekit --help', args: [bin, '--help'] },
@@ -65,7 +78,9 @@ export function main(argv: string[]): void {
   });
   process.stdout.write(`${table(['side', 'median ms', 'p90 ms', 'vs node -e 0'], rows)}\n\n`);
   const help = median(times.get('tunekit --help') ?? []);
-  process.stdout.write(`tunekit --help cold start: ${help.toFixed(1)} ms median over ${rounds} rounds (budget ${BUDGET_MS} ms): ${verdict(help < BUDGET_MS)}\n`);
+  process.stdout.write(
+    `tunekit --help cold start: ${help.toFixed(1)} ms median over ${rounds} rounds (budget ${BUDGET_MS} ms): ${verdict(help < BUDGET_MS)}\n`,
+  );
 }
 
 if (isMain(import.meta.url)) main(process.argv.slice(2));

@@ -119,9 +119,13 @@ export function formatCpu(result: CpuResult): string {
   ]);
   const lines = [table(['side', 'CPU µs/call (median)', 'ratio (median)', 'ratio p25–p75', 'vs'], rows)];
   for (const row of result.rows.filter((r) => r.name.startsWith('tunekit') && r.ratio)) {
-    lines.push(`budget tunekit ≤ ${CPU_BUDGET.toFixed(2)}× raw: ${row.name} ${row.ratio?.median.toFixed(3)}× → ${verdict((row.ratio?.median ?? Infinity) <= CPU_BUDGET)}`);
+    lines.push(
+      `budget tunekit ≤ ${CPU_BUDGET.toFixed(2)}× raw: ${row.name} ${row.ratio?.median.toFixed(3)}× → ${verdict((row.ratio?.median ?? Infinity) <= CPU_BUDGET)}`,
+    );
   }
-  lines.push(`(${result.pairs} rounds × ${result.batch} calls per batch, warm-up ${result.warmup} per side, ${result.seconds.toFixed(0)} s)`);
+  lines.push(
+    `(${result.pairs} rounds × ${result.batch} calls per batch, warm-up ${result.warmup} per side, ${result.seconds.toFixed(0)} s)`,
+  );
   return lines.join('\n');
 }
 

@@ -52,7 +52,10 @@ async function child(side: Side, file: string): Promise<void> {
 }
 
 function spawn(side: Side, file: string): Run {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', side, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', side, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   const last = out.trim().split('\n').pop() ?? '';
   const run = JSON.parse(last) as Run;
   if (!run.ok) throw new Error(`${side} rejected the generated file`);
@@ -60,7 +63,16 @@ function spawn(side: Side, file: string): Run {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { mb: { type: 'string', default: '300' }, rounds: { type: 'string', default: '5' }, gb: { type: 'string', default: '1' }, child: { type: 'string' } }, allowPositionals: true, strict: false });
+  const { values } = parseArgs({
+    options: {
+      mb: { type: 'string', default: '300' },
+      rounds: { type: 'string', default: '5' },
+      gb: { type: 'string', default: '1' },
+      child: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: false,
+  });
   if (typeof values.child === 'string') return child(values.child as Side, process.argv[process.argv.length - 1] ?? '');
   const dir = mkdtempSync(join(tmpdir(), 'tunekit-bench-dataset-'));
   try {
@@ -95,7 +107,9 @@ async function main(): Promise<void> {
     });
     console.log(`\n${table(['side', 'runs', 'median ms', 'MB/s', 'RSS growth MB'], rows)}`);
     const ratio = median(ratios);
-    console.log(`\ntunekit / checkFile time: median ${ratio.toFixed(3)} (p25 ${quantile(ratios, 0.25).toFixed(3)}, p75 ${quantile(ratios, 0.75).toFixed(3)}) over ${rounds} alternating pairs → faster: ${verdict(ratio < 1)}`);
+    console.log(
+      `\ntunekit / checkFile time: median ${ratio.toFixed(3)} (p25 ${quantile(ratios, 0.25).toFixed(3)}, p75 ${quantile(ratios, 0.75).toFixed(3)}) over ${rounds} alternating pairs → faster: ${verdict(ratio < 1)}`,
+    );
 
     const gb = Number(values.gb);
     if (gb > 0) {
@@ -104,7 +118,9 @@ async function main(): Promise<void> {
       rmSync(file);
       const run = spawn('tunekit', big);
       const size = statSync(big).size / 1e6;
-      console.log(`\n${(size / 1000).toFixed(2)} GB: ${run.ms.toFixed(0)} ms (${(size / (run.ms / 1000)).toFixed(0)} MB/s), RSS growth ${run.rssGrowthMb.toFixed(1)} MB; budget < 64 MB → ${verdict(run.rssGrowthMb < 64)}`);
+      console.log(
+        `\n${(size / 1000).toFixed(2)} GB: ${run.ms.toFixed(0)} ms (${(size / (run.ms / 1000)).toFixed(0)} MB/s), RSS growth ${run.rssGrowthMb.toFixed(1)} MB; budget < 64 MB → ${verdict(run.rssGrowthMb < 64)}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

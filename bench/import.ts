@@ -54,13 +54,24 @@ export function formatImport(rows: ImportRow[]): string {
   const lines = [
     table(
       ['await import(…) in a fresh process', 'median ms', 'p25–p75 ms', 'runs'],
-      rows.map((r) => [r.specifier === FLOOR ? `${FLOOR} (floor: ESM loader start-up)` : r.specifier, r.median.toFixed(2), `${r.p25.toFixed(2)}–${r.p75.toFixed(2)}`, String(r.runs)]),
+      rows.map((r) => [
+        r.specifier === FLOOR ? `${FLOOR} (floor: ESM loader start-up)` : r.specifier,
+        r.median.toFixed(2),
+        `${r.p25.toFixed(2)}–${r.p75.toFixed(2)}`,
+        String(r.runs),
+      ]),
     ),
   ];
   const root = rows.find((r) => r.specifier === 'tunekit');
   const floor = rows.find((r) => r.specifier === FLOOR);
-  if (root) lines.push(`budget import('tunekit') ≤ ${IMPORT_BUDGET_MS} ms: ${root.median.toFixed(2)} ms → ${verdict(root.median <= IMPORT_BUDGET_MS)}`);
-  if (root && floor) lines.push(`(of which the empty-module floor is ${floor.median.toFixed(2)} ms; tunekit's own share ≈ ${(root.median - floor.median).toFixed(2)} ms)`);
+  if (root)
+    lines.push(
+      `budget import('tunekit') ≤ ${IMPORT_BUDGET_MS} ms: ${root.median.toFixed(2)} ms → ${verdict(root.median <= IMPORT_BUDGET_MS)}`,
+    );
+  if (root && floor)
+    lines.push(
+      `(of which the empty-module floor is ${floor.median.toFixed(2)} ms; tunekit's own share ≈ ${(root.median - floor.median).toFixed(2)} ms)`,
+    );
   return lines.join('\n');
 }
 

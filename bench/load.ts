@@ -99,7 +99,9 @@ export async function runLoad(log: (line: string) => void = console.log): Promis
   // leak shows as growth from round 1 to round 2 rather than hiding in the cold start's heap growth.
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const afterWarmup = gc() ? memory() : undefined;
-  log(`load: warm-up round of ${TOTAL} calls done; after gc RSS ${afterWarmup ? mb(afterWarmup.rss) : '?'}, heap ${afterWarmup ? mb(afterWarmup.heapUsed) : '?'}`);
+  log(
+    `load: warm-up round of ${TOTAL} calls done; after gc RSS ${afterWarmup ? mb(afterWarmup.rss) : '?'}, heap ${afterWarmup ? mb(afterWarmup.heapUsed) : '?'}`,
+  );
   next = 0;
   latencies = [];
   const began = performance.now();
@@ -152,13 +154,22 @@ export function formatLoad(r: LoadResult): string {
     ['latency p50 / p99', `${r.p50.toFixed(2)} ms / ${r.p99.toFixed(2)} ms`],
     ['RSS cold start → after warm-up round (gc)', `${mb(r.before.rss)} → ${r.afterWarmup ? mb(r.afterWarmup.rss) : '?'}`],
     ['RSS after warm-up → after measured round (gc)', r.afterWarmup && r.afterGc ? `${mb(r.afterWarmup.rss)} → ${mb(r.afterGc.rss)}` : '?'],
-    ['heap after warm-up → after measured round (gc)', r.afterWarmup && r.afterGc ? `${mb(r.afterWarmup.heapUsed)} → ${mb(r.afterGc.heapUsed)}` : '?'],
+    [
+      'heap after warm-up → after measured round (gc)',
+      r.afterWarmup && r.afterGc ? `${mb(r.afterWarmup.heapUsed)} → ${mb(r.afterGc.heapUsed)}` : '?',
+    ],
     ['RSS before → after (no gc)', `${mb(r.before.rss)} → ${mb(r.after.rss)}`],
     ['heap used before → after', `${mb(r.before.heapUsed)} → ${mb(r.after.heapUsed)}`],
-    ['after global.gc()', r.afterGc ? `RSS ${mb(r.afterGc.rss)}, heap used ${mb(r.afterGc.heapUsed)}` : 'not run (start node with --expose-gc)'],
+    [
+      'after global.gc()',
+      r.afterGc ? `RSS ${mb(r.afterGc.rss)}, heap used ${mb(r.afterGc.heapUsed)}` : 'not run (start node with --expose-gc)',
+    ],
     ['server: connections made / requests', `${r.serverAfterCalls.connections} / ${r.serverAfterCalls.requests}`],
     ['server: open right after the calls', String(r.serverAfterCalls.open)],
-    ['server: open after closing the global dispatcher', `${r.serverAfterClose.open} (after ${r.closeMs.toFixed(0)} ms) → ${verdict(r.serverAfterClose.open === 0)}`],
+    [
+      'server: open after closing the global dispatcher',
+      `${r.serverAfterClose.open} (after ${r.closeMs.toFixed(0)} ms) → ${verdict(r.serverAfterClose.open === 0)}`,
+    ],
     ['client handles beyond those at start', r.leftHandles.length ? r.leftHandles.join(', ') : 'none (no timers, sockets or child left)'],
   ];
   return table(['load (tunekit Nebius jobs.retrieve)', 'result'], rows);

@@ -22,7 +22,10 @@ export function buildPackage(log: (line: string) => void = console.log): string 
   rmSync(INSTALLED, { recursive: true, force: true });
   mkdirSync(INSTALLED, { recursive: true });
   const began = performance.now();
-  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts'), '--out', join(INSTALLED, 'dist')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build.ts'), '--out', join(INSTALLED, 'dist')], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
   copyFileSync(join(ROOT, 'package.json'), join(INSTALLED, 'package.json'));
   writeFileSync(join(CONSUMER, 'package.json'), JSON.stringify({ name: 'bench-consumer', private: true, type: 'module' }, null, 2));
   if (!existsSync(join(INSTALLED, 'dist', 'src', 'index.js'))) throw new Error('build: dist/src/index.js was not emitted');
@@ -33,5 +36,7 @@ export function buildPackage(log: (line: string) => void = console.log): string 
 
 /** Which tunekit subpaths exist in the build (providers other helpers may still be writing). */
 export function builtProviders(): string[] {
-  return ['nebius', 'together', 'openai', 'azure'].filter((name) => existsSync(join(INSTALLED, 'dist', 'src', 'providers', name, 'index.js')));
+  return ['nebius', 'together', 'openai', 'azure'].filter((name) =>
+    existsSync(join(INSTALLED, 'dist', 'src', 'providers', name, 'index.js')),
+  );
 }

@@ -103,12 +103,33 @@ function report(file: string, top: number): void {
   const { busy, selfByLabel, inclusive, byArea } = summarise(file);
   const pct = (n: number): string => `${((100 * n) / busy).toFixed(1)} %`;
   console.log(`${file}: ${busy} busy samples (idle excluded)`);
-  console.log(table(['area (self time)', 'share of busy'], [...byArea].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, pct(v)])));
+  console.log(
+    table(
+      ['area (self time)', 'share of busy'],
+      [...byArea].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, pct(v)]),
+    ),
+  );
   console.log();
-  console.log(table(['function (self)', 'share'], [...selfByLabel].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, pct(v)])));
+  console.log(
+    table(
+      ['function (self)', 'share'],
+      [...selfByLabel]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([k, v]) => [k, pct(v)]),
+    ),
+  );
   console.log();
-  const interesting = [...inclusive].filter(([k]) => !/^\(root\)|^\(program\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top);
-  console.log(table(['function (inclusive)', 'share'], interesting.map(([k, v]) => [k, pct(v)])));
+  const interesting = [...inclusive]
+    .filter(([k]) => !/^\(root\)|^\(program\)/.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  console.log(
+    table(
+      ['function (inclusive)', 'share'],
+      interesting.map(([k, v]) => [k, pct(v)]),
+    ),
+  );
 }
 
 /**

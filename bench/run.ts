@@ -33,12 +33,20 @@ console.log(formatCpu(cpu));
 heading('summary');
 for (const row of cpu.rows.filter((r) => r.name.startsWith('tunekit') && r.ratio)) {
   const { median, p25, p75 } = row.ratio ?? { median: Infinity, p25: Infinity, p75: Infinity };
-  console.log(`CPU     ${row.name}: ${median.toFixed(3)}× raw fetch+json (p25 ${p25.toFixed(3)}, p75 ${p75.toFixed(3)}); budget ≤ ${CPU_BUDGET}× → ${verdict(median <= CPU_BUDGET)}`);
+  console.log(
+    `CPU     ${row.name}: ${median.toFixed(3)}× raw fetch+json (p25 ${p25.toFixed(3)}, p75 ${p75.toFixed(3)}); budget ≤ ${CPU_BUDGET}× → ${verdict(median <= CPU_BUDGET)}`,
+  );
 }
 for (const row of bundle.rows.filter((r) => r.name.startsWith('tunekit/'))) {
-  console.log(`bundle  ${row.name}: ${row.minified} B min, ${row.gzipped} B min+gzip; budget ≤ ${BUNDLE_BUDGET} B → ${verdict(row.gzipped <= BUNDLE_BUDGET)}`);
+  console.log(
+    `bundle  ${row.name}: ${row.minified} B min, ${row.gzipped} B min+gzip; budget ≤ ${BUNDLE_BUDGET} B → ${verdict(row.gzipped <= BUNDLE_BUDGET)}`,
+  );
 }
-const isolated = Object.values(bundle.leaks).every((l) => l.length === 0) && Object.values(bundle.runtimeLeaks).every((l) => l.length === 0);
+const isolated =
+  Object.values(bundle.leaks).every((l) => l.length === 0) && Object.values(bundle.runtimeLeaks).every((l) => l.length === 0);
 console.log(`isolation: one-provider bundles and imports load no other provider → ${verdict(isolated)}`);
 const root = imports.find((r) => r.specifier === 'tunekit');
-if (root) console.log(`import  tunekit: median ${root.median.toFixed(2)} ms (p25 ${root.p25.toFixed(2)}, p75 ${root.p75.toFixed(2)}); budget ≤ ${IMPORT_BUDGET_MS} ms → ${verdict(root.median <= IMPORT_BUDGET_MS)}`);
+if (root)
+  console.log(
+    `import  tunekit: median ${root.median.toFixed(2)} ms (p25 ${root.p25.toFixed(2)}, p75 ${root.p75.toFixed(2)}); budget ≤ ${IMPORT_BUDGET_MS} ms → ${verdict(root.median <= IMPORT_BUDGET_MS)}`,
+  );

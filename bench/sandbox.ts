@@ -11,12 +11,22 @@ import { startSandbox, type ClockOption, type SandboxProviderName } from '../src
 import { isMain, median, table } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_SANDBOX_RUNS ?? 5);
-const EXAMPLES = Array.from({ length: 120 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })).join('\n');
+const EXAMPLES = Array.from({ length: 120 }, (_, i) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `q${i}` },
+      { role: 'assistant', content: `a${i}` },
+    ],
+  }),
+).join('\n');
 const FINAL = ['succeeded', 'completed', 'failed', 'error', 'cancelled'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Upload and create on `provider`; returns a function reading the job's status. */
-async function start(provider: SandboxProviderName, options: { apiKey: string; baseUrl: string; fetch: typeof fetch }): Promise<() => Promise<string>> {
+async function start(
+  provider: SandboxProviderName,
+  options: { apiKey: string; baseUrl: string; fetch: typeof fetch },
+): Promise<() => Promise<string>> {
   const file = new File([EXAMPLES], 'train.jsonl');
   if (provider === 'together') {
     const client = createTogetherClient(options);
@@ -33,7 +43,10 @@ async function start(provider: SandboxProviderName, options: { apiKey: string; b
   return async () => (await client.jobs.retrieve(job.id)).status;
 }
 
-async function lifecycle(provider: SandboxProviderName, clock: ClockOption): Promise<{ realMs: number; polls: number; simulatedMin: number }> {
+async function lifecycle(
+  provider: SandboxProviderName,
+  clock: ClockOption,
+): Promise<{ realMs: number; polls: number; simulatedMin: number }> {
   await using sandbox = await startSandbox({ provider, clock, listen: false });
   const status = await start(provider, { apiKey: 'bench', baseUrl: sandbox.url, fetch: sandbox.fetch });
   const began = { real: performance.now(), simulated: sandbox.now('bench').getTime() };
@@ -48,13 +61,24 @@ async function lifecycle(provider: SandboxProviderName, clock: ClockOption): Pro
 }
 
 export async function runSandbox(log: (line: string) => void): Promise<string> {
-  const clocks: [string, ClockOption][] = [['manual (1 min/poll)', 'manual'], ['speed 600', { speed: 600 }], ['speed 3600', { speed: 3600 }], ['on-poll', 'on-poll']];
+  const clocks: [string, ClockOption][] = [
+    ['manual (1 min/poll)', 'manual'],
+    ['speed 600', { speed: 600 }],
+    ['speed 3600', { speed: 3600 }],
+    ['on-poll', 'on-poll'],
+  ];
   const rows: string[][] = [];
   for (const provider of ['nebius', 'together', 'openai'] as const) {
     for (const [name, clock] of clocks) {
       const results = [];
       for (let run = 0; run < RUNS; run++) results.push(await lifecycle(provider, clock));
-      const row = [provider, name, median(results.map((r) => r.simulatedMin)).toFixed(0), median(results.map((r) => r.realMs)).toFixed(1), median(results.map((r) => r.polls)).toFixed(0)];
+      const row = [
+        provider,
+        name,
+        median(results.map((r) => r.simulatedMin)).toFixed(0),
+        median(results.map((r) => r.realMs)).toFixed(1),
+        median(results.map((r) => r.polls)).toFixed(0),
+      ];
       log(row.join('  '));
       rows.push(row);
     }

@@ -33,7 +33,13 @@ export function isMain(metaUrl: string): boolean {
   if (main && (process.argv.includes('--help') || process.argv.includes('-h'))) {
     // A bench's usage is the comment that opens its file.
     const head = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(here, 'utf8'))?.[1] ?? '';
-    process.stdout.write(`usage: npx tsx ${relative(process.cwd(), here)}\n\n${head.split('\n').map((line) => line.replace(/^\s*\* ?/, '')).join('\n').trim()}\n`);
+    process.stdout.write(
+      `usage: npx tsx ${relative(process.cwd(), here)}\n\n${head
+        .split('\n')
+        .map((line) => line.replace(/^\s*\* ?/, ''))
+        .join('\n')
+        .trim()}\n`,
+    );
     process.exit(0);
   }
   return main;

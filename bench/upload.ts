@@ -38,12 +38,31 @@ function serve(): void {
     req.on('end', () => {
       n += 1;
       const url = (req.url ?? '').split('?')[0] ?? '';
-      const file = { id: `file-${n}`, object: 'file', bytes, created_at: 1, filename: 'big.jsonl', purpose: 'fine-tune', status: 'processed' };
-      const upload = { id: 'upload_1', object: 'upload', bytes: 0, created_at: 1, expires_at: 2, filename: 'big.jsonl', purpose: 'fine-tune' };
-      const body = url.endsWith('/uploads') ? { ...upload, status: 'pending' }
-        : url.endsWith('/parts') ? { id: `part_${n}`, object: 'upload.part', created_at: 1, upload_id: 'upload_1' }
-        : url.endsWith('/complete') ? { ...upload, status: 'completed', file }
-        : file;
+      const file = {
+        id: `file-${n}`,
+        object: 'file',
+        bytes,
+        created_at: 1,
+        filename: 'big.jsonl',
+        purpose: 'fine-tune',
+        status: 'processed',
+      };
+      const upload = {
+        id: 'upload_1',
+        object: 'upload',
+        bytes: 0,
+        created_at: 1,
+        expires_at: 2,
+        filename: 'big.jsonl',
+        purpose: 'fine-tune',
+      };
+      const body = url.endsWith('/uploads')
+        ? { ...upload, status: 'pending' }
+        : url.endsWith('/parts')
+          ? { id: `part_${n}`, object: 'upload.part', created_at: 1, upload_id: 'upload_1' }
+          : url.endsWith('/complete')
+            ? { ...upload, status: 'completed', file }
+            : file;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
@@ -65,9 +84,12 @@ const SIDES: Record<string, (path: string, url: string) => Promise<unknown>> = {
       req.on('error', reject);
       pipeline(createReadStream(path), req).catch(reject);
     }),
-  'tunekit nebius files.upload(path)': (path, url) => createNebiusClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
-  'tunekit together files.upload(path)': (path, url) => createTogetherClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
-  'tunekit openai files.upload(path)': (path, url) => createOpenAIClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
+  'tunekit nebius files.upload(path)': (path, url) =>
+    createNebiusClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
+  'tunekit together files.upload(path)': (path, url) =>
+    createTogetherClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
+  'tunekit openai files.upload(path)': (path, url) =>
+    createOpenAIClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
 };
 const CLI = 'tunekit files upload (CLI, nebius)';
 
@@ -93,7 +115,11 @@ async function cliPeak(path: string, url: string, dir: string): Promise<{ peak: 
   const out = join(dir, `peak-${process.hrtime.bigint()}`);
   const env = { ...process.env, TUNEKIT_PROVIDER: 'nebius', NEBIUS_API_KEY: 'bench-key', NEBIUS_BASE_URL: url, TUNEKIT_BENCH_PEAK: out };
   const started = performance.now();
-  await run(process.execPath, ['--import', 'tsx', '--import', join(root, 'bench/rss-probe.ts'), join(root, 'src/cli/main.ts'), 'files', 'upload', path], { env, maxBuffer: 1 << 20 });
+  await run(
+    process.execPath,
+    ['--import', 'tsx', '--import', join(root, 'bench/rss-probe.ts'), join(root, 'src/cli/main.ts'), 'files', 'upload', path],
+    { env, maxBuffer: 1 << 20 },
+  );
   const ms = performance.now() - started;
   return { peak: Number(await readFile(out, 'utf8')), ms };
 }
@@ -152,13 +178,21 @@ async function main(): Promise<void> {
   const rows = [...results].map(([key, { growth, ms }]) => {
     const [gb = '', side = ''] = key.split('\t');
     const budget = side.startsWith('tunekit') ? (median(growth) < 64 ? ' ✓' : ' ✗') : '';
-    return [`${gb} GiB  ${side}`, `${((Number(gb) * 1024) / (median(ms) / 1_000)).toFixed(0)} MB/s`, `${median(growth).toFixed(1)} MB${budget}`, `${Math.min(...growth).toFixed(0)}–${Math.max(...growth).toFixed(0)}`];
+    return [
+      `${gb} GiB  ${side}`,
+      `${((Number(gb) * 1024) / (median(ms) / 1_000)).toFixed(0)} MB/s`,
+      `${median(growth).toFixed(1)} MB${budget}`,
+      `${Math.min(...growth).toFixed(0)}–${Math.max(...growth).toFixed(0)}`,
+    ];
   });
-  console.log(`node ${process.version}; sparse files; each side in a fresh process, ${rounds} rounds alternating; server in another process`);
+  console.log(
+    `node ${process.version}; sparse files; each side in a fresh process, ${rounds} rounds alternating; server in another process`,
+  );
   console.log(table(['file  side', 'throughput (median)', 'RSS growth (median)', 'range (MB)'], rows));
   console.log('budget: tunekit RSS growth < 64 MB (✓ met, ✗ missed)');
 }
 
 if (process.argv.includes('--serve')) serve();
-else if (process.argv[2] === '--side') await measureSide(process.argv[3] ?? '', process.argv[4] ?? '', process.argv[5] ?? '', process.argv[6] ?? '');
+else if (process.argv[2] === '--side')
+  await measureSide(process.argv[3] ?? '', process.argv[4] ?? '', process.argv[5] ?? '', process.argv[6] ?? '');
 else if (isMain(import.meta.url)) await main();

@@ -12,12 +12,23 @@ const HOUR = 3_600_000;
 type Provider = 'nebius' | 'together' | 'openai';
 
 function jsonl(n: number): File {
-  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `question ${i}: what is ${i} + ${i}?` }, { role: 'assistant', content: String(2 * i) }] }));
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `question ${i}: what is ${i} + ${i}?` },
+        { role: 'assistant', content: String(2 * i) },
+      ],
+    }),
+  );
   return new File([lines.join('\n')], 'train.jsonl');
 }
 
 /** One provider's job, waited for by `wait`; the requests it cost by the job's status at the time. */
-async function measure(provider: Provider, examples: number, naive: boolean): Promise<{ hours: number; requests: number; busiest: number }> {
+async function measure(
+  provider: Provider,
+  examples: number,
+  naive: boolean,
+): Promise<{ hours: number; requests: number; busiest: number }> {
   await using sandbox = await startSandbox({ provider, clock: 'manual', listen: false });
   const options = { apiKey: 'bench', baseUrl: sandbox.url, fetch: sandbox.fetch };
   const nebius = createNebiusClient(options);
@@ -25,9 +36,12 @@ async function measure(provider: Provider, examples: number, naive: boolean): Pr
   const openai = createOpenAIClient(options);
   const client = { nebius, together, openai }[provider];
   const file = await client.files.upload(jsonl(examples));
-  const jobId = provider === 'nebius' ? (await nebius.jobs.create({ model: 'meta-llama/Llama-3.1-8B-Instruct', training_file: file.id })).id
-    : provider === 'together' ? (await together.jobs.create({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: file.id })).id
-      : (await openai.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: file.id })).id;
+  const jobId =
+    provider === 'nebius'
+      ? (await nebius.jobs.create({ model: 'meta-llama/Llama-3.1-8B-Instruct', training_file: file.id })).id
+      : provider === 'together'
+        ? (await together.jobs.create({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: file.id })).id
+        : (await openai.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: file.id })).id;
   const from = sandbox.requests.length;
   const started = sandbox.now().getTime();
   const status = async (): Promise<string> => (await client.jobs.retrieve(jobId)).status;
@@ -56,7 +70,14 @@ async function main(): Promise<void> {
   for (const provider of ['nebius', 'together', 'openai'] as const) {
     for (const naive of [true, false]) {
       const { hours, requests, busiest } = await measure(provider, examples, naive);
-      rows.push([provider, naive ? 'a loop polling every 10 s' : 'jobs.wait (default policy, onProgress)', hours.toFixed(2), String(requests), (requests / hours).toFixed(0), String(busiest)]);
+      rows.push([
+        provider,
+        naive ? 'a loop polling every 10 s' : 'jobs.wait (default policy, onProgress)',
+        hours.toFixed(2),
+        String(requests),
+        (requests / hours).toFixed(0),
+        String(busiest),
+      ]);
     }
   }
   console.log(`node ${process.version}; ${examples} examples per job; sandbox clock (simulated time, exact counts)`);

@@ -14,7 +14,11 @@ const USAGE = `usage: npm run demo -- [--provider nebius|together|openai] [--spe
 Runs the fine-tuning workflow (check → upload → create → wait → model) against the built-in sandbox of a provider,
 with a simulated clock at N× real time (default 1000). Nothing leaves this machine.`;
 
-const MODELS = { nebius: 'meta-llama/Llama-3.1-8B-Instruct', together: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', openai: 'gpt-4o-mini-2024-07-18' } as const;
+const MODELS = {
+  nebius: 'meta-llama/Llama-3.1-8B-Instruct',
+  together: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+  openai: 'gpt-4o-mini-2024-07-18',
+} as const;
 type Provider = keyof typeof MODELS;
 const isProvider = (name: string): name is Provider => name in MODELS;
 
@@ -23,7 +27,13 @@ const say = (label: string, text: string): void => console.log(`  ${label.padEnd
 const bar = (done: number, total: number): string => '█'.repeat(Math.round((20 * done) / total)).padEnd(20, '░');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { provider: { type: 'string', default: 'nebius' }, speed: { type: 'string', default: '1000' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: {
+      provider: { type: 'string', default: 'nebius' },
+      speed: { type: 'string', default: '1000' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) return console.log(USAGE);
   const provider = values.provider;
   const speed = Number(values.speed);
@@ -33,7 +43,14 @@ async function main(): Promise<void> {
   await using sandbox = await startSandbox({ provider, clock: { speed } });
   console.log(`tunekit demo: the ${provider} sandbox at ${sandbox.url} (${speed}× real time; no network, no key)\n`);
   const tuner = createTuner<Provider>({ provider, apiKey: 'demo-key', baseUrl: sandbox.url });
-  const examples = Array.from({ length: 120 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `What is ${i} + ${i}?` }, { role: 'assistant', content: String(2 * i) }] }));
+  const examples = Array.from({ length: 120 }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `What is ${i} + ${i}?` },
+        { role: 'assistant', content: String(2 * i) },
+      ],
+    }),
+  );
   const dataset = new File([`${examples.join('\n')}\n`], 'train.jsonl');
 
   const started = { real: Date.now(), simulated: sandbox.now().getTime() };
@@ -45,7 +62,11 @@ async function main(): Promise<void> {
     training = false;
   };
   const show = (p: TrainProgress<Provider>): void => {
-    if (p.stage === 'check') say('check', `${p.file} file: ${p.report.examples} examples, ${p.report.formatLabel}, ${p.report.stats.tokens.total.toLocaleString('en')} tokens (${p.report.stats.tokens.method}), no error`);
+    if (p.stage === 'check')
+      say(
+        'check',
+        `${p.file} file: ${p.report.examples} examples, ${p.report.formatLabel}, ${p.report.stats.tokens.total.toLocaleString('en')} tokens (${p.report.stats.tokens.method}), no error`,
+      );
     if (p.stage === 'upload' && p.fileId) say('upload', `${p.file} file, ${(p.loaded / 1024).toFixed(1)} KiB → ${p.fileId}`);
     if (p.stage === 'processing' && p.status === 'processed') say('processing', `${p.fileId} processed by ${provider}`);
     if (p.stage === 'create') say('create', `${p.jobId} on ${p.job.model}`);
@@ -65,7 +86,10 @@ async function main(): Promise<void> {
         if (training && w.status === 'succeeded') drawStep();
         endLine();
         const simulated = Math.round((sandbox.now().getTime() - started.simulated) / 60_000);
-        say('status', `${w.status}${w.status === 'succeeded' ? ` after ${simulated} simulated minutes (${((Date.now() - started.real) / 1000).toFixed(1)} s)` : ''}`);
+        say(
+          'status',
+          `${w.status}${w.status === 'succeeded' ? ` after ${simulated} simulated minutes (${((Date.now() - started.real) / 1000).toFixed(1)} s)` : ''}`,
+        );
         status = w.status;
       }
       if (w.status === 'running') drawStep();
@@ -79,11 +103,17 @@ async function main(): Promise<void> {
   );
   endLine();
   console.log('  checkpoints');
-  for (const c of result.checkpoints) say('', `step ${String(c.step).padStart(3)}${c.trainingLoss === undefined ? '' : `  loss ${c.trainingLoss.toFixed(4)}`}  ${c.model ?? c.id}`);
+  for (const c of result.checkpoints)
+    say(
+      '',
+      `step ${String(c.step).padStart(3)}${c.trainingLoss === undefined ? '' : `  loss ${c.trainingLoss.toFixed(4)}`}  ${c.model ?? c.id}`,
+    );
   say('model', `${result.model ?? '(none)'}${provider === 'nebius' ? '  (a custom model made from the final checkpoint)' : ''}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof TunekitError ? `${error.name}: ${error.message}` : `error: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof TunekitError ? `${error.name}: ${error.message}` : `error: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 });

@@ -41,7 +41,15 @@ function configFor(entry: EntryPoint): IConfigFile {
     mainEntryPointFilePath: join(REPO_ROOT, entry.declaration),
     compiler: {
       overrideTsconfig: {
-        compilerOptions: { target: 'ES2022', lib: ['ES2023', 'DOM', 'DOM.Iterable', 'DOM.AsyncIterable'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'], skipLibCheck: true },
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023', 'DOM', 'DOM.Iterable', 'DOM.AsyncIterable'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          types: ['node'],
+          skipLibCheck: true,
+        },
         files: [join(REPO_ROOT, entry.declaration)],
       },
     },
@@ -158,7 +166,9 @@ async function main(argv: string[]): Promise<number> {
     } else if (check) {
       stale = true;
       writeFileSync(join(BUILT_FOLDER, `${entry.slug}.api.md`), report);
-      process.stderr.write(`${path} ${committed === undefined ? 'is missing' : `does not match the public API of ${entry.specifier}`}:\n${difference(committed ?? '', report)}\n`);
+      process.stderr.write(
+        `${path} ${committed === undefined ? 'is missing' : `does not match the public API of ${entry.specifier}`}:\n${difference(committed ?? '', report)}\n`,
+      );
     } else {
       mkdirSync(join(REPO_ROOT, REPORT_FOLDER), { recursive: true });
       writeFileSync(join(REPO_ROOT, path), report);
@@ -166,7 +176,10 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (failed) process.stderr.write('\nAPI Extractor found the problems above: fix them in src/ (or the policy in scripts/api.ts).\n');
-  if (stale) process.stderr.write(`\nThe public API changed and its report did not. If the change is meant, update the reports and commit them with it:\n  ${UPDATE_INSTRUCTION}\n`);
+  if (stale)
+    process.stderr.write(
+      `\nThe public API changed and its report did not. If the change is meant, update the reports and commit them with it:\n  ${UPDATE_INSTRUCTION}\n`,
+    );
   return failed || stale ? 1 : 0;
 }
 

@@ -40,20 +40,23 @@ const ENTRIES = {
   bins: ['src/sandbox/cli.ts', 'src/cli/main.ts'],
 };
 
-const existing = (files: string[]): string[] => files.filter((file) => {
-  try {
-    readFileSync(resolve(REPO_ROOT, file));
-    return true;
-  } catch {
-    return false;
-  }
-});
+const existing = (files: string[]): string[] =>
+  files.filter((file) => {
+    try {
+      readFileSync(resolve(REPO_ROOT, file));
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
 /** Browser build: the platform module without `node:` imports. */
 const browserPlatform: Plugin = {
   name: 'tunekit-browser-platform',
   setup(context) {
-    context.onResolve({ filter: /platform\/files\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/files\.js$/, 'files.browser.ts')) }));
+    context.onResolve({ filter: /platform\/files\.js$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.replace(/files\.js$/, 'files.browser.ts')),
+    }));
   },
 };
 
@@ -61,7 +64,9 @@ const browserPlatform: Plugin = {
 const perFileCommonJs: Plugin = {
   name: 'tunekit-cjs-per-file',
   setup(context) {
-    context.onResolve({ filter: /^\.\.?\// }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.js$/, '.cjs'), external: true }));
+    context.onResolve({ filter: /^\.\.?\// }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.js$/, '.cjs'), external: true },
+    );
   },
 };
 
@@ -89,7 +94,9 @@ function thirdPartyLicenses(packages: string[]): string {
     const dir = resolve(REPO_ROOT, 'node_modules', name);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string; license?: string };
     const file = readdirSync(dir).find((entry) => /^licen[cs]e/i.test(entry));
-    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `(${manifest.license ?? 'no licence'} per its package.json; no licence file)`;
+    const text = file
+      ? readFileSync(join(dir, file), 'utf8').trim()
+      : `(${manifest.license ?? 'no licence'} per its package.json; no licence file)`;
     return `## ${name}@${manifest.version ?? '?'} (${manifest.license ?? '?'})\n\n${text}\n`;
   });
   return `# Third-party licences\n\nCode of these packages is bundled into this package's dist/.\n\n${sections.join('\n')}`;
@@ -100,7 +107,10 @@ async function main(argv: string[]): Promise<void> {
   const outdir = resolve(REPO_ROOT, args.values.get('--out') ?? 'dist');
   rmSync(outdir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], { cwd: REPO_ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
   const clients = existing([...ENTRIES.clients, ...(await registeredProviders()).map(providerEntry)]);
   const dataset = existing(ENTRIES.dataset);
   const nodeLibrary = existing(ENTRIES.nodeLibrary);
@@ -127,34 +137,38 @@ async function main(argv: string[]): Promise<void> {
   /** One group of ESM entry points, bundled together (code they share in chunks). */
   const esm = async (entryPoints: string[], platform: 'node' | 'browser'): Promise<void> => {
     if (!entryPoints.length) return;
-    note(await build({
-      ...common,
-      entryPoints,
-      outdir: platform === 'node' ? outdir : join(outdir, 'browser'),
-      outbase: '.',
-      chunkNames: 'src/chunks/[name]-[hash]',
-      splitting: true,
-      format: 'esm',
-      platform,
-      target: platform === 'node' ? 'node20' : 'es2022',
-      plugins: platform === 'browser' ? [browserPlatform] : [],
-    }));
+    note(
+      await build({
+        ...common,
+        entryPoints,
+        outdir: platform === 'node' ? outdir : join(outdir, 'browser'),
+        outbase: '.',
+        chunkNames: 'src/chunks/[name]-[hash]',
+        splitting: true,
+        format: 'esm',
+        platform,
+        target: platform === 'node' ? 'node20' : 'es2022',
+        plugins: platform === 'browser' ? [browserPlatform] : [],
+      }),
+    );
   };
   for (const group of [clients, [...dataset, ...nodeLibrary], bins]) await esm(group, 'node');
   for (const group of [clients, dataset]) await esm(group, 'browser');
-  note(await build({
-    ...common,
-    entryPoints: [...sources('src'), ...sources('generated')].filter((file) => !bins.includes(file)),
-    outdir: join(outdir, 'cjs'),
-    outbase: '.',
-    outExtension: { '.js': '.cjs' },
-    // CommonJS has no import.meta: the one reader of it (src/platform/files.ts) takes __filename there.
-    define: { 'import.meta.url': 'undefined' },
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    plugins: [perFileCommonJs],
-  }));
+  note(
+    await build({
+      ...common,
+      entryPoints: [...sources('src'), ...sources('generated')].filter((file) => !bins.includes(file)),
+      outdir: join(outdir, 'cjs'),
+      outbase: '.',
+      outExtension: { '.js': '.cjs' },
+      // CommonJS has no import.meta: the one reader of it (src/platform/files.ts) takes __filename there.
+      define: { 'import.meta.url': 'undefined' },
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      plugins: [perFileCommonJs],
+    }),
+  );
   mirrorTypes(outdir);
   writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.md'), thirdPartyLicenses([...bundled].sort()));
   process.stdout.write(`built ${relative(process.cwd(), outdir) || outdir}\n`);

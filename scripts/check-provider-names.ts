@@ -38,7 +38,11 @@ export function namedIn(file: string, text: string, pattern: RegExp): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     const literal =
-      ts.isStringLiteralLike(node) || ts.isRegularExpressionLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)
+      ts.isStringLiteralLike(node) ||
+      ts.isRegularExpressionLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
         ? node.getText(source)
         : undefined;
     if (literal !== undefined && pattern.test(literal)) {
@@ -53,7 +57,14 @@ export function namedIn(file: string, text: string, pattern: RegExp): string[] {
 
 async function main(): Promise<number> {
   const registry: unknown = await import(pathToFileURL(path.join(REPO_ROOT, 'src/providers/registry/providers.ts')).href);
-  const facts = typeof registry === 'object' && registry !== null && 'providers' in registry && typeof registry.providers === 'object' && registry.providers ? Object.values(registry.providers) : [];
+  const facts =
+    typeof registry === 'object' &&
+    registry !== null &&
+    'providers' in registry &&
+    typeof registry.providers === 'object' &&
+    registry.providers
+      ? Object.values(registry.providers)
+      : [];
   const providers = facts.filter((f): f is { name: string; label: string } => typeof f?.name === 'string' && typeof f?.label === 'string');
   if (!providers.length) throw new Error('src/providers/registry/providers.ts exports no providers');
   const names = providers.map((p) => p.name);
@@ -62,7 +73,9 @@ async function main(): Promise<number> {
   const files = sources(path.join(REPO_ROOT, 'src')).filter((file) => !file.startsWith(providersDir));
   const found = files.flatMap((file) => namedIn(file, readFileSync(file, 'utf8'), pattern));
   if (found.length) {
-    process.stderr.write(`a provider is named outside src/providers/ (take it from the registry instead):\n${found.map((line) => `  ${line}`).join('\n')}\n`);
+    process.stderr.write(
+      `a provider is named outside src/providers/ (take it from the registry instead):\n${found.map((line) => `  ${line}`).join('\n')}\n`,
+    );
     return 1;
   }
   process.stdout.write(`no provider named in ${files.length} files outside src/providers/ (${names.join(', ')})\n`);

@@ -19,7 +19,16 @@ into .tmp/reference/ (open index.html). Warnings are errors: every export docume
 export const REFERENCE_FOLDER = join(REPO_ROOT, '.tmp', 'reference');
 
 /** What must carry a doc comment: everything an entry point exports (members of a type may go without). */
-const documentedKinds = ['Class', 'Function', 'Interface', 'TypeAlias', 'Variable', 'Enum', 'Namespace', 'Module'] as const satisfies readonly (keyof typeof ReflectionKind)[];
+const documentedKinds = [
+  'Class',
+  'Function',
+  'Interface',
+  'TypeAlias',
+  'Variable',
+  'Enum',
+  'Namespace',
+  'Module',
+] as const satisfies readonly (keyof typeof ReflectionKind)[];
 
 /** The generated OpenAPI types of each provider document, shown through the named aliases of its entry point. */
 const generatedTypes = ['paths', 'operations', 'Schemas'];
@@ -64,8 +73,12 @@ async function main(argv: string[]): Promise<number> {
   app.validate(project);
   // The house rule: every public function shows how it is called.
   for (const reflection of project.getReflectionsByKind(ReflectionKind.Function)) {
-    const comments = [reflection.comment, ...(reflection.isDeclaration() ? (reflection.signatures ?? []).map((signature) => signature.comment) : [])];
-    if (!comments.some((comment) => comment?.getTag('@example'))) app.logger.warn(`${reflection.getFriendlyFullName()} (Function) has no @example`);
+    const comments = [
+      reflection.comment,
+      ...(reflection.isDeclaration() ? (reflection.signatures ?? []).map((signature) => signature.comment) : []),
+    ];
+    if (!comments.some((comment) => comment?.getTag('@example')))
+      app.logger.warn(`${reflection.getFriendlyFullName()} (Function) has no @example`);
   }
   if (app.logger.hasErrors() || app.logger.hasWarnings()) return 1;
   await app.generateDocs(project, out);

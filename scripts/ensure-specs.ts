@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { isMain, runCli } from './lib/cli.js';
 import { PROVIDERS, REPO_ROOT } from './lib/providers.js';
 
-
 /**
  * The trimmed documents are not in git: pull them when missing. Source, in order: `TUNEKIT_SPEC_MIRROR`,
  * a `../shared/openapi` mirror beside the checkout, else the upstream URLs. The lock's hashes are checked.

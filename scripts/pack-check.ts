@@ -48,15 +48,23 @@ async function main(argv: string[]): Promise<number> {
   if (!existsSync(join(REPO_ROOT, 'dist'))) throw new Error('dist/ is missing: run npm run build first');
   const built = readdirSync(join(REPO_ROOT, 'dist'), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(REPO_ROOT.length + 1).replace(/\\/g, '/'));
+    .map((entry) =>
+      join(entry.parentPath, entry.name)
+        .slice(REPO_ROOT.length + 1)
+        .replace(/\\/g, '/'),
+    );
   const expected = new Set([...DOCUMENTS, ...built]);
   const packed = new Set(packedPaths());
-  const unexpected = [...packed].filter((path) => !expected.has(path) || (path.startsWith('dist/') && !DOCUMENTS.includes(path) && !BUILT.test(path))).sort();
+  const unexpected = [...packed]
+    .filter((path) => !expected.has(path) || (path.startsWith('dist/') && !DOCUMENTS.includes(path) && !BUILT.test(path)))
+    .sort();
   const missing = [...new Set([...expected, ...declaredPaths()])].filter((path) => !packed.has(path)).sort();
   for (const path of unexpected) process.stderr.write(`unexpected in the package: ${path}\n`);
   for (const path of missing) process.stderr.write(`missing from the package: ${path}\n`);
   if (unexpected.length || missing.length) {
-    process.stderr.write(`\nThe package's contents changed: fix package.json "files" (or the build), or, if the change is meant, scripts/pack-check.ts.\n`);
+    process.stderr.write(
+      `\nThe package's contents changed: fix package.json "files" (or the build), or, if the change is meant, scripts/pack-check.ts.\n`,
+    );
     return 1;
   }
   process.stdout.write(`package contents as expected: ${packed.size} files (dist/ and ${DOCUMENTS.length} documents)\n`);

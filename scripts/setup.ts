@@ -16,7 +16,10 @@ function ensureChromium(): string | undefined {
   const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
   if (!root || !apt) return `Chromium is not at ${CHROMIUM}: run \`sudo apt-get install -y chromium\` (Debian) or set TUNEKIT_CHROMIUM`;
   process.stderr.write('installing Chromium (apt-get install chromium) for the browser tests…\n');
-  execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { stdio: 'inherit', timeout: 15 * 60_000 });
+  execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+  });
   return existsSync(CHROMIUM) ? undefined : `apt-get installed chromium, but ${CHROMIUM} is still missing`;
 }
 

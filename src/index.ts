@@ -16,10 +16,46 @@ export type { RequestClock } from './core/sleep.js';
 export { defaultRetryPolicy, retryDelay, type RetryPolicy } from './core/retry.js';
 export { PageList, type Page } from './core/pagination.js';
 export type { Uploadable, UploadOptions, UploadProgress } from './core/upload.js';
-export { TunekitError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError, APIConnectionError, APITimeoutError, APIUserAbortError, PaginationError, ValidationError, type FieldProblem, type FieldViolation } from './core/errors.js';
+export {
+  TunekitError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  PaginationError,
+  ValidationError,
+  type FieldProblem,
+  type FieldViolation,
+} from './core/errors.js';
 export { VERSION } from './core/version.js';
 export { createTuner } from './workflow/tuner.js';
-export type { Tuner, TunerOptions, Job, JobOf, ProviderOptionsOf, ProviderTypes, TrainRequest, TrainOptions, TrainProgress, TrainResult } from './workflow/api.js';
+export type {
+  Tuner,
+  TunerOptions,
+  Job,
+  JobOf,
+  ProviderOptionsOf,
+  ProviderTypes,
+  TrainRequest,
+  TrainOptions,
+  TrainProgress,
+  TrainResult,
+} from './workflow/api.js';
 export type { JobEvent, JobFailure, JobProgressFields, WaitOptions, WaitProgress, WaitState, WaitClock } from './poller/types.js';
-export type { JobRequest, NeutralHyperparameters, LoraOptions, NeutralFile, NeutralCheckpoint, NeutralJobBase } from './workflow/neutral.js';
+export type {
+  JobRequest,
+  NeutralHyperparameters,
+  LoraOptions,
+  NeutralFile,
+  NeutralCheckpoint,
+  NeutralJobBase,
+} from './workflow/neutral.js';
 export type { ModelWaitOptions } from './poller/model-wait.js';

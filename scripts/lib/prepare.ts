@@ -24,12 +24,17 @@ function infoVersionOf(doc: JsonObject): string {
 
 /** Removes the keyword a fix points at; a pointer that no longer resolves means the document changed: stop. */
 function applyFix(doc: JsonObject, fix: DocumentFix, provider: string): void {
-  const tokens = fix.remove.replace(/^\//, '').split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = fix.remove
+    .replace(/^\//, '')
+    .split('/')
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
   const key = tokens.pop();
   let node: JsonValue | undefined = doc;
   for (const token of tokens) node = isObject(node) ? node[token] : undefined;
   if (key === undefined || !isObject(node) || !(key in node)) {
-    throw new PrepareError(`${provider}: the fix "${fix.remove}" (${fix.why}) no longer applies; review it in openapi/${provider}.source.json`);
+    throw new PrepareError(
+      `${provider}: the fix "${fix.remove}" (${fix.why}) no longer applies; review it in openapi/${provider}.source.json`,
+    );
   }
   delete node[key];
 }

@@ -55,7 +55,10 @@ function parseSourceConfig(raw: unknown, label: string): SourceConfig {
   const surface = raw['surface'];
   if (!isObject(surface)) throw new Error(`${label}.surface must be an object`);
   const fixes = raw['fixes'] ?? [];
-  if (!Array.isArray(fixes) || !fixes.every((fix) => isObject(fix) && typeof fix['remove'] === 'string' && typeof fix['why'] === 'string')) {
+  if (
+    !Array.isArray(fixes) ||
+    !fixes.every((fix) => isObject(fix) && typeof fix['remove'] === 'string' && typeof fix['why'] === 'string')
+  ) {
     throw new Error(`${label}.fixes must be a list of { "remove": "<JSON pointer>", "why": "…" }`);
   }
   return {

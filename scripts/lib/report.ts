@@ -41,14 +41,38 @@ function requiredLines(changes: RequiredChange[]): string[] {
 function formatDiff(diff: SurfaceDiff): string[] {
   if (isEmptyDiff(diff)) return ['  no change in the trimmed surface (operations, schemas, properties, enums, required)'];
   return [
-    ...section('operations added', diff.operationsAdded.map((op) => `+ ${op}`)),
-    ...section('operations removed', diff.operationsRemoved.map((op) => `- ${op}`)),
-    ...section('schemas added', diff.schemasAdded.map((name) => `+ ${name}`)),
-    ...section('schemas removed', diff.schemasRemoved.map((name) => `- ${name}`)),
-    ...section('properties added', diff.propertiesAdded.map((name) => `+ ${name}`)),
-    ...section('properties removed', diff.propertiesRemoved.map((name) => `- ${name}`)),
-    ...section('enum values added', enumLines(diff.enumChanges, 'added').map((line) => `+ ${line}`)),
-    ...section('enum values removed', enumLines(diff.enumChanges, 'removed').map((line) => `- ${line}`)),
+    ...section(
+      'operations added',
+      diff.operationsAdded.map((op) => `+ ${op}`),
+    ),
+    ...section(
+      'operations removed',
+      diff.operationsRemoved.map((op) => `- ${op}`),
+    ),
+    ...section(
+      'schemas added',
+      diff.schemasAdded.map((name) => `+ ${name}`),
+    ),
+    ...section(
+      'schemas removed',
+      diff.schemasRemoved.map((name) => `- ${name}`),
+    ),
+    ...section(
+      'properties added',
+      diff.propertiesAdded.map((name) => `+ ${name}`),
+    ),
+    ...section(
+      'properties removed',
+      diff.propertiesRemoved.map((name) => `- ${name}`),
+    ),
+    ...section(
+      'enum values added',
+      enumLines(diff.enumChanges, 'added').map((line) => `+ ${line}`),
+    ),
+    ...section(
+      'enum values removed',
+      enumLines(diff.enumChanges, 'removed').map((line) => `- ${line}`),
+    ),
     ...section('required changed', requiredLines(diff.requiredChanges)),
   ];
 }

@@ -29,8 +29,22 @@ const BOUNDS = [
 ];
 /** Constraint keywords the runtime does not check; counted in the generated file's header. */
 const UNCHECKED = [
-  'format', 'pattern', 'multipleOf', 'uniqueItems', 'minProperties', 'maxProperties', 'patternProperties', 'propertyNames',
-  'not', 'if', 'prefixItems', 'contains', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
+  'format',
+  'pattern',
+  'multipleOf',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'patternProperties',
+  'propertyNames',
+  'not',
+  'if',
+  'prefixItems',
+  'contains',
+  'dependentRequired',
+  'dependentSchemas',
+  'unevaluatedProperties',
+  'unevaluatedItems',
 ];
 /** Field names whose values are never shown in an error (as in src/core/log.ts), besides `writeOnly` / `format: password`. */
 const SECRET_NAME = /(^|_)(api_?key|token|secret|password)$/i;
@@ -94,7 +108,7 @@ class Compiler {
     }
     const type = schema['type'];
     const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type : [];
-    if (types.length) tree['t'] = types.reduce<number>((mask, name) => mask | (typeof name === 'string' ? TYPE_BITS[name] ?? 0 : 0), 0);
+    if (types.length) tree['t'] = types.reduce<number>((mask, name) => mask | (typeof name === 'string' ? (TYPE_BITS[name] ?? 0) : 0), 0);
     const values = 'const' in schema ? [schema['const'] ?? null] : Array.isArray(schema['enum']) ? schema['enum'] : undefined;
     // Only primitive enums are kept (the runtime compares with ===); none of the documents has another kind.
     if (values && values.every((value) => !isObject(value) && !Array.isArray(value))) tree['e'] = values;
@@ -113,7 +127,7 @@ class Compiler {
     for (const [name, child] of Object.entries(properties)) {
       const rule = this.schema(child);
       const secret = SECRET_NAME.test(name) || isSecret(child);
-      if (rule || closed || secret) props[name] = secret ? { ...rule, h: 1 } : rule ?? {};
+      if (rule || closed || secret) props[name] = secret ? { ...rule, h: 1 } : (rule ?? {});
     }
     if (Object.keys(props).length) tree['p'] = props;
     const required = schema['required'];
@@ -153,7 +167,9 @@ class Compiler {
       else rules.push(rule);
     }
     // A branch that is only a type swallows the branches that allow nothing beyond that type.
-    rules = rules.filter((rule, index) => !rules.some((other, at) => at !== index && swallows(other, rule) && !(swallows(rule, other) && at > index)));
+    rules = rules.filter(
+      (rule, index) => !rules.some((other, at) => at !== index && swallows(other, rule) && !(swallows(rule, other) && at > index)),
+    );
     if (rules.every(isTypeOnly)) return { t: rules.reduce((mask, rule) => mask | Number(rule['t']), 0) };
     return rules.length === 1 ? rules[0] : { u: rules };
   }
@@ -164,12 +180,22 @@ function componentName(ref: string): string {
   return decode(ref.split('/').pop() ?? ref);
 }
 
-const TYPE_NAMES: [bit: number, name: string][] = [[1, 'string'], [2, 'number'], [4, 'integer'], [8, 'boolean'], [16, 'object'], [32, 'array'], [64, 'null']];
+const TYPE_NAMES: [bit: number, name: string][] = [
+  [1, 'string'],
+  [2, 'number'],
+  [4, 'integer'],
+  [8, 'boolean'],
+  [16, 'object'],
+  [32, 'array'],
+  [64, 'null'],
+];
 
 /** A stable name for an anonymous shared rule: its types, and unless that is all it says, a hash of its content. */
 function contentName(tree: Tree): string {
   const t = typeof tree['t'] === 'number' ? tree['t'] : 0;
-  const types = TYPE_NAMES.filter(([bit]) => t & bit && !(bit === 4 && t & 2)).map(([, name]) => name).join('|');
+  const types = TYPE_NAMES.filter(([bit]) => t & bit && !(bit === 4 && t & 2))
+    .map(([, name]) => name)
+    .join('|');
   if (isTypeOnly(tree)) return types;
   const keys = isObject(tree['p']) ? Object.keys(tree['p']) : [];
   const fields = keys.length ? `{${keys.slice(0, 3).join(',')}${keys.length > 3 ? ',…' : ''}}` : '';
@@ -221,7 +247,10 @@ function operations(compiler: Compiler, doc: JsonObject): Map<string, Tree> {
         path: { props: {}, required: [] },
         query: { props: {}, required: [] },
       };
-      const parameters = [...(Array.isArray(item['parameters']) ? item['parameters'] : []), ...(Array.isArray(operation['parameters']) ? operation['parameters'] : [])];
+      const parameters = [
+        ...(Array.isArray(item['parameters']) ? item['parameters'] : []),
+        ...(Array.isArray(operation['parameters']) ? operation['parameters'] : []),
+      ];
       for (const raw of parameters) {
         const parameter = compiler.deref(raw);
         const where = parameter['in'];
@@ -311,9 +340,11 @@ export function compileRules(doc: JsonObject): CompiledRules {
     if (!top && name !== undefined) return name;
     const out: Tree = {};
     for (const [key, value] of Object.entries(tree)) {
-      if (key === 'p' && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([prop, child]) => [prop, isObject(child) ? emit(child, false) : child]));
+      if (key === 'p' && isObject(value))
+        out[key] = Object.fromEntries(Object.entries(value).map(([prop, child]) => [prop, isObject(child) ? emit(child, false) : child]));
       else if ((key === 'ap' || key === 'i') && isObject(value)) out[key] = emit(value, false);
-      else if ((key === 'u' || key === 'a') && Array.isArray(value)) out[key] = value.map((child) => (isObject(child) ? emit(child, false) : child));
+      else if ((key === 'u' || key === 'a') && Array.isArray(value))
+        out[key] = value.map((child) => (isObject(child) ? emit(child, false) : child));
       else out[key] = value;
     }
     return out;
@@ -364,7 +395,7 @@ export function renderRules(doc: JsonObject, lock: Lock): string {
     ' * `{ path, query, body }`. Keys: t type (bits: 1 string, 2 number, 4 integer, 8 boolean, 16 object, 32 array,',
     ' * 64 null), e enum/const, b bounds [min, max, exclusiveMin, exclusiveMax] (minimum/maximum, minLength/maxLength',
     ' * or minItems/maxItems by the value), p properties, r required, x additionalProperties false, ap additionalProperties,',
-    ' * i items, u anyOf/oneOf, a allOf, h secret. A string stands for the shared rule `s[name]`: a component\'s',
+    " * i items, u anyOf/oneOf, a allOf, h secret. A string stands for the shared rule `s[name]`: a component's",
     ' * name, or for an anonymous rule its types and a hash of its content (names are stable across regenerations).',
     ` * Not checked: ${notes.length ? notes.join(', ') : 'nothing'}; multipart bodies.`,
     ' */',

@@ -85,12 +85,7 @@ function directEnum(schema: JsonObject): JsonPrimitive[] | undefined {
   return values.length > 0 ? values : undefined;
 }
 
-function collectPropertyEnums(
-  schema: JsonObject,
-  prefix: string,
-  depth: number,
-  into: Record<string, JsonPrimitive[]>,
-): void {
+function collectPropertyEnums(schema: JsonObject, prefix: string, depth: number, into: Record<string, JsonPrimitive[]>): void {
   if (depth > MAX_DEPTH) return;
   for (const [name, value] of ownProperties(schema)) {
     if (!isObject(value) || value['$ref'] !== undefined) continue;

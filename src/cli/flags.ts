@@ -4,11 +4,14 @@ import { isRecord } from '../core/records.js';
 /** Values of flags, parsed and checked as commander reads them: a bad one names the flag, the value and the rule. */
 
 /** A whole number ≥ `min`. */
-export const wholeNumber = (min: number) => (value: string): number => {
-  const n = Number(value);
-  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number ≥ ${min}`);
-  return n;
-};
+export const wholeNumber =
+  (min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`must be a whole number ≥ ${min}`);
+    return n;
+  };
 
 /** A finite number ≥ 0. */
 export function nonNegative(value: string): number {
@@ -68,7 +71,9 @@ export function keyValue(value: string, previous: Record<string, unknown> = {}):
   const at = value.indexOf('=');
   const path = at > 0 ? value.slice(0, at).trim() : '';
   if (!path || path.split('.').some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {
-    throw new InvalidArgumentError('must be FIELD=VALUE, e.g. n_checkpoints=3 or training_method.type=dpo (VALUE as JSON, or a plain string)');
+    throw new InvalidArgumentError(
+      'must be FIELD=VALUE, e.g. n_checkpoints=3 or training_method.type=dpo (VALUE as JSON, or a plain string)',
+    );
   }
   const raw = value.slice(at + 1);
   let parsed: unknown = raw;

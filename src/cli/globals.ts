@@ -22,7 +22,11 @@ function logLevel(flag: unknown, env: Record<string, string | undefined>): LogLe
   const variable = env['TUNEKIT_LOG'];
   if (variable === undefined || variable === '') return undefined;
   const level = LEVELS.find((name) => name === variable.trim().toLowerCase());
-  if (!level) throw new UsageError(`TUNEKIT_LOG "${variable}" is not a log level: use one of ${LEVELS.join(', ')}`, 'fix or unset TUNEKIT_LOG, or pass --log LEVEL');
+  if (!level)
+    throw new UsageError(
+      `TUNEKIT_LOG "${variable}" is not a log level: use one of ${LEVELS.join(', ')}`,
+      'fix or unset TUNEKIT_LOG, or pass --log LEVEL',
+    );
   return level;
 }
 

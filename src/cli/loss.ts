@@ -3,7 +3,9 @@ import type { NeutralCheckpoint } from '../workflow/neutral.js';
 import type { LossPoint } from './provider.js';
 
 /** Loss points by step, merged from any number of sources (a later source fills what an earlier one lacks). */
-export function mergeLoss(...sources: Iterable<{ step: number | undefined; trainingLoss: number | undefined; validationLoss: number | undefined }>[]): LossPoint[] {
+export function mergeLoss(
+  ...sources: Iterable<{ step: number | undefined; trainingLoss: number | undefined; validationLoss: number | undefined }>[]
+): LossPoint[] {
   const byStep = new Map<number, LossPoint>();
   for (const source of sources) {
     for (const { step, trainingLoss, validationLoss } of source) {

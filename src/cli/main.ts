@@ -32,7 +32,8 @@ function booleanHint(argv: string[]): string | undefined {
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
-const booleanWord = (value: string): boolean | undefined => (TRUE.has(value.toLowerCase()) ? true : FALSE.has(value.toLowerCase()) ? false : undefined);
+const booleanWord = (value: string): boolean | undefined =>
+  TRUE.has(value.toLowerCase()) ? true : FALSE.has(value.toLowerCase()) ? false : undefined;
 
 async function main(argv: string[]): Promise<number> {
   redactKeys(process.env);
@@ -54,7 +55,10 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     const hint = booleanHint(args);
-    const told = hint && error instanceof Error && 'code' in error && error.code === 'commander.excessArguments' ? new CliError(error.message.replace(/^error: /, ''), EXIT.usage, hint) : error;
+    const told =
+      hint && error instanceof Error && 'code' in error && error.code === 'commander.excessArguments'
+        ? new CliError(error.message.replace(/^error: /, ''), EXIT.usage, hint)
+        : error;
     return reportFailure(told, out, controller.signal.aborted);
   }
 }

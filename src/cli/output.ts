@@ -100,7 +100,11 @@ export class Output {
     const { default: stringWidth } = await import('string-width');
     const widths = header.map((title, column) => Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column] ?? ''))));
     const pad = (cell: string, column: number): string => cell + ' '.repeat(Math.max(0, (widths[column] ?? 0) - stringWidth(cell)));
-    const render = (row: string[]): string => row.map((cell, column) => (column === row.length - 1 ? cell : pad(cell, column))).join('  ').trimEnd();
+    const render = (row: string[]): string =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : pad(cell, column)))
+        .join('  ')
+        .trimEnd();
     this.data(this.out.bold(render(header)));
     for (const row of rows) this.data(render(row));
     if (!rows.length) this.say(this.err.dim('(none)'));

@@ -15,6 +15,7 @@ export function assertWritable(path: string, flag: string): void {
       return undefined;
     }
   };
-  if (kind(folder) !== 'folder') throw new UsageError(`${flag} "${path}": the folder ${folder} does not exist`, 'create it first, or write somewhere else');
+  if (kind(folder) !== 'folder')
+    throw new UsageError(`${flag} "${path}": the folder ${folder} does not exist`, 'create it first, or write somewhere else');
   if (kind(path) === 'folder') throw new UsageError(`${flag} "${path}" is a folder: give a file name`);
 }

@@ -23,7 +23,13 @@ export interface Runtime {
 }
 
 type SessionCommand = (session: AnySession, args: string[], options: Record<string, unknown>) => Promise<void>;
-type PlainCommand = (globals: GlobalOptions, out: Output, signal: AbortSignal, args: string[], options: Record<string, unknown>) => Promise<void>;
+type PlainCommand = (
+  globals: GlobalOptions,
+  out: Output,
+  signal: AbortSignal,
+  args: string[],
+  options: Record<string, unknown>,
+) => Promise<void>;
 
 /** An action that opens a session on the chosen provider, then runs the command's lazily loaded code. */
 function withSession(runtime: Runtime, load: () => Promise<SessionCommand>) {
@@ -51,14 +57,19 @@ function hyperparameterOptions(command: Command): Command {
     new Option('--learning-rate <x>', `absolute learning rate${notesOn('--learning-rate')}`).argParser(nonNegative),
     new Option('--warmup-ratio <x>', 'share of steps warming up the learning rate').argParser(nonNegative),
     new Option('--weight-decay <x>', 'weight decay').argParser(nonNegative),
-    new Option('--lora', 'LoRA fine-tuning (the provider\'s default settings)'),
+    new Option('--lora', "LoRA fine-tuning (the provider's default settings)"),
     new Option('--no-lora', 'full fine-tuning'),
     new Option('--lora-rank <n>', 'LoRA rank (implies --lora)').argParser(wholeNumber(1)),
     new Option('--lora-alpha <n>', 'LoRA alpha (implies --lora)').argParser(wholeNumber(1)),
     new Option('--lora-dropout <x>', 'LoRA dropout (implies --lora)').argParser(nonNegative),
     new Option('--suffix <name>', 'a name part for the fine-tuned model'),
-    new Option('--train-on-inputs <value>', `true, false or auto: train on the prompt tokens too (${labelsWhere((cli) => 'field' in cli.trainOnInputs)})`).argParser(booleanOrAuto),
-    new Option('--option <field=value>', "any field of the provider's own request, repeatable (value as JSON, else a string)").argParser(keyValue),
+    new Option(
+      '--train-on-inputs <value>',
+      `true, false or auto: train on the prompt tokens too (${labelsWhere((cli) => 'field' in cli.trainOnInputs)})`,
+    ).argParser(booleanOrAuto),
+    new Option('--option <field=value>', "any field of the provider's own request, repeatable (value as JSON, else a string)").argParser(
+      keyValue,
+    ),
   ];
   for (const option of options) command.addOption(option.helpGroup(group));
   return command;
@@ -72,7 +83,9 @@ function waitOptions(command: Command): Command {
 
 /** The labels of the providers whose CLI data passes `test`, for a flag's help. */
 function labelsWhere(test: (cli: CliProvider<ProviderName>) => boolean): string {
-  return PROVIDER_NAMES.filter((name) => test(cliProviders[name])).map((name) => providers[name].label).join(', ');
+  return PROVIDER_NAMES.filter((name) => test(cliProviders[name]))
+    .map((name) => providers[name].label)
+    .join(', ');
 }
 
 /** ` (Label: note; …)` for the providers whose CLI data notes `flag`, or nothing. */
@@ -84,7 +97,8 @@ function notesOn(flag: string): string {
   return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
-const envNames = (pick: (names: ProviderEnvironment) => string): string => PROVIDER_NAMES.map((name) => pick(providers[name].env)).join(', ');
+const envNames = (pick: (names: ProviderEnvironment) => string): string =>
+  PROVIDER_NAMES.map((name) => pick(providers[name].env)).join(', ');
 
 const ENVIRONMENT_HELP = `Environment:
   ${envNames((env) => env.apiKey)}
@@ -105,14 +119,26 @@ const EXAMPLES_HELP = `Examples:
 /** The program, its flags and commands. */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('tunekit')
-    .description(`Fine-tune models on ${PROVIDER_NAMES.map((name) => providers[name].label).join(', ').replace(/, ([^,]*)$/, ' and $1')}: check data, train, watch, draw the loss.`)
+    .description(
+      `Fine-tune models on ${PROVIDER_NAMES.map((name) => providers[name].label)
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' and $1')}: check data, train, watch, draw the loss.`,
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: TUNEKIT_PROVIDER, else the one provider whose API key is set)`)
     .option('--base-url <url>', "the API's base URL (default: the provider's *_BASE_URL, else its public API)")
     .option('--timeout <duration>', 'deadline of each request (default 60s, at most 24d)', requestTimeout)
     .option('--max-retries <n>', 'retries of a failed request (default 2)', wholeNumber(0))
-    .addOption(new Option('--log <level>', 'log requests on stderr (never the API key; default TUNEKIT_LOG or off)').choices(['off', 'error', 'warn', 'info', 'debug']))
+    .addOption(
+      new Option('--log <level>', 'log requests on stderr (never the API key; default TUNEKIT_LOG or off)').choices([
+        'off',
+        'error',
+        'warn',
+        'info',
+        'debug',
+      ]),
+    )
     .option('--json', 'only JSON on stdout (one value; NDJSON for events and progress); errors as {"error": …} on stderr')
     .showSuggestionAfterError(true)
     // Each command's --help lists the global flags too (--provider, --base-url, --json, …).
@@ -125,7 +151,9 @@ export function buildProgram(runtime: Runtime): Command {
   program
     .command('check')
     .summary("check a dataset against a provider's rules (no API key needed)")
-    .description("Check a JSONL dataset against the provider's rules, every problem with its line, and count its tokens. No API key needed.")
+    .description(
+      "Check a JSONL dataset against the provider's rules, every problem with its line, and count its tokens. No API key needed.",
+    )
     .argument('<file>', 'the dataset (JSON lines)')
     .option('--model <name>', 'the base model: picks the tokenizer and the context length')
     .option('--format <format>', 'chat, preference, instruction, text or pretokenized (default: detected)')
@@ -137,15 +165,20 @@ export function buildProgram(runtime: Runtime): Command {
   const train = program
     .command('train')
     .summary('check, upload, create a job and watch it to the end')
-    .description('The whole workflow: check the dataset, upload it, create the job and watch it live until it ends.\nCtrl-C stops watching, never the job, and prints the command that resumes.')
+    .description(
+      'The whole workflow: check the dataset, upload it, create the job and watch it live until it ends.\nCtrl-C stops watching, never the job, and prints the command that resumes.',
+    )
     .argument('<file>', 'training data: a JSONL file (or the id of a file already uploaded)')
     .requiredOption('--model <name>', 'the base model to fine-tune')
     .option('--validation <file>', 'validation data: a JSONL file or an uploaded file id')
     .option('--no-check', 'skip the dataset check before uploading')
     .option('--no-wait', 'create the job and exit (follow it later with: tunekit jobs wait ID)')
-    .option('--deploy', `make the result callable, a custom model from the final checkpoint (${labelsWhere((cli) => cli.deployRefused === undefined)})`)
+    .option(
+      '--deploy',
+      `make the result callable, a custom model from the final checkpoint (${labelsWhere((cli) => cli.deployRefused === undefined)})`,
+    )
     .option('--deploy-checkpoint <which>', 'with --deploy: final (default) or best (lowest validation loss)')
-    .option('--deploy-name <name>', 'with --deploy: the custom model\'s name');
+    .option('--deploy-name <name>', "with --deploy: the custom model's name");
   hyperparameterOptions(waitOptions(train)).action(withSession(runtime, async () => (await import('./commands/train.js')).train));
 
   const files = program.command('files').summary('upload, list, read and delete files').description('Upload, list, read and delete files.');
@@ -154,7 +187,7 @@ export function buildProgram(runtime: Runtime): Command {
     .description('Upload a dataset (a byte progress bar on a terminal); prints the file id')
     .argument('<file>', 'the file to upload')
     .option('--check', "check it with the provider's dataset rules first; nothing is uploaded if it fails")
-    .option('--purpose <purpose>', 'the file\'s purpose (default fine-tune)')
+    .option('--purpose <purpose>', "the file's purpose (default fine-tune)")
     .action(withSession(runtime, async () => (await import('./commands/files.js')).upload));
   files
     .command('list')
@@ -178,7 +211,10 @@ export function buildProgram(runtime: Runtime): Command {
     .argument('<id>', 'the file id')
     .action(withSession(runtime, async () => (await import('./commands/files.js')).remove));
 
-  const jobs = program.command('jobs').summary('create, list, follow, cancel jobs; events, checkpoints, loss').description('Fine-tuning jobs.');
+  const jobs = program
+    .command('jobs')
+    .summary('create, list, follow, cancel jobs; events, checkpoints, loss')
+    .description('Fine-tuning jobs.');
   hyperparameterOptions(
     jobs
       .command('create')
@@ -206,7 +242,9 @@ export function buildProgram(runtime: Runtime): Command {
   waitOptions(
     jobs
       .command('wait')
-      .description('Watch a job until it ends: live status, steps, ETA and loss chart on a terminal.\nExit 0 when it succeeds, 1 when it fails or is cancelled, 3 after --max-wait, 130 on Ctrl-C (the job keeps running).')
+      .description(
+        'Watch a job until it ends: live status, steps, ETA and loss chart on a terminal.\nExit 0 when it succeeds, 1 when it fails or is cancelled, 3 after --max-wait, 130 on Ctrl-C (the job keeps running).',
+      )
       .argument('<id>', 'the job id'),
   ).action(withSession(runtime, async () => (await import('./commands/jobs.js')).wait));
   jobs
@@ -233,8 +271,10 @@ export function buildProgram(runtime: Runtime): Command {
 
   program
     .command('sandbox')
-    .summary('run a local sandbox of a provider\'s API (any key works)')
-    .description('Run a local, stateful sandbox of one provider\'s fine-tuning API, with a simulated clock.\nPrints its base URL on the first line; point --base-url (or *_BASE_URL) at it, with any API key. Ctrl-C stops it.')
+    .summary("run a local sandbox of a provider's API (any key works)")
+    .description(
+      "Run a local, stateful sandbox of one provider's fine-tuning API, with a simulated clock.\nPrints its base URL on the first line; point --base-url (or *_BASE_URL) at it, with any API key. Ctrl-C stops it.",
+    )
     // The sandbox's own flags, as tunekit-sandbox takes them (src/sandbox/flags.ts reads and checks both).
     .option(SANDBOX_FLAGS.port.flag, SANDBOX_FLAGS.port.description)
     .option(SANDBOX_FLAGS.host.flag, SANDBOX_FLAGS.host.description)
@@ -275,7 +315,13 @@ function addProviderCommands(program: Command, groups: { jobs: Command }, runtim
   let models: Command | undefined;
   for (const [key, entry] of byName) {
     const [group = '', name = ''] = key.split(' ');
-    const parent = group === 'jobs' ? groups.jobs : (models ??= program.command('models').summary(`custom models (${providersOf('models', byName)})`).description('Custom models: fine-tuned checkpoints made callable.'));
+    const parent =
+      group === 'jobs'
+        ? groups.jobs
+        : (models ??= program
+            .command('models')
+            .summary(`custom models (${providersOf('models', byName)})`)
+            .description('Custom models: fine-tuned checkpoints made callable.'));
     const command = parent.command(name).description(`${entry.summary} (${entry.providers.join(', ')} only)`);
     entry.declare(command);
     command.action(
@@ -297,5 +343,8 @@ function providersOf(group: string, byName: Map<string, { providers: ProviderNam
 }
 
 async function refuse(group: string, name: string, providers: ProviderName[], provider: ProviderName): Promise<void> {
-  throw new UsageError(`${group} ${name} is a command of ${providers.join(' and ')} only; ${provider} has no such operation`, `pass --provider ${providers[0] ?? ''} to use it there`);
+  throw new UsageError(
+    `${group} ${name} is a command of ${providers.join(' and ')} only; ${provider} has no such operation`,
+    `pass --provider ${providers[0] ?? ''} to use it there`,
+  );
 }

@@ -62,7 +62,12 @@ export interface CliProvider<P extends ProviderName> {
   /** The file purposes `files upload --purpose` takes (the document's enum). */
   purposes: readonly string[];
   /** `files.upload` with one of `purposes` (the provider's own call; `check` applies to dataset purposes). */
-  uploadAs(session: Session<P>, path: string, purpose: string, options: { check: boolean; onProgress: (progress: { loaded: number; total: number | undefined }) => void }): Promise<NeutralFile>;
+  uploadAs(
+    session: Session<P>,
+    path: string,
+    purpose: string,
+    options: { check: boolean; onProgress: (progress: { loaded: number; total: number | undefined }) => void },
+  ): Promise<NeutralFile>;
   /** What a neutral flag means here where it differs (`--batch-size`: `or "max"`), shown in its help. */
   flagNotes?: Readonly<Record<string, string>>;
   /** The document's create operation, whose rules check a job's request before anything is sent. */

@@ -10,7 +10,11 @@ export const cliProviders: { [P in ProviderName]: CliProvider<P> } = clis;
  * The provider a command talks to: `--provider`, else `TUNEKIT_PROVIDER`, else the only one whose API key is set.
  * Without any (or with several keys and no choice) it is a usage error that says what to set.
  */
-export function resolveProvider(flag: string | undefined, env: Record<string, string | undefined>, { needKey }: { needKey: boolean }): ProviderName {
+export function resolveProvider(
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+  { needKey }: { needKey: boolean },
+): ProviderName {
   const names = PROVIDER_NAMES.join(', ');
   if (flag !== undefined) {
     if (!isProviderName(flag)) throw new UsageError(`--provider "${flag}" is not a provider tunekit knows: one of ${names}`);
@@ -30,6 +34,11 @@ export function resolveProvider(flag: string | undefined, env: Record<string, st
       `more than one provider's API key is set (${withKey.map(keyOf).join(', ')}): say which with --provider ${withKey.join('|')} or TUNEKIT_PROVIDER`,
     );
   }
-  if (needKey) throw new CliError(`no API key set: set one of ${keys} (with --provider when more than one is set)`, EXIT.auth, 'tunekit reads API keys only from the environment');
+  if (needKey)
+    throw new CliError(
+      `no API key set: set one of ${keys} (with --provider when more than one is set)`,
+      EXIT.auth,
+      'tunekit reads API keys only from the environment',
+    );
   throw new UsageError(`which provider's rules? pass --provider ${PROVIDER_NAMES.join('|')} (or set TUNEKIT_PROVIDER)`);
 }

@@ -85,7 +85,14 @@ function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
   const { loraRank: rank, loraAlpha: alpha, loraDropout: dropout } = flags;
   const settings = rank !== undefined || alpha !== undefined || dropout !== undefined;
   if (settings && flags.lora === false) {
-    refuse([{ field: '--no-lora', rule: 'LoRA settings need LoRA', value: false, message: '--no-lora (full fine-tuning) cannot go with --lora-rank, --lora-alpha or --lora-dropout' }]);
+    refuse([
+      {
+        field: '--no-lora',
+        rule: 'LoRA settings need LoRA',
+        value: false,
+        message: '--no-lora (full fine-tuning) cannot go with --lora-rank, --lora-alpha or --lora-dropout',
+      },
+    ]);
   }
   return {
     epochs: flags.epochs,
@@ -152,31 +159,60 @@ function assertCreateBody<P extends ProviderName>(
   if (schema === undefined) return;
   const problems = checkValue(schema, body);
   if (!problems.length) return;
-  refuse(problems.map((p) => {
-    const flag = flagOf(p.field, providerOptions);
-    const suggestion = p.suggestion ?? (p.rule === 'unknown field' ? nestedSuggestion(schema, p.field) : undefined);
-    const told = suggestion === undefined ? p : { ...p, suggestion };
-    return { field: flag, rule: p.rule, value: p.value, message: `${flag}: ${describeProblem(told)} (${name}'s API document)`, ...(suggestion ? { suggestion } : {}) };
-  }));
+  refuse(
+    problems.map((p) => {
+      const flag = flagOf(p.field, providerOptions);
+      const suggestion = p.suggestion ?? (p.rule === 'unknown field' ? nestedSuggestion(schema, p.field) : undefined);
+      const told = suggestion === undefined ? p : { ...p, suggestion };
+      return {
+        field: flag,
+        rule: p.rule,
+        value: p.value,
+        message: `${flag}: ${describeProblem(told)} (${name}'s API document)`,
+        ...(suggestion ? { suggestion } : {}),
+      };
+    }),
+  );
 }
 
 /** `--train-on-inputs` into the provider's own options, or refused as the provider's data says. */
-function withTrainOnInputs<P extends ProviderName>({ provider: name, cli }: Pick<Session<P>, 'provider' | 'cli'>, flags: RequestFlags): Record<string, unknown> {
+function withTrainOnInputs<P extends ProviderName>(
+  { provider: name, cli }: Pick<Session<P>, 'provider' | 'cli'>,
+  flags: RequestFlags,
+): Record<string, unknown> {
   const options = structuredClone(flags.option ?? {});
   if (flags.trainOnInputs === undefined) return options;
   const rule = cli.trainOnInputs;
   if ('refused' in rule) {
-    refuse([{ field: '--train-on-inputs', rule: rule.refused, value: flags.trainOnInputs, message: `--train-on-inputs ${String(flags.trainOnInputs)} cannot be sent to ${name}: ${rule.refused}` }]);
+    refuse([
+      {
+        field: '--train-on-inputs',
+        rule: rule.refused,
+        value: flags.trainOnInputs,
+        message: `--train-on-inputs ${String(flags.trainOnInputs)} cannot be sent to ${name}: ${rule.refused}`,
+      },
+    ]);
   }
   if (options[rule.field] !== undefined && options[rule.field] !== flags.trainOnInputs) {
-    refuse([{ field: '--train-on-inputs', rule: 'set once', value: flags.trainOnInputs, message: `--train-on-inputs and --option ${rule.field} disagree; set it in one place` }]);
+    refuse([
+      {
+        field: '--train-on-inputs',
+        rule: 'set once',
+        value: flags.trainOnInputs,
+        message: `--train-on-inputs and --option ${rule.field} disagree; set it in one place`,
+      },
+    ]);
   }
   options[rule.field] = flags.trainOnInputs;
   return options;
 }
 
 /** `--option model=…` (or the file fields) beside the flag or argument that sets them: refused, never dropped. */
-function refuseContradictions(options: Record<string, unknown>, model: string, files: { training: string | undefined; validation: string | undefined }): void {
+function refuseContradictions(
+  options: Record<string, unknown>,
+  model: string,
+  files: { training: string | undefined; validation: string | undefined },
+): void {
   const given: [string, string, string | undefined][] = [
     ['model', '--model', model],
     ['training_file', files.training === CHECK_FILE ? 'FILE' : '--training-file', files.training],
@@ -186,7 +222,12 @@ function refuseContradictions(options: Record<string, unknown>, model: string, f
   for (const [field, flag, value] of given) {
     const option = options[field];
     if (option === undefined || value === undefined || option === value) continue;
-    problems.push({ field: `--option ${field}`, rule: `set by ${flag}`, value: option, message: `--option ${field}=${JSON.stringify(option)} contradicts ${flag}${value === CHECK_FILE ? '' : ` ${value}`}: set it in one place (${flag})` });
+    problems.push({
+      field: `--option ${field}`,
+      rule: `set by ${flag}`,
+      value: option,
+      message: `--option ${field}=${JSON.stringify(option)} contradicts ${flag}${value === CHECK_FILE ? '' : ` ${value}`}: set it in one place (${flag})`,
+    });
   }
   if (problems.length) refuse(problems);
 }
@@ -218,14 +259,23 @@ export async function checkedRequest<P extends ProviderName>(
     body = providerRequest(session.provider, request);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    refuse(error.problems.map((p) => {
-      const flag = NEUTRAL_FLAGS[p.field]?.split(' / ')[0] ?? p.field;
-      // As the user wrote it: --lora / --no-lora, not "--lora true"; the value after any other flag.
-      const given = typeof p.value === 'boolean' ? (p.value ? flag : flag.replace(/^--/, '--no-')) : `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)}`;
-      // The library's words name providerOptions paths; on the command line that is --option.
-      const rule = p.rule.replace(/set providerOptions\.([\w.]+)/g, 'set it with --option $1=…').replace(/providerOptions\.([\w.]+)/g, '--option $1');
-      return { ...p, field: flag, rule, message: `${given} cannot be sent to ${session.provider}: ${rule}` };
-    }));
+    refuse(
+      error.problems.map((p) => {
+        const flag = NEUTRAL_FLAGS[p.field]?.split(' / ')[0] ?? p.field;
+        // As the user wrote it: --lora / --no-lora, not "--lora true"; the value after any other flag.
+        const given =
+          typeof p.value === 'boolean'
+            ? p.value
+              ? flag
+              : flag.replace(/^--/, '--no-')
+            : `${flag} ${typeof p.value === 'object' ? JSON.stringify(p.value) : String(p.value)}`;
+        // The library's words name providerOptions paths; on the command line that is --option.
+        const rule = p.rule
+          .replace(/set providerOptions\.([\w.]+)/g, 'set it with --option $1=…')
+          .replace(/providerOptions\.([\w.]+)/g, '--option $1');
+        return { ...p, field: flag, rule, message: `${given} cannot be sent to ${session.provider}: ${rule}` };
+      }),
+    );
   }
   assertCreateBody(session, rules, body, providerOptions);
   return { hyperparameters, providerOptions: Object.keys(providerOptions).length ? providerOptions : undefined };

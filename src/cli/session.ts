@@ -9,21 +9,31 @@ import { cliProviders, resolveProvider } from './providers.js';
 import type { AnySession, CliProvider, Session } from './provider.js';
 import { providers, type ProviderName } from '../providers/registry/providers.js';
 
-
 /** The client's log lines on stderr: as they are, or in `--json` mode as `{"log": {level, message}}` lines. */
 function stderrLogger(out: Output): Logger {
-  const write = (level: LogLevel) => (message: string): void => {
-    out.stderr.write(out.json ? `${JSON.stringify({ log: { level, message } })}\n` : `${out.err.dim(message)}\n`);
-  };
+  const write =
+    (level: LogLevel) =>
+    (message: string): void => {
+      out.stderr.write(out.json ? `${JSON.stringify({ log: { level, message } })}\n` : `${out.err.dim(message)}\n`);
+    };
   return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
 }
 
 /** Opens a session on the provider the flags and the environment choose; no API key is exit code 4. */
-export function openSession(globals: GlobalOptions, out: Output, signal: AbortSignal, env: Record<string, string | undefined> = process.env): AnySession {
+export function openSession(
+  globals: GlobalOptions,
+  out: Output,
+  signal: AbortSignal,
+  env: Record<string, string | undefined> = process.env,
+): AnySession {
   const provider = resolveProvider(globals.provider, env, { needKey: true });
   const { label, env: names } = providers[provider];
   if (!env[names.apiKey]) {
-    throw new CliError(`no API key for ${label}: set ${names.apiKey}`, EXIT.auth, 'tunekit reads API keys only from the environment (never from a flag, which would land in your shell history)');
+    throw new CliError(
+      `no API key for ${label}: set ${names.apiKey}`,
+      EXIT.auth,
+      'tunekit reads API keys only from the environment (never from a flag, which would land in your shell history)',
+    );
   }
   const clientOptions = {
     baseUrl: globals.baseUrl,
@@ -40,7 +50,13 @@ export function openSession(globals: GlobalOptions, out: Output, signal: AbortSi
 /** A session of provider `P`: its facts, its CLI data, its tuner and tuning, and its own commands bound to it. */
 function sessionOf<P extends ProviderName>(
   provider: P,
-  { clientOptions, out, signal, request, again }: Pick<Session<P>, 'out' | 'signal' | 'request' | 'again'> & { clientOptions: Omit<TunerOptions<P>, 'provider'> },
+  {
+    clientOptions,
+    out,
+    signal,
+    request,
+    again,
+  }: Pick<Session<P>, 'out' | 'signal' | 'request' | 'again'> & { clientOptions: Omit<TunerOptions<P>, 'provider'> },
 ): Session<P> {
   const cli: CliProvider<P> = cliProviders[provider];
   const session: Session<P> = {

@@ -39,13 +39,19 @@ function progressText(job: NeutralJobBase): string {
     step !== undefined ? `step ${formatSteps(step, totalSteps)}` : '',
     epoch !== undefined ? `epoch ${formatSteps(epoch, totalEpochs)}` : totalEpochs !== undefined ? `${totalEpochs} epochs` : '',
     trainedTokens !== undefined ? `${trainedTokens.toLocaleString('en-US')} tokens trained` : '',
-    estimatedFinish && job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'cancelled' ? `ETA ${formatDate(estimatedFinish)}` : '',
+    estimatedFinish && job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'cancelled'
+      ? `ETA ${formatDate(estimatedFinish)}`
+      : '',
   ];
   return parts.filter(Boolean).join(' · ');
 }
 
 /** A job's details (`extra` rows after its own), or the job as JSON. */
-export function showJob(out: Output, job: NeutralJobBase & { provider: string; raw: unknown }, extra: [string, string | undefined][] = []): void {
+export function showJob(
+  out: Output,
+  job: NeutralJobBase & { provider: string; raw: unknown },
+  extra: [string, string | undefined][] = [],
+): void {
   if (out.json) return out.value(job);
   const took = job.createdAt && job.finishedAt ? ` (took ${formatDuration(job.finishedAt.getTime() - job.createdAt.getTime())})` : '';
   out.details([
@@ -68,7 +74,13 @@ export async function showJobs(out: Output, jobs: Job[]): Promise<void> {
   if (out.json) return out.value(jobs);
   await out.table(
     ['ID', 'STATUS', 'MODEL', 'CREATED', 'FINE-TUNED MODEL'],
-    jobs.map((job) => [job.id, statusColor(out.out, job.status)(statusText(job)), job.model ?? '', formatDate(job.createdAt), job.fineTunedModel ?? '']),
+    jobs.map((job) => [
+      job.id,
+      statusColor(out.out, job.status)(statusText(job)),
+      job.model ?? '',
+      formatDate(job.createdAt),
+      job.fineTunedModel ?? '',
+    ]),
   );
 }
 
@@ -96,7 +108,14 @@ export async function showCheckpoints(out: Output, checkpoints: NeutralCheckpoin
   if (out.json) return out.value(checkpoints);
   await out.table(
     ['STEP', 'ID', 'TRAIN LOSS', 'VALID LOSS', 'CREATED', 'MODEL'],
-    checkpoints.map((c) => [String(c.step), c.id, formatLoss(c.trainingLoss), formatLoss(c.validationLoss), formatDate(c.createdAt), c.model ?? '']),
+    checkpoints.map((c) => [
+      String(c.step),
+      c.id,
+      formatLoss(c.trainingLoss),
+      formatLoss(c.validationLoss),
+      formatDate(c.createdAt),
+      c.model ?? '',
+    ]),
   );
 }
 

@@ -25,7 +25,9 @@ export async function byteProgress(out: Output, label: string): Promise<ByteProg
       last = now;
       const fraction = total ? loaded / total : 0;
       const rate = loaded / Math.max(0.001, (now - since) / 1_000);
-      log(`${label}  ${out.err.cyan(bar(fraction, 24))}  ${formatBytes(loaded)}${total ? ` / ${formatBytes(total)}  ${percent(fraction)}` : ''}  ${formatBytes(rate)}/s`);
+      log(
+        `${label}  ${out.err.cyan(bar(fraction, 24))}  ${formatBytes(loaded)}${total ? ` / ${formatBytes(total)}  ${percent(fraction)}` : ''}  ${formatBytes(rate)}/s`,
+      );
     },
     end() {
       log.clear();

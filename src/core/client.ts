@@ -93,7 +93,8 @@ function badOption(provider: string, field: string, value: unknown, rule: string
 /** The base URL as given (option, then env var, then the provider's), checked: an absolute http(s) URL. */
 function checkedBaseUrl(spec: ProviderSpec, option: string | undefined): string {
   const env = readEnv(spec.env.baseUrl);
-  const [field, value] = option !== undefined ? ['baseUrl', option] : env !== undefined ? [spec.env.baseUrl, env] : ['baseUrl', spec.defaultBaseUrl];
+  const [field, value] =
+    option !== undefined ? ['baseUrl', option] : env !== undefined ? [spec.env.baseUrl, env] : ['baseUrl', spec.defaultBaseUrl];
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -112,8 +113,10 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** `timeoutMs` > 0 and within Node's timer range, or a `ValidationError` naming it (`field` says where it was set). */
 function checkTimeout(provider: string, field: string, timeoutMs: unknown): void {
   if (timeoutMs === undefined) return;
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw badOption(provider, field, timeoutMs, 'must be a number of milliseconds above 0');
-  if (timeoutMs > MAX_TIMEOUT_MS) throw badOption(provider, field, timeoutMs, `must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days, the longest timer Node can arm)`);
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0))
+    throw badOption(provider, field, timeoutMs, 'must be a number of milliseconds above 0');
+  if (timeoutMs > MAX_TIMEOUT_MS)
+    throw badOption(provider, field, timeoutMs, `must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days, the longest timer Node can arm)`);
 }
 
 /** A call's own options, checked before its exchange starts. */
@@ -126,9 +129,11 @@ function checkedRequest(provider: string, options: RequestOptions | undefined): 
 function checkNumbers(provider: string, options: ClientOptions): void {
   const { timeoutMs, maxRetries } = options;
   checkTimeout(provider, 'timeoutMs', timeoutMs);
-  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) throw badOption(provider, 'maxRetries', maxRetries, 'must be a whole number ≥ 0');
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0))
+    throw badOption(provider, 'maxRetries', maxRetries, 'must be a whole number ≥ 0');
   const { clock } = options;
-  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function')) throw badOption(provider, 'clock', clock, 'must have now() and sleep(ms, signal)');
+  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function'))
+    throw badOption(provider, 'clock', clock, 'must have now() and sleep(ms, signal)');
 }
 
 /** `RequestOptions.extraBody`: merged into a JSON body after validation, so keys the document does not name get through. */
@@ -160,7 +165,8 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   // Keys under 8 characters are test values: hiding them would garble text. Tokens a provider fetches per request
   // (`secret`) are hidden too: the latest few.
   const secrets = [apiKey];
-  const hide = (text: string): string => secrets.reduce((out, secret) => (secret.length < 8 ? out : out.replaceAll(secret, '[redacted]')), text);
+  const hide = (text: string): string =>
+    secrets.reduce((out, secret) => (secret.length < 8 ? out : out.replaceAll(secret, '[redacted]')), text);
   const secret = (value: string): void => {
     if (secrets.includes(value)) return;
     secrets.push(value);
@@ -170,7 +176,11 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   const config: ExchangeConfig = {
     provider: spec.name,
     fetch: options.fetch ?? ((request, init) => fetch(request, init)),
-    retry: { ...defaultRetryPolicy, ...options.retry, maxRetries: options.maxRetries ?? options.retry?.maxRetries ?? defaultRetryPolicy.maxRetries },
+    retry: {
+      ...defaultRetryPolicy,
+      ...options.retry,
+      maxRetries: options.maxRetries ?? options.retry?.maxRetries ?? defaultRetryPolicy.maxRetries,
+    },
     timeoutMs: options.timeoutMs ?? 60_000,
     log,
     clock: options.clock ?? realTime,
@@ -209,7 +219,12 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     let result: FetchResult<Data>;
     try {
       const extra = options?.extraBody;
-      result = await send({ fetch: exchange.fetch, signal: exchange.signal, headers: options?.headers, middleware: extra ? [extraBodyMiddleware(extra)] : undefined });
+      result = await send({
+        fetch: exchange.fetch,
+        signal: exchange.signal,
+        headers: options?.headers,
+        middleware: extra ? [extraBodyMiddleware(extra)] : undefined,
+      });
     } catch (error) {
       if (error instanceof Resend) throw error;
       throw exchange.failure(error);
@@ -235,9 +250,10 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
         }
         return result.data;
       } catch (error) {
-        const again = exchange.idempotent && exchange.status && error instanceof APIConnectionError && !(error instanceof APITimeoutError)
-          ? exchange.delay({ error })
-          : undefined;
+        const again =
+          exchange.idempotent && exchange.status && error instanceof APIConnectionError && !(error instanceof APITimeoutError)
+            ? exchange.delay({ error })
+            : undefined;
         if (again === undefined) throw error;
         await exchange.sleep(again);
       }
@@ -257,7 +273,10 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   }
 
   function call<Data>(options: RequestOptions | undefined, send: Send<Data>, idempotent = true): Promise<Data> {
-    return run(() => new Exchange(config, checkedRequest(providerName, options), idempotent), (exchange) => data(exchange, options, send));
+    return run(
+      () => new Exchange(config, checkedRequest(providerName, options), idempotent),
+      (exchange) => data(exchange, options, send),
+    );
   }
 
   function create<Body, Job, ListBody>(
@@ -268,40 +287,50 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   ): Promise<Job> {
     const token = `tunekit-${crypto.randomUUID()}`;
     const marked = spec?.mark(body, token);
-    return run(() => new Exchange(config, checkedRequest(providerName, options), false), async (exchange) => {
-      for (;;) {
-        try {
-          return await data(exchange, options, (init) => send(marked ?? body, init));
-        } catch (error) {
-          // The answer is lost but the request may have landed: look for the job before creating again.
-          const lost = (error instanceof APIConnectionError && !(error instanceof APITimeoutError) && !notSent(error.cause))
-            || (error instanceof APIError && error.status >= 500 && error.status !== 503);
-          const wait = lost && marked ? exchange.delay({ error }) : undefined;
-          if (!spec || wait === undefined) throw error;
-          await exchange.sleep(wait);
-          const found = await findCreated(spec, token, { fetch: (request) => config.fetch(request, { signal: exchange.signal }), signal: exchange.signal }).catch(() => undefined);
-          if (found) {
-            if (log.level >= INFO) log.write(INFO, `${exchange.describe()}: the answer was lost; found the job it created`);
-            return found;
+    return run(
+      () => new Exchange(config, checkedRequest(providerName, options), false),
+      async (exchange) => {
+        for (;;) {
+          try {
+            return await data(exchange, options, (init) => send(marked ?? body, init));
+          } catch (error) {
+            // The answer is lost but the request may have landed: look for the job before creating again.
+            const lost =
+              (error instanceof APIConnectionError && !(error instanceof APITimeoutError) && !notSent(error.cause)) ||
+              (error instanceof APIError && error.status >= 500 && error.status !== 503);
+            const wait = lost && marked ? exchange.delay({ error }) : undefined;
+            if (!spec || wait === undefined) throw error;
+            await exchange.sleep(wait);
+            const found = await findCreated(spec, token, {
+              fetch: (request) => config.fetch(request, { signal: exchange.signal }),
+              signal: exchange.signal,
+            }).catch(() => undefined);
+            if (found) {
+              if (log.level >= INFO) log.write(INFO, `${exchange.describe()}: the answer was lost; found the job it created`);
+              return found;
+            }
+            // Undecided, or a 2xx whose body broke (the job exists): sending again could create a second job.
+            if (found === undefined || (exchange.status >= 200 && exchange.status < 300)) throw error;
           }
-          // Undecided, or a 2xx whose body broke (the job exists): sending again could create a second job.
-          if (found === undefined || (exchange.status >= 200 && exchange.status < 300)) throw error;
         }
-      }
-    });
+      },
+    );
   }
 
   function upload<Data>(options: RequestOptions | undefined, source: { replayable: boolean }, send: Send<Data>): Promise<Data> {
-    return run(() => new Exchange(config, checkedRequest(providerName, options), false, source.replayable ? 'rebuild' : 'none'), async (exchange) => {
-      for (;;) {
-        try {
-          return await data(exchange, options, send);
-        } catch (error) {
-          if (!(error instanceof Resend)) throw error;
-          await exchange.sleep(error.delay);
+    return run(
+      () => new Exchange(config, checkedRequest(providerName, options), false, source.replayable ? 'rebuild' : 'none'),
+      async (exchange) => {
+        for (;;) {
+          try {
+            return await data(exchange, options, send);
+          } catch (error) {
+            if (!(error instanceof Resend)) throw error;
+            await exchange.sleep(error.delay);
+          }
         }
-      }
-    });
+      },
+    );
   }
 
   async function stream(options: RequestOptions | undefined, send: Send<unknown>): Promise<Response> {
@@ -336,12 +365,15 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   ): PageList<Item, Body> {
     let last: Exchange | undefined;
     const fetchPage = (cursor: string | undefined): Promise<Page<Item, Body>> =>
-      run(() => (last = new Exchange(config, checkedRequest(providerName, options))), async (exchange) => {
-        const body = await data(exchange, options, (init) => send(cursor, init));
-        const items = rule.items(body);
-        const hasMore = rule.hasMore(body);
-        return { items, hasMore, nextCursor: hasMore ? rule.next(body, items) : undefined, body };
-      });
+      run(
+        () => (last = new Exchange(config, checkedRequest(providerName, options))),
+        async (exchange) => {
+          const body = await data(exchange, options, (init) => send(cursor, init));
+          const items = rule.items(body);
+          const hasMore = rule.hasMore(body);
+          return { items, hasMore, nextCursor: hasMore ? rule.next(body, items) : undefined, body };
+        },
+      );
     return new PageList(fetchPage, () => last?.describe() ?? spec.name);
   }
 

@@ -17,8 +17,13 @@ export class TunekitError extends Error {
     if (typeof value !== 'object' || value === null || !(TUNEKIT_ERROR in value)) return false;
     // A bundler may rename a class it finds twice (`ValidationError2`): names are compared without that suffix.
     const kind = (name: string): string => name.replace(/\d+$/, '');
-    for (let proto: unknown = Object.getPrototypeOf(value); typeof proto === 'object' && proto !== null; proto = Object.getPrototypeOf(proto)) {
-      if ('constructor' in proto && typeof proto.constructor === 'function' && kind(proto.constructor.name) === kind(this.name)) return true;
+    for (
+      let proto: unknown = Object.getPrototypeOf(value);
+      typeof proto === 'object' && proto !== null;
+      proto = Object.getPrototypeOf(proto)
+    ) {
+      if ('constructor' in proto && typeof proto.constructor === 'function' && kind(proto.constructor.name) === kind(this.name))
+        return true;
     }
     return false;
   }
@@ -65,17 +70,32 @@ export class APIError extends TunekitError {
     this.path = request.path;
     this.body = body;
     this.headers = headers;
-    this.requestId = headers.get('x-request-id') ?? headers.get('request-id') ?? headers.get('apim-request-id') ?? headers.get('x-trace-id') ?? undefined;
+    this.requestId =
+      headers.get('x-request-id') ?? headers.get('request-id') ?? headers.get('apim-request-id') ?? headers.get('x-trace-id') ?? undefined;
   }
 }
 
-export class BadRequestError extends APIError { override name = 'BadRequestError'; }
-export class AuthenticationError extends APIError { override name = 'AuthenticationError'; }
-export class PermissionDeniedError extends APIError { override name = 'PermissionDeniedError'; }
-export class NotFoundError extends APIError { override name = 'NotFoundError'; }
-export class ConflictError extends APIError { override name = 'ConflictError'; }
-export class RateLimitError extends APIError { override name = 'RateLimitError'; }
-export class InternalServerError extends APIError { override name = 'InternalServerError'; }
+export class BadRequestError extends APIError {
+  override name = 'BadRequestError';
+}
+export class AuthenticationError extends APIError {
+  override name = 'AuthenticationError';
+}
+export class PermissionDeniedError extends APIError {
+  override name = 'PermissionDeniedError';
+}
+export class NotFoundError extends APIError {
+  override name = 'NotFoundError';
+}
+export class ConflictError extends APIError {
+  override name = 'ConflictError';
+}
+export class RateLimitError extends APIError {
+  override name = 'RateLimitError';
+}
+export class InternalServerError extends APIError {
+  override name = 'InternalServerError';
+}
 
 /** 422: the request broke the API's rules. `fields` lists each offending field and why. */
 export class UnprocessableEntityError extends APIError {
@@ -195,12 +215,13 @@ function serverWords(body: unknown): string {
     const error = body.error;
     const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
     // Problem+json (Prism, RFC 9457): the title says what, the detail says why; both are worth reading.
-    const titled = text(body.title) && text(body.detail) && body.title !== body.detail ? `${text(body.title)}: ${text(body.detail)}` : undefined;
+    const titled =
+      text(body.title) && text(body.detail) && body.title !== body.detail ? `${text(body.title)}: ${text(body.detail)}` : undefined;
     words = problems.length
       ? problems.map((p) => `${p.field}: ${p.message}`).join('; ')
       : isRecord(error) && text(error.message)
         ? `${error.message}${text(error.code) ? ` (${error.code})` : ''}`
-        : text(body.message) ?? text(error) ?? titled ?? text(body.title) ?? text(body.detail) ?? '';
+        : (text(body.message) ?? text(error) ?? titled ?? text(body.title) ?? text(body.detail) ?? '');
   }
   words = words.replace(/\s+/g, ' ').trim();
   return words.length > MAX_WORDS ? `${words.slice(0, MAX_WORDS)}…` : words;

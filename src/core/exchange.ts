@@ -134,9 +134,12 @@ export class Exchange {
       let outcome: AttemptOutcome;
       try {
         // The signal goes in `init`: undici drops the abort of a cloned or copied Request after a GC (nodejs/undici#4068).
-        const response = await this.config.fetch(mayRetry && request.body && this.replay === 'clone' ? request.clone() : request, { signal: this.signal });
+        const response = await this.config.fetch(mayRetry && request.body && this.replay === 'clone' ? request.clone() : request, {
+          signal: this.signal,
+        });
         this.status = response.status;
-        if (log.level >= DEBUG) log.write(DEBUG, `${this.describe()} → ${response.status} in ${this.config.clock.now() - started} ms (attempt ${this.attempt})`);
+        if (log.level >= DEBUG)
+          log.write(DEBUG, `${this.describe()} → ${response.status} in ${this.config.clock.now() - started} ms (attempt ${this.attempt})`);
         if (response.ok || !mayRetry) return response;
         outcome = { response };
       } catch (error) {
@@ -184,7 +187,10 @@ export class Exchange {
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     const what = this.status ? 'could not read the response' : 'connection failed';
     const unsure = this.idempotent === false && !notSent(error) ? '; the server may have acted on it' : '';
-    const oneShot = this.replay === 'none' ? '; the file was a one-shot stream, so it was not sent again (pass a path or a Blob to let tunekit retry)' : '';
+    const oneShot =
+      this.replay === 'none'
+        ? '; the file was a one-shot stream, so it was not sent again (pass a path or a Blob to let tunekit retry)'
+        : '';
     return new APIConnectionError(`${this.describe()}: ${what} (${reason})${unsure}${oneShot}`, { cause: error });
   }
 }

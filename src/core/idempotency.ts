@@ -21,7 +21,11 @@ export interface CreateKey<Body, Job, ListBody> {
  * The job carrying `key` among the first two pages of jobs; `false` when every job seen shows the
  * key field and none carries it (the create did not happen); `undefined` when it cannot tell.
  */
-export async function findCreated<Body, Job, ListBody>(spec: CreateKey<Body, Job, ListBody>, key: string, init: CallInit): Promise<Job | false | undefined> {
+export async function findCreated<Body, Job, ListBody>(
+  spec: CreateKey<Body, Job, ListBody>,
+  key: string,
+  init: CallInit,
+): Promise<Job | false | undefined> {
   let after: string | undefined;
   let sure = true;
   for (let page = 0; page < 2; page++) {
@@ -42,7 +46,8 @@ export async function findCreated<Body, Job, ListBody>(spec: CreateKey<Body, Job
 const notSentCodes = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'];
 
 /** What `fetch` says when it refuses a request before opening a connection: it can never succeed as it is. */
-const refusals = /^(bad port|unknown scheme|invalid url|failed to parse url|request with (get|head) method cannot have body|requestinit: duplex option is required)/i;
+const refusals =
+  /^(bad port|unknown scheme|invalid url|failed to parse url|request with (get|head) method cannot have body|requestinit: duplex option is required)/i;
 
 /** The reason `fetch` refused the request before sending anything (`bad port`, `unknown scheme`, …), if it did. */
 export function refusal(error: unknown): string | undefined {

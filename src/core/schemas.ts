@@ -92,7 +92,7 @@ export function schemasOf(rules: Rules): Schemas {
   const decoded = decodedByRules.get(rules) ?? new Map<EncodedRule, Schema>();
   decodedByRules.set(rules, decoded);
   const decode = (ref: EncodedRef): Schema => {
-    const rule = typeof ref === 'string' ? rules.s[ref] ?? {} : ref;
+    const rule = typeof ref === 'string' ? (rules.s[ref] ?? {}) : ref;
     let schema = decoded.get(rule);
     if (!schema) {
       // Kept before its fields are decoded, so that a reference back to it finds it.
@@ -100,7 +100,12 @@ export function schemasOf(rules: Rules): Schemas {
       Object.assign<Schema, Schema>(schema, {
         types: rule.t,
         values: rule.e,
-        bounds: rule.b && { min: rule.b[0] ?? undefined, max: rule.b[1] ?? undefined, exclusiveMin: rule.b[2] ?? undefined, exclusiveMax: rule.b[3] ?? undefined },
+        bounds: rule.b && {
+          min: rule.b[0] ?? undefined,
+          max: rule.b[1] ?? undefined,
+          exclusiveMin: rule.b[2] ?? undefined,
+          exclusiveMax: rule.b[3] ?? undefined,
+        },
         properties: rule.p && new Map(Object.entries(rule.p).map(([name, child]) => [name, decode(child)])),
         required: rule.r,
         closed: !!rule.x,

@@ -36,21 +36,41 @@ export interface UploadOptions {
 }
 
 /** `upload.check`: the dataset checker (loaded only now) runs on the file before anything is sent; its report, or `undefined` when not asked. */
-export async function checkBeforeUpload(input: Uploadable, check: UploadOptions['check'], provider: DatasetProvider, where: string, field = 'file'): Promise<DatasetReport | undefined> {
+export async function checkBeforeUpload(
+  input: Uploadable,
+  check: UploadOptions['check'],
+  provider: DatasetProvider,
+  where: string,
+  field = 'file',
+): Promise<DatasetReport | undefined> {
   if (!check) return undefined;
-  const refuse = (message: string, rule: string, value: unknown): ValidationError => ValidationError.of(where, { field, rule, value, message });
+  const refuse = (message: string, rule: string, value: unknown): ValidationError =>
+    ValidationError.of(where, { field, rule, value, message });
   if (typeof input !== 'string' && !(input instanceof Blob)) {
-    throw refuse(`${field} is a stream, which the check would use up: pass a path or a Blob with check: true`, 'a path or a Blob (check reads it first)', '[stream]');
+    throw refuse(
+      `${field} is a stream, which the check would use up: pass a path or a Blob with check: true`,
+      'a path or a Blob (check reads it first)',
+      '[stream]',
+    );
   }
   const checker = await loadDatasetChecker();
   if (!checker) {
-    throw refuse('check: true needs the dataset checker, which this runtime cannot load (a bundle without it): run checkDataset from tunekit/dataset first', 'the dataset checker available', true);
+    throw refuse(
+      'check: true needs the dataset checker, which this runtime cannot load (a bundle without it): run checkDataset from tunekit/dataset first',
+      'the dataset checker available',
+      true,
+    );
   }
   return checker.assertDataset(input, { ...(check === true ? {} : check), provider, where });
 }
 
 /** What every provider's `files.upload` does first: the dataset check when asked, then the file opened as a source. */
-export async function prepareUpload(file: Uploadable, upload: UploadOptions, provider: DatasetProvider, where: string): Promise<UploadSource> {
+export async function prepareUpload(
+  file: Uploadable,
+  upload: UploadOptions,
+  provider: DatasetProvider,
+  where: string,
+): Promise<UploadSource> {
   await checkBeforeUpload(file, upload.check, provider, where);
   return uploadSource(file, upload.filename, where);
 }
@@ -76,11 +96,23 @@ function isStream(value: unknown): value is ReadableStream<Uint8Array> {
 async function uploadSource(input: Uploadable, filename: string | undefined, where: string): Promise<UploadSource> {
   if (typeof input === 'string') {
     const size = await fileSize(input, where);
-    return { filename: filename ?? baseName(input), size, replayable: true, blob: undefined, open: (start = 0, end = size) => fileStream(input, { start, end }) };
+    return {
+      filename: filename ?? baseName(input),
+      size,
+      replayable: true,
+      blob: undefined,
+      open: (start = 0, end = size) => fileStream(input, { start, end }),
+    };
   }
   if (input instanceof Blob) {
     const name = 'name' in input && typeof input.name === 'string' && input.name ? input.name : 'data.jsonl';
-    return { filename: filename ?? name, size: input.size, replayable: true, blob: input, open: (start = 0, end = input.size) => input.slice(start, end).stream() };
+    return {
+      filename: filename ?? name,
+      size: input.size,
+      replayable: true,
+      blob: input,
+      open: (start = 0, end = input.size) => input.slice(start, end).stream(),
+    };
   }
   // A Node ReadStream of a file knows its path: read it as a path (re-openable, sized).
   const path = 'path' in input && typeof input.path === 'string' ? input.path : undefined;
@@ -160,9 +192,16 @@ export interface MultipartOptions {
  * pieces sit in between); the last bytes count when the server answers 2xx, so 100% means received. Where the
  * runtime cannot stream a request body (browsers), a FormData of the Blob (a stream is read into one first).
  */
-export async function multipartBody(fields: Record<string, unknown>, fileField: string, source: UploadSource, options: MultipartOptions = {}): Promise<MultipartBody> {
+export async function multipartBody(
+  fields: Record<string, unknown>,
+  fileField: string,
+  source: UploadSource,
+  options: MultipartOptions = {},
+): Promise<MultipartBody> {
   const { onProgress, track = { sent: 0, whole: false } } = options;
-  const texts = Object.entries(fields).filter((entry): entry is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof entry[1]));
+  const texts = Object.entries(fields).filter((entry): entry is [string, string | number | boolean] =>
+    ['string', 'number', 'boolean'].includes(typeof entry[1]),
+  );
   const start = options.start ?? 0;
   const end = options.end ?? source.size;
   const total = end === undefined ? undefined : end - start;
@@ -174,7 +213,12 @@ export async function multipartBody(fields: Record<string, unknown>, fileField: 
     for (const [name, value] of texts) form.append(name, String(value));
     form.append(fileField, blob, source.filename);
     onProgress?.({ loaded: 0, total: blob.size });
-    return { body: form, contentType: undefined, length: undefined, delivered: () => onProgress?.({ loaded: blob.size, total: blob.size }) };
+    return {
+      body: form,
+      contentType: undefined,
+      length: undefined,
+      delivered: () => onProgress?.({ loaded: blob.size, total: blob.size }),
+    };
   }
   const boundary = `tunekit-${crypto.randomUUID()}`;
   const head = encoder.encode(
@@ -190,37 +234,40 @@ export async function multipartBody(fields: Record<string, unknown>, fileField: 
   // At most ~500 calls for a file of known size, never more often than every 64 KiB.
   const step = Math.max(PROGRESS_STEP, total === undefined ? 0 : total / 500);
   let phase: 'head' | 'file' | 'done' = 'head';
-  const body = new ReadableStream<Uint8Array>({
-    // highWaterMark 0: pull runs only when the connection asks for a piece, so it has taken every piece before.
-    async pull(controller) {
-      track.sent += pending;
-      pending = 0;
-      if (phase === 'head') {
-        phase = 'file';
-        onProgress?.({ loaded: 0, total });
-        controller.enqueue(head);
-        return;
-      }
-      if (phase === 'done') return;
-      const { value, done } = await reader.read();
-      if (done) {
-        phase = 'done';
-        track.whole = true;
-        controller.enqueue(tail);
-        controller.close();
-        return;
-      }
-      if (track.sent - reported >= step) {
-        reported = track.sent;
-        onProgress?.({ loaded: track.sent, total });
-      }
-      pending = value.byteLength;
-      controller.enqueue(value);
+  const body = new ReadableStream<Uint8Array>(
+    {
+      // highWaterMark 0: pull runs only when the connection asks for a piece, so it has taken every piece before.
+      async pull(controller) {
+        track.sent += pending;
+        pending = 0;
+        if (phase === 'head') {
+          phase = 'file';
+          onProgress?.({ loaded: 0, total });
+          controller.enqueue(head);
+          return;
+        }
+        if (phase === 'done') return;
+        const { value, done } = await reader.read();
+        if (done) {
+          phase = 'done';
+          track.whole = true;
+          controller.enqueue(tail);
+          controller.close();
+          return;
+        }
+        if (track.sent - reported >= step) {
+          reported = track.sent;
+          onProgress?.({ loaded: track.sent, total });
+        }
+        pending = value.byteLength;
+        controller.enqueue(value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
     },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return {
     body,
     contentType: `multipart/form-data; boundary=${boundary}`,
@@ -246,7 +293,10 @@ export const FILE_PART: Blob = new Blob([]);
  * stream, and the branch it keeps but never reads holds every byte sent until the request ends (1 GB of RSS for a
  * 1 GB file). A redirect could not resend a stream anyway.
  */
-export function multipartInit<Init extends { headers?: Record<string, string>; fetch: (request: Request) => Promise<Response> }>(form: MultipartBody, init: Init) {
+export function multipartInit<Init extends { headers?: Record<string, string>; fetch: (request: Request) => Promise<Response> }>(
+  form: MultipartBody,
+  init: Init,
+) {
   const headers: Record<string, string> = { ...init.headers };
   if (form.contentType) headers['content-type'] = form.contentType;
   if (form.length !== undefined) headers['content-length'] = String(form.length);
@@ -291,7 +341,11 @@ function sentOf(track: UploadTrack, total: number | undefined): () => string {
  * file, tunekit deletes it (1 s more at most) and the error says so, or names the file it could not delete; if not, the
  * error says the server may have stored it. Either way the call throws `APIUserAbortError`.
  */
-export async function settleAbort<Data>(options: RequestOptions | undefined, settle: Settle<Data>, run: (options: RequestOptions | undefined) => Promise<Data>): Promise<Data> {
+export async function settleAbort<Data>(
+  options: RequestOptions | undefined,
+  settle: Settle<Data>,
+  run: (options: RequestOptions | undefined) => Promise<Data>,
+): Promise<Data> {
   const caller = options?.signal;
   if (!caller) return run(options);
   const inner = new AbortController();
@@ -311,9 +365,12 @@ export async function settleAbort<Data>(options: RequestOptions | undefined, set
   } catch (error) {
     // An abort that did not come through `inner` (no resend after the caller gave up) tells its own story.
     if (!(error instanceof APIUserAbortError) || !inner.signal.aborted) throw error;
-    throw new APIUserAbortError(late
-      ? `${settle.where} was aborted by the caller after the request went out whole, and no answer came within ${ANSWER_MS / 1_000} s: the server may have stored the file (look for it in files.list)`
-      : `${settle.where} was aborted by the caller${settle.sent ? ` after ${settle.sent()} were sent` : ''}, before the request went out whole: the server has no file from it`, { cause: error });
+    throw new APIUserAbortError(
+      late
+        ? `${settle.where} was aborted by the caller after the request went out whole, and no answer came within ${ANSWER_MS / 1_000} s: the server may have stored the file (look for it in files.list)`
+        : `${settle.where} was aborted by the caller${settle.sent ? ` after ${settle.sent()} were sent` : ''}, before the request went out whole: the server has no file from it`,
+      { cause: error },
+    );
   } finally {
     clearTimeout(timer);
     caller.removeEventListener('abort', onAbort);
@@ -321,11 +378,19 @@ export async function settleAbort<Data>(options: RequestOptions | undefined, set
   if (!late && !caller.aborted) return data;
   // The server answered a request the caller had given up on: what it made is deleted, or named.
   const id = settle.idOf(data);
-  if (id === undefined) throw new APIUserAbortError(`${settle.where} was aborted by the caller after the request went out whole; the server answered without a file id`);
-  const removed = await settle.remove(id, { timeoutMs: DELETE_MS, maxRetries: 0 }).then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
-  throw new APIUserAbortError(removed === undefined
-    ? `${settle.where} was aborted by the caller after the request went out whole; the server had stored the file as ${id}, which tunekit deleted`
-    : `${settle.where} was aborted by the caller after the request went out whole; the server stored the file as ${id}, which is still there (deleting it failed: ${removed}): delete it with files.delete("${id}")`);
+  if (id === undefined)
+    throw new APIUserAbortError(
+      `${settle.where} was aborted by the caller after the request went out whole; the server answered without a file id`,
+    );
+  const removed = await settle.remove(id, { timeoutMs: DELETE_MS, maxRetries: 0 }).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
+  throw new APIUserAbortError(
+    removed === undefined
+      ? `${settle.where} was aborted by the caller after the request went out whole; the server had stored the file as ${id}, which tunekit deleted`
+      : `${settle.where} was aborted by the caller after the request went out whole; the server stored the file as ${id}, which is still there (deleting it failed: ${removed}): delete it with files.delete("${id}")`,
+  );
 }
 
 /**
@@ -345,7 +410,9 @@ export function sendUpload<Data extends { id: string }>(
   return settleAbort(options, settle, (settled) =>
     upload(settled, source, (init) => {
       // A resend (the server did nothing: 408, 429, 503, or nothing was sent) never starts once the caller has given up.
-      if (options?.signal?.aborted) throw new APIUserAbortError(`${where} was aborted by the caller before a resend; the server had not stored the file`);
+      if (options?.signal?.aborted)
+        throw new APIUserAbortError(`${where} was aborted by the caller before a resend; the server had not stored the file`);
       return send(init, track);
-    }));
+    }),
+  );
 }

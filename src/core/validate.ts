@@ -24,17 +24,35 @@ const TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'nul
 
 /** The JSON type bits of a value (an integer is a number too); 0 for what JSON cannot carry. */
 const kind = (v: unknown): number =>
-  v === null ? 64 : Array.isArray(v) ? 32 : typeof v === 'object' ? 16 : typeof v === 'string' ? 1 : typeof v === 'boolean' ? 8
-    : Number.isInteger(v) ? 6 : Number.isFinite(v) ? 2 : 0;
+  v === null
+    ? 64
+    : Array.isArray(v)
+      ? 32
+      : typeof v === 'object'
+        ? 16
+        : typeof v === 'string'
+          ? 1
+          : typeof v === 'boolean'
+            ? 8
+            : Number.isInteger(v)
+              ? 6
+              : Number.isFinite(v)
+                ? 2
+                : 0;
 
 /** The bound `v` breaks, if any: on a number its value, on a string its length in code points, on an array its length. */
 function brokenBound({ min, max, exclusiveMin, exclusiveMax }: Bounds, v: unknown, k: number): string | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? [...v].length : Array.isArray(v) ? v.length : NaN;
   const of = k & 2 ? 'imum' : k & 1 ? 'Length' : 'Items';
-  return min !== undefined && n < min ? `min${of} ${min}`
-    : max !== undefined && n > max ? `max${of} ${max}`
-      : exclusiveMin !== undefined && n <= exclusiveMin ? `exclusiveMinimum ${exclusiveMin}`
-        : exclusiveMax !== undefined && n >= exclusiveMax ? `exclusiveMaximum ${exclusiveMax}` : undefined;
+  return min !== undefined && n < min
+    ? `min${of} ${min}`
+    : max !== undefined && n > max
+      ? `max${of} ${max}`
+      : exclusiveMin !== undefined && n <= exclusiveMin
+        ? `exclusiveMinimum ${exclusiveMin}`
+        : exclusiveMax !== undefined && n >= exclusiveMax
+          ? `exclusiveMaximum ${exclusiveMax}`
+          : undefined;
 }
 
 /** Edit distance (insert, delete, substitute, swap), for suggesting the key a typo meant. */
@@ -47,7 +65,8 @@ function distance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
       row[j] = best;
     }
   }
@@ -84,10 +103,17 @@ function collect(schema: Schema, v: unknown, field: string, depth: number, out: 
   const k = kind(v);
   const types = schema.types ?? 127;
   const { values } = schema;
-  const broken = !(types & k) ? `type ${TYPES.filter((_, bit) => types & (1 << bit) && !(bit === 2 && types & 2)).join('|')}`
-    : values && !values.includes(v) ? `enum ${JSON.stringify(values)}`
+  const broken = !(types & k)
+    ? `type ${TYPES.filter((_, bit) => types & (1 << bit) && !(bit === 2 && types & 2)).join('|')}`
+    : values && !values.includes(v)
+      ? `enum ${JSON.stringify(values)}`
       : schema.bounds && brokenBound(schema.bounds, v, k);
-  if (broken) out.push(values?.length === 1 && broken.startsWith('enum') ? { field, depth, rule: broken, value: v, tag: true } : { field, depth, rule: broken, value: v });
+  if (broken)
+    out.push(
+      values?.length === 1 && broken.startsWith('enum')
+        ? { field, depth, rule: broken, value: v, tag: true }
+        : { field, depth, rule: broken, value: v },
+    );
   else {
     if (Array.isArray(v) && schema.items) {
       for (let n = 0; n < v.length; n++) collect(schema.items, v[n], `${field}[${n}]`, depth + 1, out);
@@ -97,9 +123,18 @@ function collect(schema: Schema, v: unknown, field: string, depth: number, out: 
         if (v[name] === undefined) continue;
         const at = field ? `${field}.${name}` : name;
         if (child) collect(child, v[name], at, depth + 1, out);
-        else if (schema.closed) out.push({ field: at, depth: depth + 1, rule: 'unknown field', value: v[name], suggestion: suggestKey(name, [...(schema.properties?.keys() ?? [])]) });
+        else if (schema.closed)
+          out.push({
+            field: at,
+            depth: depth + 1,
+            rule: 'unknown field',
+            value: v[name],
+            suggestion: suggestKey(name, [...(schema.properties?.keys() ?? [])]),
+          });
       }
-      for (const name of schema.required ?? []) if (v[name] === undefined) out.push({ field: field ? `${field}.${name}` : name, depth: depth + 1, rule: 'required', value: undefined });
+      for (const name of schema.required ?? [])
+        if (v[name] === undefined)
+          out.push({ field: field ? `${field}.${name}` : name, depth: depth + 1, rule: 'required', value: undefined });
     }
     if (schema.anyOf) union(schema.anyOf, v, field, depth, out);
     for (const part of schema.allOf ?? []) collect(part, v, field, depth, out);
@@ -152,7 +187,8 @@ function shown(p: Problem): string {
 
 /** One problem as a sentence that names the field, the value and the rule. */
 export function describeProblem(p: Problem): string {
-  if (p.rule === 'unknown field') return `${p.field} = ${shown(p)} is not a field the document names${p.suggestion ? ` (did you mean ${p.suggestion}?)` : ''}`;
+  if (p.rule === 'unknown field')
+    return `${p.field} = ${shown(p)} is not a field the document names${p.suggestion ? ` (did you mean ${p.suggestion}?)` : ''}`;
   return `${p.field} = ${shown(p)} breaks ${p.rule}`;
 }
 
@@ -162,10 +198,17 @@ const SHOWN_PROBLEMS = 3;
 /** The `ValidationError` for `problems` (at least one) of a request to `operation` (`"POST /v1/files"`). */
 function validationError(provider: string, operation: string, problems: Problem[]): ValidationError {
   const list: FieldViolation[] = problems.map((p) => ({
-    field: p.field, rule: p.rule, value: placeholder(p) ?? p.value, message: describeProblem(p), ...(p.suggestion ? { suggestion: p.suggestion } : {}),
+    field: p.field,
+    rule: p.rule,
+    value: placeholder(p) ?? p.value,
+    message: describeProblem(p),
+    ...(p.suggestion ? { suggestion: p.suggestion } : {}),
   }));
   const more = list.length - SHOWN_PROBLEMS;
-  const text = list.slice(0, SHOWN_PROBLEMS).map((problem) => problem.message).join('; ');
+  const text = list
+    .slice(0, SHOWN_PROBLEMS)
+    .map((problem) => problem.message)
+    .join('; ');
   return new ValidationError(`${provider} ${operation}: ${text}${more > 0 ? `; and ${more} more` : ''}`, list);
 }
 

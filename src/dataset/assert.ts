@@ -10,7 +10,9 @@ export class DatasetCheckError extends TunekitError {
   constructor(report: DatasetReport, where: string) {
     const first = report.errors.slice(0, 3).map((e) => `${e.line ? `line ${e.line}` : 'file'}: ${e.message} [${e.code}]`);
     const more = report.counts.errors > first.length ? `; and ${report.counts.errors - first.length} more` : '';
-    super(`${where}: ${report.name ?? 'the dataset'} failed the ${report.provider} dataset check with ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}: ${first.join('; ')}${more}`);
+    super(
+      `${where}: ${report.name ?? 'the dataset'} failed the ${report.provider} dataset check with ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}: ${first.join('; ')}${more}`,
+    );
     this.report = report;
   }
 }

@@ -14,7 +14,14 @@ import { formatBytes } from '../core/format.js';
 import { isProviderName } from '../providers/registry/providers.js';
 import { openSource, sourceName } from './source.js';
 import { modelRule, resolveCounter } from './tokens.js';
-import type { CheckDatasetOptions, DatasetReport, DatasetSource, DatasetStats, Distribution, TokenCounter } from '../core/dataset-report.js';
+import type {
+  CheckDatasetOptions,
+  DatasetReport,
+  DatasetSource,
+  DatasetStats,
+  Distribution,
+  TokenCounter,
+} from '../core/dataset-report.js';
 import type { DatasetFormat } from '../core/dataset-report.js';
 
 const LONGEST = 5;
@@ -31,7 +38,9 @@ class Running {
     if (value > this.max) this.max = value;
   }
   get distribution(): Distribution {
-    return this.count === 0 ? { total: 0, min: 0, mean: 0, max: 0 } : { total: this.total, min: this.min, mean: this.total / this.count, max: this.max };
+    return this.count === 0
+      ? { total: 0, min: 0, mean: 0, max: 0 }
+      : { total: this.total, min: this.min, mean: this.total / this.count, max: this.max };
   }
 }
 
@@ -146,7 +155,12 @@ class DatasetCheck {
     if (terminated) this.lf++;
     this.issues.lineErrors = 0;
     const size = (n: number): string => n.toLocaleString('en-US');
-    this.report('error', 'line.too-long', undefined, `the line is ${size(length)} bytes long, more than the ${size(this.maxLineBytes)} a line may have (maxLineBytes); it was skipped unread: is the file JSON lines, one example per line?`);
+    this.report(
+      'error',
+      'line.too-long',
+      undefined,
+      `the line is ${size(length)} bytes long, more than the ${size(this.maxLineBytes)} a line may have (maxLineBytes); it was skipped unread: is the file JSON lines, one example per line?`,
+    );
   }
 
   private startWith(head: Uint8Array): void {
@@ -205,18 +219,33 @@ class DatasetCheck {
       text = this.decoder.decode(bytes.subarray(start, stop));
     } catch {
       const at = invalidUtf8(bytes, start, stop);
-      this.report('error', 'line.utf8', undefined, `the line is not valid UTF-8: the byte sequence at byte ${at + 1} (0x${(bytes[start + at] ?? 0).toString(16).padStart(2, '0')}) is not UTF-8; save the file as UTF-8`);
+      this.report(
+        'error',
+        'line.utf8',
+        undefined,
+        `the line is not valid UTF-8: the byte sequence at byte ${at + 1} (0x${(bytes[start + at] ?? 0).toString(16).padStart(2, '0')}) is not UTF-8; save the file as UTF-8`,
+      );
       return;
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      this.report('error', 'line.json', undefined, `the line is not valid JSON (${error instanceof Error ? error.message : String(error)}); each line must be one complete JSON object`);
+      this.report(
+        'error',
+        'line.json',
+        undefined,
+        `the line is not valid JSON (${error instanceof Error ? error.message : String(error)}); each line must be one complete JSON object`,
+      );
       return;
     }
     if (!isRecord(value)) {
-      this.report('error', 'line.not-object', undefined, `the line is a JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : `${typeof value} (${show(value)})`}, not an object: each line must be one example object`);
+      this.report(
+        'error',
+        'line.not-object',
+        undefined,
+        `the line is a JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : `${typeof value} (${show(value)})`}, not an object: each line must be one example object`,
+      );
       return;
     }
     this.measure.reset();
@@ -239,7 +268,12 @@ class DatasetCheck {
       this.formatLine = this.lineNumber;
     } else if (detected !== this.format) {
       const why = this.formatLine ? `the file's format from line ${this.formatLine}` : 'the format asked for';
-      this.report('error', 'format.mixed', undefined, `the line is in the ${this.examples.label(detected)} format, but ${why} is ${this.examples.label(this.format)}: a file holds one format`);
+      this.report(
+        'error',
+        'format.mixed',
+        undefined,
+        `the line is in the ${this.examples.label(detected)} format, but ${why} is ${this.examples.label(this.format)}: a file holds one format`,
+      );
       return false;
     }
     this.examples.check(value, detected);
@@ -258,7 +292,12 @@ class DatasetCheck {
       this.truncated++;
       this.tokensCut += tokens - context;
       const how = this.counter.exact ? '' : ' (estimated)';
-      this.report('warning', 'example.too-long', undefined, `the example has ${tokens.toLocaleString('en-US')} tokens${how}, more than the context length ${context.toLocaleString('en-US')}: it will be truncated`);
+      this.report(
+        'warning',
+        'example.too-long',
+        undefined,
+        `the example has ${tokens.toLocaleString('en-US')} tokens${how}, more than the context length ${context.toLocaleString('en-US')}: it will be truncated`,
+      );
     }
     this.billed += context === undefined ? tokens : Math.min(tokens, context);
     const longest = this.longest;
@@ -275,15 +314,35 @@ class DatasetCheck {
     const limit = profile.maxFileBytes;
     const bytes = size ?? this.bytes;
     if (this.duplicates.complete === false) {
-      issues.addFile('warning', 'duplicates.limit', `more than ${this.duplicates.tracked.toLocaleString('en-US')} distinct examples: later ones were checked against those only (raise maxTrackedExamples)`);
+      issues.addFile(
+        'warning',
+        'duplicates.limit',
+        `more than ${this.duplicates.tracked.toLocaleString('en-US')} distinct examples: later ones were checked against those only (raise maxTrackedExamples)`,
+      );
     }
-    if (name !== undefined && !/\.jsonl$/i.test(name)) issues.addFile('warning', 'file.extension', `the file name ${JSON.stringify(name)} does not end with .jsonl`);
-    if (this.bom && profile.warnBom) issues.addFile('warning', 'file.bom', `the file starts with a UTF-8 byte-order mark; ${profile.provider}'s own check reads line 1 with it and fails: save without it`);
-    if (this.nonBlank === 0) issues.addFile('error', 'file.empty', bytes === 0 ? 'the file is empty' : 'the file has only blank lines: no examples');
+    if (name !== undefined && !/\.jsonl$/i.test(name))
+      issues.addFile('warning', 'file.extension', `the file name ${JSON.stringify(name)} does not end with .jsonl`);
+    if (this.bom && profile.warnBom)
+      issues.addFile(
+        'warning',
+        'file.bom',
+        `the file starts with a UTF-8 byte-order mark; ${profile.provider}'s own check reads line 1 with it and fails: save without it`,
+      );
+    if (this.nonBlank === 0)
+      issues.addFile('error', 'file.empty', bytes === 0 ? 'the file is empty' : 'the file has only blank lines: no examples');
     else if (this.nonBlank < profile.minExamples) {
-      issues.addFile('error', 'examples.too-few', `the file has ${this.nonBlank} examples; ${profile.provider} needs at least ${profile.minExamples}`);
+      issues.addFile(
+        'error',
+        'examples.too-few',
+        `the file has ${this.nonBlank} examples; ${profile.provider} needs at least ${profile.minExamples}`,
+      );
     }
-    if (bytes > limit) issues.addFile('error', 'file.too-large', `the file has ${formatBytes(bytes)}; ${profile.provider} accepts at most ${formatBytes(limit)}`);
+    if (bytes > limit)
+      issues.addFile(
+        'error',
+        'file.too-large',
+        `the file has ${formatBytes(bytes)}; ${profile.provider} accepts at most ${formatBytes(limit)}`,
+      );
     const epochs = this.options.epochs ?? profile.defaultEpochs;
     const method = this.counter.exact || this.format === 'pretokenized' ? 'exact' : 'estimate';
     const format = this.format;
@@ -332,7 +391,8 @@ function invalidUtf8(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   while (i < end) {
     const byte = bytes[i] as number;
-    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+    const length =
+      byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
     if (length === 0 || i + length > end) return i - start;
     for (let k = 1; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i - start;
     i += length;
@@ -384,13 +444,19 @@ function checkOptions(options: CheckDatasetOptions): DatasetProfile {
   if (typeof tokenizer === 'string' && !['auto', 'estimate', 'o200k_base', 'cl100k_base'].includes(tokenizer)) {
     throw badOption('tokenizer', tokenizer, 'auto, estimate, o200k_base, cl100k_base or a TokenCounter');
   }
-  if (options.purpose !== undefined && options.purpose !== 'fine-tune' && options.purpose !== 'eval') throw badOption('purpose', options.purpose, 'fine-tune or eval');
+  if (options.purpose !== undefined && options.purpose !== 'fine-tune' && options.purpose !== 'eval')
+    throw badOption('purpose', options.purpose, 'fine-tune or eval');
   const method = options.method;
   if (method !== undefined) {
-    const methods = ['supervised', ...(profile.formats.preference ? ['preference'] : []), ...(profile.reinforcement ? ['reinforcement'] : [])];
+    const methods = [
+      'supervised',
+      ...(profile.formats.preference ? ['preference'] : []),
+      ...(profile.reinforcement ? ['reinforcement'] : []),
+    ];
     if (!methods.includes(method)) throw badOption('method', method, `a ${profile.provider} training method (${methods.join(', ')})`);
     const format = methodFormat(method);
-    if (format !== undefined && options.format !== undefined && options.format !== format) throw badOption('format', options.format, `${format}, the format of the ${method} method`);
+    if (format !== undefined && options.format !== undefined && options.format !== format)
+      throw badOption('format', options.format, `${format}, the format of the ${method} method`);
   }
   return profile;
 }
@@ -428,5 +494,3 @@ export async function checkDataset(source: DatasetSource, options: CheckDatasetO
   check.end();
   return check.finish(opened.size, opened.name);
 }
-
-

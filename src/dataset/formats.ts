@@ -108,13 +108,21 @@ export class ExampleChecker {
     const accepted = `${this.profile.provider} accepts ${supported.map(name).join(', ')}`;
     const foreign = FORMATS.find((format) => !supported.includes(format) && detectionKeys[format].every((key) => key in line));
     if (foreign) {
-      this.error('format.unknown', undefined, `${detectionKeys[foreign].join(', ')} is the ${foreign} format, which ${this.profile.provider} does not accept; ${accepted}`);
+      this.error(
+        'format.unknown',
+        undefined,
+        `${detectionKeys[foreign].join(', ')} is the ${foreign} format, which ${this.profile.provider} does not accept; ${accepted}`,
+      );
       return undefined;
     }
     const partial = supported.find((format) => detectionKeys[format].some((key) => key in line));
     if (partial) {
       const missing = detectionKeys[partial].filter((key) => !(key in line));
-      this.error('key.missing', missing[0], `${missing.join(', ')} is missing: the ${this.label(partial)} format needs ${detectionKeys[partial].join(', ')}`);
+      this.error(
+        'key.missing',
+        missing[0],
+        `${missing.join(', ')} is missing: the ${this.label(partial)} format needs ${detectionKeys[partial].join(', ')}`,
+      );
       return undefined;
     }
     const known = supported.flatMap((format) => detectionKeys[format]);
@@ -149,7 +157,12 @@ export class ExampleChecker {
     for (const key in line) {
       if (keys.includes(key)) continue;
       const hint = suggestKey(key, keys);
-      this.report(this.profile.extraKeys, 'key.unknown', key, `${key} is not a key of the ${label} format (keys: ${keys.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`);
+      this.report(
+        this.profile.extraKeys,
+        'key.unknown',
+        key,
+        `${key} is not a key of the ${label} format (keys: ${keys.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`,
+      );
     }
   }
 
@@ -157,7 +170,11 @@ export class ExampleChecker {
     for (const key in value) {
       if (keys.includes(key)) continue;
       const hint = suggestKey(key, keys);
-      this.warn('key.unknown', `${at}.${key}`, `${at}.${key} is not a key of ${what} (keys: ${keys.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`);
+      this.warn(
+        'key.unknown',
+        `${at}.${key}`,
+        `${at}.${key} is not a key of ${what} (keys: ${keys.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`,
+      );
     }
   }
 
@@ -206,18 +223,30 @@ export class ExampleChecker {
         if (role === undefined) this.error('key.missing', `${field}.role`, `${field}.role is missing (one of ${roles.join(', ')})`);
         else {
           const hint = typeof role === 'string' ? suggestKey(role, roles) : undefined;
-          this.error('role.invalid', `${field}.role`, `${field}.role = ${show(role)} is not one of ${roles.join(', ')}${hint ? `; did you mean "${hint}"?` : ''}`);
+          this.error(
+            'role.invalid',
+            `${field}.role`,
+            `${field}.role = ${show(role)} is not one of ${roles.join(', ')}${hint ? `; did you mean "${hint}"?` : ''}`,
+          );
         }
         previous = undefined;
         continue;
       }
       last = message;
       if (i === 0 && rules.firstRoles && !rules.firstRoles.includes(role)) {
-        this.error('role.first', `${field}.role`, `${field}.role = "${role}": a ${rules.label} must start with ${rules.firstRoles.join(' or ')}`);
+        this.error(
+          'role.first',
+          `${field}.role`,
+          `${field}.role = "${role}": a ${rules.label} must start with ${rules.firstRoles.join(' or ')}`,
+        );
       }
       // Tool answers to parallel calls follow each other: that is not a repeated turn.
       if (rules.alternate && role === previous && role !== 'tool') {
-        this.error('role.repeated', `${field}.role`, `${field}.role = "${role}" repeats the role of the message before; roles must alternate (user, assistant, user, …)`);
+        this.error(
+          'role.repeated',
+          `${field}.role`,
+          `${field}.role = "${role}" repeats the role of the message before; roles must alternate (user, assistant, user, …)`,
+        );
       }
       previous = role;
       if (role === 'assistant') assistant = true;
@@ -226,7 +255,11 @@ export class ExampleChecker {
       if (result.multimodal !== undefined && rules.content.noMixing) {
         if (mixed === undefined) mixed = result.multimodal;
         else if (mixed !== result.multimodal) {
-          this.error('content.mixed', `${field}.content`, `${field}.content is ${result.multimodal ? 'a list' : 'a string'} while earlier messages use ${mixed ? 'lists' : 'strings'}: all messages of an example must be text-only or all multimodal`);
+          this.error(
+            'content.mixed',
+            `${field}.content`,
+            `${field}.content is ${result.multimodal ? 'a list' : 'a string'} while earlier messages use ${mixed ? 'lists' : 'strings'}: all messages of an example must be text-only or all multimodal`,
+          );
           mixed = result.multimodal;
         }
       }
@@ -238,7 +271,10 @@ export class ExampleChecker {
       this.error('image.too-many', at, `${at} has ${images} images; at most ${imageRules.maxPerExample} per example`);
     }
     if (rules.requireAssistant && !assistant) {
-      const hint = this.profile.reinforcement && prefix === '' ? ` (reinforcement fine-tuning data has none: check it with method 'reinforcement')` : '';
+      const hint =
+        this.profile.reinforcement && prefix === ''
+          ? ` (reinforcement fine-tuning data has none: check it with method 'reinforcement')`
+          : '';
       this.error('assistant.missing', at, `${at} has no assistant message: a ${rules.label} example needs at least one to train on${hint}`);
     }
     const end = `${at}[${messages.length - 1}]`;
@@ -246,24 +282,43 @@ export class ExampleChecker {
       if (last.role !== rules.lastRole) {
         this.error('role.last', `${end}.role`, `${end}.role = "${String(last.role)}": the last message must be from the ${rules.lastRole}`);
       } else if (typeof last.content !== 'string' || last.content.length === 0) {
-        this.error('role.last', `${end}.content`, `${end} has no text content: the last ${rules.lastRole} message must be the answer, not a tool call`);
+        this.error(
+          'role.last',
+          `${end}.content`,
+          `${end} has no text content: the last ${rules.lastRole} message must be the answer, not a tool call`,
+        );
       }
     }
     return tools;
   }
 
   /** One message of a known role: its keys, weight, content, name and tool fields. */
-  private message(message: Json, role: string, field: string, rules: ChatRules, tools: Set<string> | undefined, callIds: Set<string>): { multimodal: boolean | undefined; images: number } {
+  private message(
+    message: Json,
+    role: string,
+    field: string,
+    rules: ChatRules,
+    tools: Set<string> | undefined,
+    callIds: Set<string>,
+  ): { multimodal: boolean | undefined; images: number } {
     const keys = rules.roles[role] ?? [];
     const toolKeys = rules.tools ? TOOL_KEYS[role] : undefined;
     for (const key in message) {
       if (keys.includes(key) || toolKeys?.includes(key)) continue;
       if (key === 'weight' && rules.weightRoles.length > 0) {
-        this.error('weight.role', `${field}.weight`, `${field}.weight is set on a ${role} message; only ${rules.weightRoles.join(', ')} messages carry a weight`);
+        this.error(
+          'weight.role',
+          `${field}.weight`,
+          `${field}.weight is set on a ${role} message; only ${rules.weightRoles.join(', ')} messages carry a weight`,
+        );
         continue;
       }
       const hint = suggestKey(key, keys);
-      this.warn('key.unknown', `${field}.${key}`, `${field}.${key} is not a key of a ${role} message (keys: ${keys.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`);
+      this.warn(
+        'key.unknown',
+        `${field}.${key}`,
+        `${field}.${key} is not a key of a ${role} message (keys: ${keys.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`,
+      );
     }
     const weight = message.weight;
     if (weight !== undefined && keys.includes('weight')) {
@@ -284,9 +339,17 @@ export class ExampleChecker {
     if (rules.tools && role === 'tool') {
       const id = message.tool_call_id;
       if (typeof id !== 'string') {
-        this.error(id === undefined ? 'key.missing' : 'type.invalid', `${field}.tool_call_id`, `${field}.tool_call_id = ${show(id)} must be the id of an earlier tool call (a string)`);
+        this.error(
+          id === undefined ? 'key.missing' : 'type.invalid',
+          `${field}.tool_call_id`,
+          `${field}.tool_call_id = ${show(id)} must be the id of an earlier tool call (a string)`,
+        );
       } else if (!callIds.has(id)) {
-        this.error('tool.call-id', `${field}.tool_call_id`, `${field}.tool_call_id = ${show(id)} matches no tool call of an earlier assistant message`);
+        this.error(
+          'tool.call-id',
+          `${field}.tool_call_id`,
+          `${field}.tool_call_id = ${show(id)} matches no tool call of an earlier assistant message`,
+        );
       }
     }
     if (rules.tools && role === 'function' && typeof message.name !== 'string') {
@@ -301,19 +364,35 @@ export class ExampleChecker {
   }
 
   /** A message's content: a string, or a list of parts where the role allows one; absent only beside tool calls. */
-  private content(content: unknown, field: string, role: string, rules: ContentRules, calls: boolean): { multimodal: boolean | undefined; images: number } {
+  private content(
+    content: unknown,
+    field: string,
+    role: string,
+    rules: ContentRules,
+    calls: boolean,
+  ): { multimodal: boolean | undefined; images: number } {
     const parts = rules.parts[role];
     if (content === undefined || content === null) {
-      if (!calls) this.error('content.missing', field, `${field} is ${content === null ? 'null' : 'missing'}: a ${role} message needs content${role === 'assistant' && this.chatRules?.tools ? ' (or tool_calls)' : ''}`);
+      if (!calls)
+        this.error(
+          'content.missing',
+          field,
+          `${field} is ${content === null ? 'null' : 'missing'}: a ${role} message needs content${role === 'assistant' && this.chatRules?.tools ? ' (or tool_calls)' : ''}`,
+        );
       return { multimodal: undefined, images: 0 };
     }
     if (typeof content === 'string') {
-      if (content.length === 0 && role === 'assistant' && !calls) this.warn('value.empty', field, `${field} is an empty string: the assistant answer teaches nothing`);
+      if (content.length === 0 && role === 'assistant' && !calls)
+        this.warn('value.empty', field, `${field} is an empty string: the assistant answer teaches nothing`);
       this.measure.text(content);
       return { multimodal: false, images: 0 };
     }
     if (!Array.isArray(content) || parts === undefined) {
-      this.error('type.invalid', field, `${field} = ${show(content)} must be a string${parts ? ' or a list of content parts' : ''} in a ${role} message`);
+      this.error(
+        'type.invalid',
+        field,
+        `${field} = ${show(content)} must be a string${parts ? ' or a list of content parts' : ''} in a ${role} message`,
+      );
       return { multimodal: undefined, images: 0 };
     }
     if (content.length === 0) this.error('value.empty', field, `${field} is an empty list of content parts`);
@@ -326,7 +405,11 @@ export class ExampleChecker {
         continue;
       }
       if (!parts.includes(part.type)) {
-        this.error('part.invalid', `${at}.type`, `${at}.type = ${show(part.type)} is not allowed in a ${role} message (allowed: ${parts.join(', ')})`);
+        this.error(
+          'part.invalid',
+          `${at}.type`,
+          `${at}.type = ${show(part.type)} is not allowed in a ${role} message (allowed: ${parts.join(', ')})`,
+        );
         continue;
       }
       if (part.type === 'text') this.string(part.text, `${at}.text`, 'a string');
@@ -348,14 +431,22 @@ export class ExampleChecker {
     const image = part.image_url;
     const url = isRecord(image) ? image.url : undefined;
     if (typeof url !== 'string') {
-      this.error('type.invalid', `${at}.image_url.url`, `${at}.image_url.url = ${show(url)} must be a string (a data URL${rules.dataUrlsOnly ? '' : ' or a link'})`);
+      this.error(
+        'type.invalid',
+        `${at}.image_url.url`,
+        `${at}.image_url.url = ${show(url)} must be a string (a data URL${rules.dataUrlsOnly ? '' : ' or a link'})`,
+      );
       return;
     }
     const data = DATA_URL.exec(url);
     const formats = rules.formats.join(', ');
     if (data === null) {
       if (rules.dataUrlsOnly || !/^https?:\/\//.test(url)) {
-        this.error('image.url', `${at}.image_url.url`, `${at}.image_url.url = ${show(url)} must be ${rules.dataUrlsOnly ? '' : 'an https link or '}a base64 data URL "data:image/<${formats}>;base64,…"`);
+        this.error(
+          'image.url',
+          `${at}.image_url.url`,
+          `${at}.image_url.url = ${show(url)} must be ${rules.dataUrlsOnly ? '' : 'an https link or '}a base64 data URL "data:image/<${formats}>;base64,…"`,
+        );
       }
       return;
     }
@@ -365,7 +456,11 @@ export class ExampleChecker {
     }
     const bytes = Math.floor(((url.length - data[0].length) * 3) / 4);
     if (bytes > rules.maxBytes) {
-      this.error('image.too-large', `${at}.image_url.url`, `${at}.image_url.url holds about ${formatBytes(bytes)} of image; at most ${formatBytes(rules.maxBytes)}`);
+      this.error(
+        'image.too-large',
+        `${at}.image_url.url`,
+        `${at}.image_url.url holds about ${formatBytes(bytes)} of image; at most ${formatBytes(rules.maxBytes)}`,
+      );
     }
   }
 
@@ -400,7 +495,11 @@ export class ExampleChecker {
           this.error('tools.invalid', `${fnField}.description`, `${fnField}.description = ${show(fn.description)} must be a string`);
         }
         if (fn.parameters !== undefined && !isRecord(fn.parameters)) {
-          this.error('tools.invalid', `${fnField}.parameters`, `${fnField}.parameters = ${show(fn.parameters)} must be a JSON Schema object`);
+          this.error(
+            'tools.invalid',
+            `${fnField}.parameters`,
+            `${fnField}.parameters = ${show(fn.parameters)} must be a JSON Schema object`,
+          );
         }
       }
       this.measure.text(JSON.stringify(list));
@@ -417,11 +516,19 @@ export class ExampleChecker {
   private toolCalls(message: Json, field: string, tools: Set<string> | undefined, callIds: Set<string>): void {
     const call = (fn: unknown, at: string): void => {
       if (!isRecord(fn) || typeof fn.name !== 'string') {
-        this.error('tool_call.invalid', `${at}.name`, `${at}.name = ${show(isRecord(fn) ? fn.name : fn)} must be the function's name (a string)`);
+        this.error(
+          'tool_call.invalid',
+          `${at}.name`,
+          `${at}.name = ${show(isRecord(fn) ? fn.name : fn)} must be the function's name (a string)`,
+        );
         return;
       }
       if (tools !== undefined && !tools.has(fn.name)) {
-        this.warn('tool_call.unknown', `${at}.name`, `${at}.name = ${show(fn.name)} is not among the example's tools (${[...tools].join(', ') || 'none'})`);
+        this.warn(
+          'tool_call.unknown',
+          `${at}.name`,
+          `${at}.name = ${show(fn.name)} is not among the example's tools (${[...tools].join(', ') || 'none'})`,
+        );
       }
       this.measure.text(fn.name);
       if (typeof fn.arguments !== 'string') {
@@ -438,7 +545,11 @@ export class ExampleChecker {
     const calls = message.tool_calls;
     if (calls !== undefined) {
       if (!Array.isArray(calls) || calls.length === 0) {
-        this.error('tool_call.invalid', `${field}.tool_calls`, `${field}.tool_calls = ${show(calls)} must be a non-empty list of tool calls`);
+        this.error(
+          'tool_call.invalid',
+          `${field}.tool_calls`,
+          `${field}.tool_calls = ${show(calls)} must be a non-empty list of tool calls`,
+        );
       } else {
         for (let i = 0; i < calls.length; i++) {
           const item: unknown = calls[i];
@@ -473,7 +584,11 @@ export class ExampleChecker {
         const last: unknown = Array.isArray(messages) ? messages[messages.length - 1] : undefined;
         if (isRecord(last) && last.role === 'assistant') {
           const at = `input.messages[${(messages as unknown[]).length - 1}]`;
-          this.error('preference.input-last', `${at}.role`, `${at}.role = "assistant": the input must end with the prompt, not an assistant answer`);
+          this.error(
+            'preference.input-last',
+            `${at}.role`,
+            `${at}.role = "assistant": the input must end with the prompt, not an assistant answer`,
+          );
         }
       }
     }
@@ -501,14 +616,25 @@ export class ExampleChecker {
       outputs.push(JSON.stringify([message.content, message.tool_calls, message.function_call]));
     }
     if (outputs.length === 2 && outputs[0] === outputs[1]) {
-      this.warn('preference.identical', 'non_preferred_output', 'preferred_output and non_preferred_output are the same: the pair teaches no preference');
+      this.warn(
+        'preference.identical',
+        'non_preferred_output',
+        'preferred_output and non_preferred_output are the same: the pair teaches no preference',
+      );
     }
   }
 
   private instruction(line: Json, parts: boolean): void {
     this.topKeys(line, detectionKeys.instruction, this.label('instruction'));
-    const rules: ContentRules = { parts: parts ? { user: ['text', 'image_url'], assistant: ['text'] } : {}, noMixing: false, ...(parts ? { images: this.profile.formats.chat?.content.images } : {}) };
-    for (const [key, role] of [['prompt', 'user'], ['completion', 'assistant']] as const) {
+    const rules: ContentRules = {
+      parts: parts ? { user: ['text', 'image_url'], assistant: ['text'] } : {},
+      noMixing: false,
+      ...(parts ? { images: this.profile.formats.chat?.content.images } : {}),
+    };
+    for (const [key, role] of [
+      ['prompt', 'user'],
+      ['completion', 'assistant'],
+    ] as const) {
       const value = line[key];
       if (typeof value === 'string') this.string(value, key, 'a string');
       else if (parts && Array.isArray(value)) this.content(value, key, role, rules, false);
@@ -533,10 +659,14 @@ export class ExampleChecker {
       return;
     }
     if (labels.length !== ids.length) {
-      this.error('labels.length', 'labels', `labels has ${labels.length} entries and token_ids ${ids.length}: there is one label per token`);
+      this.error(
+        'labels.length',
+        'labels',
+        `labels has ${labels.length} entries and token_ids ${ids.length}: there is one label per token`,
+      );
     }
     const wrong = labels.findIndex((label) => !Number.isInteger(label) || ((label as number) < 0 && label !== -100));
-    if (wrong >= 0) this.error('labels.invalid', `labels[${wrong}]`, `labels[${wrong}] = ${show(labels[wrong])} must be a token id or -100 (masked)`);
+    if (wrong >= 0)
+      this.error('labels.invalid', `labels[${wrong}]`, `labels[${wrong}] = ${show(labels[wrong])} must be a token id or -100 (masked)`);
   }
 }
-

@@ -108,13 +108,26 @@ class ParquetCheck {
       const name = child.element.name;
       if (!known.includes(name)) {
         const hint = suggestKey(name, known);
-        this.issues.add('error', 0, 'key.unknown', `column ${name} is not a column of the ${this.rules.label} format (columns: ${known.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`, name);
+        this.issues.add(
+          'error',
+          0,
+          'key.unknown',
+          `column ${name} is not a column of the ${this.rules.label} format (columns: ${known.join(', ')})${hint ? `; did you mean ${hint}?` : ''}`,
+          name,
+        );
       } else if (!integerList(child)) {
         this.issues.add('error', 0, 'type.invalid', `column ${name} must hold a list of integers (INT32 or INT64) per row`, name);
       } else readable.push(name);
     }
     for (const name of this.rules.required) {
-      if (!present.includes(name)) this.issues.add('error', 0, 'key.missing', `column ${name} is missing: the ${this.rules.label} format needs ${this.rules.required.join(' and ')}`, name);
+      if (!present.includes(name))
+        this.issues.add(
+          'error',
+          0,
+          'key.missing',
+          `column ${name} is missing: the ${this.rules.label} format needs ${this.rules.required.join(' and ')}`,
+          name,
+        );
     }
     return readable;
   }
@@ -127,7 +140,8 @@ class ParquetCheck {
       this.error(row, 'tokens.invalid', 'input_ids', `input_ids = ${show(values.input_ids)} must be a non-empty list of token ids`);
     } else {
       const bad = ids.findIndex((id) => id < 0);
-      if (bad >= 0) this.error(row, 'tokens.invalid', `input_ids[${bad}]`, `input_ids[${bad}] = ${ids[bad]} must be a non-negative token id`);
+      if (bad >= 0)
+        this.error(row, 'tokens.invalid', `input_ids[${bad}]`, `input_ids[${bad}] = ${ids[bad]} must be a non-negative token id`);
       if (columns.includes('attention_mask')) this.mask(values.attention_mask, ids.length, row);
       if (columns.includes('labels')) this.labels(values.labels, ids.length, row);
       this.measure(ids.length, row);
@@ -137,8 +151,15 @@ class ParquetCheck {
 
   private mask(value: unknown, tokens: number, row: number): void {
     const mask = integers(value);
-    if (mask === undefined) this.error(row, 'mask.invalid', 'attention_mask', `attention_mask = ${show(value)} must be a list of 0 and 1, one per token`);
-    else if (mask.length !== tokens) this.error(row, 'mask.invalid', 'attention_mask', `attention_mask has ${mask.length} entries and input_ids ${tokens}: there is one per token`);
+    if (mask === undefined)
+      this.error(row, 'mask.invalid', 'attention_mask', `attention_mask = ${show(value)} must be a list of 0 and 1, one per token`);
+    else if (mask.length !== tokens)
+      this.error(
+        row,
+        'mask.invalid',
+        'attention_mask',
+        `attention_mask has ${mask.length} entries and input_ids ${tokens}: there is one per token`,
+      );
     else {
       const bad = mask.findIndex((bit) => bit !== 0 && bit !== 1);
       if (bad >= 0) this.error(row, 'mask.invalid', `attention_mask[${bad}]`, `attention_mask[${bad}] = ${mask[bad]} must be 0 or 1`);
@@ -149,11 +170,19 @@ class ParquetCheck {
     // "If this field is not given, input_ids will be used": a null list is a row without labels.
     if (value === null || value === undefined) return;
     const labels = integers(value);
-    if (labels === undefined) this.error(row, 'type.invalid', 'labels', `labels = ${show(value)} must be a list of integers (-100 masks a position)`);
-    else if (labels.length !== tokens) this.error(row, 'labels.length', 'labels', `labels has ${labels.length} entries and input_ids ${tokens}: there is one label per token`);
+    if (labels === undefined)
+      this.error(row, 'type.invalid', 'labels', `labels = ${show(value)} must be a list of integers (-100 masks a position)`);
+    else if (labels.length !== tokens)
+      this.error(
+        row,
+        'labels.length',
+        'labels',
+        `labels has ${labels.length} entries and input_ids ${tokens}: there is one label per token`,
+      );
     else {
       const bad = labels.findIndex((label) => label < 0 && label !== -100);
-      if (bad >= 0) this.error(row, 'labels.invalid', `labels[${bad}]`, `labels[${bad}] = ${labels[bad]} must be a token id or -100 (masked)`);
+      if (bad >= 0)
+        this.error(row, 'labels.invalid', `labels[${bad}]`, `labels[${bad}] = ${labels[bad]} must be a token id or -100 (masked)`);
     }
   }
 
@@ -166,7 +195,12 @@ class ParquetCheck {
     if (context !== undefined && tokens > context) {
       this.truncated++;
       this.tokensCut += tokens - context;
-      this.issues.add('warning', row, 'example.too-long', `row ${row} has ${tokens.toLocaleString('en-US')} tokens, more than the context length ${context.toLocaleString('en-US')}: it will be truncated`);
+      this.issues.add(
+        'warning',
+        row,
+        'example.too-long',
+        `row ${row} has ${tokens.toLocaleString('en-US')} tokens, more than the context length ${context.toLocaleString('en-US')}: it will be truncated`,
+      );
     }
     this.billed += context === undefined ? tokens : Math.min(tokens, context);
     const longest = this.longest;
@@ -184,21 +218,37 @@ function failure(error: unknown): string {
 }
 
 /** Checks a Parquet file against the profile's `parquet` rules and reports as `checkDataset` does. */
-export async function checkParquet(source: DatasetSource, profile: DatasetProfile, options: CheckDatasetOptions, name: string): Promise<DatasetReport> {
+export async function checkParquet(
+  source: DatasetSource,
+  profile: DatasetProfile,
+  options: CheckDatasetOptions,
+  name: string,
+): Promise<DatasetReport> {
   const rules = profile.parquet;
   const contextLength = options.contextLength ?? profile.defaultContextLength;
   const check = new ParquetCheck(rules ?? { label: 'Parquet', required: [], optional: [] }, contextLength, options.maxIssues ?? 1000);
   const { issues } = check;
   const file = await openBuffer(source);
   if (rules === undefined || options.purpose === 'eval') {
-    const why = rules === undefined ? `${profile.provider} takes no Parquet files` : `${profile.provider} takes Parquet files for fine-tuning only, not for ${options.purpose ?? 'this purpose'}`;
+    const why =
+      rules === undefined
+        ? `${profile.provider} takes no Parquet files`
+        : `${profile.provider} takes Parquet files for fine-tuning only, not for ${options.purpose ?? 'this purpose'}`;
     issues.addFile('error', 'format.unknown', `${name} is a Parquet file: ${why}; save the examples as JSON Lines (.jsonl)`);
   } else if (file.byteLength > profile.maxFileBytes) {
-    issues.addFile('error', 'file.too-large', `the file has ${formatBytes(file.byteLength)}; ${profile.provider} accepts at most ${formatBytes(profile.maxFileBytes)}`);
+    issues.addFile(
+      'error',
+      'file.too-large',
+      `the file has ${formatBytes(file.byteLength)}; ${profile.provider} accepts at most ${formatBytes(profile.maxFileBytes)}`,
+    );
   } else await readRows(file, check, options);
   if (check.opened && issues.errorCount === 0 && check.rows === 0) issues.addFile('error', 'file.empty', 'the Parquet file has no rows');
   else if (rules !== undefined && check.rows > 0 && check.rows < profile.minExamples) {
-    issues.addFile('error', 'examples.too-few', `the file has ${check.rows} rows; ${profile.provider} needs at least ${profile.minExamples}`);
+    issues.addFile(
+      'error',
+      'examples.too-few',
+      `the file has ${check.rows} rows; ${profile.provider} needs at least ${profile.minExamples}`,
+    );
   }
   const epochs = options.epochs ?? profile.defaultEpochs;
   const t = check.tokens;

@@ -12,9 +12,8 @@ export function modelRule(profile: DatasetProfile, model: string | undefined): D
 
 /** gpt-tokenizer's encoding module, loaded only when exact counting is asked for (it is large). */
 async function encodingCounter(encoding: Encoding, exact: boolean): Promise<TokenCounter> {
-  const { countTokens } = encoding === 'o200k_base'
-    ? await import('gpt-tokenizer/encoding/o200k_base')
-    : await import('gpt-tokenizer/encoding/cl100k_base');
+  const { countTokens } =
+    encoding === 'o200k_base' ? await import('gpt-tokenizer/encoding/o200k_base') : await import('gpt-tokenizer/encoding/cl100k_base');
   // Special-token text in a dataset (`<|endoftext|>`) is counted as the plain text the API tokenizes.
   const plain = { disallowedSpecial: new Set<string>() };
   // Datasets repeat short texts (system prompts, tool definitions, stock answers): remember their counts, in a

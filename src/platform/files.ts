@@ -19,7 +19,16 @@ async function readable(path: string): Promise<{ size: number } | { why: string 
     return { size: stats.size };
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    return { why: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error) };
+    return {
+      why:
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : error instanceof Error
+              ? error.message
+              : String(error),
+    };
   }
 }
 
@@ -49,26 +58,30 @@ export function fileStream(path: string, range: { start?: number; end?: number; 
     handle = undefined;
     await open?.close();
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        handle ??= await promises.open(path, 'r');
-        const length = Math.min(chunkSize, end - position);
-        const { bytesRead, buffer } = length > 0 ? await handle.read(Buffer.allocUnsafe(length), 0, length, position) : { bytesRead: 0, buffer: Buffer.alloc(0) };
-        if (bytesRead === 0) {
-          await close();
-          controller.close();
-          return;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          handle ??= await promises.open(path, 'r');
+          const length = Math.min(chunkSize, end - position);
+          const { bytesRead, buffer } =
+            length > 0 ? await handle.read(Buffer.allocUnsafe(length), 0, length, position) : { bytesRead: 0, buffer: Buffer.alloc(0) };
+          if (bytesRead === 0) {
+            await close();
+            controller.close();
+            return;
+          }
+          position += bytesRead;
+          controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+        } catch (error) {
+          await close().catch(() => undefined);
+          controller.error(error);
         }
-        position += bytesRead;
-        controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
-      } catch (error) {
-        await close().catch(() => undefined);
-        controller.error(error);
-      }
+      },
+      cancel: close,
     },
-    cancel: close,
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 /** The last part of a path (`./data/train.jsonl` → `train.jsonl`). */

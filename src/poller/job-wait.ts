@@ -22,7 +22,9 @@ function waitPolicy(options: Pick<WaitOptions, 'pollIntervalMs' | 'maxPollInterv
 function resumeState(resume: WaitState | undefined, provider: WaitState['provider'], jobId: string): WaitState {
   if (resume === undefined) return { v: 1, provider, jobId, eventsUpTo: undefined };
   if (resume.v !== 1 || resume.provider !== provider || resume.jobId !== jobId) {
-    throw new TunekitError(`${provider} job ${jobId}: the resume state is of ${resume.provider} job ${resume.jobId}; pass the state of this job's own wait`);
+    throw new TunekitError(
+      `${provider} job ${jobId}: the resume state is of ${resume.provider} job ${resume.jobId}; pass the state of this job's own wait`,
+    );
   }
   return { ...resume, eventsUpTo: resume.eventsUpTo && { at: resume.eventsUpTo.at, ids: [...resume.eventsUpTo.ids] } };
 }
@@ -79,7 +81,10 @@ export async function waitForJob<Job, Raw>(
   const started = clock.now();
   const state = resumeState(options.resume, provider, jobId);
   const request: RequestOptions = { ...requestOptions, signal };
-  const snapshot = (): WaitState => ({ ...state, eventsUpTo: state.eventsUpTo && { at: state.eventsUpTo.at, ids: [...state.eventsUpTo.ids] } });
+  const snapshot = (): WaitState => ({
+    ...state,
+    eventsUpTo: state.eventsUpTo && { at: state.eventsUpTo.at, ids: [...state.eventsUpTo.ids] },
+  });
 
   let lastKey = '';
   let lastStatus: JobStatus | undefined;
@@ -96,7 +101,9 @@ export async function waitForJob<Job, Raw>(
       let events: JobEvent<Raw>[] = [];
       // Events (and metrics) are read while the job trains, when its status changes, and at the end: a job waiting in a
       // queue costs one request per poll.
-      const reading = status === 'failed' || (options.onProgress !== undefined && (status === 'running' || status !== lastStatus || FINAL_STATUSES.includes(status)));
+      const reading =
+        status === 'failed' ||
+        (options.onProgress !== undefined && (status === 'running' || status !== lastStatus || FINAL_STATUSES.includes(status)));
       if (reading) {
         const read = await eventsAfter(adapter, jobId, state.eventsUpTo, request);
         events = read.events;
@@ -108,7 +115,13 @@ export async function waitForJob<Job, Raw>(
           if (event.validationLoss !== undefined) validationLoss = event.validationLoss;
           if (event.level === 'error') lastFailureEvent = event.message;
         }
-        if (adapter.metrics && options.onProgress && (events.length > 0 || status !== lastStatus) && status !== 'queued' && status !== 'validating') {
+        if (
+          adapter.metrics &&
+          options.onProgress &&
+          (events.length > 0 || status !== lastStatus) &&
+          status !== 'queued' &&
+          status !== 'validating'
+        ) {
           const points = await adapter.metrics(jobId, request);
           for (const point of points) {
             if (point.step !== undefined) step = Math.max(step ?? 0, point.step);
@@ -122,11 +135,31 @@ export async function waitForJob<Job, Raw>(
       if (fields.step !== undefined) step = fields.step;
       if (fields.totalSteps !== undefined) totalSteps = fields.totalSteps;
       const progress: WaitProgress<Job, Raw> = {
-        provider, jobId, status, providerStatus: adapter.providerStatus(job),
-        ...fields, step, totalSteps, trainingLoss, validationLoss, events,
-        elapsedMs: clock.now() - started, job, state: snapshot(),
+        provider,
+        jobId,
+        status,
+        providerStatus: adapter.providerStatus(job),
+        ...fields,
+        step,
+        totalSteps,
+        trainingLoss,
+        validationLoss,
+        events,
+        elapsedMs: clock.now() - started,
+        job,
+        state: snapshot(),
       };
-      const key = JSON.stringify([status, progress.providerStatus, step, totalSteps, fields.epoch, fields.totalEpochs, fields.estimatedFinish?.getTime(), trainingLoss, validationLoss]);
+      const key = JSON.stringify([
+        status,
+        progress.providerStatus,
+        step,
+        totalSteps,
+        fields.epoch,
+        fields.totalEpochs,
+        fields.estimatedFinish?.getTime(),
+        trainingLoss,
+        validationLoss,
+      ]);
       if (options.onProgress && (key !== lastKey || events.length > 0)) options.onProgress(progress);
       lastKey = key;
       const changed = status !== lastStatus;
@@ -135,8 +168,18 @@ export async function waitForJob<Job, Raw>(
       if (status === 'succeeded') return { done: job };
       if (status === 'cancelled') throw new JobCancelledError(`${provider} job ${jobId} was cancelled`, provider, jobId, job);
       if (status === 'failed') {
-        const failure = adapter.failure(job) ?? { code: undefined, message: lastFailureEvent ?? `the job ended with status ${progress.providerStatus}` };
-        throw new JobFailedError(`${provider} job ${jobId} failed: ${failure.message}${failure.code ? ` (${failure.code})` : ''}`, provider, jobId, failure.code, failure.message, job);
+        const failure = adapter.failure(job) ?? {
+          code: undefined,
+          message: lastFailureEvent ?? `the job ended with status ${progress.providerStatus}`,
+        };
+        throw new JobFailedError(
+          `${provider} job ${jobId} failed: ${failure.message}${failure.code ? ` (${failure.code})` : ''}`,
+          provider,
+          jobId,
+          failure.code,
+          failure.message,
+          job,
+        );
       }
       return { changed };
     },
@@ -148,14 +191,19 @@ export async function waitForJob<Job, Raw>(
         new WaitAbortedError(
           `${provider} job ${jobId}: waiting stopped by the caller; the job keeps running (status ${lastStatus ?? 'unknown'}). ` +
             `Resume with jobs.wait('${jobId}', { resume: error.state })`,
-          provider, jobId, snapshot(),
+          provider,
+          jobId,
+          snapshot(),
         ),
       timedOut: () => {
         const at = step !== undefined ? `, step ${step}${totalSteps ? `/${totalSteps}` : ''}` : '';
         return new WaitTimeoutError(
           `${provider} job ${jobId} is still ${lastStatus ?? 'unknown'}${at} after ${formatDuration(policy.timeoutMs)} of waiting; it keeps running ` +
             `(wait again, or resume with jobs.wait('${jobId}', { resume: error.state }))`,
-          provider, jobId, lastStatus ?? 'unknown', snapshot(),
+          provider,
+          jobId,
+          lastStatus ?? 'unknown',
+          snapshot(),
         );
       },
     },

@@ -28,7 +28,12 @@ export interface ModelReader<Model> {
 }
 
 /** Poll a model until it is ready to call; throws `ModelDeploymentError` if it fails instead. */
-export async function waitForModel<Model>(reader: ModelReader<Model>, name: string, options: ModelWaitOptions<Model> = {}, requestOptions: RequestOptions = {}): Promise<Model> {
+export async function waitForModel<Model>(
+  reader: ModelReader<Model>,
+  name: string,
+  options: ModelWaitOptions<Model> = {},
+  requestOptions: RequestOptions = {},
+): Promise<Model> {
   const signal = options.signal ?? requestOptions.signal;
   // A model's status changes rarely: the job wait's pace, without jitter and without riding out failures.
   const policy: PollPolicy = {
@@ -49,7 +54,13 @@ export async function waitForModel<Model>(reader: ModelReader<Model>, name: stri
       if (reader.ready.includes(status)) return { done: model };
       if (reader.failed.includes(status)) {
         const reason = reader.reason(model);
-        throw new ModelDeploymentError(`${reader.provider} model ${name} ended ${status}${reason ? `: ${reason}` : ''}`, reader.provider, name, status, reason);
+        throw new ModelDeploymentError(
+          `${reader.provider} model ${name} ended ${status}${reason ? `: ${reason}` : ''}`,
+          reader.provider,
+          name,
+          status,
+          reason,
+        );
       }
       return { changed: false };
     },
@@ -57,9 +68,21 @@ export async function waitForModel<Model>(reader: ModelReader<Model>, name: stri
       policy,
       clock: options.clock ?? realClock,
       signal,
-      aborted: () => new WaitAbortedError(`${reader.provider} model ${name}: waiting stopped by the caller; it keeps being made (status ${last ?? 'unknown'})`, reader.provider, name, undefined),
+      aborted: () =>
+        new WaitAbortedError(
+          `${reader.provider} model ${name}: waiting stopped by the caller; it keeps being made (status ${last ?? 'unknown'})`,
+          reader.provider,
+          name,
+          undefined,
+        ),
       timedOut: () =>
-        new WaitTimeoutError(`${reader.provider} model ${name} is still ${last ?? 'unknown'} after ${formatDuration(policy.timeoutMs)} of waiting; it keeps being made`, reader.provider, name, last ?? 'unknown', undefined),
+        new WaitTimeoutError(
+          `${reader.provider} model ${name} is still ${last ?? 'unknown'} after ${formatDuration(policy.timeoutMs)} of waiting; it keeps being made`,
+          reader.provider,
+          name,
+          last ?? 'unknown',
+          undefined,
+        ),
     },
   );
 }

@@ -111,5 +111,8 @@ export interface WaitAdapter<Job, Raw> {
   /** Every event of the job the provider has, in pages, in whichever order the provider lists them. */
   events(jobId: string, options: RequestOptions): AsyncIterable<JobEvent<Raw>>;
   /** Loss points from a separate metrics endpoint (Together), oldest first. */
-  metrics?(jobId: string, options: RequestOptions): Promise<{ step: number | undefined; trainingLoss: number | undefined; validationLoss: number | undefined }[]>;
+  metrics?(
+    jobId: string,
+    options: RequestOptions,
+  ): Promise<{ step: number | undefined; trainingLoss: number | undefined; validationLoss: number | undefined }[]>;
 }

@@ -13,7 +13,9 @@ Starts a local sandbox of one provider's fine-tuning API and prints its base URL
 Point the provider's client (tunekit's, or the official SDK) at that URL, with any API key.
 
   --provider NAME   ${DEFAULT_PROVIDER} (default), ${OTHERS.join(', ').replace(/, ([^,]*)$/, ' or $1')}
-${Object.values(SANDBOX_FLAGS).map(({ flag, description }) => `  ${flag.padEnd(16)}  ${description}`).join('\n')}
+${Object.values(SANDBOX_FLAGS)
+  .map(({ flag, description }) => `  ${flag.padEnd(16)}  ${description}`)
+  .join('\n')}
   -h, --help        this help
 
 Controls: GET /_sandbox/health, POST /_sandbox/advance, POST /_sandbox/script, GET /_sandbox/requests, POST /_sandbox/reset.
@@ -48,9 +50,17 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const sandbox: Sandbox = await startSandbox({ provider: chosen.provider, port: chosen.port, host: chosen.host, clock: chosen.clock, seed: chosen.seed });
+  const sandbox: Sandbox = await startSandbox({
+    provider: chosen.provider,
+    port: chosen.port,
+    host: chosen.host,
+    clock: chosen.clock,
+    seed: chosen.seed,
+  });
   process.stdout.write(`${sandbox.url}\n`);
-  process.stderr.write(`tunekit sandbox: ${chosen.provider} (clock: ${describeClock(chosen.clock)}); controls at ${sandbox.controlUrl}. Ctrl-C to stop.\n`);
+  process.stderr.write(
+    `tunekit sandbox: ${chosen.provider} (clock: ${describeClock(chosen.clock)}); controls at ${sandbox.controlUrl}. Ctrl-C to stop.\n`,
+  );
   const stop = (): void => {
     void sandbox.close().then(() => process.exit(0));
   };

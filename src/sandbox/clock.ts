@@ -16,7 +16,9 @@ export function clockProblem(option: unknown): string | undefined {
   if (option === 'manual' || option === 'on-poll') return undefined;
   if (typeof option === 'object' && option !== null && 'speed' in option) {
     const { speed } = option;
-    return typeof speed === 'number' && Number.isFinite(speed) && speed > 0 ? undefined : `clock.speed = ${JSON.stringify(speed)} must be a number above 0`;
+    return typeof speed === 'number' && Number.isFinite(speed) && speed > 0
+      ? undefined
+      : `clock.speed = ${JSON.stringify(speed)} must be a number above 0`;
   }
   return `clock = ${JSON.stringify(option)} must be 'manual', 'on-poll' or { speed: N }`;
 }

@@ -63,7 +63,8 @@ export async function handleControl(controls: Controls, request: Request, path: 
         return json(200, { scripted: true });
       }
       const ms = typeof body.value === 'object' && body.value !== null && 'ms' in body.value ? body.value.ms : undefined;
-      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return problem(400, `ms = ${JSON.stringify(ms)} must be a number of milliseconds ≥ 0 (send {"ms": 60000})`);
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+        return problem(400, `ms = ${JSON.stringify(ms)} must be a number of milliseconds ≥ 0 (send {"ms": 60000})`);
       return json(200, { now: new Date(controls.advance(ms)).toISOString() });
     }
     default:

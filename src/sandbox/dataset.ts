@@ -1,7 +1,5 @@
 /** What a fine-tuning job learns from its training file before it trains: is it JSONL, and how big is it. */
-export type DatasetReport =
-  | { ok: true; examples: number; tokens: number }
-  | { ok: false; line: number; reason: string };
+export type DatasetReport = { ok: true; examples: number; tokens: number } | { ok: false; line: number; reason: string };
 
 /** Lines past this many bytes are counted, not parsed (a huge file is checked at its start). */
 const PARSED_BYTES = 32 << 20;

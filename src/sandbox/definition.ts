@@ -66,7 +66,9 @@ export interface SandboxDefinition<Passing extends string = string> {
 
 /** A provider's sandbox module's export: its routes, lifecycle and error words, ready for the engine. */
 export function defineSandbox<S, R>() {
-  return <const L extends Lifecycle<string>>(provider: SandboxProvider<S, R> & { lifecycle: L }): SandboxDefinition<PassingStatuses<L> & string> => ({
+  return <const L extends Lifecycle<string>>(
+    provider: SandboxProvider<S, R> & { lifecycle: L },
+  ): SandboxDefinition<PassingStatuses<L> & string> => ({
     name: provider.name,
     prefix: provider.prefix,
     operations: provider.routes.map((route) => route.operation),

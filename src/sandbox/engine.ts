@@ -47,7 +47,11 @@ function readQuery(params: URLSearchParams, schema: Schema | undefined): Record<
     }
     const types = typesOf(fields?.get(name));
     const coerce = (text: string): unknown =>
-      types & JSON_TYPE.number && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : types & JSON_TYPE.boolean && (text === 'true' || text === 'false') ? text === 'true' : text;
+      types & JSON_TYPE.number && /^-?\d+(\.\d+)?$/.test(text)
+        ? Number(text)
+        : types & JSON_TYPE.boolean && (text === 'true' || text === 'false')
+          ? text === 'true'
+          : text;
     const values = params.getAll(name).map(coerce);
     query[name] = values.length === 1 ? values[0] : values;
   }
@@ -63,7 +67,12 @@ const FAULT_WORDS: Record<number, string> = {
   503: 'The service is temporarily overloaded. Please try again later.',
 };
 
-const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** A turn of the event loop: I/O (a client's abort, its socket closing) lands before the clock moves on. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -109,7 +118,7 @@ export class Engine<State, JobRequest> implements Controls {
 
   /** Simulated time, ms since the epoch (a key's own, in 'on-poll' mode, when `apiKey` is given). */
   now(apiKey?: string): number {
-    return this.options.clock.now() + (apiKey === undefined ? 0 : this.worlds.get(apiKey)?.offset ?? 0);
+    return this.options.clock.now() + (apiKey === undefined ? 0 : (this.worlds.get(apiKey)?.offset ?? 0));
   }
 
   advance(ms: number): number {
@@ -194,7 +203,10 @@ export class Engine<State, JobRequest> implements Controls {
     for (const [key, world] of worlds) {
       const job = world?.jobs.get(id);
       if (!world || !job) continue;
-      const problem = job.timeline.apply(toOutcome(outcome, this.provider.lifecycle, this.provider.failure, job.timeline.training.totalSteps), this.now(key));
+      const problem = job.timeline.apply(
+        toOutcome(outcome, this.provider.lifecycle, this.provider.failure, job.timeline.training.totalSteps),
+        this.now(key),
+      );
       if (problem) throw new Error(`job ${id}: ${problem}`);
       return;
     }
@@ -238,20 +250,28 @@ export class Engine<State, JobRequest> implements Controls {
 
   private respond(reply: Reply<unknown>): Response {
     const headers: Record<string, string> = { ...CORS, 'x-request-id': `req_${(++this.requestCount).toString(16).padStart(12, '0')}` };
-    if ('json' in reply) return new Response(JSON.stringify(reply.json), { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
+    if ('json' in reply)
+      return new Response(JSON.stringify(reply.json), { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
     if ('blob' in reply) {
       Object.assign(headers, { 'content-type': reply.type, 'content-length': String(reply.blob.size) });
       if (reply.filename) headers['content-disposition'] = `attachment; filename="${reply.filename.replace(/"/g, '')}"`;
       return new Response(reply.blob, { status: 200, headers });
     }
-    return new Response(JSON.stringify(reply.error), { status: reply.status, headers: { ...headers, 'content-type': reply.type ?? 'application/json', ...reply.headers } });
+    return new Response(JSON.stringify(reply.error), {
+      status: reply.status,
+      headers: { ...headers, 'content-type': reply.type ?? 'application/json', ...reply.headers },
+    });
   }
 
   private faultReply(fault: number | StatusFault): Failure {
     const { status, retryAfter, retryAfterAs, message, html } = typeof fault === 'number' ? { status: fault } : fault;
     const words = message ?? FAULT_WORDS[status] ?? `Scripted ${status}.`;
     const failure: Failure = html
-      ? { status, type: 'text/html', error: `<html><head><title>${status} ${message ?? STATUS_TEXT[status] ?? 'Error'}</title></head><body><center>nginx</center></body></html>` }
+      ? {
+          status,
+          type: 'text/html',
+          error: `<html><head><title>${status} ${message ?? STATUS_TEXT[status] ?? 'Error'}</title></head><body><center>nginx</center></body></html>`,
+        }
       : this.provider.errors.status(status, words, status === 429 ? 'rate_limit_exceeded' : undefined);
     const headers: Record<string, string> = { ...failure.headers };
     if (retryAfter !== undefined) {
@@ -266,15 +286,23 @@ export class Engine<State, JobRequest> implements Controls {
   /** Answers one request: a control, or an API call of this provider. */
   async handle(request: Request): Promise<Handled> {
     const url = new URL(request.url);
-    if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) return { response: await handleControl(this, request, url.pathname) };
+    if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/'))
+      return { response: await handleControl(this, request, url.pathname) };
     if (request.method === 'OPTIONS') {
-      return { response: new Response(null, { status: 204, headers: { ...CORS, 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-allow-headers': '*' } }) };
+      return {
+        response: new Response(null, {
+          status: 204,
+          headers: { ...CORS, 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-allow-headers': '*' },
+        }),
+      };
     }
     const { prefix } = this.provider;
     const inside = url.pathname.startsWith(`${prefix}/`);
     const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
     const match = inside ? matchRoute(this.provider.routes, request.method, path) : { route: undefined, methodOnly: false };
-    const bearer = this.provider.credential ? this.provider.credential(request.headers) : /^Bearer\s+(\S.*)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim();
+    const bearer = this.provider.credential
+      ? this.provider.credential(request.headers)
+      : /^Bearer\s+(\S.*)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim();
     const record: RecordedRequest = {
       at: new Date(this.now(bearer)).toISOString(),
       method: request.method,
@@ -288,7 +316,10 @@ export class Engine<State, JobRequest> implements Controls {
     };
     this.recorded.push(record);
 
-    const action = this.faults.take({ method: request.method, template: match.route?.template, operation: match.route?.operation, path, key: record.key }, prefix);
+    const action = this.faults.take(
+      { method: request.method, template: match.route?.template, operation: match.route?.operation, path, key: record.key },
+      prefix,
+    );
     if (action !== undefined) record.fault = describeFault(action);
     /** The sandbox's own answer, the request carried out (once). */
     let carried: Promise<Reply<unknown>> | undefined;
@@ -373,26 +404,38 @@ export class Engine<State, JobRequest> implements Controls {
     const bytes = encoder.encode(text.padEnd(fault.bytes ?? 2_000));
     headers.set('content-length', String(bytes.length));
     let at = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        if (at >= bytes.length) return controller.close();
-        try {
-          if (at > 0) await this.wait(fault.trickleMs, signal);
-        } catch (error) {
-          return controller.error(error);
-        }
-        controller.enqueue(bytes.subarray(at, ++at));
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          if (at >= bytes.length) return controller.close();
+          try {
+            if (at > 0) await this.wait(fault.trickleMs, signal);
+          } catch (error) {
+            return controller.error(error);
+          }
+          controller.enqueue(bytes.subarray(at, ++at));
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     return { response: new Response(body, { status: answer.status, headers }) };
   }
 
   /** The request carried out: authorised, routed and handled in the key's world. */
-  private async answer(request: Request, url: URL, match: ReturnType<typeof matchRoute<State, JobRequest>>, bearer: string | undefined, record: RecordedRequest): Promise<Reply<unknown>> {
+  private async answer(
+    request: Request,
+    url: URL,
+    match: ReturnType<typeof matchRoute<State, JobRequest>>,
+    bearer: string | undefined,
+    record: RecordedRequest,
+  ): Promise<Reply<unknown>> {
     const { errors } = this.provider;
-    if (bearer === undefined || (this.options.apiKeys && !this.options.apiKeys.includes(bearer))) return errors.unauthorized(bearer === undefined);
+    if (bearer === undefined || (this.options.apiKeys && !this.options.apiKeys.includes(bearer)))
+      return errors.unauthorized(bearer === undefined);
     if (!match.route) {
-      const words = match.methodOnly ? `${request.method} is not allowed on ${url.pathname}` : `Unknown request URL: ${request.method} ${url.pathname}`;
+      const words = match.methodOnly
+        ? `${request.method} is not allowed on ${url.pathname}`
+        : `Unknown request URL: ${request.method} ${url.pathname}`;
       return errors.status(match.methodOnly ? 405 : 404, words, match.methodOnly ? 'method_not_allowed' : 'unknown_url');
     }
     return this.call(match.route, match.params, url, request, bearer, record);
@@ -405,7 +448,14 @@ export class Engine<State, JobRequest> implements Controls {
   }
 
   /** Checks the request against the operation's rules, then runs its handler in the key's world. */
-  private async call(route: Route<State, JobRequest>, params: Record<string, string>, url: URL, request: Request, apiKey: string, record: RecordedRequest): Promise<Reply<unknown>> {
+  private async call(
+    route: Route<State, JobRequest>,
+    params: Record<string, string>,
+    url: URL,
+    request: Request,
+    apiKey: string,
+    record: RecordedRequest,
+  ): Promise<Reply<unknown>> {
     const { rules, errors } = this.provider;
     const schema = schemasOf(rules).operation(route.operation);
     const query = readQuery(url.searchParams, schema);

@@ -106,12 +106,14 @@ interface Armed {
 const isStatus = (value: unknown): value is number => Number.isInteger(value) && Number(value) >= 400 && Number(value) <= 599;
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
-const bad = (field: string, value: unknown, rule: string): Error => new Error(`${field} = ${JSON.stringify(value) ?? String(value)} ${rule}`);
+const bad = (field: string, value: unknown, rule: string): Error =>
+  new Error(`${field} = ${JSON.stringify(value) ?? String(value)} ${rule}`);
 
 const WORDS = ['reset', 'lost-answer', 'reset-mid-body', 'malformed-json', 'never-answer'] as const;
 const FORMS: readonly RetryAfterForm[] = ['seconds', 'ms', 'date'];
-const FAULT_RULE = "must be a status 400–599, 'reset', 'lost-answer', 'reset-mid-body', 'malformed-json', 'never-answer', "
-  + '{ status, retryAfter?, retryAfterAs?, message?, html?, carriedOut? }, { delayMs }, { slowHeadersMs }, { trickleMs, bytes? } or { hugeBodyBytes }';
+const FAULT_RULE =
+  "must be a status 400–599, 'reset', 'lost-answer', 'reset-mid-body', 'malformed-json', 'never-answer', " +
+  '{ status, retryAfter?, retryAfterAs?, message?, html?, carriedOut? }, { delayMs }, { slowHeadersMs }, { trickleMs, bytes? } or { hugeBodyBytes }';
 
 /** One numeric field alone (`{ delayMs: 10 }`), or `undefined`. */
 function single(value: Record<string, unknown>, ...names: string[]): Fault | undefined {
@@ -152,7 +154,12 @@ function toFault(value: unknown): Fault {
   const word = WORDS.find((one) => one === value);
   if (word) return word;
   if (isRecord(value)) {
-    const found = single(value, 'delayMs') ?? single(value, 'slowHeadersMs') ?? single(value, 'hugeBodyBytes') ?? single(value, 'trickleMs', 'bytes') ?? toStatusFault(value);
+    const found =
+      single(value, 'delayMs') ??
+      single(value, 'slowHeadersMs') ??
+      single(value, 'hugeBodyBytes') ??
+      single(value, 'trickleMs', 'bytes') ??
+      toStatusFault(value);
     if (found !== undefined) return found;
   }
   throw bad('fault', value, FAULT_RULE);
@@ -191,7 +198,13 @@ export function toFaultScript(value: Record<string, unknown>): FaultScript {
   return script;
 }
 
-const glob = (pattern: string): RegExp => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const glob = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 
 /** Armed faults and overrides: the newest override first, then the scripts in the order they came. */
 export class Faults {
@@ -224,10 +237,12 @@ export class Faults {
       const extra = Object.keys(rest)[0];
       if (extra) throw new Error(`${where}${extra} is not a field of an override (route, fault, respond, times, skip, apiKey)`);
       if ((fault === undefined) === (respond === undefined)) throw new Error(`${where}an override needs exactly one of fault and respond`);
-      if (respond !== undefined && typeof respond !== 'function') throw bad(`${where}respond`, typeof respond, 'must be a function (request, sandbox) → Response | undefined');
+      if (respond !== undefined && typeof respond !== 'function')
+        throw bad(`${where}respond`, typeof respond, 'must be a function (request, sandbox) → Response | undefined');
       const named = route === undefined ? undefined : typeof route === 'string' ? [route] : Array.isArray(route) ? route : [route];
       const unknown = named?.find((one) => !routes.includes(one));
-      if (named && (unknown !== undefined || !named.length)) throw bad(`${where}route`, unknown ?? route, `must be one of the provider's operations: ${routes.join(', ')}`);
+      if (named && (unknown !== undefined || !named.length))
+        throw bad(`${where}route`, unknown ?? route, `must be one of the provider's operations: ${routes.join(', ')}`);
       if (skip !== undefined && !(Number.isInteger(skip) && skip >= 0)) throw bad(`${where}skip`, skip, 'must be a whole number ≥ 0');
       try {
         return {
@@ -249,11 +264,16 @@ export class Faults {
 
   /** What spoils this request, if anything armed matches it (spending it). */
   take(target: FaultTarget, prefix: string): Action | undefined {
-    const matching = this.armed.filter(({ method, pattern, operations, key }) =>
-      (method === undefined || method === target.method)
-      && (key === undefined || key === target.key)
-      && (operations === undefined || (target.operation !== undefined && operations.has(target.operation)))
-      && (pattern === undefined || (target.template !== undefined && pattern.test(target.template)) || pattern.test(target.path) || pattern.test(prefix + target.path)));
+    const matching = this.armed.filter(
+      ({ method, pattern, operations, key }) =>
+        (method === undefined || method === target.method) &&
+        (key === undefined || key === target.key) &&
+        (operations === undefined || (target.operation !== undefined && operations.has(target.operation))) &&
+        (pattern === undefined ||
+          (target.template !== undefined && pattern.test(target.template)) ||
+          pattern.test(target.path) ||
+          pattern.test(prefix + target.path)),
+    );
     const entry = matching.find((armed) => {
       if (armed.skip <= 0) return true;
       armed.skip--;
@@ -285,6 +305,7 @@ export function describeFault(action: Action): string {
   if ('slowHeadersMs' in fault) return `slow headers ${fault.slowHeadersMs} ms`;
   if ('trickleMs' in fault) return `trickle ${fault.trickleMs} ms`;
   if ('hugeBodyBytes' in fault) return `huge body ${fault.hugeBodyBytes} bytes`;
-  const retry = fault.retryAfter === undefined ? '' : ` retry-after ${fault.retryAfter}${fault.retryAfterAs ? ` (${fault.retryAfterAs})` : ''}`;
+  const retry =
+    fault.retryAfter === undefined ? '' : ` retry-after ${fault.retryAfter}${fault.retryAfterAs ? ` (${fault.retryAfterAs})` : ''}`;
   return `${fault.status}${fault.html ? ' html' : ''}${retry}${fault.carriedOut ? ' carried out' : ''}`;
 }

@@ -7,18 +7,34 @@ import type { FileRecord, JobRecord, World } from './world.js';
 export type Outputs<Request> = (job: JobRecord<Request>, now: number) => FileRecord[];
 
 /** Stores uploaded bytes as a file of this key, processed `processMs` later (`kept`: the bytes are already kept). */
-export async function storeFile<S, R>(ctx: Ctx<S, R>, file: { id: string; filename: string; purpose: string; blob: Blob; processMs: number; kept?: boolean }): Promise<FileRecord> {
+export async function storeFile<S, R>(
+  ctx: Ctx<S, R>,
+  file: { id: string; filename: string; purpose: string; blob: Blob; processMs: number; kept?: boolean },
+): Promise<FileRecord> {
   const blob = file.kept ? file.blob : await ctx.keep(file.blob);
-  const record: FileRecord = { id: file.id, filename: file.filename, purpose: file.purpose, bytes: blob.size, createdAt: ctx.now, readyAt: ctx.now + file.processMs, blob };
+  const record: FileRecord = {
+    id: file.id,
+    filename: file.filename,
+    purpose: file.purpose,
+    bytes: blob.size,
+    createdAt: ctx.now,
+    readyAt: ctx.now + file.processMs,
+    blob,
+  };
   ctx.world.files.set(record.id, record);
   return record;
 }
 
 /** This key's files at `now`, newest first (uploads and job outputs). */
 function filesOf<S, R>(world: World<S, R>, now: number, outputs?: Outputs<R>): FileRecord[] {
-  const made = outputs ? [...world.jobs.values()].flatMap((job) => outputs(job, now)).filter((file) => !world.deletedOutputs.has(file.id)) : [];
+  const made = outputs
+    ? [...world.jobs.values()].flatMap((job) => outputs(job, now)).filter((file) => !world.deletedOutputs.has(file.id))
+    : [];
   const all = [...world.files.values(), ...made].filter((file) => file.createdAt <= now);
-  return all.map((file, order) => ({ file, order })).sort((a, b) => b.file.createdAt - a.file.createdAt || b.order - a.order).map(({ file }) => file);
+  return all
+    .map((file, order) => ({ file, order }))
+    .sort((a, b) => b.file.createdAt - a.file.createdAt || b.order - a.order)
+    .map(({ file }) => file);
 }
 
 export function findFile<S, R>(world: World<S, R>, id: string, now: number, outputs?: Outputs<R>): FileRecord | undefined {
@@ -59,7 +75,8 @@ export function formProblems(form: FormData | undefined, fields: Record<string, 
     const field = `body.${name}`;
     if (rule === undefined) problems.push({ field, depth: 1, rule: 'unknown field', value: typeof value === 'string' ? value : '[file]' });
     else if (rule === 'file' && typeof value === 'string') problems.push({ field, depth: 1, rule: 'a file part', value });
-    else if (Array.isArray(rule) && !rule.includes(String(value))) problems.push({ field, depth: 1, rule: `enum ${JSON.stringify(rule)}`, value: typeof value === 'string' ? value : '[file]' });
+    else if (Array.isArray(rule) && !rule.includes(String(value)))
+      problems.push({ field, depth: 1, rule: `enum ${JSON.stringify(rule)}`, value: typeof value === 'string' ? value : '[file]' });
   });
   for (const name of required) if (!form.has(name)) problems.push({ field: `body.${name}`, depth: 1, rule: 'required', value: undefined });
   return problems;
@@ -106,7 +123,13 @@ export function fileOperations<S, R, Shown>(rules: FileRules<S, R, Shown>) {
       const part = form && filePart(form, 'file');
       if (!form || !part || problems.length) return rules.errors.invalid(problems);
       const filename = rules.filename?.(form, part) ?? (part.name || 'upload.jsonl');
-      const file = await storeFile(ctx, { id: rules.id(ctx.world), filename, purpose: text(form, 'purpose') ?? 'fine-tune', blob: part, processMs: rules.processMs });
+      const file = await storeFile(ctx, {
+        id: rules.id(ctx.world),
+        filename,
+        purpose: text(form, 'purpose') ?? 'fine-tune',
+        blob: part,
+        processMs: rules.processMs,
+      });
       rules.stored?.(ctx.world, file, form);
       return { json: rules.render(file, ctx.now, ctx.world) };
     },

@@ -9,8 +9,14 @@ import type { ClockOption } from './clock.js';
 export const SANDBOX_FLAGS = {
   port: { flag: '--port <n>', description: 'port to listen on (default 4010; 0 picks a free one)' },
   host: { flag: '--host <host>', description: 'address to listen on (default 127.0.0.1)' },
-  speed: { flag: '--speed <n>', description: 'simulated time runs n times faster than real time (default 60: a one-hour job takes a minute)' },
-  clock: { flag: '--clock <mode>', description: 'manual (time moves only with POST /_sandbox/advance) or on-poll (each retrieve moves to the next change)' },
+  speed: {
+    flag: '--speed <n>',
+    description: 'simulated time runs n times faster than real time (default 60: a one-hour job takes a minute)',
+  },
+  clock: {
+    flag: '--clock <mode>',
+    description: 'manual (time moves only with POST /_sandbox/advance) or on-poll (each retrieve moves to the next change)',
+  },
   seed: { flag: '--seed <text>', description: 'the same ids in every run (default: random ids, different in every sandbox)' },
 } as const;
 
@@ -44,7 +50,8 @@ export function sandboxOptions(provider: string, flags: SandboxFlagText): Served
     if (!(speed > 0) || !Number.isFinite(speed)) throw new SandboxFlagError(`--speed "${flags.speed}" must be a number above 0`);
     clock = { speed };
   } else if (flags.clock !== undefined) {
-    if (flags.clock !== 'manual' && flags.clock !== 'on-poll') throw new SandboxFlagError(`--clock "${flags.clock}" must be manual or on-poll`);
+    if (flags.clock !== 'manual' && flags.clock !== 'on-poll')
+      throw new SandboxFlagError(`--clock "${flags.clock}" must be manual or on-poll`);
     clock = flags.clock;
   }
   return { provider, port, host: flags.host ?? '127.0.0.1', clock, seed: flags.seed };

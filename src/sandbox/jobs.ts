@@ -1,7 +1,16 @@
 import type { JobRecord, World } from './world.js';
 import type { Ctx, PendingOutcome } from './routes.js';
 import { unit } from './random.js';
-import { isFinal, Timeline, type JobError, type Lifecycle, type Outcome, type Stage, type TimelineEvent, type Training } from './timeline.js';
+import {
+  isFinal,
+  Timeline,
+  type JobError,
+  type Lifecycle,
+  type Outcome,
+  type Stage,
+  type TimelineEvent,
+  type Training,
+} from './timeline.js';
 
 const MINUTE = 60_000;
 /** Training takes this long for any small dataset (set-up, evaluation, saving), plus the tokens' time. */
@@ -27,7 +36,10 @@ export interface JobSpec<Request> {
 
 /** Why a job fails in validation, OpenAI's way: `invalid_training_file` (or `…_validation_file`) and what is wrong. */
 function fileError(role: 'training' | 'validation', fileId: string, reason: string | undefined): JobError {
-  const message = reason === undefined ? `The ${role} file ${fileId} does not exist` : `The ${role} file ${fileId} is not valid fine-tuning JSONL: ${reason}`;
+  const message =
+    reason === undefined
+      ? `The ${role} file ${fileId} does not exist`
+      : `The ${role} file ${fileId} is not valid fine-tuning JSONL: ${reason}`;
   return { code: `invalid_${role}_file`, message, param: `${role}_file` };
 }
 
@@ -38,7 +50,11 @@ export function epochCheckpoints(keep = Infinity) {
 }
 
 /** Why a file cannot train a job: unknown, or not valid JSONL; with its size when it can. */
-async function checkFile<S, R>(world: World<S, R>, id: string, now: number): Promise<{ problem: string | undefined; examples: number; tokens: number }> {
+async function checkFile<S, R>(
+  world: World<S, R>,
+  id: string,
+  now: number,
+): Promise<{ problem: string | undefined; examples: number; tokens: number }> {
   const file = world.files.get(id);
   if (!file || file.createdAt > now) return { problem: undefined, examples: -1, tokens: 0 };
   const report = await world.report(file);
@@ -46,7 +62,11 @@ async function checkFile<S, R>(world: World<S, R>, id: string, now: number): Pro
 }
 
 /** Creates a job in `ctx.world`: its files checked, its training sized, its whole life planned. */
-export async function createJob<S, Request>(ctx: Ctx<S, Request>, lifecycle: Lifecycle<string>, spec: JobSpec<Request>): Promise<JobRecord<Request>> {
+export async function createJob<S, Request>(
+  ctx: Ctx<S, Request>,
+  lifecycle: Lifecycle<string>,
+  spec: JobSpec<Request>,
+): Promise<JobRecord<Request>> {
   const { world, now } = ctx;
   const training = await checkFile(world, spec.trainingFile, now);
   const validation = spec.validationFile ? await checkFile(world, spec.validationFile, now) : undefined;
@@ -55,7 +75,11 @@ export async function createJob<S, Request>(ctx: Ctx<S, Request>, lifecycle: Lif
   if (training.examples < 0 || training.problem) {
     outcome = { kind: 'fail', at: validating, error: (spec.fileError ?? fileError)('training', spec.trainingFile, training.problem) };
   } else if (validation && (validation.examples < 0 || validation.problem)) {
-    outcome = { kind: 'fail', at: validating, error: (spec.fileError ?? fileError)('validation', spec.validationFile ?? '', validation.problem) };
+    outcome = {
+      kind: 'fail',
+      at: validating,
+      error: (spec.fileError ?? fileError)('validation', spec.validationFile ?? '', validation.problem),
+    };
   }
   const examples = Math.max(training.examples, 1);
   const { epochs, batchSize } = spec.shape(examples);
@@ -88,7 +112,8 @@ export async function createJob<S, Request>(ctx: Ctx<S, Request>, lifecycle: Lif
 
 /** A scripted outcome as the timeline takes it (a step past the end means the last step). */
 export function toOutcome(scripted: PendingOutcome, lifecycle: Lifecycle<string>, failure: JobError, totalSteps: number): Outcome {
-  const at = typeof scripted.at === 'object' ? { step: Math.min(Math.max(1, scripted.at.step), totalSteps) } : scripted.at ?? lifecycle.running;
+  const at =
+    typeof scripted.at === 'object' ? { step: Math.min(Math.max(1, scripted.at.step), totalSteps) } : (scripted.at ?? lifecycle.running);
   const cancelled = { code: 'cancelled', message: 'The job was cancelled by the provider.' };
   const words = scripted.kind === 'fail' ? failure : cancelled;
   return { kind: scripted.kind, at, error: { code: scripted.code ?? words.code, message: scripted.message ?? words.message, param: null } };
@@ -167,7 +192,10 @@ export function act(job: JobRecord, action: 'cancel' | 'pause' | 'resume', now: 
 }
 
 /** Training and validation metrics at a step: a loss that falls towards a floor, the same every time for a job. */
-export function metricsAt(job: JobRecord, step: number): { trainLoss: number; trainAccuracy: number; validLoss: number | undefined; validAccuracy: number | undefined } {
+export function metricsAt(
+  job: JobRecord,
+  step: number,
+): { trainLoss: number; trainAccuracy: number; validLoss: number | undefined; validAccuracy: number | undefined } {
   const { totalSteps } = job.timeline.training;
   const start = 1.9 + 0.8 * unit(`${job.id}:start`);
   const floor = 0.25 + 0.3 * unit(`${job.id}:floor`);
@@ -178,11 +206,17 @@ export function metricsAt(job: JobRecord, step: number): { trainLoss: number; tr
   const gap = 1.06 + 0.04 * unit(`${job.id}:valid`);
   const after = job.validationRisesAfter;
   // Overfitting, when scripted: from `after` on, the validation loss climbs back from where it was then (+50% by the end).
-  const validation = after === undefined || progress <= after
-    ? trainLoss * gap
-    : (floor + (start - floor) * Math.exp(-3.5 * after)) * gap * (1 + 0.5 * (progress - after) / (1 - after));
+  const validation =
+    after === undefined || progress <= after
+      ? trainLoss * gap
+      : (floor + (start - floor) * Math.exp(-3.5 * after)) * gap * (1 + (0.5 * (progress - after)) / (1 - after));
   const validLoss = job.validationFile ? round(validation) : undefined;
-  return { trainLoss, trainAccuracy: accuracy(trainLoss), validLoss, validAccuracy: validLoss === undefined ? undefined : accuracy(validLoss) };
+  return {
+    trainLoss,
+    trainAccuracy: accuracy(trainLoss),
+    validLoss,
+    validAccuracy: validLoss === undefined ? undefined : accuracy(validLoss),
+  };
 }
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
@@ -196,7 +230,13 @@ export function eventsOf(job: JobRecord, now: number): TimelineEvent[] {
  * One page of a list in the OpenAI style: the items after the one whose id is `after`, at most `limit`, and
  * whether more follow. An unknown `after` gives an empty last page.
  */
-export function page<T>(items: readonly T[], id: (item: T) => string, after: string | null | undefined, limit: number | null | undefined, defaultLimit: number): { data: T[]; has_more: boolean } {
+export function page<T>(
+  items: readonly T[],
+  id: (item: T) => string,
+  after: string | null | undefined,
+  limit: number | null | undefined,
+  defaultLimit: number,
+): { data: T[]; has_more: boolean } {
   const size = Math.max(1, limit ?? defaultLimit);
   const start = after ? items.findIndex((item) => id(item) === after) + 1 : 0;
   if (after && start === 0) return { data: [], has_more: false };

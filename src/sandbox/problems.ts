@@ -31,15 +31,23 @@ const pydantic: Record<string, string> = {
 };
 
 const pydanticTypes: Record<string, string> = {
-  string: 'string_type', integer: 'int_type', number: 'float_type', boolean: 'bool_type', object: 'dict_type', array: 'list_type', null: 'none_required',
+  string: 'string_type',
+  integer: 'int_type',
+  number: 'float_type',
+  boolean: 'bool_type',
+  object: 'dict_type',
+  array: 'list_type',
+  null: 'none_required',
 };
 
 /** FastAPI's 422 body (Nebius documents `HTTPValidationError`): `{detail: [{loc, msg, type, input}]}`. */
-export function fastApiDetail(problems: readonly Problem[]): { detail: { loc: (string | number)[]; msg: string; type: string; input?: unknown }[] } {
+export function fastApiDetail(problems: readonly Problem[]): {
+  detail: { loc: (string | number)[]; msg: string; type: string; input?: unknown }[];
+} {
   return {
     detail: problems.map((p) => {
       const word = keyword(p);
-      const type = word === 'type' ? pydanticTypes[p.rule.split(/[\s|]/)[1] ?? ''] ?? 'type_error' : pydantic[word] ?? word;
+      const type = word === 'type' ? (pydanticTypes[p.rule.split(/[\s|]/)[1] ?? ''] ?? 'type_error') : (pydantic[word] ?? word);
       const shown = p.secret || p.value === undefined ? {} : { input: p.value };
       return { loc: location(p), msg: describeProblem(p), type, ...shown };
     }),
@@ -50,12 +58,19 @@ export function fastApiDetail(problems: readonly Problem[]): { detail: { loc: (s
  * The 422 Prism answers for an operation whose document defines none (`application/problem+json`), with one
  * `validation` entry per problem.
  */
-export function prismProblem(problems: readonly Problem[]): { type: string; title: string; status: number; detail: string; validation: { location: (string | number)[]; severity: 'Error'; code: string; message: string }[] } {
+export function prismProblem(problems: readonly Problem[]): {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  validation: { location: (string | number)[]; severity: 'Error'; code: string; message: string }[];
+} {
   return {
     type: 'https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY',
     title: 'Invalid request',
     status: 422,
-    detail: 'Your request is not valid and no HTTP validation response was found in the spec, so the sandbox is generating this error for you.',
+    detail:
+      'Your request is not valid and no HTTP validation response was found in the spec, so the sandbox is generating this error for you.',
     validation: problems.map((p) => ({ location: location(p), severity: 'Error', code: keyword(p), message: describeProblem(p) })),
   };
 }

@@ -6,7 +6,6 @@ import type { ProviderName } from '../providers/registry/providers.js';
 
 export type { ProviderName };
 
-
 /** How a provider words its errors. */
 export interface ErrorWords {
   /** 401: no bearer token (`missing`), or one the sandbox does not accept. */
@@ -35,7 +34,14 @@ export interface SandboxProvider<State, JobRequest> {
   credential?(headers: Headers): string | undefined;
 }
 
-type StatusesOf<L> = L extends { before: readonly { status: infer B }[]; running: infer R; after: readonly { status?: infer A }[]; succeeded: infer S; failed: infer F; cancelled: infer C }
+type StatusesOf<L> = L extends {
+  before: readonly { status: infer B }[];
+  running: infer R;
+  after: readonly { status?: infer A }[];
+  succeeded: infer S;
+  failed: infer F;
+  cancelled: infer C;
+}
   ? B | R | A | S | F | C | (L extends { cancelling: { status: infer X } } ? X : never) | (L extends { paused: infer P } ? P : never)
   : never;
 
@@ -43,12 +49,17 @@ type StatusesOf<L> = L extends { before: readonly { status: infer B }[]; running
  * Compiles only when the lifecycle `L` uses every status of the document's enum `All` (and `Lifecycle<All>` allows
  * no other): the state machine and the document cannot drift apart. Called once per provider module, with no arguments.
  */
-export function everyStatus<All extends string, L extends Lifecycle<All>>(..._missing: [Exclude<All, StatusesOf<L>>] extends [never] ? [] : [missing: Exclude<All, StatusesOf<L>>]): void {}
+export function everyStatus<All extends string, L extends Lifecycle<All>>(
+  ..._missing: [Exclude<All, StatusesOf<L>>] extends [never] ? [] : [missing: Exclude<All, StatusesOf<L>>]
+): void {}
 
 /**
  * `values`, compiling only when they are every member of the document's enum `All` (a form field's allowed values):
  * `allValues<Purpose>()(['batch', 'fine-tune'])`.
  */
 export function allValues<All extends string>() {
-  return <const V extends readonly All[]>(values: V, ..._missing: [Exclude<All, V[number]>] extends [never] ? [] : [missing: Exclude<All, V[number]>]): V => values;
+  return <const V extends readonly All[]>(
+    values: V,
+    ..._missing: [Exclude<All, V[number]>] extends [never] ? [] : [missing: Exclude<All, V[number]>]
+  ): V => values;
 }

@@ -17,9 +17,15 @@ type OkJson<Op> = Op extends { responses: { 200: { content: { 'application/json'
 /** The JSON request body of an operation (`undefined` when it has none). */
 type JsonBody<Op> = Op extends { requestBody: { content: { 'application/json': infer Body } } }
   ? Body
-  : Op extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body | undefined : undefined;
+  : Op extends { requestBody?: { content: { 'application/json': infer Body } } }
+    ? Body | undefined
+    : undefined;
 type PathParams<Op> = Op extends { parameters: { path: infer Path } } ? Path : Record<string, never>;
-type QueryParams<Op> = Op extends { parameters: { query?: infer Query } } ? ([Query] extends [never] ? Record<string, never> : NonNullable<Query>) : Record<string, never>;
+type QueryParams<Op> = Op extends { parameters: { query?: infer Query } }
+  ? [Query] extends [never]
+    ? Record<string, never>
+    : NonNullable<Query>
+  : Record<string, never>;
 
 /** A 200 answer. */
 export interface Ok<T> {
@@ -71,7 +77,9 @@ export interface Ctx<State, JobRequest, Path = unknown, Query = unknown, Body = 
   keep(blob: Blob): Promise<Blob>;
 }
 
-type Handler<State, JobRequest, Op> = (ctx: Ctx<State, JobRequest, PathParams<Op>, QueryParams<Op>, JsonBody<Op>>) => Reply<OkJson<Op>> | Promise<Reply<OkJson<Op>>>;
+type Handler<State, JobRequest, Op> = (
+  ctx: Ctx<State, JobRequest, PathParams<Op>, QueryParams<Op>, JsonBody<Op>>,
+) => Reply<OkJson<Op>> | Promise<Reply<OkJson<Op>>>;
 
 /** Every operation of `Paths` as `METHOD path` (`'GET /files/{file_id}'`): the keys of its route table, as the engine names them. */
 export type OperationKey<Paths> = { [P in keyof Paths & string]: `${Uppercase<MethodsOf<Paths[P]>>} ${P}` }[keyof Paths & string];
@@ -103,7 +111,9 @@ export interface Route<State, JobRequest> {
  * A provider's `RouteTable` (pass it where its paths are known, so each handler is checked against the erased form)
  * as the list the engine matches against, literal segments before `{parameters}`.
  */
-export function compileRoutes<State, JobRequest>(table: Readonly<Record<string, Readonly<Record<string, ErasedHandler<State, JobRequest>>>>>): Route<State, JobRequest>[] {
+export function compileRoutes<State, JobRequest>(
+  table: Readonly<Record<string, Readonly<Record<string, ErasedHandler<State, JobRequest>>>>>,
+): Route<State, JobRequest>[] {
   const routes: Route<State, JobRequest>[] = [];
   for (const [template, methods] of Object.entries(table)) {
     for (const [method, handle] of Object.entries(methods)) {
@@ -116,7 +126,11 @@ export function compileRoutes<State, JobRequest>(table: Readonly<Record<string, 
 }
 
 /** The route for a path (relative to the provider's prefix) and its decoded parameters; `method: false` when only the method differs. */
-export function matchRoute<State, JobRequest>(routes: readonly Route<State, JobRequest>[], method: string, path: string): { route: Route<State, JobRequest>; params: Record<string, string> } | { route: undefined; methodOnly: boolean } {
+export function matchRoute<State, JobRequest>(
+  routes: readonly Route<State, JobRequest>[],
+  method: string,
+  path: string,
+): { route: Route<State, JobRequest>; params: Record<string, string> } | { route: undefined; methodOnly: boolean } {
   const parts = path.split('/').slice(1);
   let methodOnly = false;
   for (const route of routes) {

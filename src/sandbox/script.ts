@@ -16,8 +16,7 @@ export interface FailScript<Status extends string = string> {
  * from now on); without it, the script waits for the next job created (with `apiKey`, if given).
  */
 export type JobScript<Status extends string = string> = { job?: string; apiKey?: string } & (
-  | { fail: FailScript<Status>; cancel?: never }
-  | { cancel: { at?: At<Status> }; fail?: never }
+  { fail: FailScript<Status>; cancel?: never } | { cancel: { at?: At<Status> }; fail?: never }
 );
 
 /**
@@ -51,15 +50,20 @@ export function parseScript(value: unknown, lifecycle: Lifecycle<string>): Parse
   if (extra) throw new Error(`${extra} is not a field of a script (fail, cancel, metrics, fault, job, apiKey, times, match)`);
   if ((fail === undefined) === (cancel === undefined)) throw new Error('a job script needs exactly one of "fail" and "cancel"');
   if (job !== undefined && (typeof job !== 'string' || !job)) throw new Error(`job = ${shown(job)} must be a job id`);
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey)) throw new Error(`apiKey = ${shown(apiKey)} must be a non-empty string`);
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey))
+    throw new Error(`apiKey = ${shown(apiKey)} must be a non-empty string`);
   const kind = fail === undefined ? 'cancel' : 'fail';
   const spec = kind === 'fail' ? fail : cancel;
   if (!isRecord(spec)) throw new Error(`${kind} = ${shown(spec)} must be an object, e.g. { "at": "running" }`);
   const { at, code, message, ...others } = spec;
   const other = Object.keys(others)[0] ?? (kind === 'cancel' && (code !== undefined || message !== undefined) ? 'code' : undefined);
   if (other) throw new Error(`${kind}.${other} is not a field of ${kind} (${kind === 'fail' ? 'at, code, message' : 'at'})`);
-  for (const [field, words] of [['code', code], ['message', message]] as const) {
-    if (words !== undefined && (typeof words !== 'string' || !words)) throw new Error(`${kind}.${field} = ${shown(words)} must be a non-empty string`);
+  for (const [field, words] of [
+    ['code', code],
+    ['message', message],
+  ] as const) {
+    if (words !== undefined && (typeof words !== 'string' || !words))
+      throw new Error(`${kind}.${field} = ${shown(words)} must be a non-empty string`);
   }
   let where: PendingOutcome['at'];
   if (typeof at === 'string') {
@@ -75,7 +79,12 @@ export function parseScript(value: unknown, lifecycle: Lifecycle<string>): Parse
     kind: 'job',
     job: typeof job === 'string' ? job : undefined,
     apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-    outcome: { kind, at: where, code: typeof code === 'string' ? code : undefined, message: typeof message === 'string' ? message : undefined },
+    outcome: {
+      kind,
+      at: where,
+      code: typeof code === 'string' ? code : undefined,
+      message: typeof message === 'string' ? message : undefined,
+    },
   };
 }
 
@@ -84,11 +93,13 @@ function parseMetrics(value: Record<string, unknown>): ParsedScript {
   const extra = Object.keys(rest)[0];
   if (extra) throw new Error(`${extra} is not a field of a metrics script (job, apiKey, metrics)`);
   if (typeof job !== 'string' || !job) throw new Error(`job = ${shown(job)} must be a job id (a metrics script changes an existing job)`);
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey)) throw new Error(`apiKey = ${shown(apiKey)} must be a non-empty string`);
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey))
+    throw new Error(`apiKey = ${shown(apiKey)} must be a non-empty string`);
   if (!isRecord(metrics) || Object.keys(metrics).some((name) => name !== 'validationRisesAfter')) {
     throw new Error(`metrics = ${shown(metrics)} must be { "validationRisesAfter": F } with 0 < F < 1`);
   }
   const { validationRisesAfter: after } = metrics;
-  if (typeof after !== 'number' || !(after > 0 && after < 1)) throw new Error(`metrics.validationRisesAfter = ${shown(after)} must be a number above 0 and below 1`);
+  if (typeof after !== 'number' || !(after > 0 && after < 1))
+    throw new Error(`metrics.validationRisesAfter = ${shown(after)} must be a number above 0 and below 1`);
   return { kind: 'metrics', job, apiKey: typeof apiKey === 'string' ? apiKey : undefined, validationRisesAfter: after };
 }

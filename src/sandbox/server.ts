@@ -82,7 +82,8 @@ export async function listen(handle: (request: Request) => Promise<Handled>, por
       if (!response.body) return void res.end();
       await pipeline(Readable.from(chunks(response.body)), res);
     })().catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"sandbox: the answer could not be sent"}}');
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"sandbox: the answer could not be sent"}}');
       else req.socket.resetAndDestroy();
     });
   });

@@ -93,16 +93,28 @@ export interface Sandbox<P extends ProviderName = ProviderName> extends AsyncDis
 function optionProblems(options: SandboxOptions): ValidationError | undefined {
   const problems: { field: string; rule: string; value: unknown }[] = [];
   const { provider, clock, apiKeys, port, host, startTime, seed } = options;
-  if (!PROVIDER_NAMES.includes(provider)) problems.push({ field: 'provider', rule: `one of ${PROVIDER_NAMES.join(', ')}`, value: provider });
+  if (!PROVIDER_NAMES.includes(provider))
+    problems.push({ field: 'provider', rule: `one of ${PROVIDER_NAMES.join(', ')}`, value: provider });
   const clockWhy = clock === undefined ? undefined : clockProblem(clock);
   if (clockWhy) problems.push({ field: 'clock', rule: clockWhy.replace(/^clock(\.speed)? = \S+ /, ''), value: clock });
-  if (apiKeys !== undefined && (!Array.isArray(apiKeys) || apiKeys.length === 0 || apiKeys.some((key) => typeof key !== 'string' || !key))) {
-    problems.push({ field: 'apiKeys', rule: 'a non-empty list of non-empty strings', value: Array.isArray(apiKeys) ? `[${apiKeys.length} keys]` : apiKeys });
+  if (
+    apiKeys !== undefined &&
+    (!Array.isArray(apiKeys) || apiKeys.length === 0 || apiKeys.some((key) => typeof key !== 'string' || !key))
+  ) {
+    problems.push({
+      field: 'apiKeys',
+      rule: 'a non-empty list of non-empty strings',
+      value: Array.isArray(apiKeys) ? `[${apiKeys.length} keys]` : apiKeys,
+    });
   }
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) problems.push({ field: 'port', rule: 'a whole number 0–65535 (0: a free port)', value: port });
-  if (host !== undefined && (typeof host !== 'string' || !host)) problems.push({ field: 'host', rule: 'a non-empty host name or address', value: host });
-  if (startTime !== undefined && Number.isNaN(new Date(startTime).getTime())) problems.push({ field: 'startTime', rule: 'a valid Date or epoch milliseconds', value: startTime });
-  if (seed !== undefined && !(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) problems.push({ field: 'seed', rule: 'a string or a finite number', value: seed });
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535))
+    problems.push({ field: 'port', rule: 'a whole number 0–65535 (0: a free port)', value: port });
+  if (host !== undefined && (typeof host !== 'string' || !host))
+    problems.push({ field: 'host', rule: 'a non-empty host name or address', value: host });
+  if (startTime !== undefined && Number.isNaN(new Date(startTime).getTime()))
+    problems.push({ field: 'startTime', rule: 'a valid Date or epoch milliseconds', value: startTime });
+  if (seed !== undefined && !(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed))))
+    problems.push({ field: 'seed', rule: 'a string or a finite number', value: seed });
   if (!problems.length) return undefined;
   const list = problems.map((p) => ({ ...p, message: `${p.field} = ${JSON.stringify(p.value)} must be ${p.rule}` }));
   return ValidationError.of('startSandbox', ...list);
@@ -148,7 +160,12 @@ export async function startSandbox<P extends ProviderName>(options: SandboxOptio
     } catch (error) {
       engine.close();
       const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-      const why = code === 'EADDRINUSE' ? `port ${port} is in use` : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? `host ${host} is not an address of this machine` : String(error);
+      const why =
+        code === 'EADDRINUSE'
+          ? `port ${port} is in use`
+          : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+            ? `host ${host} is not an address of this machine`
+            : String(error);
       throw new TunekitError(`startSandbox: cannot listen on ${host}:${port}: ${why}`, { cause: error });
     }
   }

@@ -9,7 +9,17 @@ export type Stage = 'validating' | 'queued' | 'running' | 'paused' | 'finishing'
 
 /** What starts a segment (and names the event it leaves). */
 type Moment =
-  | 'validating' | 'queued' | 'started' | 'training' | 'resumed' | 'paused' | 'finishing' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+  | 'validating'
+  | 'queued'
+  | 'started'
+  | 'training'
+  | 'resumed'
+  | 'paused'
+  | 'finishing'
+  | 'cancelling'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
 
 /** A phase of fixed length before or after training. */
 interface Phase<Status extends string> {
@@ -192,7 +202,9 @@ export class Timeline {
   private impossible(at: At): string | undefined {
     if (typeof at === 'string') return statusProblem(this.lifecycle, at);
     const { totalSteps } = this.training;
-    return Number.isInteger(at.step) && at.step >= 1 && at.step <= totalSteps ? undefined : `step ${at.step} is not between 1 and the job's ${totalSteps} steps`;
+    return Number.isInteger(at.step) && at.step >= 1 && at.step <= totalSteps
+      ? undefined
+      : `step ${at.step} is not between 1 and the job's ${totalSteps} steps`;
   }
 
   /** Plans `outcome` from `now` on; a problem in words when it cannot be. A plan that does not reach it yet (paused) keeps it for later. */
@@ -204,7 +216,10 @@ export class Timeline {
     const at = this.when(outcome.at, now);
     if (at === undefined || at < now) {
       if (this.at(now).stage === 'paused') return undefined;
-      const passed = typeof outcome.at === 'string' ? this.segments.some((s) => s.status === outcome.at && s.from < now) : this.stepsAt(now) >= outcome.at.step;
+      const passed =
+        typeof outcome.at === 'string'
+          ? this.segments.some((s) => s.status === outcome.at && s.from < now)
+          : this.stepsAt(now) >= outcome.at.step;
       return `the job ${passed ? 'is already past' : 'will not reach'} ${describeAt(outcome.at)}`;
     }
     this.end(at, outcome.kind, outcome.error, 'provider');
@@ -274,7 +289,14 @@ export class Timeline {
   pause(t: number): void {
     const steps = this.stepsAt(t);
     this.cut(t);
-    this.segments.push({ status: this.lifecycle.paused ?? this.lifecycle.running, stage: 'paused', enter: 'paused', from: t, to: Infinity, steps: { first: steps, msPerStep: this.training.msPerStep } });
+    this.segments.push({
+      status: this.lifecycle.paused ?? this.lifecycle.running,
+      stage: 'paused',
+      enter: 'paused',
+      from: t,
+      to: Infinity,
+      steps: { first: steps, msPerStep: this.training.msPerStep },
+    });
   }
 
   resume(t: number): void {
@@ -307,7 +329,8 @@ export class Timeline {
         const at = segment.from + (step - done) * msPerStep;
         if (step % this.every === 0 || step === totalSteps) push({ kind: 'metrics', at, status: segment.status, step });
         if (step % stepsPerEpoch === 0) push({ kind: 'epoch', at, status: segment.status, step, epoch: step / stepsPerEpoch });
-        if (this.checkpoints.has(step)) push({ kind: 'checkpoint', at, status: segment.status, step, epoch: Math.ceil(step / stepsPerEpoch) });
+        if (this.checkpoints.has(step))
+          push({ kind: 'checkpoint', at, status: segment.status, step, epoch: Math.ceil(step / stepsPerEpoch) });
       }
     }
     return out;

@@ -15,7 +15,9 @@ export type ProviderTypes = { [P in ProviderName]: TuningTypesOf<(typeof tunings
  * A job of provider `P` in the neutral vocabulary; `raw` is the provider's own object (Together's create/list/cancel give
  * its truncated form). For a union of providers it is the union of their jobs, narrowed by `provider`.
  */
-export type JobOf<P extends ProviderName> = { [K in P]: NeutralJobBase & { provider: K; raw: ProviderTypes[K]['job'] | ProviderTypes[K]['jobSummary'] } }[P];
+export type JobOf<P extends ProviderName> = {
+  [K in P]: NeutralJobBase & { provider: K; raw: ProviderTypes[K]['job'] | ProviderTypes[K]['jobSummary'] };
+}[P];
 
 /** A job of any provider: narrow it by `provider` to reach `raw` with its own type. */
 export type Job = JobOf<ProviderName>;
@@ -45,7 +47,11 @@ export interface Tuner<P extends ProviderName> {
     /** A job's checkpoints, neutral. */
     checkpoints(jobId: string, options?: RequestOptions): PageList<NeutralCheckpoint<ProviderTypes[P]['checkpoint']>>;
     /** `jobs.wait` of the provider's client, resolving with the neutral job. */
-    wait(jobId: string, options?: WaitOptions<ProviderTypes[P]['job'], ProviderTypes[P]['event']>, requestOptions?: RequestOptions): Promise<JobOf<P>>;
+    wait(
+      jobId: string,
+      options?: WaitOptions<ProviderTypes[P]['job'], ProviderTypes[P]['event']>,
+      requestOptions?: RequestOptions,
+    ): Promise<JobOf<P>>;
   };
   files: {
     /** Upload a training or validation file: a path, a Blob or a stream. */

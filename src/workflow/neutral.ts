@@ -44,7 +44,16 @@ export const CHECK_FILE = 'file-tunekit-check';
 export type NeutralOption = keyof NeutralHyperparameters | 'validationFile';
 
 /** Every neutral option, in the order the mapping table of docs/mapping.md lists them. */
-export const NEUTRAL_OPTIONS: readonly NeutralOption[] = ['validationFile', 'epochs', 'batchSize', 'learningRate', 'warmupRatio', 'weightDecay', 'lora', 'suffix'];
+export const NEUTRAL_OPTIONS: readonly NeutralOption[] = [
+  'validationFile',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'warmupRatio',
+  'weightDecay',
+  'lora',
+  'suffix',
+];
 
 /** What one neutral option becomes on one provider: a field of its request, or a refusal that says why. */
 export type OptionRule<Body> =
@@ -130,14 +139,25 @@ export function stringField<K extends string, Body extends Partial<Record<K, str
  * Builds a provider's request from a neutral one with its mapping table: every option given is mapped or refused
  * (a `ValidationError` naming the provider, the option and why), never dropped.
  */
-export function mapRequest<Body>(provider: ProviderName, table: MappingTable<Body>, body: Body, request: Partial<Record<NeutralOption, unknown>>): Body {
+export function mapRequest<Body>(
+  provider: ProviderName,
+  table: MappingTable<Body>,
+  body: Body,
+  request: Partial<Record<NeutralOption, unknown>>,
+): Body {
   const problems: { field: string; rule: string; value: unknown; message: string }[] = [];
   for (const option of NEUTRAL_OPTIONS) {
     const value = request[option];
     if (value === undefined) continue;
     const rule = table[option];
     const why = 'refused' in rule ? rule.refused : rule.apply(body, value);
-    if (why !== undefined) problems.push({ field: option, rule: why, value, message: `${option} = ${JSON.stringify(value)} cannot be sent to ${provider}: ${why}` });
+    if (why !== undefined)
+      problems.push({
+        field: option,
+        rule: why,
+        value,
+        message: `${option} = ${JSON.stringify(value)} cannot be sent to ${provider}: ${why}`,
+      });
   }
   if (problems.length) {
     throw ValidationError.of(`${provider} jobs.create`, ...problems);

@@ -77,7 +77,8 @@ export async function train<P extends ProviderName>(
         clock,
         signal,
         aborted: () => stopped('file processing'),
-        timedOut: () => new TunekitError(`${provider} file ${file.id} is still being processed after 30 min; train stopped before creating a job`),
+        timedOut: () =>
+          new TunekitError(`${provider} file ${file.id} is still being processed after 30 min; train stopped before creating a job`),
       },
     );
   }
@@ -86,10 +87,21 @@ export async function train<P extends ProviderName>(
   async function fileId(which: 'training' | 'validation', input: Uploadable): Promise<string> {
     if (typeof input === 'string' && !isPath(input)) return input;
     stopIfAborted('upload');
-    const report = await checkBeforeUpload(input, options.check && { model, epochs: request.epochs }, provider, `${provider} train (${which} file)`, `${which}File`);
+    const report = await checkBeforeUpload(
+      input,
+      options.check && { model, epochs: request.epochs },
+      provider,
+      `${provider} train (${which} file)`,
+      `${which}File`,
+    );
     if (report) onProgress?.({ stage: 'check', file: which, report });
     stopIfAborted('check');
-    const raw = await calls.upload(client, input, { onProgress: ({ loaded, total }) => onProgress?.({ stage: 'upload', file: which, loaded, total }) }, requestOptions);
+    const raw = await calls.upload(
+      client,
+      input,
+      { onProgress: ({ loaded, total }) => onProgress?.({ stage: 'upload', file: which, loaded, total }) },
+      requestOptions,
+    );
     const file = tuning.file(raw);
     uploaded.push(file.id);
     onProgress?.({ stage: 'upload', file: which, loaded: file.bytes, total: file.bytes, fileId: file.id });
@@ -104,7 +116,12 @@ export async function train<P extends ProviderName>(
   const created: JobOf<P> = tuning.job(await calls.create(client, body, requestOptions));
   onProgress?.({ stage: 'create', jobId: created.id, job: created });
 
-  const done = await calls.wait(client, created.id, { ...options.wait, signal, onProgress: (progress) => onProgress?.({ stage: 'wait', progress }) }, requestOptions);
+  const done = await calls.wait(
+    client,
+    created.id,
+    { ...options.wait, signal, onProgress: (progress) => onProgress?.({ stage: 'wait', progress }) },
+    requestOptions,
+  );
   const job: JobOf<P> = tuning.job(done);
   const checkpoints: NeutralCheckpoint<ProviderTypes[P]['checkpoint']>[] = [];
   for await (const raw of calls.checkpoints(client, job.id, requestOptions)) checkpoints.push(tuning.checkpoint(raw));
@@ -114,9 +131,10 @@ export async function train<P extends ProviderName>(
   if (modelName === undefined && options.deploy && tuning.deploy) {
     const choice = typeof options.deploy === 'object' ? options.deploy : {};
     const scored = checkpoints.filter((c) => c.validationLoss !== undefined);
-    const chosen = choice.checkpoint === 'best' && scored.length
-      ? scored.reduce((best, c) => ((c.validationLoss ?? Infinity) < (best.validationLoss ?? Infinity) ? c : best))
-      : checkpoints.at(-1);
+    const chosen =
+      choice.checkpoint === 'best' && scored.length
+        ? scored.reduce((best, c) => ((c.validationLoss ?? Infinity) < (best.validationLoss ?? Infinity) ? c : best))
+        : checkpoints.at(-1);
     if (!chosen) throw new TunekitError(`${provider} job ${job.id} succeeded with no checkpoint to deploy`);
     modelName = await tuning.deploy(client, done, chosen, {
       name: choice.name,

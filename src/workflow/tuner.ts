@@ -14,7 +14,10 @@ export function tuningOf<P extends ProviderName>(provider: P): ProviderTuning<P,
 }
 
 /** The request `P`'s client takes for a neutral one: mapped by the provider's table, refused where it cannot be. */
-export function providerRequest<P extends ProviderName>(provider: P, request: JobRequest<ProviderOptionsOf<P>>): ProviderTypes[P]['createParams'] {
+export function providerRequest<P extends ProviderName>(
+  provider: P,
+  request: JobRequest<ProviderOptionsOf<P>>,
+): ProviderTypes[P]['createParams'] {
   const tuning: ProviderTuning<P, ProviderTypes[P]> = tunings[provider];
   return createRequest(tuning, request);
 }
@@ -43,7 +46,8 @@ export function createTuner<P extends ProviderName>(options: TunerOptions<P>): T
     provider: options.provider,
     client,
     jobs: {
-      create: async (request, requestOptions) => job(await calls.create(client, providerRequest(options.provider, request), requestOptions)),
+      create: async (request, requestOptions) =>
+        job(await calls.create(client, providerRequest(options.provider, request), requestOptions)),
       retrieve: async (jobId, requestOptions) => job(await calls.retrieve(client, jobId, requestOptions)),
       list: (requestOptions) => calls.list(client, requestOptions).map(job),
       cancel: async (jobId, requestOptions) => job(await calls.cancel(client, jobId, requestOptions)),

@@ -2,7 +2,15 @@ import type { ClientOptions } from '../core/client.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
-import { mapRequest, neutralOptions, type JobRequest, type MappingTable, type NeutralCheckpoint, type NeutralFile, type NeutralJobBase } from './neutral.js';
+import {
+  mapRequest,
+  neutralOptions,
+  type JobRequest,
+  type MappingTable,
+  type NeutralCheckpoint,
+  type NeutralFile,
+  type NeutralJobBase,
+} from './neutral.js';
 import type { JobEvent, WaitOptions } from '../poller/types.js';
 import type { ProviderName } from '../providers/registry/providers.js';
 
@@ -30,7 +38,11 @@ export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
   /** Every neutral option, mapped to the provider's request or refused (the table in docs/mapping.md is this data). */
   mapping: MappingTable<T['createParams']>;
   /** The request with the required fields and `providerOptions`, before the neutral options are mapped onto it. */
-  baseRequest(model: string, trainingFile: string, providerOptions: Partial<Omit<T['createParams'], 'model' | 'training_file'>> | undefined): T['createParams'];
+  baseRequest(
+    model: string,
+    trainingFile: string,
+    providerOptions: Partial<Omit<T['createParams'], 'model' | 'training_file'>> | undefined,
+  ): T['createParams'];
   job(raw: T['job'] | T['jobSummary']): NeutralJobBase & { provider: P; raw: T['job'] | T['jobSummary'] };
   file(raw: T['file']): NeutralFile<T['file']>;
   checkpoint(raw: T['checkpoint']): NeutralCheckpoint<T['checkpoint']>;

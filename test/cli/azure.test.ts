@@ -17,20 +17,38 @@ const DESTINATION = '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.C
 describe('tunekit --provider azure', () => {
   it('trains from a local file to a succeeded job, copies a checkpoint and reads the copy, never printing the key', async () => {
     await using sandbox = await startSandbox({ provider: 'azure', clock: 'on-poll' });
-    const run = (...args: string[]) => tunekit(cli.bin, ['--provider', 'azure', '--base-url', sandbox.url, ...args], { AZURE_OPENAI_API_KEY: KEY });
+    const run = (...args: string[]) =>
+      tunekit(cli.bin, ['--provider', 'azure', '--base-url', sandbox.url, ...args], { AZURE_OPENAI_API_KEY: KEY });
 
     const trained = await run('--json', 'train', cli.data.train, '--model', MODEL, '--epochs', '2', ...FAST);
     expect(trained).toMatchObject({ code: 0, stderr: '' });
     const stream = lines(trained.stdout);
     expect(stream.some((line) => line['type'] === 'processing')).toBe(true);
     const result = stream.at(-1) as { type: string; job: { id: string; status: string }; model?: string; checkpoints: { id: string }[] };
-    expect(result).toMatchObject({ type: 'result', job: { status: 'succeeded' }, model: expect.stringMatching(/^gpt-4\.1-mini-2025-04-14\.ft-[0-9a-f]{32}$/) });
+    expect(result).toMatchObject({
+      type: 'result',
+      job: { status: 'succeeded' },
+      model: expect.stringMatching(/^gpt-4\.1-mini-2025-04-14\.ft-[0-9a-f]{32}$/),
+    });
     const checkpoint = result.checkpoints.at(-1)?.id ?? '';
     expect(checkpoint).toMatch(/^ftckpt_/);
 
-    const copied = await run('--json', 'jobs', 'copy-checkpoint', result.job.id, checkpoint, '--destination', DESTINATION, '--region', 'swedencentral');
+    const copied = await run(
+      '--json',
+      'jobs',
+      'copy-checkpoint',
+      result.job.id,
+      checkpoint,
+      '--destination',
+      DESTINATION,
+      '--region',
+      'swedencentral',
+    );
     expect(copied).toMatchObject({ code: 0, stderr: '' });
-    expect(json(copied)).toMatchObject({ fineTuningJobId: result.job.id, copiedAccountDetails: [{ destinationResourceId: DESTINATION, region: 'swedencentral', status: 'InProgress' }] });
+    expect(json(copied)).toMatchObject({
+      fineTuningJobId: result.job.id,
+      copiedAccountDetails: [{ destinationResourceId: DESTINATION, region: 'swedencentral', status: 'InProgress' }],
+    });
     const status = await run('jobs', 'copy-checkpoint', result.job.id, checkpoint);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/InProgress\tswedencentral\t\/subscriptions\/0000/);
@@ -49,7 +67,8 @@ describe('tunekit --provider azure', () => {
 
   it('jobs pause is refused by the sandbox (no paused status in the document); train --deploy says how Azure deploys', async () => {
     await using sandbox = await startSandbox({ provider: 'azure', clock: 'on-poll' });
-    const run = (...args: string[]) => tunekit(cli.bin, ['--provider', 'azure', '--base-url', sandbox.url, ...args], { AZURE_OPENAI_API_KEY: KEY });
+    const run = (...args: string[]) =>
+      tunekit(cli.bin, ['--provider', 'azure', '--base-url', sandbox.url, ...args], { AZURE_OPENAI_API_KEY: KEY });
     const created = await run('--json', 'train', cli.data.train, '--model', MODEL, '--no-wait', ...FAST);
     expect(created.code).toBe(0);
     const job = (lines(created.stdout).at(-1) as { job: { id: string } }).job;

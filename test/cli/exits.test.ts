@@ -16,7 +16,9 @@ let locked: Sandbox;
 
 beforeAll(async () => {
   [bin, data] = await Promise.all([buildCli(), datasets()]);
-  const [nebius, together, openai] = await Promise.all((['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })));
+  const [nebius, together, openai] = await Promise.all(
+    (['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })),
+  );
   onPoll = { nebius: nebius!, together: together!, openai: openai! };
   still = await startSandbox({ provider: 'nebius', clock: 'manual' });
   locked = await startSandbox({ provider: 'openai', clock: 'on-poll', apiKeys: ['the-only-good-key-123'] });
@@ -65,14 +67,20 @@ describe.concurrent('exit code 2: usage and bad input, refused before any reques
     expect(space.stderr).toContain('--lora takes no value: write --lora=false (or --no-lora)');
   });
 
-  it('a neutral option the provider cannot take, and a value its document forbids: nothing is sent, not even the upload', async ({ expect }) => {
+  it('a neutral option the provider cannot take, and a value its document forbids: nothing is sent, not even the upload', async ({
+    expect,
+  }) => {
     await using sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });
     const { run } = runner(sandbox);
     const rate = await run('train', data.train, '--model', MODEL.openai, '--learning-rate', '0.0002');
     expect(rate).toMatchObject({ code: 2, stdout: '' });
     expect(rate.stderr).toMatch(/^error --learning-rate 0\.0002 cannot be sent to openai: OpenAI takes learning_rate_multiplier/);
     const inputs = await run('--json', 'train', data.train, '--model', MODEL.openai, '--train-on-inputs', 'false');
-    expect(errorOf(inputs)).toMatchObject({ type: 'ValidationError', exitCode: 2, problems: [{ field: '--train-on-inputs', value: false }] });
+    expect(errorOf(inputs)).toMatchObject({
+      type: 'ValidationError',
+      exitCode: 2,
+      problems: [{ field: '--train-on-inputs', value: false }],
+    });
     const typo = await run('--json', 'train', data.train, '--model', MODEL.openai, '--option', 'n_epoch=3');
     expect(errorOf(typo)).toMatchObject({ type: 'ValidationError', problems: [{ field: '--option n_epoch', rule: 'unknown field' }] });
     expect(sandbox.requests).toEqual([]);
@@ -97,8 +105,22 @@ describe.concurrent('exit code 2: usage and bad input, refused before any reques
     await using sandbox = await startSandbox({ provider: 'together', clock: 'on-poll' });
     const { run } = runner(sandbox);
     const file = json(await run('--json', 'files', 'upload', data.train)) as { id: string };
-    for (const [flags, expected] of [[['--train-on-inputs', 'false'], false], [['--train-on-inputs', 'auto'], 'auto'], [['--train-on-inputs', 'TRUE'], true]] as const) {
-      const created = await run('--json', 'jobs', 'create', '--model', MODEL.together, '--training-file', file.id, ...flags, '--lora=false');
+    for (const [flags, expected] of [
+      [['--train-on-inputs', 'false'], false],
+      [['--train-on-inputs', 'auto'], 'auto'],
+      [['--train-on-inputs', 'TRUE'], true],
+    ] as const) {
+      const created = await run(
+        '--json',
+        'jobs',
+        'create',
+        '--model',
+        MODEL.together,
+        '--training-file',
+        file.id,
+        ...flags,
+        '--lora=false',
+      );
       expect(created.code).toBe(0);
       const sent = sandbox.requests.filter((r) => r.method === 'POST' && r.operation === 'POST /fine-tunes').at(-1);
       expect(sent?.body).toMatchObject({ train_on_inputs: expected, training_type: { type: 'Full' } });
@@ -111,10 +133,14 @@ describe.concurrent('exit code 2: usage and bad input, refused before any reques
     expect(missing).toMatchObject({ code: 2, stderr: 'error FILE "./no-such.jsonl" does not exist\n' });
     const pause = await run('jobs', 'pause', 'ftjob-1');
     expect(pause.code).toBe(2);
-    expect(pause.stderr).toBe('error jobs pause is a command of openai and azure only; nebius has no such operation\npass --provider openai to use it there\n');
+    expect(pause.stderr).toBe(
+      'error jobs pause is a command of openai and azure only; nebius has no such operation\npass --provider openai to use it there\n',
+    );
     const two = await tunekit(bin, ['jobs', 'list'], { NEBIUS_API_KEY: 'a-key-12345678', OPENAI_API_KEY: 'b-key-12345678' });
     expect(two.code).toBe(2);
-    expect(two.stderr).toContain("more than one provider's API key is set (NEBIUS_API_KEY, OPENAI_API_KEY): say which with --provider nebius|openai or TUNEKIT_PROVIDER");
+    expect(two.stderr).toContain(
+      "more than one provider's API key is set (NEBIUS_API_KEY, OPENAI_API_KEY): say which with --provider nebius|openai or TUNEKIT_PROVIDER",
+    );
   });
 });
 
@@ -139,7 +165,7 @@ describe.concurrent('exit code 4: authentication', WIDE, () => {
 });
 
 describe.concurrent('exit codes 1, 3 and 130 while a job is watched', WIDE, () => {
-  it('1: the job fails, with the provider\'s code and message', async ({ expect }) => {
+  it("1: the job fails, with the provider's code and message", async ({ expect }) => {
     const { key, run } = runner(onPoll.openai);
     onPoll.openai.script({ apiKey: key, fail: { at: 'running', code: 'out_of_memory', message: 'The job ran out of memory' } });
     const failed = await run('train', data.train, '--model', MODEL.openai, '--poll-interval', '5ms');
@@ -147,7 +173,14 @@ describe.concurrent('exit codes 1, 3 and 130 while a job is watched', WIDE, () =
     expect(failed.stderr).toMatch(/error openai job ftjob-\S+ failed: The job ran out of memory \(out_of_memory\)\n$/);
     const job = failed.stderr.match(/job (ftjob-\S+) failed/)?.[1] ?? '';
     const again = await run('--json', 'jobs', 'wait', job);
-    expect(errorOf(again)).toEqual({ type: 'JobFailedError', message: expect.any(String), exitCode: 1, jobId: job, code: 'out_of_memory', providerMessage: 'The job ran out of memory' });
+    expect(errorOf(again)).toEqual({
+      type: 'JobFailedError',
+      message: expect.any(String),
+      exitCode: 1,
+      jobId: job,
+      code: 'out_of_memory',
+      providerMessage: 'The job ran out of memory',
+    });
   });
 
   it('3: --max-wait passes while the job runs on; the error says how to resume', async ({ expect }) => {
@@ -156,11 +189,21 @@ describe.concurrent('exit codes 1, 3 and 130 while a job is watched', WIDE, () =
     const job = json(await run('--json', 'jobs', 'create', '--model', MODEL.nebius, '--training-file', file.id)) as { id: string };
     const waited = await run('jobs', 'wait', job.id, '--max-wait', '2s', '--poll-interval', '20ms');
     expect(waited.code).toBe(3);
-    expect(waited.stderr).toContain(`error job ${job.id} is still validating after --max-wait; it keeps running\nresume watching: tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}\n`);
+    expect(waited.stderr).toContain(
+      `error job ${job.id} is still validating after --max-wait; it keeps running\nresume watching: tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}\n`,
+    );
     const machine = await run('--json', 'jobs', 'wait', job.id, '--max-wait', '1s', '--poll-interval', '20ms');
     expect(machine.code).toBe(3);
     expect(lines(machine.stderr).at(-1)).toEqual({
-      error: { type: 'WaitTimeout', message: expect.any(String), exitCode: 3, jobId: job.id, status: 'validating', resume: `tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}`, hint: expect.any(String) },
+      error: {
+        type: 'WaitTimeout',
+        message: expect.any(String),
+        exitCode: 3,
+        jobId: job.id,
+        status: 'validating',
+        resume: `tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}`,
+        hint: expect.any(String),
+      },
     });
   });
 
@@ -170,10 +213,14 @@ describe.concurrent('exit codes 1, 3 and 130 while a job is watched', WIDE, () =
     const job = json(await run('--json', 'jobs', 'create', '--model', MODEL.nebius, '--training-file', file.id)) as { id: string };
     const args = ['--provider', 'nebius', '--base-url', still.url, 'jobs', 'wait', job.id, '--poll-interval', '20ms'];
     // Ctrl-C once the first progress line is out (plain mode: stderr is not a terminal).
-    const interrupted = await tunekit(bin, args, { NEBIUS_API_KEY: key }, (child) => child.stderr?.once('data', () => child.kill('SIGINT')));
+    const interrupted = await tunekit(bin, args, { NEBIUS_API_KEY: key }, (child) =>
+      child.stderr?.once('data', () => child.kill('SIGINT')),
+    );
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toMatch(/^\[\d:\d\d:\d\d\] /);
-    expect(interrupted.stderr).toContain(`interrupted stopped watching job ${job.id}; the job keeps running\nresume watching: tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}\n`);
+    expect(interrupted.stderr).toContain(
+      `interrupted stopped watching job ${job.id}; the job keeps running\nresume watching: tunekit --provider nebius --base-url ${still.url} jobs wait ${job.id}\n`,
+    );
     expect(still.requests.some((r) => r.path.endsWith('/cancel'))).toBe(false);
     expect((json(await run('--json', 'jobs', 'get', job.id)) as { status: string }).status).toBe('validating');
   });
@@ -200,4 +247,3 @@ describe.concurrent('the API key is never printed', WIDE, () => {
     }
   });
 });
-

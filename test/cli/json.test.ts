@@ -12,9 +12,20 @@ const FAST = ['--poll-interval', '5ms'];
 
 /** What each provider's rules find in `broken.jsonl`: [line, code]. */
 const BROKEN: Record<Provider, [number, string][]> = {
-  nebius: [[3, 'assistant.missing'], [3, 'role.last'], [4, 'line.json']],
-  together: [[3, 'assistant.missing'], [4, 'line.json']],
-  openai: [[0, 'examples.too-few'], [3, 'assistant.missing'], [4, 'line.json']],
+  nebius: [
+    [3, 'assistant.missing'],
+    [3, 'role.last'],
+    [4, 'line.json'],
+  ],
+  together: [
+    [3, 'assistant.missing'],
+    [4, 'line.json'],
+  ],
+  openai: [
+    [0, 'examples.too-few'],
+    [3, 'assistant.missing'],
+    [4, 'line.json'],
+  ],
 };
 
 describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
@@ -30,7 +41,11 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
   /** A runner bound to this provider and a key of its own (the sandbox keeps state per key). */
   function session() {
     const key = `key-${provider}-${++keys}-0123456789`;
-    const run = (...args: string[]) => tunekit(cli.bin, ['--provider', provider, '--json', ...args], { [KEY_ENV[provider]]: key, [`${provider.toUpperCase()}_BASE_URL`]: sandbox.url });
+    const run = (...args: string[]) =>
+      tunekit(cli.bin, ['--provider', provider, '--json', ...args], {
+        [KEY_ENV[provider]]: key,
+        [`${provider.toUpperCase()}_BASE_URL`]: sandbox.url,
+      });
     return { key, run };
   }
 
@@ -41,7 +56,16 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     expect(json(good)).toMatchObject({ ok: true, provider, format: 'chat', examples: 40, errors: [], counts: { errors: 0 } });
     const bad = await run('check', cli.data.broken);
     expect(bad.code).toBe(1);
-    expect(lines(bad.stderr)).toEqual([{ error: { type: 'DatasetCheckError', message: `${cli.data.broken} failed the ${provider} dataset check with ${BROKEN[provider].length} errors`, exitCode: 1, errors: BROKEN[provider].length } }]);
+    expect(lines(bad.stderr)).toEqual([
+      {
+        error: {
+          type: 'DatasetCheckError',
+          message: `${cli.data.broken} failed the ${provider} dataset check with ${BROKEN[provider].length} errors`,
+          exitCode: 1,
+          errors: BROKEN[provider].length,
+        },
+      },
+    ]);
     const report = json(bad) as { ok: boolean; errors: { line: number; code: string }[] };
     expect(report.ok).toBe(false);
     expect(report.errors.map((e) => [e.line, e.code])).toEqual(BROKEN[provider]);
@@ -57,7 +81,13 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
 
     const listed = json(await run('files', 'list')) as { id: string }[];
     expect(listed.map((f) => f.id)).toEqual([file.id]);
-    expect(json(await run('files', 'get', file.id))).toMatchObject({ provider, id: file.id, filename: 'train.jsonl', bytes, purpose: 'fine-tune' });
+    expect(json(await run('files', 'get', file.id))).toMatchObject({
+      provider,
+      id: file.id,
+      filename: 'train.jsonl',
+      bytes,
+      purpose: 'fine-tune',
+    });
 
     const target = join(cli.data.dir, `${provider}-content.jsonl`);
     const saved = await run('files', 'content', file.id, '-o', target);
@@ -82,7 +112,13 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     const created = await run('jobs', 'create', '--model', MODEL[provider], '--training-file', file.id, '--epochs', '2', '--suffix', 'cli');
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const job = json(created) as { id: string; status: string };
-    expect(job).toMatchObject({ provider, id: expect.any(String), model: MODEL[provider], trainingFile: file.id, status: expect.stringMatching(/^(validating|queued)$/) });
+    expect(job).toMatchObject({
+      provider,
+      id: expect.any(String),
+      model: MODEL[provider],
+      trainingFile: file.id,
+      status: expect.stringMatching(/^(validating|queued)$/),
+    });
 
     expect((json(await run('jobs', 'list')) as { id: string }[]).map((j) => j.id)).toEqual([job.id]);
     expect(json(await run('jobs', 'list', '--limit', '1'))).toHaveLength(1);
@@ -113,7 +149,11 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     expect(checkpoints.length).toBeGreaterThan(0);
     expect(checkpoints.map((c) => c.step)).toEqual([...checkpoints.map((c) => c.step)].sort((a, b) => a - b));
 
-    const metrics = json(await run('jobs', 'metrics', job.id)) as { job: { id: string }; points: { step: number; trainingLoss?: number }[]; checkpoints: unknown[] };
+    const metrics = json(await run('jobs', 'metrics', job.id)) as {
+      job: { id: string };
+      points: { step: number; trainingLoss?: number }[];
+      checkpoints: unknown[];
+    };
     expect(metrics.job.id).toBe(job.id);
     expect(metrics.checkpoints).toEqual(checkpoints);
     const losses = metrics.points.filter((p) => p.trainingLoss !== undefined);
@@ -137,7 +177,17 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
 
   it('train: check → upload → create → wait as one NDJSON stream ending in the result', async ({ expect }) => {
     const { run } = session();
-    const trained = await run('train', cli.data.train, '--model', MODEL[provider], '--validation', cli.data.validation, '--epochs', '2', ...FAST);
+    const trained = await run(
+      'train',
+      cli.data.train,
+      '--model',
+      MODEL[provider],
+      '--validation',
+      cli.data.validation,
+      '--epochs',
+      '2',
+      ...FAST,
+    );
     expect(trained).toMatchObject({ code: 0, stderr: '' });
     const stream = lines(trained.stdout);
     expect(stream.slice(0, 2)).toEqual([
@@ -147,7 +197,14 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     const types = stream.map((l) => l['type']);
     expect(types.indexOf('created')).toBeGreaterThan(types.lastIndexOf('upload'));
     expect(types.filter((t) => t === 'check')).toHaveLength(2);
-    const result = stream.at(-1) as { type: string; job: { id: string; status: string; trainingFile: string; validationFile: string; fineTunedModel?: string }; model?: string; checkpoints: { step: number }[]; trainingFile: string; validationFile: string };
+    const result = stream.at(-1) as {
+      type: string;
+      job: { id: string; status: string; trainingFile: string; validationFile: string; fineTunedModel?: string };
+      model?: string;
+      checkpoints: { step: number }[];
+      trainingFile: string;
+      validationFile: string;
+    };
     expect(result).toMatchObject({ type: 'result', job: { status: 'succeeded' } });
     // The checkpoints of a 2-epoch job, oldest first, the last at its final step.
     expect(result.checkpoints.length).toBeGreaterThan(0);
@@ -161,7 +218,9 @@ describe.concurrent.each(PROVIDERS)('%s --json', (provider: Provider) => {
     else {
       // The job's own output model, made from the base model asked for.
       expect(result.model).toBe(result.job.fineTunedModel);
-      expect(result.model).toMatch(provider === 'openai' ? /^ft:gpt-4o-mini-2024-07-18:[^:]+::\w{8}$/ : /\/Meta-Llama-3\.1-8B-Instruct-Reference-[0-9a-f]{8}$/);
+      expect(result.model).toMatch(
+        provider === 'openai' ? /^ft:gpt-4o-mini-2024-07-18:[^:]+::\w{8}$/ : /\/Meta-Llama-3\.1-8B-Instruct-Reference-[0-9a-f]{8}$/,
+      );
     }
   });
 

@@ -11,7 +11,9 @@ import { chatLines, cleanEnv, cliFixture, KEY_ENV, MODEL, tunekit, type Provider
 const fixture = cliFixture();
 let onPoll: Record<Provider, Sandbox>;
 beforeAll(async () => {
-  const [nebius, together, openai] = await Promise.all((['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })));
+  const [nebius, together, openai] = await Promise.all(
+    (['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })),
+  );
   onPoll = { nebius: nebius!, together: together!, openai: openai! };
 });
 afterAll(async () => {
@@ -20,7 +22,10 @@ afterAll(async () => {
 
 let keys = 0;
 function run(provider: Provider, args: string[], sandbox: Sandbox = onPoll[provider], env: Record<string, string> = {}): Promise<Run> {
-  return tunekit(fixture.bin, ['--provider', provider, '--base-url', sandbox.url, ...args], { [KEY_ENV[provider]]: `polish-key-${++keys}-abcdef`, ...env });
+  return tunekit(fixture.bin, ['--provider', provider, '--base-url', sandbox.url, ...args], {
+    [KEY_ENV[provider]]: `polish-key-${++keys}-abcdef`,
+    ...env,
+  });
 }
 
 describe.concurrent('polish', () => {
@@ -49,18 +54,29 @@ describe.concurrent('polish', () => {
   });
 
   it("a sandbox script's wrong status reads as a sentence", async ({ expect }) => {
-    expect(() => onPoll.openai.script({ fail: { at: 'bogus' as 'queued' } })).toThrow(/status "bogus" is not a status a job passes through/);
+    expect(() => onPoll.openai.script({ fail: { at: 'bogus' as 'queued' } })).toThrow(
+      /status "bogus" is not a status a job passes through/,
+    );
   });
 
   it('Ctrl-C while watching is told as an interruption, not as an error', async ({ expect }) => {
     await using still = await startSandbox({ provider: 'openai', clock: 'manual' });
     const key = { OPENAI_API_KEY: 'polish-ctrl-c-key-abcdef' };
-    const created = await tunekit(fixture.bin, ['--provider', 'openai', '--base-url', still.url, 'jobs', 'create', '--model', MODEL.openai, '--training-file', 'file-x'], key);
+    const created = await tunekit(
+      fixture.bin,
+      ['--provider', 'openai', '--base-url', still.url, 'jobs', 'create', '--model', MODEL.openai, '--training-file', 'file-x'],
+      key,
+    );
     expect(created.code, created.stderr).toBe(0);
     const id = created.stdout.trim();
-    const waited = await tunekit(fixture.bin, ['--provider', 'openai', '--base-url', still.url, 'jobs', 'wait', id, '--poll-interval', '100ms'], { ...key, FORCE_COLOR: '1' }, (child) => {
-      setTimeout(() => child.kill('SIGINT'), 1_500);
-    });
+    const waited = await tunekit(
+      fixture.bin,
+      ['--provider', 'openai', '--base-url', still.url, 'jobs', 'wait', id, '--poll-interval', '100ms'],
+      { ...key, FORCE_COLOR: '1' },
+      (child) => {
+        setTimeout(() => child.kill('SIGINT'), 1_500);
+      },
+    );
     expect(waited.code).toBe(130);
     expect(waited.stderr).toMatch(/^\x1b\[33minterrupted\x1b\[39m stopped watching job/m);
     expect(waited.stderr).not.toMatch(/\x1b\[31m/);
@@ -77,7 +93,9 @@ describe.concurrent('polish', () => {
     expect(rate.stderr).not.toContain('providerOptions');
   });
 
-  it('train prints each plain line once: no second "uploaded", no 100% beside it, no restart of the upload lines on a retry', async ({ expect }) => {
+  it('train prints each plain line once: no second "uploaded", no 100% beside it, no restart of the upload lines on a retry', async ({
+    expect,
+  }) => {
     await using sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });
     sandbox.script({ fault: 503, times: 2, match: 'POST /files' });
     const trained = await run('openai', ['train', fixture.data.train, '--model', MODEL.openai, '--poll-interval', '100ms'], sandbox);
@@ -94,7 +112,9 @@ describe.concurrent('polish', () => {
     const before = onPoll.openai.requests.length;
     const content = await run('openai', ['files', 'content', 'file-x', '-o', '/nonexistent/folder/out.jsonl']);
     expect(content.code).toBe(2);
-    expect(content.stderr).toBe('error -o "/nonexistent/folder/out.jsonl": the folder /nonexistent/folder does not exist\ncreate it first, or write somewhere else\n');
+    expect(content.stderr).toBe(
+      'error -o "/nonexistent/folder/out.jsonl": the folder /nonexistent/folder does not exist\ncreate it first, or write somewhere else\n',
+    );
     const html = await run('openai', ['jobs', 'metrics', 'ftjob-x', '--html', '/nonexistent/loss.html']);
     expect(html.code).toBe(2);
     expect(html.stderr).toContain('--html "/nonexistent/loss.html": the folder /nonexistent does not exist');
@@ -103,10 +123,18 @@ describe.concurrent('polish', () => {
   });
 
   it('check reads stdin (-) and process substitution', async ({ expect }) => {
-    const stdin = spawnSync(process.execPath, [fixture.bin, 'check', '-', '--provider', 'openai'], { input: chatLines(12), env: cleanEnv(), encoding: 'utf8' });
+    const stdin = spawnSync(process.execPath, [fixture.bin, 'check', '-', '--provider', 'openai'], {
+      input: chatLines(12),
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
     expect(stdin.status).toBe(0);
     expect(stdin.stdout).toMatch(/^stdin: OK for openai · chat format · 12 examples/);
-    const substituted = spawnSync('bash', ['-c', `"${process.execPath}" "${fixture.bin}" check <(cat "${fixture.data.train}") --provider openai`], { env: cleanEnv(), encoding: 'utf8' });
+    const substituted = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${fixture.bin}" check <(cat "${fixture.data.train}") --provider openai`],
+      { env: cleanEnv(), encoding: 'utf8' },
+    );
     expect(substituted.status).toBe(0);
     expect(substituted.stdout).toMatch(/^\/dev\/fd\/\d+: OK for openai · chat format · 40 examples/);
   });
@@ -118,7 +146,11 @@ describe.concurrent('polish', () => {
   });
 
   it('dates carry their zone', async ({ expect }) => {
-    const as = (args: string[], env: Record<string, string> = {}) => tunekit(fixture.bin, ['--provider', 'nebius', '--base-url', onPoll.nebius.url, ...args], { NEBIUS_API_KEY: 'polish-dates-key-abcdef', ...env });
+    const as = (args: string[], env: Record<string, string> = {}) =>
+      tunekit(fixture.bin, ['--provider', 'nebius', '--base-url', onPoll.nebius.url, ...args], {
+        NEBIUS_API_KEY: 'polish-dates-key-abcdef',
+        ...env,
+      });
     const created = await as(['jobs', 'create', '--model', MODEL.nebius, '--training-file', 'file-x']);
     expect(created.code, created.stderr).toBe(0);
     const shown = await as(['jobs', 'get', created.stdout.trim()], { TZ: 'Asia/Kolkata' });
@@ -129,7 +161,11 @@ describe.concurrent('polish', () => {
 describe('the demo', () => {
   it('ends its step bar at the last step', async ({ expect }) => {
     const demo = await new Promise<{ code: number | null; stdout: string }>((done) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'examples/demo.ts'), '--provider', 'openai'], { cwd: repoRoot, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'examples/demo.ts'), '--provider', 'openai'], {
+        cwd: repoRoot,
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       child.once('close', (code) => done({ code, stdout }));

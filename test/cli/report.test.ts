@@ -31,10 +31,17 @@ afterAll(async () => {
 
 describe('jobs metrics', () => {
   it('draws the curves in the terminal and writes a page that shows them with no script and no network', async () => {
-    const trained = await tunekit(bin, ['--json', 'train', data.train, '--model', MODEL.openai, '--validation', data.validation, '--epochs', '3', '--poll-interval', '5ms'], env());
+    const trained = await tunekit(
+      bin,
+      ['--json', 'train', data.train, '--model', MODEL.openai, '--validation', data.validation, '--epochs', '3', '--poll-interval', '5ms'],
+      env(),
+    );
     expect(trained.code).toBe(0);
     const jobId = (lines(trained.stdout).at(-1) as { job: { id: string } }).job.id;
-    const metrics = json(await tunekit(bin, ['--json', 'jobs', 'metrics', jobId], env())) as { points: { step: number; trainingLoss?: number; validationLoss?: number }[]; checkpoints: { id: string }[] };
+    const metrics = json(await tunekit(bin, ['--json', 'jobs', 'metrics', jobId], env())) as {
+      points: { step: number; trainingLoss?: number; validationLoss?: number }[];
+      checkpoints: { id: string }[];
+    };
     const training = metrics.points.filter((p) => p.trainingLoss !== undefined);
     const validation = metrics.points.filter((p) => p.validationLoss !== undefined);
     expect(training.length).toBeGreaterThan(10);
@@ -46,7 +53,9 @@ describe('jobs metrics', () => {
     expect(human.stderr).toBe(`✓ wrote ${page}\n`);
     expect(human.stdout).toMatch(new RegExp(`^loss of ${jobId} \\(succeeded, openai\\)\\n`));
     expect(human.stdout.split('\n').filter((l) => /[┤┼]/.test(l))).toHaveLength(13);
-    expect(human.stdout).toMatch(new RegExp(`\\ntraining\\s+\\d\\.\\d+ → \\d\\.\\d+ \\(lowest \\d\\.\\d+ at step \\d+\\) over ${training.length} points\\n`));
+    expect(human.stdout).toMatch(
+      new RegExp(`\\ntraining\\s+\\d\\.\\d+ → \\d\\.\\d+ \\(lowest \\d\\.\\d+ at step \\d+\\) over ${training.length} points\\n`),
+    );
     expect(human.stdout).toMatch(new RegExp(`validation\\s+\\d\\.\\d+ → \\d\\.\\d+ \\(lowest .*\\) over ${validation.length} points\\n$`));
 
     const html = await readFile(page, 'utf8');
@@ -70,7 +79,8 @@ describe('jobs metrics', () => {
     // SVG y grows downwards: a falling loss ends lower on the page than it starts, each point where its value says.
     expect(ys.at(-1)).toBeGreaterThan((ys[0] ?? 0) + 100);
     const [lo, hi] = [Math.min(...training.map((p) => p.trainingLoss ?? 0)), Math.max(...training.map((p) => p.trainingLoss ?? 0))];
-    const yOf = (loss: number): number => (ys[0] ?? 0) + ((hi - loss) / (hi - lo)) * ((ys[training.findIndex((p) => p.trainingLoss === lo)] ?? 0) - (ys[0] ?? 0));
+    const yOf = (loss: number): number =>
+      (ys[0] ?? 0) + ((hi - loss) / (hi - lo)) * ((ys[training.findIndex((p) => p.trainingLoss === lo)] ?? 0) - (ys[0] ?? 0));
     training.forEach((p, i) => expect(ys[i]).toBeCloseTo(yOf(p.trainingLoss ?? 0), 0));
     const box = await curve.boundingBox();
     expect(box?.width).toBeGreaterThan(700);
@@ -79,14 +89,18 @@ describe('jobs metrics', () => {
     expect(await tab.locator('polyline.validation').getAttribute('data-points')).toBe(String(validation.length));
     expect(await tab.locator('circle.validation-dot').count()).toBe(validation.length);
     expect(await tab.locator('table.checkpoints tbody tr').count()).toBe(metrics.checkpoints.length);
-    await expect(tab.locator('table.facts').innerText()).resolves.toMatch(new RegExp(`job\\s+${jobId}[\\s\\S]*status\\s+succeeded[\\s\\S]*fine-tuned model\\s+ft:gpt-4o-mini`));
+    await expect(tab.locator('table.facts').innerText()).resolves.toMatch(
+      new RegExp(`job\\s+${jobId}[\\s\\S]*status\\s+succeeded[\\s\\S]*fine-tuned model\\s+ft:gpt-4o-mini`),
+    );
     await tab.screenshot({ path: join(ARTIFACTS, 'metrics-report.png'), fullPage: true });
     await context.close();
   });
 
   it('a job with no loss yet says so (in the terminal and on the page)', async () => {
     const file = json(await tunekit(bin, ['--json', 'files', 'upload', data.train], env())) as { id: string };
-    const job = json(await tunekit(bin, ['--json', 'jobs', 'create', '--model', MODEL.openai, '--training-file', file.id], env())) as { id: string };
+    const job = json(await tunekit(bin, ['--json', 'jobs', 'create', '--model', MODEL.openai, '--training-file', file.id], env())) as {
+      id: string;
+    };
     const page = join(data.dir, 'empty.html');
     const run = await tunekit(bin, ['jobs', 'metrics', job.id, '--html', page], env());
     expect(run).toMatchObject({ code: 0, stdout: '' });

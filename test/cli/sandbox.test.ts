@@ -9,7 +9,10 @@ const cli = cliFixture();
 
 describe('tunekit sandbox', () => {
   it('prints its URL first, serves the README walk-through, and stops cleanly on Ctrl-C', async () => {
-    const server = spawn(process.execPath, [cli.bin, 'sandbox', '--provider', 'openai', '--port', '0', '--speed', '3000'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [cli.bin, 'sandbox', '--provider', 'openai', '--port', '0', '--speed', '3000'], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -25,7 +28,11 @@ describe('tunekit sandbox', () => {
       const env = { OPENAI_API_KEY: 'sandbox', OPENAI_BASE_URL: url, TUNEKIT_PROVIDER: 'openai' };
       const model = 'gpt-4o-mini-2024-07-18';
       expect((await tunekit(cli.bin, ['check', cli.data.train], env)).code).toBe(0);
-      const trained = await tunekit(cli.bin, ['--json', 'train', cli.data.train, '--model', model, '--epochs', '3', '--poll-interval', '200ms'], env);
+      const trained = await tunekit(
+        cli.bin,
+        ['--json', 'train', cli.data.train, '--model', model, '--epochs', '3', '--poll-interval', '200ms'],
+        env,
+      );
       expect(trained.code).toBe(0);
       const result = lines(trained.stdout).at(-1) as { job: { id: string; status: string }; model: string };
       expect(result).toMatchObject({ job: { status: 'succeeded' }, model: expect.stringMatching(/^ft:gpt-4o-mini-2024-07-18:sandbox::/) });
@@ -36,7 +43,9 @@ describe('tunekit sandbox', () => {
       server.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    expect(stderr).toMatch(/^tunekit sandbox: openai \(clock: 3000× real time\); controls at http:\/\/127\.0\.0\.1:\d+\/_sandbox\. Any API key works\. Ctrl-C to stop\.\n/);
+    expect(stderr).toMatch(
+      /^tunekit sandbox: openai \(clock: 3000× real time\); controls at http:\/\/127\.0\.0\.1:\d+\/_sandbox\. Any API key works\. Ctrl-C to stop\.\n/,
+    );
   });
 
   it('refuses a bad flag with exit code 2', async () => {

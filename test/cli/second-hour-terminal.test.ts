@@ -30,8 +30,19 @@ afterAll(async () => {
 });
 
 /** Runs the bin in a fresh tmux window of `columns`×`rows`; every distinct screen until it printed EXIT=n. */
-async function inTerminal(name: string, env: Record<string, string>, args: string[], size: { columns: number; rows: number }): Promise<{ frames: string[]; exit: number; history: string }> {
-  const assignments = Object.entries({ PATH: process.env['PATH'] ?? '', HOME: fixture.data.dir, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...env }).map(([k, v]) => `${k}='${v}'`);
+async function inTerminal(
+  name: string,
+  env: Record<string, string>,
+  args: string[],
+  size: { columns: number; rows: number },
+): Promise<{ frames: string[]; exit: number; history: string }> {
+  const assignments = Object.entries({
+    PATH: process.env['PATH'] ?? '',
+    HOME: fixture.data.dir,
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    ...env,
+  }).map(([k, v]) => `${k}='${v}'`);
   const command = `env -i ${assignments.join(' ')} ${process.execPath} ${fixture.bin} ${args.map((a) => `'${a}'`).join(' ')}; echo EXIT=$?; sleep 60`;
   tmux('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), command);
   const frames: string[] = [];
@@ -54,10 +65,15 @@ async function inTerminal(name: string, env: Record<string, string>, args: strin
 
 let keys = 0;
 const train = (columns: number, rows = 40) =>
-  inTerminal(`w${columns}-${++keys}`, { OPENAI_API_KEY: `second-hour-terminal-${keys}`, OPENAI_BASE_URL: skewed.url }, ['train', fixture.data.train, '--model', MODEL.openai, '--epochs', '3', '--poll-interval', '100ms'], { columns, rows });
+  inTerminal(
+    `w${columns}-${++keys}`,
+    { OPENAI_API_KEY: `second-hour-terminal-${keys}`, OPENAI_BASE_URL: skewed.url },
+    ['train', fixture.data.train, '--model', MODEL.openai, '--epochs', '3', '--poll-interval', '100ms'],
+    { columns, rows },
+  );
 
 describe('the live view on a terminal', () => {
-  it('never shows an ETA taken from our clock against the server\'s (item 1)', async () => {
+  it("never shows an ETA taken from our clock against the server's (item 1)", async () => {
     const { frames, exit } = await train(100);
     expect(exit).toBe(0);
     const etas = frames.flatMap((frame) => [...frame.matchAll(/ETA ([^\n]+)/g)].map((m) => m[1] ?? ''));
@@ -66,20 +82,23 @@ describe('the live view on a terminal', () => {
     for (const eta of etas) expect(eta).not.toMatch(/\d+ h/);
   });
 
-  it.each([60, 200])('fits a %i-column terminal: no line wraps, one frame redrawn in place, the chart and its axis inside (item 9)', async (columns) => {
-    const { frames, exit, history } = await train(columns);
-    expect(exit).toBe(0);
-    const running = frames.filter((f) => /status {2}running/.test(f) && f.includes('Ctrl-C stops watching'));
-    expect(running.length).toBeGreaterThan(1);
-    for (const frame of frames.filter((f) => f.includes('tunekit train ·'))) {
-      // The live view (from its header down to the hint): no line wider than the window. The lines above it are
-      // printed once, and may wrap.
-      const view = frame.slice(frame.indexOf('tunekit train ·')).split(/Ctrl-C stops watching|\nid +ftjob-/)[0] ?? '';
-      for (const line of view.split('\n')) expect(line.length, line).toBeLessThan(columns);
-    }
-    expect(running.some((f) => f.includes('┤') && /^ +\d+ +\d+ step$/m.test(f))).toBe(true);
-    // One header for the live view in the whole scrollback: earlier frames did not pile up above it.
-    expect(history.match(/^tunekit train · OpenAI/gm)).toHaveLength(1);
-    expect(history.match(/^status {2}\S/gm)).toHaveLength(1);
-  });
+  it.each([60, 200])(
+    'fits a %i-column terminal: no line wraps, one frame redrawn in place, the chart and its axis inside (item 9)',
+    async (columns) => {
+      const { frames, exit, history } = await train(columns);
+      expect(exit).toBe(0);
+      const running = frames.filter((f) => /status {2}running/.test(f) && f.includes('Ctrl-C stops watching'));
+      expect(running.length).toBeGreaterThan(1);
+      for (const frame of frames.filter((f) => f.includes('tunekit train ·'))) {
+        // The live view (from its header down to the hint): no line wider than the window. The lines above it are
+        // printed once, and may wrap.
+        const view = frame.slice(frame.indexOf('tunekit train ·')).split(/Ctrl-C stops watching|\nid +ftjob-/)[0] ?? '';
+        for (const line of view.split('\n')) expect(line.length, line).toBeLessThan(columns);
+      }
+      expect(running.some((f) => f.includes('┤') && /^ +\d+ +\d+ step$/m.test(f))).toBe(true);
+      // One header for the live view in the whole scrollback: earlier frames did not pile up above it.
+      expect(history.match(/^tunekit train · OpenAI/gm)).toHaveLength(1);
+      expect(history.match(/^status {2}\S/gm)).toHaveLength(1);
+    },
+  );
 });

@@ -10,7 +10,9 @@ import { cliFixture, KEY_ENV, lines, MODEL, tunekit, type Provider, type Run } f
 const fixture = cliFixture();
 let sandboxes: Record<Provider, Sandbox>;
 beforeAll(async () => {
-  const [nebius, together, openai] = await Promise.all((['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })));
+  const [nebius, together, openai] = await Promise.all(
+    (['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })),
+  );
   sandboxes = { nebius: nebius!, together: together!, openai: openai! };
 });
 afterAll(async () => {
@@ -20,7 +22,10 @@ afterAll(async () => {
 let keys = 0;
 function run(provider: Provider, args: string[], env: Record<string, string> = {}): Promise<Run> {
   const sandbox = sandboxes[provider];
-  return tunekit(fixture.bin, ['--provider', provider, '--base-url', sandbox.url, ...args], { [KEY_ENV[provider]]: `second-hour-key-${++keys}`, ...env });
+  return tunekit(fixture.bin, ['--provider', provider, '--base-url', sandbox.url, ...args], {
+    [KEY_ENV[provider]]: `second-hour-key-${++keys}`,
+    ...env,
+  });
 }
 const errorOf = (run: Run): Record<string, unknown> => (lines(run.stderr)[0]?.['error'] ?? {}) as Record<string, unknown>;
 
@@ -31,7 +36,11 @@ describe.concurrent('commands printed for the user to run', () => {
     const base = ['--provider', 'openai', '--base-url', still.url];
     // The file's processing needs simulated time; the job then stands still (nothing moves the clock).
     const ticking = setInterval(() => still.advance(10_000), 50);
-    const created = await tunekit(fixture.bin, [...base, 'train', fixture.data.train, '--model', MODEL.openai, '--no-wait', '--poll-interval', '100ms'], env).finally(() => clearInterval(ticking));
+    const created = await tunekit(
+      fixture.bin,
+      [...base, 'train', fixture.data.train, '--model', MODEL.openai, '--no-wait', '--poll-interval', '100ms'],
+      env,
+    ).finally(() => clearInterval(ticking));
     expect(created.code).toBe(0);
     const id = created.stdout.trim();
     expect(created.stderr).toContain(`follow it: npx tunekit --provider openai --base-url ${still.url} jobs wait ${id}`);
@@ -41,7 +50,9 @@ describe.concurrent('commands printed for the user to run', () => {
     const usage = await tunekit(fixture.bin, ['jobs', 'list', '--bogus'], env);
     expect(usage.stderr).toContain('(see npx tunekit --help, or npx tunekit COMMAND --help)');
     // Run as an installed bin (no npm around it): plain tunekit.
-    const direct = await tunekit(fixture.bin, [...base, 'jobs', 'wait', id, '--max-wait', '1s', '--poll-interval', '200ms'], { OPENAI_API_KEY: 'printed-commands-key' });
+    const direct = await tunekit(fixture.bin, [...base, 'jobs', 'wait', id, '--max-wait', '1s', '--poll-interval', '200ms'], {
+      OPENAI_API_KEY: 'printed-commands-key',
+    });
     expect(direct.stderr).toContain(`resume watching: tunekit --provider openai --base-url ${still.url} jobs wait ${id}`);
   });
 });
@@ -51,12 +62,23 @@ describe.concurrent('refused before anything is sent', () => {
     for (const provider of ['nebius', 'together', 'openai'] as const) {
       const typo = await run(provider, ['train', fixture.data.train, '--model', MODEL[provider], '--option', 'n_epoch=3']);
       expect(typo.code, provider).toBe(2);
-      expect(typo.stderr, provider).toMatch(/--option n_epoch: n_epoch = 3 is not a field the document names \(did you mean (--epochs|n_epochs)/);
+      expect(typo.stderr, provider).toMatch(
+        /--option n_epoch: n_epoch = 3 is not a field the document names \(did you mean (--epochs|n_epochs)/,
+      );
     }
     const nebius = await run('nebius', ['--json', 'train', fixture.data.train, '--model', MODEL.nebius, '--option', 'n_epoch=3']);
-    expect(errorOf(nebius)).toMatchObject({ problems: [{ field: '--option n_epoch', suggestion: '--epochs (or --option hyperparameters.n_epochs=…)' }] });
+    expect(errorOf(nebius)).toMatchObject({
+      problems: [{ field: '--option n_epoch', suggestion: '--epochs (or --option hyperparameters.n_epochs=…)' }],
+    });
     const openai = await run('openai', ['--json', 'train', fixture.data.train, '--model', MODEL.openai, '--option', 'n_epoch=3']);
-    expect(errorOf(openai)).toMatchObject({ problems: [{ field: '--option n_epoch', suggestion: expect.stringMatching(/^--epochs \(or --option (method\.supervised\.)?hyperparameters\.n_epochs=…\)$/) }] });
+    expect(errorOf(openai)).toMatchObject({
+      problems: [
+        {
+          field: '--option n_epoch',
+          suggestion: expect.stringMatching(/^--epochs \(or --option (method\.supervised\.)?hyperparameters\.n_epochs=…\)$/),
+        },
+      ],
+    });
     const batch = await run('nebius', ['--json', 'train', fixture.data.train, '--model', MODEL.nebius, '--option', 'bach_size=8']);
     expect(errorOf(batch)).toMatchObject({ problems: [{ suggestion: '--batch-size (or --option hyperparameters.batch_size=…)' }] });
   });
@@ -64,16 +86,22 @@ describe.concurrent('refused before anything is sent', () => {
   it('--timeout 700h is refused by the CLI, and timeoutMs ≥ 2³¹ by the library, instead of firing at once (item 7)', async ({ expect }) => {
     const cli = await run('openai', ['--timeout', '700h', 'jobs', 'list']);
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toContain("option '--timeout <duration>' argument '700h' is invalid. must be at most 24d (596h), the longest timer Node can arm");
+    expect(cli.stderr).toContain(
+      "option '--timeout <duration>' argument '700h' is invalid. must be at most 24d (596h), the longest timer Node can arm",
+    );
     expect(cli.stderr).not.toContain('TimeoutOverflowWarning');
     const ok = await run('openai', ['--timeout', '24d', 'jobs', 'list']);
     expect(ok.code).toBe(0);
 
     const { createOpenAIClient } = await import('../../src/providers/openai/client.js');
-    expect(() => createOpenAIClient({ apiKey: 'k', baseUrl: sandboxes.openai.url, timeoutMs: 2 ** 31 })).toThrow(/timeoutMs = 2147483648 must be at most 2147483647 ms/);
+    expect(() => createOpenAIClient({ apiKey: 'k', baseUrl: sandboxes.openai.url, timeoutMs: 2 ** 31 })).toThrow(
+      /timeoutMs = 2147483648 must be at most 2147483647 ms/,
+    );
     const client = createOpenAIClient({ apiKey: 'library-timeout-key', baseUrl: sandboxes.openai.url });
     const before = sandboxes.openai.requests.length;
-    await expect(client.jobs.list({}, { timeoutMs: 700 * 3_600_000 })).rejects.toThrow(/options\.timeoutMs = 2520000000 must be at most 2147483647 ms/);
+    await expect(client.jobs.list({}, { timeoutMs: 700 * 3_600_000 })).rejects.toThrow(
+      /options\.timeoutMs = 2520000000 must be at most 2147483647 ms/,
+    );
     expect(sandboxes.openai.requests.length).toBe(before);
     // Within the limit, a long deadline is a long deadline: the call succeeds.
     await expect(client.jobs.list({}, { timeoutMs: 2 ** 31 - 1 })).resolves.toMatchObject({ items: [] });
@@ -100,12 +128,31 @@ describe.concurrent('refused before anything is sent', () => {
     const model = await run('nebius', ['train', fixture.data.train, '--model', MODEL.nebius, '--option', 'model=other/model']);
     expect(model.code).toBe(2);
     expect(model.stderr).toContain(`--option model="other/model" contradicts --model ${MODEL.nebius}: set it in one place (--model)`);
-    const file = await run('nebius', ['jobs', 'create', '--model', MODEL.nebius, '--training-file', 'file-a', '--option', 'training_file=file-b']);
+    const file = await run('nebius', [
+      'jobs',
+      'create',
+      '--model',
+      MODEL.nebius,
+      '--training-file',
+      'file-a',
+      '--option',
+      'training_file=file-b',
+    ]);
     expect(file.code).toBe(2);
     expect(file.stderr).toContain('--option training_file="file-b" contradicts --training-file file-a');
     expect(sandboxes.nebius.requests.length).toBe(before);
     // The same value twice is no contradiction.
-    const same = await run('nebius', ['--json', 'jobs', 'create', '--model', MODEL.nebius, '--training-file', 'file-a', '--option', `model=${MODEL.nebius}`]);
+    const same = await run('nebius', [
+      '--json',
+      'jobs',
+      'create',
+      '--model',
+      MODEL.nebius,
+      '--training-file',
+      'file-a',
+      '--option',
+      `model=${MODEL.nebius}`,
+    ]);
     expect(errorOf(same)['type']).not.toBe('ValidationError');
   });
 });

@@ -13,7 +13,12 @@ export type Provider = 'nebius' | 'together' | 'openai';
 export const PROVIDERS: readonly Provider[] = ['nebius', 'together', 'openai'];
 
 /** Every registered provider's key variable, from its facts (a sandbox's `provider` may be any of them). */
-export const KEY_ENV: Record<ProviderName, string> = { nebius: providers.nebius.env.apiKey, together: providers.together.env.apiKey, openai: providers.openai.env.apiKey, azure: providers.azure.env.apiKey };
+export const KEY_ENV: Record<ProviderName, string> = {
+  nebius: providers.nebius.env.apiKey,
+  together: providers.together.env.apiKey,
+  openai: providers.openai.env.apiKey,
+  azure: providers.azure.env.apiKey,
+};
 export const MODEL: Record<Provider, string> = {
   nebius: 'meta-llama/Llama-3.1-8B-Instruct',
   together: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
@@ -64,7 +69,12 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 }
 
 /** Runs the bin with `args`; resolves when it exits (killed after 60 s: a stuck run, not a slow machine). `started` sees the child (to signal it). */
-export function tunekit(bin: string, args: string[], env: Record<string, string | undefined> = {}, started?: (child: ChildProcess) => void): Promise<Run> {
+export function tunekit(
+  bin: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  started?: (child: ChildProcess) => void,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -89,13 +99,21 @@ export function json(run: Run): unknown {
 
 /** NDJSON lines on stdout (or stderr). */
 export function lines(text: string): Record<string, unknown>[] {
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** `n` chat examples as JSONL. */
 export function chatLines(n: number, tag = 'q'): string {
   return `${Array.from({ length: n }, (_, i) =>
-    JSON.stringify({ messages: [{ role: 'user', content: `${tag} ${i}: what is ${i} + ${i}?` }, { role: 'assistant', content: `${i} + ${i} is ${2 * i}.` }] }),
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `${tag} ${i}: what is ${i} + ${i}?` },
+        { role: 'assistant', content: `${i} + ${i} is ${2 * i}.` },
+      ],
+    }),
   ).join('\n')}\n`;
 }
 
@@ -119,7 +137,10 @@ export function ensureTmux(): string | undefined {
   const has = (command: string): boolean => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
   if (has('tmux')) return undefined;
   if (process.getuid?.() !== 0 || !has('apt-get')) return 'tmux is not installed: sudo apt-get install -y tmux';
-  const installed = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux'], { stdio: 'ignore', timeout: 10 * 60_000 });
+  const installed = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux'], {
+    stdio: 'ignore',
+    timeout: 10 * 60_000,
+  });
   return installed.status === 0 && has('tmux') ? undefined : 'could not install tmux with apt-get';
 }
 

@@ -45,8 +45,19 @@ afterAll(async () => {
 });
 
 /** Runs `command` in a fresh tmux window of `columns`×`rows`; returns every distinct screen until it printed EXIT=n. */
-async function inTerminal(name: string, env: Record<string, string>, args: string[], size = { columns: 100, rows: 42 }): Promise<{ frames: string[]; colored: string[]; exit: number }> {
-  const assignments = Object.entries({ PATH: process.env['PATH'] ?? '', HOME: data.dir, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...env }).map(([k, v]) => `${k}='${v}'`);
+async function inTerminal(
+  name: string,
+  env: Record<string, string>,
+  args: string[],
+  size = { columns: 100, rows: 42 },
+): Promise<{ frames: string[]; colored: string[]; exit: number }> {
+  const assignments = Object.entries({
+    PATH: process.env['PATH'] ?? '',
+    HOME: data.dir,
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    ...env,
+  }).map(([k, v]) => `${k}='${v}'`);
   const command = `env -i ${assignments.join(' ')} ${process.execPath} ${bin} ${args.map((a) => `'${a}'`).join(' ')}; echo EXIT=$?; sleep 60`;
   tmux('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), command);
   const frames: string[] = [];
@@ -84,13 +95,17 @@ async function screenshot(ansi: string, path: string): Promise<void> {
 describe('on a terminal', () => {
   it('train shows one live view: status, a step bar, elapsed and ETA, a loss chart that grows; then its final state', async () => {
     requireChromium();
-    const { frames, colored, exit } = await inTerminal('train', { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url }, [
-      'train', data.train, '--model', MODEL.openai, '--validation', data.validation, '--epochs', '3', '--poll-interval', '250ms',
-    ]);
+    const { frames, colored, exit } = await inTerminal(
+      'train',
+      { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url },
+      ['train', data.train, '--model', MODEL.openai, '--validation', data.validation, '--epochs', '3', '--poll-interval', '250ms'],
+    );
     await writeFile(join(ARTIFACTS, 'live-view-frames.txt'), frames.join('\n-----\n'));
     expect(exit).toBe(0);
     // Whole frames (a capture can land while the terminal is still drawing one): the last line is drawn.
-    const running = frames.filter((f) => /status {2}running/.test(f) && / step \d+\/\d+/.test(f) && f.includes('Ctrl-C stops watching; the job keeps running.'));
+    const running = frames.filter(
+      (f) => /status {2}running/.test(f) && / step \d+\/\d+/.test(f) && f.includes('Ctrl-C stops watching; the job keeps running.'),
+    );
     expect(running.length).toBeGreaterThan(2);
     for (const frame of running) {
       expect(frame).toMatch(/elapsed \d+:\d\d:\d\d/);
@@ -100,7 +115,13 @@ describe('on a terminal', () => {
     }
     const charted = running.filter((f) => f.includes('┤'));
     expect(charted.length).toBeGreaterThan(1);
-    const width = (frame: string): number => Math.max(...frame.split('\n').filter((l) => /[┤┼]/.test(l)).map((l) => l.trimEnd().length));
+    const width = (frame: string): number =>
+      Math.max(
+        ...frame
+          .split('\n')
+          .filter((l) => /[┤┼]/.test(l))
+          .map((l) => l.trimEnd().length),
+      );
     expect(width(charted.at(-1) ?? '')).toBeGreaterThan(width(charted[0] ?? ''));
     expect(running.some((f) => /ETA \d/.test(f))).toBe(true);
 
@@ -121,19 +142,31 @@ describe('on a terminal', () => {
     await writeFile(join(ARTIFACTS, 'live-view-final.txt'), last);
 
     // A list on a terminal: a header, aligned columns.
-    const table = await inTerminal('list', { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url }, ['jobs', 'list'], { columns: 160, rows: 6 });
+    const table = await inTerminal('list', { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url }, ['jobs', 'list'], {
+      columns: 160,
+      rows: 6,
+    });
     const [header = '', row = '', ended] = (table.frames.at(-1) ?? '').split('\n');
     expect(header).toMatch(/^ID +STATUS +MODEL +CREATED +FINE-TUNED MODEL$/);
-    expect(row).toMatch(/^ftjob-\w+ +succeeded +gpt-4o-mini-2024-07-18 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d +ft:gpt-4o-mini-2024-07-18:sandbox::\w+$/);
-    const columns: [string, number][] = [['STATUS', row.indexOf('succeeded')], ['MODEL', row.indexOf('gpt-4o')], ['CREATED', row.search(/\d{4}-\d\d-\d\d \d/)], ['FINE-TUNED MODEL', row.indexOf('ft:')]];
+    expect(row).toMatch(
+      /^ftjob-\w+ +succeeded +gpt-4o-mini-2024-07-18 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d +ft:gpt-4o-mini-2024-07-18:sandbox::\w+$/,
+    );
+    const columns: [string, number][] = [
+      ['STATUS', row.indexOf('succeeded')],
+      ['MODEL', row.indexOf('gpt-4o')],
+      ['CREATED', row.search(/\d{4}-\d\d-\d\d \d/)],
+      ['FINE-TUNED MODEL', row.indexOf('ft:')],
+    ];
     for (const [title, at] of columns) expect(at, title).toBe(header.indexOf(title));
     expect(ended).toBe('EXIT=0');
   }, 240_000);
 
   it('with NO_COLOR: plain lines, no escape code, even on a terminal', async () => {
-    const { frames, colored, exit } = await inTerminal('nocolor', { OPENAI_API_KEY: 'a-key-for-no-color', OPENAI_BASE_URL: fast.url, NO_COLOR: '1' }, [
-      'train', data.train, '--model', MODEL.openai, '--poll-interval', '100ms',
-    ]);
+    const { frames, colored, exit } = await inTerminal(
+      'nocolor',
+      { OPENAI_API_KEY: 'a-key-for-no-color', OPENAI_BASE_URL: fast.url, NO_COLOR: '1' },
+      ['train', data.train, '--model', MODEL.openai, '--poll-interval', '100ms'],
+    );
     expect(exit).toBe(0);
     expect(colored.at(-1)).not.toContain('\x1b[');
     expect(frames.at(-1)).toMatch(/^\[\d:\d\d:\d\d\] status succeeded \(succeeded\)|^\[\d:\d\d:\d\d\] status succeeded · step/m);
@@ -142,17 +175,24 @@ describe('on a terminal', () => {
 
 describe('not on a terminal', () => {
   it('train writes plain lines on stderr and the result on stdout, with no escape code', async () => {
-    const run = await tunekit(bin, ['train', data.train, '--model', MODEL.openai, '--poll-interval', '100ms'], { OPENAI_API_KEY: 'a-key-for-pipes', OPENAI_BASE_URL: fast.url });
+    const run = await tunekit(bin, ['train', data.train, '--model', MODEL.openai, '--poll-interval', '100ms'], {
+      OPENAI_API_KEY: 'a-key-for-pipes',
+      OPENAI_BASE_URL: fast.url,
+    });
     expect(run.code).toBe(0);
     expect(run.stdout + run.stderr).not.toContain('\x1b');
     const stderr = run.stderr.split('\n').filter(Boolean);
-    expect(stderr[0]).toMatch(/^\[\d:\d\d:\d\d\] checked the training file: OK · chat format · 40 examples · [\d,]+ tokens · 0 errors, 0 warnings$/);
+    expect(stderr[0]).toMatch(
+      /^\[\d:\d\d:\d\d\] checked the training file: OK · chat format · 40 examples · [\d,]+ tokens · 0 errors, 0 warnings$/,
+    );
     expect(stderr.every((line) => /^\[\d:\d\d:\d\d\] /.test(line))).toBe(true);
     expect(stderr).toContainEqual(expect.stringMatching(/^\[\d:\d\d:\d\d\] created job ftjob-\w+ \(validating_files\)$/));
     expect(stderr).toContainEqual(expect.stringMatching(/^\[\d:\d\d:\d\d\] status running · step \d+\/\d+ \(\d+%\) · loss \d/));
     expect(stderr.at(-1)).toMatch(/^\[\d:\d\d:\d\d\] status succeeded · step (\d+)\/\1 \(100%\) · loss \d/);
     expect(run.stdout).toMatch(/^id\s+ftjob-\w+\nprovider\s+openai\nstatus\s+succeeded\n/);
     const table = await tunekit(bin, ['jobs', 'list'], { OPENAI_API_KEY: 'a-key-for-pipes', OPENAI_BASE_URL: fast.url });
-    expect(table.stdout).toMatch(/^ftjob-\w+\tsucceeded\tgpt-4o-mini-2024-07-18\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\tft:gpt-4o-mini/);
+    expect(table.stdout).toMatch(
+      /^ftjob-\w+\tsucceeded\tgpt-4o-mini-2024-07-18\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\tft:gpt-4o-mini/,
+    );
   });
 });

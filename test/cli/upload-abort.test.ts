@@ -32,9 +32,13 @@ async function nebiusSink(onWhole: () => void, deleteStatus: number): Promise<{ 
     let bytes = 0;
     req.on('data', (chunk: Buffer) => (bytes += chunk.length));
     req.on('end', () => {
-      if (req.method === 'DELETE') return send(res, deleteStatus, deleteStatus === 200 ? { id: FILE_ID, object: 'file', deleted: true } : { detail: 'not now' });
+      if (req.method === 'DELETE')
+        return send(res, deleteStatus, deleteStatus === 200 ? { id: FILE_ID, object: 'file', deleted: true } : { detail: 'not now' });
       onWhole();
-      setTimeout(() => send(res, 200, { id: FILE_ID, object: 'file', bytes, created_at: 1, filename: 'big.jsonl', purpose: 'fine-tune' }), 200);
+      setTimeout(
+        () => send(res, 200, { id: FILE_ID, object: 'file', bytes, created_at: 1, filename: 'big.jsonl', purpose: 'fine-tune' }),
+        200,
+      );
     });
   });
   await new Promise<void>((done) => server?.listen(0, '127.0.0.1', done));
@@ -43,14 +47,25 @@ async function nebiusSink(onWhole: () => void, deleteStatus: number): Promise<{ 
 
 describe('files upload: Ctrl-C after the whole file went out', () => {
   it.each([
-    [200, /^\S+ nebius POST \/v1\/files was aborted by the caller after the request went out whole; the server had stored the file as file-interrupted42, which tunekit deleted$/m],
-    [503, /^\S+ nebius POST \/v1\/files was aborted by the caller after the request went out whole; the server stored the file as file-interrupted42, which is still there \(deleting it failed: .*\): delete it with files\.delete\("file-interrupted42"\)$/m],
+    [
+      200,
+      /^\S+ nebius POST \/v1\/files was aborted by the caller after the request went out whole; the server had stored the file as file-interrupted42, which tunekit deleted$/m,
+    ],
+    [
+      503,
+      /^\S+ nebius POST \/v1\/files was aborted by the caller after the request went out whole; the server stored the file as file-interrupted42, which is still there \(deleting it failed: .*\): delete it with files\.delete\("file-interrupted42"\)$/m,
+    ],
   ] as const)('delete answered %i: the output says what became of the file, by its id', async (deleteStatus, told) => {
     const path = join(fixture.data.dir, 'big.jsonl');
     await writeFile(path, '{"messages":[]}\n'.repeat(100_000)); // 1.6 MB
     let child: ChildProcess | undefined;
     const sink = await nebiusSink(() => child?.kill('SIGINT'), deleteStatus);
-    const run = await tunekit(fixture.bin, ['files', 'upload', path], { TUNEKIT_PROVIDER: 'nebius', NEBIUS_API_KEY: CANARY, NEBIUS_BASE_URL: sink.url }, (started) => (child = started));
+    const run = await tunekit(
+      fixture.bin,
+      ['files', 'upload', path],
+      { TUNEKIT_PROVIDER: 'nebius', NEBIUS_API_KEY: CANARY, NEBIUS_BASE_URL: sink.url },
+      (started) => (child = started),
+    );
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(told);
     expect(sink.seen.filter((s) => s.startsWith('DELETE'))).toEqual([`DELETE /v1/files/${FILE_ID}`]);

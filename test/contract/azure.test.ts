@@ -76,10 +76,15 @@ describe('azure against Prism: every operation of the trimmed surface', () => {
     expect(job).toMatchObject({ object: 'fine_tuning.job', status: 'validating_files' });
     expect(record.sent).toEqual([{ method: 'POST', path: '/fine_tuning/jobs', query: '', apiKey, authorization: null, preview: null }]);
     const bodies: unknown[] = [];
-    const reading = createAzureOpenAIClient({ apiKey, baseUrl, maxRetries: 0, fetch: async (input, init) => {
-      if (input instanceof Request) bodies.push(await input.clone().json());
-      return fetch(input, init);
-    } });
+    const reading = createAzureOpenAIClient({
+      apiKey,
+      baseUrl,
+      maxRetries: 0,
+      fetch: async (input, init) => {
+        if (input instanceof Request) bodies.push(await input.clone().json());
+        return fetch(input, init);
+      },
+    });
     await reading.jobs.create(body);
     expect(bodies).toEqual([{ ...body, metadata: { tunekit_create_key: expect.stringMatching(/\S{8,}/) } }]);
   });
@@ -108,7 +113,10 @@ describe('azure against Prism: every operation of the trimmed surface', () => {
   });
 
   it('jobs.copyCheckpoint and jobs.checkpointCopy send the preview header the document requires', async () => {
-    const copy = await azure.jobs.copyCheckpoint(jobId, checkpointId, { destinationResourceId: '/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/other', region: 'swedencentral' });
+    const copy = await azure.jobs.copyCheckpoint(jobId, checkpointId, {
+      destinationResourceId: '/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/other',
+      region: 'swedencentral',
+    });
     expect(copy).toMatchObject({ checkpointedModelName: expect.any(String), fineTuningJobId: expect.any(String) });
     await expect(azure.jobs.checkpointCopy(jobId, checkpointId)).resolves.toMatchObject({ copiedAccountDetails: expect.any(Array) });
     expect(record.sent.map(({ path, preview }) => [path, preview])).toEqual([
@@ -121,7 +129,9 @@ describe('azure against Prism: every operation of the trimmed surface', () => {
     const url = `${baseUrl}/fine_tuning/jobs/${jobId}/checkpoints/${checkpointId}/copy`;
     const response = await fetch(url, { headers: { 'api-key': apiKey, accept: 'application/json' } });
     expect(response.status).toBe(422);
-    const withHeader = await fetch(url, { headers: { 'api-key': apiKey, accept: 'application/json', 'aoai-copy-ft-checkpoints': 'preview' } });
+    const withHeader = await fetch(url, {
+      headers: { 'api-key': apiKey, accept: 'application/json', 'aoai-copy-ft-checkpoints': 'preview' },
+    });
     expect(withHeader.status).toBe(200);
   });
 
@@ -130,7 +140,9 @@ describe('azure against Prism: every operation of the trimmed surface', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tunekit-azure-'));
     const path = join(dir, 'train.jsonl');
     await writeFile(path, line.repeat(50));
-    await expect(azure.files.upload(path, { purpose: 'fine-tune', expiresAfterSeconds: 14 * 24 * 3600 })).resolves.toMatchObject({ object: 'file' });
+    await expect(azure.files.upload(path, { purpose: 'fine-tune', expiresAfterSeconds: 14 * 24 * 3600 })).resolves.toMatchObject({
+      object: 'file',
+    });
   });
 
   it('files.list (one page: Azure has no cursor), retrieve, content and delete', async () => {
@@ -162,11 +174,16 @@ describe('azure authentication and options', () => {
   });
 
   it('Prism refuses a request without the api-key header (401), and the error holds no key', async () => {
-    const keyless = createAzureOpenAIClient({ baseUrl, maxRetries: 0, apiKey, fetch: (input, init) => {
-      const request = new Request(input, init);
-      request.headers.delete('api-key');
-      return fetch(request);
-    } });
+    const keyless = createAzureOpenAIClient({
+      baseUrl,
+      maxRetries: 0,
+      apiKey,
+      fetch: (input, init) => {
+        const request = new Request(input, init);
+        request.headers.delete('api-key');
+        return fetch(request);
+      },
+    });
     const error = await failure(keyless.jobs.retrieve(jobId));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(`${String(error)} ${JSON.stringify(error)} ${error instanceof Error ? error.stack : ''}`).not.toContain(apiKey);
@@ -183,7 +200,9 @@ describe('azure authentication and options', () => {
     const seen: string[] = [];
     const spy: typeof fetch = async (input) => {
       if (input instanceof Request) seen.push(input.url);
-      return new Response(JSON.stringify({ object: 'list', data: [], has_more: false }), { headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ object: 'list', data: [], has_more: false }), {
+        headers: { 'content-type': 'application/json' },
+      });
     };
     await createAzureOpenAIClient({ apiKey, resource: 'my-resource', fetch: spy }).jobs.list();
     await createAzureOpenAIClient({ apiKey, endpoint: 'https://other.openai.azure.com/', fetch: spy }).jobs.list();
@@ -201,12 +220,20 @@ describe('azure authentication and options', () => {
     vi.stubEnv('AZURE_OPENAI_ENDPOINT', '');
     vi.stubEnv('AZURE_OPENAI_BASE_URL', '');
     vi.stubEnv('AZURE_OPENAI_API_KEY', '');
-    expect(() => createAzureOpenAIClient({ apiKey, resource: 'bad name!' })).toThrow(/resource = "bad name!" must be an Azure resource name/);
-    expect(() => createAzureOpenAIClient({ apiKey, endpoint: 'not a url' })).toThrow(/endpoint = "not a url" is not an absolute http\(s\) URL/);
-    expect(() => createAzureOpenAIClient({ apiKey, resource: 'a1', endpoint: 'https://x.openai.azure.com' })).toThrow(/give one of baseUrl, endpoint and resource/);
+    expect(() => createAzureOpenAIClient({ apiKey, resource: 'bad name!' })).toThrow(
+      /resource = "bad name!" must be an Azure resource name/,
+    );
+    expect(() => createAzureOpenAIClient({ apiKey, endpoint: 'not a url' })).toThrow(
+      /endpoint = "not a url" is not an absolute http\(s\) URL/,
+    );
+    expect(() => createAzureOpenAIClient({ apiKey, resource: 'a1', endpoint: 'https://x.openai.azure.com' })).toThrow(
+      /give one of baseUrl, endpoint and resource/,
+    );
     expect(() => createAzureOpenAIClient({ apiKey, token: async () => 't', resource: 'a1' })).toThrow(/give apiKey or token, not both/);
     expect(() => createAzureOpenAIClient({ resource: 'a1' })).toThrow(/no API key\. Pass \{ apiKey \} or set AZURE_OPENAI_API_KEY/);
-    expect(() => createAzureOpenAIClient({ apiKey })).toThrow(/no endpoint\. Pass \{ endpoint \} or \{ resource \}, or set AZURE_OPENAI_ENDPOINT/);
+    expect(() => createAzureOpenAIClient({ apiKey })).toThrow(
+      /no endpoint\. Pass \{ endpoint \} or \{ resource \}, or set AZURE_OPENAI_ENDPOINT/,
+    );
     const secret = (() => {
       try {
         createAzureOpenAIClient({ apiKey, token: async () => 't' });
@@ -234,9 +261,11 @@ describe('azure validation before send', () => {
     expect(record.sent).toEqual([]);
   });
 
-  it('with validation off, Prism itself refuses the same body (422): the rules are the document\'s', async () => {
+  it("with validation off, Prism itself refuses the same body (422): the rules are the document's", async () => {
     const unchecked = createAzureOpenAIClient({ apiKey, baseUrl, maxRetries: 0, validate: false });
-    const error = await failure(unchecked.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: 'file-1', suffix: 'x'.repeat(65) }));
+    const error = await failure(
+      unchecked.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: 'file-1', suffix: 'x'.repeat(65) }),
+    );
     expect(error).toBeInstanceOf(UnprocessableEntityError);
   });
 });
@@ -250,7 +279,21 @@ describe('azure errors from a local server in the documented shape (AzureErrorRe
 
   it('a 404 is a NotFoundError with the server message and the apim-request-id as its request id', async () => {
     server = await startLocalServer((_req, res) =>
-      json(res, 404, { error: { code: 'NotFound', message: 'The specified fine-tuning job was not found.', param: null, type: 'error', inner_error: null } }, { 'apim-request-id': 'apim-0f9e' }));
+      json(
+        res,
+        404,
+        {
+          error: {
+            code: 'NotFound',
+            message: 'The specified fine-tuning job was not found.',
+            param: null,
+            type: 'error',
+            inner_error: null,
+          },
+        },
+        { 'apim-request-id': 'apim-0f9e' },
+      ),
+    );
     const client = createAzureOpenAIClient({ apiKey, baseUrl: server.url, maxRetries: 0 });
     const error = await failure(client.jobs.retrieve('ftjob-nope'));
     expect(error).toBeInstanceOf(NotFoundError);
@@ -289,7 +332,12 @@ describe('azure secrets: a server that echoes the credential back', () => {
     });
     const token = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-token-canary-7c1d';
     const lines: string[] = [];
-    const logger = { error: (line: string) => lines.push(line), warn: (line: string) => lines.push(line), info: (line: string) => lines.push(line), debug: (line: string) => lines.push(line) };
+    const logger = {
+      error: (line: string) => lines.push(line),
+      warn: (line: string) => lines.push(line),
+      info: (line: string) => lines.push(line),
+      debug: (line: string) => lines.push(line),
+    };
     const clients = [
       createAzureOpenAIClient({ apiKey, baseUrl: server.url, maxRetries: 0, logLevel: 'debug', logger }),
       createAzureOpenAIClient({ token: async () => token, baseUrl: server.url, maxRetries: 0, logLevel: 'debug', logger }),

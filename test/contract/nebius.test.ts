@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, inject, it } from 'vitest';
-import { createNebiusClient, PaginationError, UnprocessableEntityError, ValidationError, type NebiusJobCreateParams } from '../../src/index.js';
+import {
+  createNebiusClient,
+  PaginationError,
+  UnprocessableEntityError,
+  ValidationError,
+  type NebiusJobCreateParams,
+} from '../../src/index.js';
 
 const baseUrl = inject('prism').nebius;
 /** Every request the client sends, as `METHOD /path?query` (the fetch is the real one, to the real Prism). */
@@ -39,7 +45,16 @@ const mockJob = {
   total_steps: 0,
 };
 /** Prism's FileObject (no example in the document). */
-const mockFile = { id: 'string', bytes: 0, created_at: 0, filename: 'string', object: 'file', purpose: 'string', status: 'string', status_details: 'string' };
+const mockFile = {
+  id: 'string',
+  bytes: 0,
+  created_at: 0,
+  filename: 'string',
+  object: 'file',
+  purpose: 'string',
+  status: 'string',
+  status_details: 'string',
+};
 /** The document's example of a custom model being made (`POST /v0/models`, and the delete answers, which share its fields). */
 const modelExample = {
   name: 'meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:my-custom-model-udpd',
@@ -93,19 +108,29 @@ describe('nebius against Prism (every operation of the trimmed surface)', () => 
 
   it('jobs.events returns a page of events', async () => {
     const page = await nebius.jobs.events(jobId, { limit: 10 });
-    expect(page.items).toEqual([{ id: 'string', created_at: 0, level: 'info', message: 'string', object: 'fine_tuning.job.event', data: null, type: 'message' }]);
+    expect(page.items).toEqual([
+      { id: 'string', created_at: 0, level: 'info', message: 'string', object: 'fine_tuning.job.event', data: null, type: 'message' },
+    ]);
     expect(page.hasMore).toBe(false);
   });
 
   it('jobs.checkpoints returns a page of checkpoints', async () => {
     const page = await nebius.jobs.checkpoints(jobId);
     expect(page.items).toHaveLength(1);
-    expect(page.items[0]).toMatchObject({ object: 'fine_tuning.job.checkpoint', id: 'string', fine_tuning_job_id: 'string', step_number: 0, metrics: { step: 0, train_loss: 0, valid_loss: 0 } });
+    expect(page.items[0]).toMatchObject({
+      object: 'fine_tuning.job.checkpoint',
+      id: 'string',
+      fine_tuning_job_id: 'string',
+      step_number: 0,
+      metrics: { step: 0, train_loss: 0, valid_loss: 0 },
+    });
   });
 
   it('jobs.checkpoint returns one checkpoint', async () => {
     let checkpoint: unknown;
-    expect(await sentDuring(async () => (checkpoint = await nebius.jobs.checkpoint(jobId, 'ftckpt-1')))).toEqual([`GET /v1/fine_tuning/jobs/${jobId}/checkpoints/ftckpt-1`]);
+    expect(await sentDuring(async () => (checkpoint = await nebius.jobs.checkpoint(jobId, 'ftckpt-1')))).toEqual([
+      `GET /v1/fine_tuning/jobs/${jobId}/checkpoints/ftckpt-1`,
+    ]);
     expect(checkpoint).toMatchObject({ object: 'fine_tuning.job.checkpoint', id: 'string', fine_tuning_job_id: 'string', step_number: 0 });
   });
 
@@ -128,7 +153,18 @@ describe('nebius against Prism (every operation of the trimmed surface)', () => 
 
   it('files.list returns the files', async () => {
     const page = await nebius.files.list({ purpose: 'fine-tune' });
-    expect(page.items).toEqual([{ id: '<string>', bytes: 123, created_at: 123, filename: '<string>', object: 'file', purpose: '<string>', status: '<string>', status_details: '<string>' }]);
+    expect(page.items).toEqual([
+      {
+        id: '<string>',
+        bytes: 123,
+        created_at: 123,
+        filename: '<string>',
+        object: 'file',
+        purpose: '<string>',
+        status: '<string>',
+        status_details: '<string>',
+      },
+    ]);
     expect(page.hasMore).toBe(false);
   });
 
@@ -148,7 +184,7 @@ describe('nebius against Prism (every operation of the trimmed surface)', () => 
     expect(deleted).toEqual({});
   });
 
-  it('models.create sends the custom model and returns the document\'s example', async () => {
+  it("models.create sends the custom model and returns the document's example", async () => {
     let created: unknown;
     const body = { name: 'support-bot', base_model: 'meta-llama/Llama-3.1-8B-Instruct', source: 'ftjob-1:ftckpt-2' };
     expect(await sentDuring(async () => (created = await nebius.models.create(body)))).toEqual(['POST /v0/models']);
@@ -157,22 +193,32 @@ describe('nebius against Prism (every operation of the trimmed surface)', () => 
 
   it('models.list returns every custom model at once', async () => {
     const models: unknown[] = [];
-    expect(await sentDuring(async () => {
-      for await (const model of nebius.models.list()) models.push(model);
-    })).toEqual(['GET /v0/models']);
+    expect(
+      await sentDuring(async () => {
+        for await (const model of nebius.models.list()) models.push(model);
+      }),
+    ).toEqual(['GET /v0/models']);
     expect(models).toEqual([mockModel]);
   });
 
   it('models.retrieve takes a short name (GET /v0/models/{name}) and a full vendor/name (GET /v0/models/{vendor}/{full_name})', async () => {
-    expect(await sentDuring(async () => expect(await nebius.models.retrieve('support-bot-ab12')).toEqual(mockModel))).toEqual(['GET /v0/models/support-bot-ab12']);
+    expect(await sentDuring(async () => expect(await nebius.models.retrieve('support-bot-ab12')).toEqual(mockModel))).toEqual([
+      'GET /v0/models/support-bot-ab12',
+    ]);
     const full = 'meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:support-bot-ab12';
-    expect(await sentDuring(async () => expect(await nebius.models.retrieve(full)).toEqual(mockModel))).toEqual([`GET /v0/models/meta-llama/${encodeURIComponent('Meta-Llama-3.1-8B-Instruct-LoRa:support-bot-ab12')}`]);
+    expect(await sentDuring(async () => expect(await nebius.models.retrieve(full)).toEqual(mockModel))).toEqual([
+      `GET /v0/models/meta-llama/${encodeURIComponent('Meta-Llama-3.1-8B-Instruct-LoRa:support-bot-ab12')}`,
+    ]);
   });
 
   it('models.delete takes a short name (DELETE /v0/models/{name}) and a full vendor/name (DELETE /v0/models/{vendor}/{full_name})', async () => {
-    expect(await sentDuring(async () => expect(await nebius.models.delete('support-bot-ab12')).toEqual(modelExample))).toEqual(['DELETE /v0/models/support-bot-ab12']);
+    expect(await sentDuring(async () => expect(await nebius.models.delete('support-bot-ab12')).toEqual(modelExample))).toEqual([
+      'DELETE /v0/models/support-bot-ab12',
+    ]);
     const full = 'meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:support-bot-ab12';
-    expect(await sentDuring(async () => expect(await nebius.models.delete(full)).toEqual(modelExample))).toEqual([`DELETE /v0/models/meta-llama/${encodeURIComponent('Meta-Llama-3.1-8B-Instruct-LoRa:support-bot-ab12')}`]);
+    expect(await sentDuring(async () => expect(await nebius.models.delete(full)).toEqual(modelExample))).toEqual([
+      `DELETE /v0/models/meta-llama/${encodeURIComponent('Meta-Llama-3.1-8B-Instruct-LoRa:support-bot-ab12')}`,
+    ]);
   });
 
   it('raw is the typed openapi-fetch client with auth applied', async () => {
@@ -193,7 +239,9 @@ describe('nebius errors from Prism', () => {
     // training_file is required; a number is not a string model name.
     const bad = { model: 42 } as unknown as NebiusJobCreateParams;
     let error: unknown;
-    expect(await sentDuring(async () => (error = await nebiusUnchecked.jobs.create(bad).catch((e: unknown) => e)))).toEqual(['POST /v1/fine_tuning/jobs']);
+    expect(await sentDuring(async () => (error = await nebiusUnchecked.jobs.create(bad).catch((e: unknown) => e)))).toEqual([
+      'POST /v1/fine_tuning/jobs',
+    ]);
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     const unprocessable = error as UnprocessableEntityError;
     expect(unprocessable.status).toBe(422);
@@ -203,7 +251,7 @@ describe('nebius errors from Prism', () => {
     expect(unprocessable.message).toContain('POST /v1/fine_tuning/jobs failed with 422');
   });
 
-  it('Prefer: code=422 returns the document\'s own 422 example as UnprocessableEntityError', async () => {
+  it("Prefer: code=422 returns the document's own 422 example as UnprocessableEntityError", async () => {
     const error = await nebius.jobs.retrieve(jobId, { headers: { Prefer: 'code=422' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect((error as UnprocessableEntityError).fields[0]).toEqual({ field: expect.any(String), message: expect.any(String) });

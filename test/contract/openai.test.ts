@@ -52,17 +52,29 @@ const mockFile = {
 };
 
 /** What Prism makes of Upload (first enum values; `file` is `null`, which the document allows). */
-const mockUpload = { id: 'string', object: 'upload', bytes: 0, created_at: 0, expires_at: 0, filename: 'string', purpose: 'string', status: 'pending', file: null };
+const mockUpload = {
+  id: 'string',
+  object: 'upload',
+  bytes: 0,
+  created_at: 0,
+  expires_at: 0,
+  filename: 'string',
+  purpose: 'string',
+  status: 'pending',
+  file: null,
+};
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
 /** `fetch` that notes each request's method and path in `sent`, then sends it. */
-const countingFetch = (sent: string[]): typeof fetch => (input, init) => {
-  if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
-  return fetch(input, init);
-};
+const countingFetch =
+  (sent: string[]): typeof fetch =>
+  (input, init) => {
+    if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
+    return fetch(input, init);
+  };
 
 async function failure(promise: PromiseLike<unknown>): Promise<APIError> {
   const error = await Promise.resolve(promise).then(
@@ -142,18 +154,22 @@ describe('openai against Prism: every operation of the trimmed surface', () => {
     await expect(openai.files.upload(Readable.from([Buffer.from(line)]))).resolves.toEqual(mockFile);
   });
 
-  it('files.upload over its multipart threshold goes through all four Uploads operations (Prism\'s completed Upload has no file, so it is cancelled)', async () => {
+  it("files.upload over its multipart threshold goes through all four Uploads operations (Prism's completed Upload has no file, so it is cancelled)", async () => {
     const sent: string[] = [];
     const counting = createOpenAIClient({ apiKey, baseUrl, maxRetries: 0, fetch: countingFetch(sent) });
     const data = line.repeat(3); // 3 × 84 bytes: parts of 100, 100 and 52
-    const error = await counting.files.upload(new Blob([data]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 }).catch((e: unknown) => e);
+    const error = await counting.files
+      .upload(new Blob([data]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 })
+      .catch((e: unknown) => e);
     // The document lets a completed Upload's file be null, and Prism says null: tunekit does not invent a file.
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(String(error)).toContain('openai POST /uploads/string/complete: the upload completed without a file');
     // Prism's Upload and UploadPart ids are "string".
     expect(sent).toEqual([
       'POST /uploads',
-      'POST /uploads/string/parts', 'POST /uploads/string/parts', 'POST /uploads/string/parts',
+      'POST /uploads/string/parts',
+      'POST /uploads/string/parts',
+      'POST /uploads/string/parts',
       'POST /uploads/string/complete',
       'POST /uploads/string/cancel',
     ]);
@@ -212,7 +228,9 @@ describe('openai errors', () => {
       expect(error instanceof UnprocessableEntityError && error.fields).toEqual([
         { field: 'body.seed', message: 'Request body property seed must be integer,null' },
       ]);
-      expect(error.message).toBe('openai POST /fine_tuning/jobs failed with 422: body.seed: Request body property seed must be integer,null');
+      expect(error.message).toBe(
+        'openai POST /fine_tuning/jobs failed with 422: body.seed: Request body property seed must be integer,null',
+      );
     });
   });
 
@@ -224,7 +242,13 @@ describe('openai errors', () => {
     });
     /** A sandbox that accepts only `key`: an answer proves the key went as a Bearer token. */
     const start = async (key = apiKey) => (sandbox = await startSandbox({ provider: 'openai', apiKeys: [key] }));
-    const sent = (s: Sandbox, from = 0) => s.requests.slice(from).map((r) => `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(Object.entries(r.query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((one) => [k, one]) : [[k, v]])))}` : ''}`);
+    const sent = (s: Sandbox, from = 0) =>
+      s.requests
+        .slice(from)
+        .map(
+          (r) =>
+            `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(Object.entries(r.query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((one) => [k, one]) : [[k, v]])))}` : ''}`,
+        );
 
     const openaiError = (message: string, type: string, code: string | null) => ({ error: { message, type, param: null, code } });
 
@@ -235,11 +259,20 @@ describe('openai errors', () => {
       [500, InternalServerError, 'The server had an error while processing your request.', 'server_error', null],
     ])('%i is %o with the server message and request id', async (status, ErrorClass, message, type, code) => {
       const s = await start();
-      s.use({ route: 'GET /fine_tuning/jobs/{fine_tuning_job_id}', respond: () => Response.json(openaiError(message, type, code), { status, headers: { 'x-request-id': `req_${status}` } }) });
+      s.use({
+        route: 'GET /fine_tuning/jobs/{fine_tuning_job_id}',
+        respond: () => Response.json(openaiError(message, type, code), { status, headers: { 'x-request-id': `req_${status}` } }),
+      });
       const client = createOpenAIClient({ apiKey, baseUrl: s.url, maxRetries: 0 });
       const error = await failure(client.jobs.retrieve('ftjob-nope'));
       expect(error).toBeInstanceOf(ErrorClass);
-      expect(error).toMatchObject({ status, provider: 'openai', method: 'GET', path: '/v1/fine_tuning/jobs/ftjob-nope', requestId: `req_${status}` });
+      expect(error).toMatchObject({
+        status,
+        provider: 'openai',
+        method: 'GET',
+        path: '/v1/fine_tuning/jobs/ftjob-nope',
+        requestId: `req_${status}`,
+      });
       expect(error.message).toBe(`openai GET /v1/fine_tuning/jobs/ftjob-nope failed with ${status}: ${message}${code ? ` (${code})` : ''}`);
       expect(error.message).not.toContain(apiKey);
       expect(s.requests).toHaveLength(1);
@@ -259,7 +292,10 @@ describe('openai errors', () => {
     it('pages files.list with after = the last file id (the one the API also returns as last_id)', async () => {
       const s = await start();
       const client = createOpenAIClient({ apiKey, baseUrl: s.url });
-      const made = [await client.files.upload(new Blob([line]), { filename: 'a.jsonl' }), await client.files.upload(new Blob([line]), { filename: 'b.jsonl' })];
+      const made = [
+        await client.files.upload(new Blob([line]), { filename: 'a.jsonl' }),
+        await client.files.upload(new Blob([line]), { filename: 'b.jsonl' }),
+      ];
       const from = s.requests.length;
       const ids: string[] = [];
       for await (const file of client.files.list({ purpose: 'fine-tune', limit: 1 })) ids.push(file.id);
@@ -345,7 +381,9 @@ describe('openai errors', () => {
       expect(file).toMatchObject({ filename: 'train.jsonl', purpose: 'fine-tune', bytes: data.length });
       expect(s.requests.map((r) => [r.operation, r.status])).toEqual([
         ['POST /uploads', 200],
-        ['POST /uploads/{upload_id}/parts', 200], ['POST /uploads/{upload_id}/parts', 200], ['POST /uploads/{upload_id}/parts', 200],
+        ['POST /uploads/{upload_id}/parts', 200],
+        ['POST /uploads/{upload_id}/parts', 200],
+        ['POST /uploads/{upload_id}/parts', 200],
         ['POST /uploads/{upload_id}/complete', 200],
       ]);
       expect(await (await client.files.content(file.id)).text()).toBe(data);
@@ -355,10 +393,13 @@ describe('openai errors', () => {
       const s = await start();
       s.use({ route: 'POST /uploads/{upload_id}/parts', fault: 500, skip: 1 });
       const client = createOpenAIClient({ apiKey, baseUrl: s.url, retry: { baseDelayMs: 1 }, clock: s.clock });
-      await expect(client.files.upload(new Blob([line.repeat(3)]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 })).rejects.toThrow(InternalServerError);
+      await expect(
+        client.files.upload(new Blob([line.repeat(3)]), { filename: 'train.jsonl', multipartThreshold: 100, partSize: 100 }),
+      ).rejects.toThrow(InternalServerError);
       expect(s.requests.map((r) => [r.operation, r.status])).toEqual([
         ['POST /uploads', 200],
-        ['POST /uploads/{upload_id}/parts', 200], ['POST /uploads/{upload_id}/parts', 500],
+        ['POST /uploads/{upload_id}/parts', 200],
+        ['POST /uploads/{upload_id}/parts', 500],
         ['POST /uploads/{upload_id}/cancel', 200],
       ]);
     });

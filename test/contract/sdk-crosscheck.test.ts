@@ -26,7 +26,10 @@ describe('tunekit and the official openai SDK read the same data', () => {
   });
 
   it('jobs.events and jobs.checkpoints: the same first page', async () => {
-    const [theirEvents, ourEvents] = await Promise.all([sdk.fineTuning.jobs.listEvents('ftjob-abc123'), tunekit.jobs.events('ftjob-abc123')]);
+    const [theirEvents, ourEvents] = await Promise.all([
+      sdk.fineTuning.jobs.listEvents('ftjob-abc123'),
+      tunekit.jobs.events('ftjob-abc123'),
+    ]);
     expect(ourEvents.items.length).toBeGreaterThan(0);
     expect(ourEvents.items).toEqual(theirEvents.data);
     const [theirCheckpoints, ourCheckpoints] = await Promise.all([
@@ -40,7 +43,10 @@ describe('tunekit and the official openai SDK read the same data', () => {
   it('files.retrieve and files.list', async () => {
     const [theirFile, ourFile] = await Promise.all([sdk.files.retrieve('file-abc123'), tunekit.files.retrieve('file-abc123')]);
     expect(ourFile).toEqual(theirFile);
-    const [theirFiles, ourFiles] = await Promise.all([sdk.files.list({ purpose: 'fine-tune' }), tunekit.files.list({ purpose: 'fine-tune' })]);
+    const [theirFiles, ourFiles] = await Promise.all([
+      sdk.files.list({ purpose: 'fine-tune' }),
+      tunekit.files.list({ purpose: 'fine-tune' }),
+    ]);
     expect(ourFiles.items.length).toBeGreaterThan(0);
     expect(ourFiles.items).toEqual(theirFiles.data);
   });
@@ -51,7 +57,10 @@ describe('tunekit and the official together-ai SDK read the same data', () => {
   const tunekit = createTogetherClient({ apiKey, baseUrl: prism.together, maxRetries: 0 });
 
   it('jobs.retrieve', async () => {
-    const [theirs, ours] = await Promise.all([sdk.fineTuning.retrieve('ft-01234567890123456789'), tunekit.jobs.retrieve('ft-01234567890123456789')]);
+    const [theirs, ours] = await Promise.all([
+      sdk.fineTuning.retrieve('ft-01234567890123456789'),
+      tunekit.jobs.retrieve('ft-01234567890123456789'),
+    ]);
     expect(ours.status).toBe('pending');
     expect(ours).toEqual(theirs);
   });
@@ -66,7 +75,10 @@ describe('tunekit and the official together-ai SDK read the same data', () => {
     const [theirEvents, ourEvents] = await Promise.all([sdk.fineTuning.listEvents('ft-1'), tunekit.jobs.events('ft-1')]);
     expect(ourEvents.items.length).toBeGreaterThan(0);
     expect(ourEvents.items).toEqual(theirEvents.data);
-    const [theirCheckpoints, ourCheckpoints] = await Promise.all([sdk.fineTuning.listCheckpoints('ft-1'), tunekit.jobs.checkpoints('ft-1')]);
+    const [theirCheckpoints, ourCheckpoints] = await Promise.all([
+      sdk.fineTuning.listCheckpoints('ft-1'),
+      tunekit.jobs.checkpoints('ft-1'),
+    ]);
     expect(ourCheckpoints.items.length).toBeGreaterThan(0);
     expect(ourCheckpoints.items).toEqual(theirCheckpoints.data);
   });

@@ -48,10 +48,12 @@ afterEach(() => {
 });
 
 /** `fetch` that notes each request's method and path in `sent`, then sends it. */
-const countingFetch = (sent: string[]): typeof fetch => (input, init) => {
-  if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
-  return fetch(input, init);
-};
+const countingFetch =
+  (sent: string[]): typeof fetch =>
+  (input, init) => {
+    if (input instanceof Request) sent.push(`${input.method} ${new URL(input.url).pathname}`);
+    return fetch(input, init);
+  };
 
 async function failure(promise: PromiseLike<unknown>): Promise<APIError> {
   const error = await Promise.resolve(promise).then(
@@ -117,7 +119,7 @@ describe('together against Prism: every operation of the trimmed surface', () =>
     expect(types).toEqual(['job_pending']);
   });
 
-  it('jobs.metrics returns the document\'s example points, oldest first, in one request', async () => {
+  it("jobs.metrics returns the document's example points, oldest first, in one request", async () => {
     const sent: string[] = [];
     const counting = createTogetherClient({ apiKey, baseUrl, maxRetries: 0, fetch: countingFetch(sent) });
     await expect(counting.jobs.metrics(jobId)).resolves.toEqual([
@@ -134,7 +136,11 @@ describe('together against Prism: every operation of the trimmed surface', () =>
   });
 
   it('jobs.estimatePrice returns the estimate', async () => {
-    const estimate = await together.jobs.estimatePrice({ training_file: 'file-123', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', n_epochs: 2 });
+    const estimate = await together.jobs.estimatePrice({
+      training_file: 'file-123',
+      model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+      n_epochs: 2,
+    });
     expect(estimate).toEqual({
       estimated_total_price: 0,
       allowed_to_proceed: true,
@@ -234,7 +240,9 @@ describe('together errors', () => {
       expect(error instanceof UnprocessableEntityError && error.fields).toEqual([
         { field: 'body.n_epochs', message: 'Request body property n_epochs must be integer' },
       ]);
-      expect(error.message).toBe('together POST /fine-tunes failed with 422: body.n_epochs: Request body property n_epochs must be integer');
+      expect(error.message).toBe(
+        'together POST /fine-tunes failed with 422: body.n_epochs: Request body property n_epochs must be integer',
+      );
     });
 
     it('500 (Prefer: code=500) on jobs.delete, jobs.estimatePrice and files.content', async () => {
@@ -269,7 +277,13 @@ describe('together errors', () => {
       const client = createTogetherClient({ apiKey, baseUrl: s.url, maxRetries: 0 });
       const error = await failure(client.jobs.list());
       expect(error).toBeInstanceOf(RateLimitError);
-      expect(error).toMatchObject({ status: 429, provider: 'together', requestId: 'req_000000000001', method: 'GET', path: '/v1/fine-tunes' });
+      expect(error).toMatchObject({
+        status: 429,
+        provider: 'together',
+        requestId: 'req_000000000001',
+        method: 'GET',
+        path: '/v1/fine-tunes',
+      });
       expect(error.message).toBe('together GET /v1/fine-tunes failed with 429: Rate limit exceeded (rate_limit_exceeded)'); // the sandbox's code, as Together sends one
       expect(s.requests).toHaveLength(1);
     });
@@ -282,7 +296,10 @@ describe('together errors', () => {
       const client = createTogetherClient({ apiKey, baseUrl: s.url, maxRetries: 1, clock: s.clock });
       const page = await client.jobs.list();
       expect(page.items.map((one) => one.id)).toEqual([job]);
-      expect(s.requests.slice(sent).map((r) => [r.operation, r.status])).toEqual([['GET /fine-tunes', 429], ['GET /fine-tunes', 200]]);
+      expect(s.requests.slice(sent).map((r) => [r.operation, r.status])).toEqual([
+        ['GET /fine-tunes', 429],
+        ['GET /fine-tunes', 200],
+      ]);
     });
 
     it('a create that failed with 500 is not sent again: Together jobs have no field to look the job up by', async () => {
@@ -298,9 +315,15 @@ describe('together errors', () => {
     it('sends the key as a Bearer token, the tunekit User-Agent, and the upload fields the document requires', async () => {
       const s = await start();
       const seen: { headers: Headers; body: string }[] = [];
-      s.use({ route: 'POST /files/upload', respond: async (request) => void seen.push({ headers: request.headers, body: await request.text() }) });
+      s.use({
+        route: 'POST /files/upload',
+        respond: async (request) => void seen.push({ headers: request.headers, body: await request.text() }),
+      });
       const client = createTogetherClient({ apiKey, baseUrl: s.url });
-      await expect(client.files.upload(new Blob([line]), { filename: 'train.csv', file_type: 'csv' })).resolves.toMatchObject({ filename: 'train.csv', purpose: 'fine-tune' });
+      await expect(client.files.upload(new Blob([line]), { filename: 'train.csv', file_type: 'csv' })).resolves.toMatchObject({
+        filename: 'train.csv',
+        purpose: 'fine-tune',
+      });
       expect(s.requests.map((r) => [r.path, r.status])).toEqual([['/v1/files/upload', 200]]); // the sandbox took the key
       const [request] = seen;
       expect(request?.headers.get('authorization')).toBe(`Bearer ${apiKey}`);

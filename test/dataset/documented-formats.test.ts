@@ -20,11 +20,14 @@ const one = (example: Json, options: CheckDatasetOptions): Promise<DatasetReport
 
 /** OpenAI needs 10 examples: the documented one and nine copies that differ in one string (no duplicates). */
 function ten(example: Json, vary: (copy: Json, i: number) => void): string[] {
-  return [J(example), ...Array.from({ length: 9 }, (_, i) => {
-    const copy = structuredClone(example);
-    vary(copy, i);
-    return J(copy);
-  })];
+  return [
+    J(example),
+    ...Array.from({ length: 9 }, (_, i) => {
+      const copy = structuredClone(example);
+      vary(copy, i);
+      return J(copy);
+    }),
+  ];
 }
 
 /** The message of `messages[index]` (or `input.messages[index]`) of an example, for editing a copy. */
@@ -52,12 +55,19 @@ const weatherTool = {
     description: 'Get the current weather in a given location',
     parameters: {
       type: 'object',
-      properties: { location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+      properties: {
+        location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' },
+        unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+      },
       required: ['location'],
     },
   },
 };
-const weatherCall = { id: 'call_abc123', type: 'function', function: { name: 'getCurrentWeather', arguments: '{"location": "San Francisco, CA", "unit": "fahrenheit"}' } };
+const weatherCall = {
+  id: 'call_abc123',
+  type: 'function',
+  function: { name: 'getCurrentWeather', arguments: '{"location": "San Francisco, CA", "unit": "fahrenheit"}' },
+};
 
 // https://docs.together.ai/docs/fine-tuning/function-calling, "Conversational format" (the page read in part: its
 // system and user messages, the assistant's tool_calls in place of content and the call's id and function name are
@@ -83,7 +93,13 @@ const togetherPreference = (): Json => ({
       { role: 'user', content: 'Can you tell me about the rise of the Roman Empire?' },
     ],
   },
-  preferred_output: [{ role: 'assistant', content: 'The Roman Empire rose from a small city-state founded in 753 BCE. Through military conquests and strategic alliances, Rome expanded across the Italian peninsula.' }],
+  preferred_output: [
+    {
+      role: 'assistant',
+      content:
+        'The Roman Empire rose from a small city-state founded in 753 BCE. Through military conquests and strategic alliances, Rome expanded across the Italian peninsula.',
+    },
+  ],
   non_preferred_output: [{ role: 'assistant', content: 'The Roman Empire rose due to military conquests.' }],
 });
 
@@ -111,7 +127,13 @@ describe('Together: documented examples are accepted', () => {
   it('function calling with parallel calls: tool answers in a row are not a repeated role', async () => {
     const example = togetherFunctionCalling();
     const messages = example.messages as Json[];
-    messages[2] = { role: 'assistant', tool_calls: [weatherCall, { ...weatherCall, id: 'call_def456', function: { name: 'getCurrentWeather', arguments: '{"location": "Oakland, CA"}' } }] };
+    messages[2] = {
+      role: 'assistant',
+      tool_calls: [
+        weatherCall,
+        { ...weatherCall, id: 'call_def456', function: { name: 'getCurrentWeather', arguments: '{"location": "Oakland, CA"}' } },
+      ],
+    };
     messages.splice(4, 0, { role: 'tool', tool_call_id: 'call_def456', content: '{"temperature": 70}' });
     expectAccepted(await one(example, together), 'chat');
   });
@@ -126,7 +148,12 @@ describe('Together: documented examples are accepted', () => {
 
   it('the non-preferred output may be the tool call too, and outputs that differ only in their calls are not identical', async () => {
     const example = togetherToolPreference();
-    example.non_preferred_output = [{ role: 'assistant', tool_calls: [{ ...weatherCall, function: { name: 'getCurrentWeather', arguments: '{"location": "San Jose, CA"}' } }] }];
+    example.non_preferred_output = [
+      {
+        role: 'assistant',
+        tool_calls: [{ ...weatherCall, function: { name: 'getCurrentWeather', arguments: '{"location": "San Jose, CA"}' } }],
+      },
+    ];
     expectAccepted(await one(example, together), 'preference');
   });
 });
@@ -150,12 +177,17 @@ describe('Together: broken variants of the documented examples are still rejecte
   it('an assistant message with neither content nor tool_calls', async () => {
     const example = togetherFunctionCalling();
     delete message(example, 2).tool_calls;
-    expect(await errors(example)).toEqual([[1, 'content.missing'], [1, 'tool.call-id']]);
+    expect(await errors(example)).toEqual([
+      [1, 'content.missing'],
+      [1, 'tool.call-id'],
+    ]);
   });
 
   it('a tool call whose arguments are an object, not a JSON string', async () => {
     const example = togetherFunctionCalling();
-    message(example, 2).tool_calls = [{ ...weatherCall, function: { name: 'getCurrentWeather', arguments: { location: 'San Francisco, CA' } } }];
+    message(example, 2).tool_calls = [
+      { ...weatherCall, function: { name: 'getCurrentWeather', arguments: { location: 'San Francisco, CA' } } },
+    ];
     expect(await errors(example)).toEqual([[1, 'tool_call.invalid']]);
   });
 
@@ -172,7 +204,10 @@ describe('Together: broken variants of the documented examples are still rejecte
   it('a tool answer given to a conversation that starts with it still breaks the first-role rule', async () => {
     const example = togetherFunctionCalling();
     (example.messages as Json[]).splice(0, 3);
-    expect(await errors(example)).toEqual([[1, 'role.first'], [1, 'tool.call-id']]);
+    expect(await errors(example)).toEqual([
+      [1, 'role.first'],
+      [1, 'tool.call-id'],
+    ]);
   });
 
   it('a conversation (not a preference input) opening with the assistant: the data-preparation rule stays', async () => {
@@ -232,7 +267,13 @@ const openaiDpo = (): Json => ({
     tools: [],
     parallel_tool_calls: true,
   },
-  preferred_output: [{ role: 'assistant', content: 'Today in San Francisco, it is not quite cold as expected. Morning clouds will give away to sunshine, with a high near 68°F (20°C) and a low around 57°F (14°C).' }],
+  preferred_output: [
+    {
+      role: 'assistant',
+      content:
+        'Today in San Francisco, it is not quite cold as expected. Morning clouds will give away to sunshine, with a high near 68°F (20°C) and a low around 57°F (14°C).',
+    },
+  ],
   non_preferred_output: [{ role: 'assistant', content: 'It is not particularly cold in San Francisco today.' }],
 });
 
@@ -252,20 +293,34 @@ const openaiRft = (): Json => ({
 const openaiTools = (): Json => ({
   messages: [
     { role: 'user', content: 'What is the weather in San Francisco?' },
-    { role: 'assistant', tool_calls: [{ id: 'call_id', type: 'function', function: { name: 'get_current_weather', arguments: '{"location": "San Francisco, USA", "format": "celsius"}' } }] },
+    {
+      role: 'assistant',
+      tool_calls: [
+        {
+          id: 'call_id',
+          type: 'function',
+          function: { name: 'get_current_weather', arguments: '{"location": "San Francisco, USA", "format": "celsius"}' },
+        },
+      ],
+    },
   ],
-  tools: [{
-    type: 'function',
-    function: {
-      name: 'get_current_weather',
-      description: 'Get the current weather',
-      parameters: {
-        type: 'object',
-        properties: { location: { type: 'string', description: 'The city and country, eg. San Francisco, USA' }, format: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
-        required: ['location', 'format'],
+  tools: [
+    {
+      type: 'function',
+      function: {
+        name: 'get_current_weather',
+        description: 'Get the current weather',
+        parameters: {
+          type: 'object',
+          properties: {
+            location: { type: 'string', description: 'The city and country, eg. San Francisco, USA' },
+            format: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+          },
+          required: ['location', 'format'],
+        },
       },
     },
-  }],
+  ],
 });
 
 // https://platform.openai.com/docs/guides/vision-fine-tuning, "Data format": the question and the image in two user
@@ -275,17 +330,22 @@ const openaiVision = (): Json => ({
   messages: [
     { role: 'system', content: 'You are an assistant that identifies uncommon cheeses.' },
     { role: 'user', content: 'What is this cheese?' },
-    { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://upload.wikimedia.org/wikipedia/commons/3/36/Danbo_Cheese.jpg' } }] },
+    {
+      role: 'user',
+      content: [{ type: 'image_url', image_url: { url: 'https://upload.wikimedia.org/wikipedia/commons/3/36/Danbo_Cheese.jpg' } }],
+    },
     { role: 'assistant', content: 'Danbo' },
   ],
 });
 
 const openai = { provider: 'openai' } as const;
 const rft = { provider: 'openai', method: 'reinforcement' } as const;
-const firstContent = (i: number) => (copy: Json): void => {
-  const first = message(copy, 0);
-  first.content = `${String(first.content)} (${i})`;
-};
+const firstContent =
+  (i: number) =>
+  (copy: Json): void => {
+    const first = message(copy, 0);
+    first.content = `${String(first.content)} (${i})`;
+  };
 const vary = (copy: Json, i: number): void => firstContent(i)(copy);
 const varyVision = (copy: Json, i: number): void => {
   message(copy, 1).content = `What is this cheese, number ${i}?`;
@@ -304,16 +364,19 @@ describe('OpenAI: documented examples are accepted', () => {
     expectAccepted(await check(ten(example, vary), openai), 'preference');
   });
 
-  it('reinforcement fine-tuning: a prompt and the grader\'s own fields (platform.openai.com/docs/guides/reinforcement-fine-tuning)', async () => {
+  it("reinforcement fine-tuning: a prompt and the grader's own fields (platform.openai.com/docs/guides/reinforcement-fine-tuning)", async () => {
     expectAccepted(await check(ten(openaiRft(), vary), rft), 'chat', 'reinforcement');
   });
 
   it('reinforcement fine-tuning with a developer message and tools (FineTuneReinforcementRequestInput)', async () => {
     const example: Json = { ...openaiRft(), tools: openaiTools().tools };
     (example.messages as Json[]).unshift({ role: 'developer', content: 'Answer yes or no, with an explanation.' });
-    const report = await check(ten(example, (copy, i) => {
-      message(copy, 1).content = `Question ${i}?`;
-    }), rft);
+    const report = await check(
+      ten(example, (copy, i) => {
+        message(copy, 1).content = `Question ${i}?`;
+      }),
+      rft,
+    );
     expectAccepted(report, 'chat', 'reinforcement');
   });
 
@@ -329,7 +392,8 @@ describe('OpenAI: documented examples are accepted', () => {
 });
 
 describe('OpenAI: broken variants of the documented examples are still rejected', () => {
-  const errors = async (example: Json, options: CheckDatasetOptions = openai): Promise<[number, string][]> => pairs((await check(ten(example, vary), options)).errors);
+  const errors = async (example: Json, options: CheckDatasetOptions = openai): Promise<[number, string][]> =>
+    pairs((await check(ten(example, vary), options)).errors);
 
   it('DPO: a non-preferred output from the user', async () => {
     const example = openaiDpo();
@@ -352,12 +416,15 @@ describe('OpenAI: broken variants of the documented examples are still rejected'
 
   it('reinforcement: an empty prompt, a misspelt role, a tool definition of the wrong type', async () => {
     /** The broken line first, then nine good ones. */
-    const first = async (broken: Json): Promise<[number, string][]> => pairs((await check([J(broken), ...ten(openaiRft(), vary).slice(1)], rft)).errors);
+    const first = async (broken: Json): Promise<[number, string][]> =>
+      pairs((await check([J(broken), ...ten(openaiRft(), vary).slice(1)], rft)).errors);
     expect(await first({ ...openaiRft(), messages: [] })).toEqual([[1, 'messages.empty']]);
     const misspelt = openaiRft();
     message(misspelt, 0).role = 'usr';
     expect(await first(misspelt)).toEqual([[1, 'role.invalid']]);
-    expect(await errors({ ...openaiRft(), tools: [{ type: 'retrieval' }] }, rft)).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 'tools.invalid']));
+    expect(await errors({ ...openaiRft(), tools: [{ type: 'retrieval' }] }, rft)).toEqual(
+      Array.from({ length: 10 }, (_, i) => [i + 1, 'tools.invalid']),
+    );
   });
 
   it('reinforcement: a preference line in a reinforcement file', async () => {
@@ -366,9 +433,15 @@ describe('OpenAI: broken variants of the documented examples are still rejected'
   });
 
   it('reinforcement is refused where the provider has no such method, and with another format', async () => {
-    await expect(checkDataset(new Blob([J(openaiRft())]), { provider: 'together', method: 'reinforcement' })).rejects.toThrow(ValidationError);
-    await expect(checkDataset(new Blob([J(openaiRft())]), { provider: 'together', method: 'reinforcement' })).rejects.toThrow(/supervised, preference/);
-    await expect(checkDataset(new Blob([J(openaiRft())]), { provider: 'openai', method: 'reinforcement', format: 'preference' })).rejects.toThrow(/chat, the format of the reinforcement method/);
+    await expect(checkDataset(new Blob([J(openaiRft())]), { provider: 'together', method: 'reinforcement' })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(checkDataset(new Blob([J(openaiRft())]), { provider: 'together', method: 'reinforcement' })).rejects.toThrow(
+      /supervised, preference/,
+    );
+    await expect(
+      checkDataset(new Blob([J(openaiRft())]), { provider: 'openai', method: 'reinforcement', format: 'preference' }),
+    ).rejects.toThrow(/chat, the format of the reinforcement method/);
   });
 
   it('method preference insists on the preference format', async () => {
@@ -388,7 +461,9 @@ describe('OpenAI: broken variants of the documented examples are still rejected'
   it('vision: an image in the assistant message, and an image from an ftp link', async () => {
     const assistantImage = openaiVision();
     message(assistantImage, 3).content = [{ type: 'image_url', image_url: { url: 'https://example.com/a.jpg' } }];
-    expect(pairs((await check(ten(assistantImage, varyVision), openai)).errors)).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 'part.invalid']));
+    expect(pairs((await check(ten(assistantImage, varyVision), openai)).errors)).toEqual(
+      Array.from({ length: 10 }, (_, i) => [i + 1, 'part.invalid']),
+    );
     const ftp = openaiVision();
     message(ftp, 2).content = [{ type: 'image_url', image_url: { url: 'ftp://example.com/Danbo_Cheese.jpg' } }];
     expect(pairs((await check(ten(ftp, varyVision), openai)).errors)).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 'image.url']));
@@ -414,8 +489,18 @@ interface Column {
 function parquet(columns: Column[], rowGroupSize?: number): Uint8Array<ArrayBuffer> {
   const schema: NonNullable<Parameters<typeof parquetWriteBuffer>[0]['schema']> = [{ name: 'root', num_children: columns.length }];
   for (const { name, type = 'INT64', list = true } of columns) {
-    if (!list) schema.push(type === 'STRING' ? { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' } : { name, type, repetition_type: 'OPTIONAL' });
-    else schema.push({ name, repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' }, { name: 'list', repetition_type: 'REPEATED', num_children: 1 }, { name: 'element', type: type === 'STRING' ? 'BYTE_ARRAY' : type, repetition_type: 'REQUIRED' });
+    if (!list)
+      schema.push(
+        type === 'STRING'
+          ? { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }
+          : { name, type, repetition_type: 'OPTIONAL' },
+      );
+    else
+      schema.push(
+        { name, repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: type === 'STRING' ? 'BYTE_ARRAY' : type, repetition_type: 'REQUIRED' },
+      );
   }
   const columnData = columns.map(({ name, data, type = 'INT64', list = true }) => ({
     name,
@@ -427,11 +512,34 @@ function parquet(columns: Column[], rowGroupSize?: number): Uint8Array<ArrayBuff
 
 /** Three documented rows: the last padded to the length of the first (attention_mask 0, labels -100). */
 const tokenized = (): Column[] => [
-  { name: 'input_ids', data: [[128000, 9906, 1917, 0], [128000, 3923, 374, 13], [128000, 17, 0, 0]] },
-  { name: 'attention_mask', data: [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 0, 0]], type: 'INT32' },
-  { name: 'labels', data: [[-100, 9906, 1917, 0], [-100, -100, 374, 13], [-100, 17, -100, -100]] },
+  {
+    name: 'input_ids',
+    data: [
+      [128000, 9906, 1917, 0],
+      [128000, 3923, 374, 13],
+      [128000, 17, 0, 0],
+    ],
+  },
+  {
+    name: 'attention_mask',
+    data: [
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [1, 1, 0, 0],
+    ],
+    type: 'INT32',
+  },
+  {
+    name: 'labels',
+    data: [
+      [-100, 9906, 1917, 0],
+      [-100, -100, 374, 13],
+      [-100, 17, -100, -100],
+    ],
+  },
 ];
-const replace = (columns: Column[], name: string, data: unknown[], extra: Partial<Column> = {}): Column[] => columns.map((c) => (c.name === name ? { ...c, ...extra, data } : c));
+const replace = (columns: Column[], name: string, data: unknown[], extra: Partial<Column> = {}): Column[] =>
+  columns.map((c) => (c.name === name ? { ...c, ...extra, data } : c));
 const parquetFile = (bytes: Uint8Array<ArrayBuffer>, name = 'train.parquet'): File => new File([bytes], name);
 const together = { provider: 'together' } as const;
 
@@ -453,20 +561,39 @@ describe('Together: the documented tokenized Parquet format', () => {
       const report = await checkDataset(source, { ...together, epochs: 2, ...(i >= 2 ? { name: 'train.parquet' } : {}) });
       expectAccepted(report, 'pretokenized', 'tokenized (Parquet)');
       expect(report.examples).toBe(3);
-      expect(report.stats).toMatchObject({ validExamples: 3, bytes: bytes.length, tokens: { total: 12, method: 'exact', tokenizer: 'input_ids' }, billedTokens: { perEpoch: 12, epochs: 2, total: 24 } });
+      expect(report.stats).toMatchObject({
+        validExamples: 3,
+        bytes: bytes.length,
+        tokens: { total: 12, method: 'exact', tokenizer: 'input_ids' },
+        billedTokens: { perEpoch: 12, epochs: 2, total: 24 },
+      });
     }
   });
 
   it('accepts a file without the optional labels, and rows with null labels', async () => {
     expectAccepted(await checkDataset(parquetFile(parquet(tokenized().slice(0, 2))), together), 'pretokenized');
-    expectAccepted(await checkDataset(parquetFile(parquet(replace(tokenized(), 'labels', [null, [1, 2, 3, 4], null]))), together), 'pretokenized');
+    expectAccepted(
+      await checkDataset(parquetFile(parquet(replace(tokenized(), 'labels', [null, [1, 2, 3, 4], null]))), together),
+      'pretokenized',
+    );
   });
 
   it('names the row across row groups: a bad mask on row 5 of 6 in groups of 2', async () => {
     const rows = 6;
     const ids = Array.from({ length: rows }, (_, i) => [1, 2, i + 3]);
     const mask = ids.map((_, i) => (i === 4 ? [1, 1] : [1, 1, 1]));
-    const report = await checkDataset(parquetFile(parquet([{ name: 'input_ids', data: ids }, { name: 'attention_mask', data: mask, type: 'INT32' }], 2)), together);
+    const report = await checkDataset(
+      parquetFile(
+        parquet(
+          [
+            { name: 'input_ids', data: ids },
+            { name: 'attention_mask', data: mask, type: 'INT32' },
+          ],
+          2,
+        ),
+      ),
+      together,
+    );
     expect(pairs(report.errors)).toEqual([[5, 'mask.invalid']]);
     expect(report.errors[0]).toMatchObject({ field: 'attention_mask' });
     expect(report.errors[0]?.message).toMatch(/^row 5, column attention_mask has 2 entries and input_ids 3/);
@@ -476,10 +603,14 @@ describe('Together: the documented tokenized Parquet format', () => {
 
 describe('Together: broken Parquet files are rejected with the row and the column', () => {
   const errors = async (columns: Column[]): Promise<{ line: number; code: string; field?: string }[]> =>
-    (await checkDataset(parquetFile(parquet(columns)), together)).errors.map(({ line, code, field }) => (field === undefined ? { line, code } : { line, code, field }));
+    (await checkDataset(parquetFile(parquet(columns)), together)).errors.map(({ line, code, field }) =>
+      field === undefined ? { line, code } : { line, code, field },
+    );
 
-  it('attention_mask missing (the page: required; the SDK\'s check asks only for input_ids)', async () => {
-    expect(await errors(tokenized().filter((c) => c.name !== 'attention_mask'))).toEqual([{ line: 0, code: 'key.missing', field: 'attention_mask' }]);
+  it("attention_mask missing (the page: required; the SDK's check asks only for input_ids)", async () => {
+    expect(await errors(tokenized().filter((c) => c.name !== 'attention_mask'))).toEqual([
+      { line: 0, code: 'key.missing', field: 'attention_mask' },
+    ]);
   });
 
   it('input_ids missing', async () => {
@@ -487,28 +618,53 @@ describe('Together: broken Parquet files are rejected with the row and the colum
   });
 
   it('a column the format does not have, with the likely one', async () => {
-    const report = await checkDataset(parquetFile(parquet([...tokenized().slice(0, 2), { name: 'label', data: tokenized()[2]?.data ?? [] }])), together);
+    const report = await checkDataset(
+      parquetFile(parquet([...tokenized().slice(0, 2), { name: 'label', data: tokenized()[2]?.data ?? [] }])),
+      together,
+    );
     expect(pairs(report.errors)).toEqual([[0, 'key.unknown']]);
     expect(report.errors[0]?.message).toContain('did you mean labels?');
   });
 
   it('input_ids as text, not a list of integers', async () => {
-    expect(await errors(replace(tokenized(), 'input_ids', ['1 2 3 4', '5 6 7 8', '9 10 0 0'], { type: 'STRING', list: false }))).toEqual([{ line: 0, code: 'type.invalid', field: 'input_ids' }]);
+    expect(await errors(replace(tokenized(), 'input_ids', ['1 2 3 4', '5 6 7 8', '9 10 0 0'], { type: 'STRING', list: false }))).toEqual([
+      { line: 0, code: 'type.invalid', field: 'input_ids' },
+    ]);
   });
 
   it('an empty and a null input_ids row, and a negative token id', async () => {
     const ids = [[], null, [1, -2, 3, 4]];
     const report = await checkDataset(parquetFile(parquet(replace(tokenized(), 'input_ids', ids))), together);
-    expect(report.errors.map(({ line, code, field }) => [line, code, field])).toEqual([[1, 'tokens.invalid', 'input_ids'], [2, 'tokens.invalid', 'input_ids'], [3, 'tokens.invalid', 'input_ids[1]']]);
+    expect(report.errors.map(({ line, code, field }) => [line, code, field])).toEqual([
+      [1, 'tokens.invalid', 'input_ids'],
+      [2, 'tokens.invalid', 'input_ids'],
+      [3, 'tokens.invalid', 'input_ids[1]'],
+    ]);
     expect(report.errors[2]?.message).toBe('row 3, column input_ids[1] = -2 must be a non-negative token id');
   });
 
   it('an attention_mask value other than 0 and 1', async () => {
-    expect(await errors(replace(tokenized(), 'attention_mask', [[1, 1, 1, 1], [1, 2, 1, 1], [1, 1, 0, 0]]))).toEqual([{ line: 2, code: 'mask.invalid', field: 'attention_mask[1]' }]);
+    expect(
+      await errors(
+        replace(tokenized(), 'attention_mask', [
+          [1, 1, 1, 1],
+          [1, 2, 1, 1],
+          [1, 1, 0, 0],
+        ]),
+      ),
+    ).toEqual([{ line: 2, code: 'mask.invalid', field: 'attention_mask[1]' }]);
   });
 
   it('labels of another length, and a label of -5', async () => {
-    expect(await errors(replace(tokenized(), 'labels', [[-100, 9906, 1917], [-100, -100, 374, 13], [-100, 17, -5, -100]]))).toEqual([
+    expect(
+      await errors(
+        replace(tokenized(), 'labels', [
+          [-100, 9906, 1917],
+          [-100, -100, 374, 13],
+          [-100, 17, -5, -100],
+        ]),
+      ),
+    ).toEqual([
       { line: 1, code: 'labels.length', field: 'labels' },
       { line: 3, code: 'labels.invalid', field: 'labels[2]' },
     ]);
@@ -521,10 +677,12 @@ describe('Together: broken Parquet files are rejected with the row and the colum
   });
 
   it('an empty Parquet file (no rows)', async () => {
-    expect(pairs((await checkDataset(parquetFile(parquet(tokenized().map((c) => ({ ...c, data: [] })))), together)).errors)).toEqual([[0, 'file.empty']]);
+    expect(pairs((await checkDataset(parquetFile(parquet(tokenized().map((c) => ({ ...c, data: [] })))), together)).errors)).toEqual([
+      [0, 'file.empty'],
+    ]);
   });
 
-  it('a Parquet file for a provider that takes none, or for Together\'s evaluation purpose', async () => {
+  it("a Parquet file for a provider that takes none, or for Together's evaluation purpose", async () => {
     const bytes = parquet(tokenized());
     for (const options of [{ provider: 'nebius' }, { provider: 'openai' }, { provider: 'together', purpose: 'eval' }] as const) {
       const report = await checkDataset(parquetFile(bytes), options);

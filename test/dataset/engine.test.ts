@@ -37,7 +37,10 @@ describe('sources: a path, a Blob, a web stream, a Node stream, an async iterabl
     const options = { provider: 'together' as const };
     const byPath = await checkDataset(path, options);
     expect(byPath.name).toBe('mixed.jsonl');
-    expect(pairs(byPath.errors)).toEqual([[2, 'line.json'], [3, 'role.repeated']]);
+    expect(pairs(byPath.errors)).toEqual([
+      [2, 'line.json'],
+      [3, 'role.repeated'],
+    ]);
     expect(pairs(byPath.warnings)).toEqual([[0, 'file.bom']]);
     expect(byPath.stats).toMatchObject({ byteOrderMark: true, lineEndings: 'crlf', lines: 3, bytes: bytes.length });
     const web = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(bytes), c.close()) });
@@ -55,7 +58,11 @@ describe('sources: a path, a Blob, a web stream, a Node stream, an async iterabl
     const many = [...Array.from({ length: 40 }, (_, i) => chatLine(i, 50 + i * 13)), '', '{"x":', J({ text: 'é' })];
     const all = encoder.encode(many.join('\n'));
     const reference = await checkDataset(new Blob([all]), { provider: 'together' });
-    expect(pairs(reference.errors)).toEqual([[41, 'line.blank'], [42, 'line.json'], [43, 'format.mixed']]);
+    expect(pairs(reference.errors)).toEqual([
+      [41, 'line.blank'],
+      [42, 'line.json'],
+      [43, 'format.mixed'],
+    ]);
     let seed = 7;
     for (let round = 0; round < 20; round++) {
       const chunks: Uint8Array[] = [];
@@ -71,13 +78,20 @@ describe('sources: a path, a Blob, a web stream, a Node stream, an async iterabl
 
   it('reads a file with no final newline, a lone BOM, and a path that does not exist', async () => {
     expect((await checkDataset(new Blob([chat(user(), bot())]), { provider: 'nebius' })).examples).toBe(1);
-    expect(pairs((await checkDataset(new Blob([Uint8Array.of(0xef, 0xbb, 0xbf)]), { provider: 'nebius' })).errors)).toEqual([[0, 'file.empty']]);
-    await expect(checkDataset(join(dir, 'missing.jsonl'), { provider: 'nebius' })).rejects.toThrow(/source = ".*missing\.jsonl" cannot be read \(no such file\)/);
+    expect(pairs((await checkDataset(new Blob([Uint8Array.of(0xef, 0xbb, 0xbf)]), { provider: 'nebius' })).errors)).toEqual([
+      [0, 'file.empty'],
+    ]);
+    await expect(checkDataset(join(dir, 'missing.jsonl'), { provider: 'nebius' })).rejects.toThrow(
+      /source = ".*missing\.jsonl" cannot be read \(no such file\)/,
+    );
   });
 
   it('stops on abort and reports progress', async () => {
     const progress: number[] = [];
-    await checkDataset(Readable.from([encoder.encode(`${filler(1)}\n`), encoder.encode(`${filler(2)}\n`)]), { provider: 'nebius', onProgress: (p) => progress.push(p.lines) });
+    await checkDataset(Readable.from([encoder.encode(`${filler(1)}\n`), encoder.encode(`${filler(2)}\n`)]), {
+      provider: 'nebius',
+      onProgress: (p) => progress.push(p.lines),
+    });
     expect(progress).toEqual([1, 2]);
     const controller = new AbortController();
     controller.abort(new Error('stop'));
@@ -101,13 +115,23 @@ describe('options are checked before anything is read', () => {
 });
 
 describe('statistics', () => {
-  it('counts OpenAI tokens exactly with the model\'s tokenizer, as OpenAI\'s counting does', async () => {
-    const examples = Array.from({ length: 10 }, (_, i) => ({ messages: [sys('You are terse.'), { ...user(`How far is star number ${i}?`), name: 'ada' }, bot(`About ${i * 4.2} light years.`)] }));
+  it("counts OpenAI tokens exactly with the model's tokenizer, as OpenAI's counting does", async () => {
+    const examples = Array.from({ length: 10 }, (_, i) => ({
+      messages: [sys('You are terse.'), { ...user(`How far is star number ${i}?`), name: 'ada' }, bot(`About ${i * 4.2} light years.`)],
+    }));
     const report = await check(examples.map(J), { provider: 'openai', model: 'gpt-4o-mini-2024-07-18', epochs: 3 });
     expect(report.ok).toBe(true);
-    const expected = examples.map((e) => e.messages.reduce((n, m) => n + 3 + countTokens(String(m.content)) + ('name' in m ? 1 + countTokens(String(m.name)) : 0), 3));
+    const expected = examples.map((e) =>
+      e.messages.reduce((n, m) => n + 3 + countTokens(String(m.content)) + ('name' in m ? 1 + countTokens(String(m.name)) : 0), 3),
+    );
     const total = expected.reduce((a, b) => a + b, 0);
-    expect(report.stats.tokens).toMatchObject({ method: 'exact', tokenizer: 'o200k_base', total, min: Math.min(...expected), max: Math.max(...expected) });
+    expect(report.stats.tokens).toMatchObject({
+      method: 'exact',
+      tokenizer: 'o200k_base',
+      total,
+      min: Math.min(...expected),
+      max: Math.max(...expected),
+    });
     expect(report.stats.contextLength).toBe(65_536);
     expect(report.stats.billedTokens).toEqual({ perEpoch: total, epochs: 3, total: total * 3, method: 'exact' });
     expect(report.stats.messages).toEqual({ total: 30, min: 3, mean: 3, max: 3 });
@@ -130,10 +154,16 @@ describe('statistics', () => {
     const nebius = await check([filler(1)], { provider: 'nebius' });
     expect(nebius.stats.billedTokens.epochs).toBe(3);
     expect(nebius.stats.contextLength).toBe(8192);
-    const openai = await check(Array.from({ length: 10 }, (_, i) => filler(i)), { provider: 'openai', model: 'gpt-4.1-mini-2025-04-14' });
+    const openai = await check(
+      Array.from({ length: 10 }, (_, i) => filler(i)),
+      { provider: 'openai', model: 'gpt-4.1-mini-2025-04-14' },
+    );
     expect(openai.stats.billedTokens.total).toBeUndefined();
     expect(openai.stats.tokens.method).toBe('exact');
-    const counted = await check([filler(1)], { provider: 'nebius', tokenizer: { name: 'words', exact: true, count: (t) => t.split(/\s+/).filter(Boolean).length } });
+    const counted = await check([filler(1)], {
+      provider: 'nebius',
+      tokenizer: { name: 'words', exact: true, count: (t) => t.split(/\s+/).filter(Boolean).length },
+    });
     expect(counted.stats.tokens).toMatchObject({ method: 'exact', tokenizer: 'words', total: 3 + 3 + 3 * 2 + 3 });
   });
 
@@ -153,7 +183,10 @@ describe('statistics', () => {
 
   it('finds duplicates, and says so when it stops remembering new examples', async () => {
     const report = await check([filler(1), filler(2), filler(3), filler(1), filler(3)], { provider: 'nebius', maxTrackedExamples: 2 });
-    expect(pairs(report.warnings)).toEqual([[0, 'duplicates.limit'], [4, 'example.duplicate']]);
+    expect(pairs(report.warnings)).toEqual([
+      [0, 'duplicates.limit'],
+      [4, 'example.duplicate'],
+    ]);
     expect(report.warnings[1]?.message).toBe('the example is the same as line 1');
     expect(report.stats.duplicates).toEqual({ examples: 1, tracked: 2, complete: false });
   });
@@ -172,7 +205,10 @@ describe('statistics', () => {
 
 describe('the human-readable report and the upload hook', () => {
   it('formats a report: verdict, problems with lines and codes, statistics', async () => {
-    const report = await check([chat(user(), user(), bot()), '{"x"', chat(user('q'), bot('a', { weight: 0 }))], { provider: 'together', epochs: 2 });
+    const report = await check([chat(user(), user(), bot()), '{"x"', chat(user('q'), bot('a', { weight: 0 }))], {
+      provider: 'together',
+      epochs: 2,
+    });
     const text = formatDatasetReport(report);
     expect(text).toContain('train.jsonl: FAILED for together · conversation format · 3 examples · 2 errors, 0 warnings');
     expect(text).toMatch(/line 1 {2}role\.repeated +messages\[1\]\.role = "user" repeats the role/);
@@ -184,10 +220,16 @@ describe('the human-readable report and the upload hook', () => {
 
   it('assertDataset returns the report when it passes and throws DatasetCheckError (with the report) when not', async () => {
     expect((await assertDataset(blob([filler(1)]), { provider: 'nebius' })).ok).toBe(true);
-    const error = await assertDataset(blob([filler(1), '[]'], '\n'), { provider: 'nebius', name: 'train.jsonl', where: 'nebius files.upload' }).catch((e: unknown) => e);
+    const error = await assertDataset(blob([filler(1), '[]'], '\n'), {
+      provider: 'nebius',
+      name: 'train.jsonl',
+      where: 'nebius files.upload',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatasetCheckError);
     const failure = error as DatasetCheckError;
-    expect(failure.message).toBe('nebius files.upload: train.jsonl failed the nebius dataset check with 1 error: line 2: the line is a JSON array, not an object: each line must be one example object [line.not-object]');
+    expect(failure.message).toBe(
+      'nebius files.upload: train.jsonl failed the nebius dataset check with 1 error: line 2: the line is a JSON array, not an object: each line must be one example object [line.not-object]',
+    );
     expect(failure.report.counts.errors).toBe(1);
   });
 

@@ -7,7 +7,11 @@ describe('good dataset files pass with no error and no warning', () => {
   it('cover every format of every provider', () => {
     for (const profile of Object.values(datasetProfiles)) {
       const formats = Object.keys(profile.formats) as DatasetFormat[];
-      for (const format of formats) expect(goodFiles.some((f) => f.provider === profile.provider && f.format === format), `${profile.provider} ${format}`).toBe(true);
+      for (const format of formats)
+        expect(
+          goodFiles.some((f) => f.provider === profile.provider && f.format === format),
+          `${profile.provider} ${format}`,
+        ).toBe(true);
     }
   });
 

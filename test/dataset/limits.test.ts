@@ -48,8 +48,14 @@ describe('role rules: Together has role.first and role.repeated; Nebius and Open
   it.each(cases)('openai and nebius: %s breaks no role rule', async (_name, lines, code) => {
     for (const provider of ['openai', 'nebius'] as const) {
       const report = await check([...lines, ...padding()], { provider });
-      expect(report.errors.map((e) => e.code), provider).not.toContain(code);
-      expect(report.warnings.map((e) => e.code), provider).not.toContain(code);
+      expect(
+        report.errors.map((e) => e.code),
+        provider,
+      ).not.toContain(code);
+      expect(
+        report.warnings.map((e) => e.code),
+        provider,
+      ).not.toContain(code);
     }
   });
 });

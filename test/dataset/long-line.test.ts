@@ -14,9 +14,17 @@ async function* longLine(bytes: number, chunk: number, rest: string): AsyncGener
 
 describe('a line longer than maxLineBytes', () => {
   it('is reported as too long (not as bad UTF-8 or JSON), and the lines after it are checked', async () => {
-    const report = await checkDataset(longLine(5_000_000, 65_536, `\n${good}\n{"messages": oops\n`), { provider: 'nebius', maxLineBytes: 1_000_000 });
-    expect(report.errors.map((e) => [e.line, e.code])).toEqual([[1, 'line.too-long'], [3, 'line.json']]);
-    expect(report.errors[0]?.message).toBe('the line is 5,000,000 bytes long, more than the 1,000,000 a line may have (maxLineBytes); it was skipped unread: is the file JSON lines, one example per line?');
+    const report = await checkDataset(longLine(5_000_000, 65_536, `\n${good}\n{"messages": oops\n`), {
+      provider: 'nebius',
+      maxLineBytes: 1_000_000,
+    });
+    expect(report.errors.map((e) => [e.line, e.code])).toEqual([
+      [1, 'line.too-long'],
+      [3, 'line.json'],
+    ]);
+    expect(report.errors[0]?.message).toBe(
+      'the line is 5,000,000 bytes long, more than the 1,000,000 a line may have (maxLineBytes); it was skipped unread: is the file JSON lines, one example per line?',
+    );
     expect(report.counts.errors).toBe(2);
   });
 

@@ -17,7 +17,13 @@ it('checks a 1 GiB file in flat memory: RSS grows less than 64 MB (measured in a
     expect((await stat(file)).size).toBeGreaterThanOrEqual(2 ** 30);
     const child = fileURLToPath(new URL('./fixtures/memory-child.ts', import.meta.url));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', child, file], { maxBuffer: 1 << 20 });
-    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ok: boolean; errors: number; examples: number; duplicates: { examples: number; complete: boolean }; rssGrowth: number };
+    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as {
+      ok: boolean;
+      errors: number;
+      examples: number;
+      duplicates: { examples: number; complete: boolean };
+      rssGrowth: number;
+    };
     expect(result.errors).toBe(0);
     expect(result.ok).toBe(true);
     expect(result.examples).toBe(lines);

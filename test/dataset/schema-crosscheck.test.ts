@@ -25,7 +25,14 @@ function loadDocument(file: string): JsonObject {
   const doc = (file.endsWith('.json') ? JSON.parse(raw) : parse(raw)) as JsonObject;
   // The pipeline's readings of 3.0 habits, but not its closing of request objects: the schemas stay as open as
   // the provider wrote them (fine-tuning lines add keys such as Together's `weight`).
-  for (const normalize of [normalizeNullable, normalizeNullEnum, normalizeExclusiveBounds, normalizeCompositionTypes, normalizeOverlappingOneOf]) normalize(doc);
+  for (const normalize of [
+    normalizeNullable,
+    normalizeNullEnum,
+    normalizeExclusiveBounds,
+    normalizeCompositionTypes,
+    normalizeOverlappingOneOf,
+  ])
+    normalize(doc);
   return doc;
 }
 
@@ -47,7 +54,19 @@ const ref = (id: string, name: string): object => ({ $ref: `${id}#/components/sc
 function randomChatLines(seed: number, count: number, tools: boolean): string[] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  const contents: unknown[] = ['Hello', '', 'Ünïcode ✓', [text('part')], [text(), image()], [text(), image('https://example.com/x.png')], [], null, 7, [{ type: 'refusal', refusal: 'No.' }], [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }]];
+  const contents: unknown[] = [
+    'Hello',
+    '',
+    'Ünïcode ✓',
+    [text('part')],
+    [text(), image()],
+    [text(), image('https://example.com/x.png')],
+    [],
+    null,
+    7,
+    [{ type: 'refusal', refusal: 'No.' }],
+    [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }],
+  ];
   const lines: string[] = [];
   for (let n = 0; n < count; n++) {
     const messages: Record<string, unknown>[] = next() < 0.5 ? [{ role: 'system', content: 'Be brief.' }] : [];
@@ -56,7 +75,10 @@ function randomChatLines(seed: number, count: number, tools: boolean): string[] 
       messages.push({ role: 'user', content: `Question ${n}.${t}` });
       if (tools && next() < 0.3) {
         const id = `call_${n}_${t}`;
-        messages.push({ role: 'assistant', content: null, tool_calls: [call(id)] }, { role: 'tool', tool_call_id: id, content: '{"celsius":20}' });
+        messages.push(
+          { role: 'assistant', content: null, tool_calls: [call(id)] },
+          { role: 'tool', tool_call_id: id, content: '{"celsius":20}' },
+        );
       }
       messages.push({ role: 'assistant', content: `Answer ${n}.${t}` });
     }
@@ -66,16 +88,40 @@ function randomChatLines(seed: number, count: number, tools: boolean): string[] 
       const message = pick(messages);
       if (message === undefined) break;
       switch (Math.floor(next() * 10)) {
-        case 0: message.role = pick(['system', 'user', 'assistant', 'tool', 'function', 'developer', 'bot']); break;
-        case 1: message.content = pick(contents); break;
-        case 2: message.name = pick(['alice', 7, 'bob_2']); break;
-        case 3: message.weight = pick([0, 1, 1, 2, '1']); break;
-        case 4: if (message.role === 'assistant') message.tool_calls = pick([[call('x1')], { id: 'x' }, [call('x2', 'other', '{bad')]]); break;
-        case 5: message.tool_call_id = pick(['call_missing', 7]); break;
-        case 6: line.parallel_tool_calls = pick([true, false, 'yes']); break;
-        case 7: line.tools = pick([[weatherTool], [{ type: 'function', function: { name: 'other', parameters: { type: 'object' } } }], [{ type: 'x' }], weatherTool]); break;
-        case 8: delete message.content; break;
-        default: messages.splice(messages.indexOf(message), 1);
+        case 0:
+          message.role = pick(['system', 'user', 'assistant', 'tool', 'function', 'developer', 'bot']);
+          break;
+        case 1:
+          message.content = pick(contents);
+          break;
+        case 2:
+          message.name = pick(['alice', 7, 'bob_2']);
+          break;
+        case 3:
+          message.weight = pick([0, 1, 1, 2, '1']);
+          break;
+        case 4:
+          if (message.role === 'assistant') message.tool_calls = pick([[call('x1')], { id: 'x' }, [call('x2', 'other', '{bad')]]);
+          break;
+        case 5:
+          message.tool_call_id = pick(['call_missing', 7]);
+          break;
+        case 6:
+          line.parallel_tool_calls = pick([true, false, 'yes']);
+          break;
+        case 7:
+          line.tools = pick([
+            [weatherTool],
+            [{ type: 'function', function: { name: 'other', parameters: { type: 'object' } } }],
+            [{ type: 'x' }],
+            weatherTool,
+          ]);
+          break;
+        case 8:
+          delete message.content;
+          break;
+        default:
+          messages.splice(messages.indexOf(message), 1);
       }
     }
     lines.push(J(line));
@@ -101,11 +147,13 @@ function expectValid(validate: ValidateFunction, value: unknown): void {
   expect(validate(value), `${JSON.stringify(value)}\n${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
 }
 
-describe('accepted examples agree with the providers\' schemas', () => {
+describe("accepted examples agree with the providers' schemas", () => {
   // Never a silent skip: without the providers' raw documents this check has nothing to check against.
   beforeAll(() => {
     if (!existsSync(join(MIRROR, 'openai.yaml'))) {
-      throw new Error(`no mirror of the providers' raw documents at ${MIRROR}: set TUNEKIT_SPEC_MIRROR, or put the shared openapi folder at ../shared/openapi`);
+      throw new Error(
+        `no mirror of the providers' raw documents at ${MIRROR}: set TUNEKIT_SPEC_MIRROR, or put the shared openapi folder at ../shared/openapi`,
+      );
     }
   });
 
@@ -117,7 +165,15 @@ describe('accepted examples agree with the providers\' schemas', () => {
     const oid = 'https://tunekit.test/openai';
     const compileOpenAI = compiler(loadDocument('openai.yaml'), oid);
     // The per-line schema of a supervised fine-tuning file (FineTuneChatRequestInput), from its parts.
-    const message = { anyOf: ['ChatCompletionRequestSystemMessage', 'ChatCompletionRequestUserMessage', 'FineTuneChatCompletionRequestAssistantMessage', 'ChatCompletionRequestToolMessage', 'ChatCompletionRequestFunctionMessage'].map((name) => ref(oid, name)) };
+    const message = {
+      anyOf: [
+        'ChatCompletionRequestSystemMessage',
+        'ChatCompletionRequestUserMessage',
+        'FineTuneChatCompletionRequestAssistantMessage',
+        'ChatCompletionRequestToolMessage',
+        'ChatCompletionRequestFunctionMessage',
+      ].map((name) => ref(oid, name)),
+    };
     const chatInput = {
       type: 'object',
       required: ['messages'],
@@ -130,7 +186,11 @@ describe('accepted examples agree with the providers\' schemas', () => {
     };
     openaiLine = compileOpenAI(chatInput);
     const output = { type: 'array', minItems: 1, maxItems: 1, items: ref(oid, 'FineTuneChatCompletionRequestAssistantMessage') };
-    openaiPreference = compileOpenAI({ type: 'object', required: ['input', 'preferred_output', 'non_preferred_output'], properties: { input: chatInput, preferred_output: output, non_preferred_output: output } });
+    openaiPreference = compileOpenAI({
+      type: 'object',
+      required: ['input', 'preferred_output', 'non_preferred_output'],
+      properties: { input: chatInput, preferred_output: output, non_preferred_output: output },
+    });
     const tid = 'https://tunekit.test/together';
     togetherMessage = compiler(loadDocument('together.yaml'), tid)(ref(tid, 'ChatCompletionMessageParam'));
   }, 60_000);
@@ -141,11 +201,14 @@ describe('accepted examples agree with the providers\' schemas', () => {
 
   it('OpenAI: accepted preference (DPO) lines validate against the document', async () => {
     const next = random(2);
-    const lines = Array.from({ length: 600 }, (_, n) => J({
-      input: { messages: [{ role: 'user', content: next() < 0.2 ? 5 : `Q${n}` }], ...(next() < 0.3 ? { tools: [weatherTool] } : {}) },
-      preferred_output: next() < 0.2 ? [{ role: 'assistant', content: null }] : [{ role: 'assistant', content: `A${n}` }],
-      non_preferred_output: next() < 0.2 ? [{ role: 'user', content: 'x' }] : [{ role: 'assistant', content: next() < 0.1 ? [text('B')] : `B${n}` }],
-    }));
+    const lines = Array.from({ length: 600 }, (_, n) =>
+      J({
+        input: { messages: [{ role: 'user', content: next() < 0.2 ? 5 : `Q${n}` }], ...(next() < 0.3 ? { tools: [weatherTool] } : {}) },
+        preferred_output: next() < 0.2 ? [{ role: 'assistant', content: null }] : [{ role: 'assistant', content: `A${n}` }],
+        non_preferred_output:
+          next() < 0.2 ? [{ role: 'user', content: 'x' }] : [{ role: 'assistant', content: next() < 0.1 ? [text('B')] : `B${n}` }],
+      }),
+    );
     for (const line of await accepted('openai', 'preference', lines, 200)) expectValid(openaiPreference, JSON.parse(line));
   });
 
@@ -172,7 +235,12 @@ describe('accepted examples agree with the providers\' schemas', () => {
   });
 
   it('Together multimodal: an accepted example has list content in every message (the difference above)', async () => {
-    const line = J({ messages: [{ role: 'user', content: [text('What is it?'), image(dataUrl('png'))] }, { role: 'assistant', content: [text('A cat.')] }] });
+    const line = J({
+      messages: [
+        { role: 'user', content: [text('What is it?'), image(dataUrl('png'))] },
+        { role: 'assistant', content: [text('A cat.')] },
+      ],
+    });
     expect((await checkDataset(blob([line]), { provider: 'together' })).ok).toBe(true);
   });
 });

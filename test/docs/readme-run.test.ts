@@ -39,7 +39,10 @@ function tsBlocks(text: string): Block[] {
 const NOT_RUN: { match: RegExp; why: string }[] = [
   { match: /from 'vitest'/, why: 'a vitest file: test/sandbox/user-test.test.ts runs this pattern' },
   { match: /Prefer: 'code=422'/, why: 'needs the Prism mock (npm run mock), which the contract tests run' },
-  { match: /sandbox\.script\(\{ fail: \{ at: 'running', code: 'out_of_memory'/, why: 'a list of scripts for an existing sandbox and job: test/sandbox/*.test.ts run each' },
+  {
+    match: /sandbox\.script\(\{ fail: \{ at: 'running', code: 'out_of_memory'/,
+    why: 'a list of scripts for an existing sandbox and job: test/sandbox/*.test.ts run each',
+  },
 ];
 
 const dir = join(repoRoot, '.tmp', 'readme-run');
@@ -59,9 +62,12 @@ beforeAll(async () => {
   sandboxes.openai = await startSandbox({ provider: 'openai', clock: { speed: 600 } });
   const key = 'readme-reader-key';
   Object.assign(env, {
-    NEBIUS_API_KEY: key, NEBIUS_BASE_URL: sandboxes.nebius?.url ?? '',
-    TOGETHER_API_KEY: key, TOGETHER_BASE_URL: sandboxes.together?.url ?? '',
-    OPENAI_API_KEY: key, OPENAI_BASE_URL: sandboxes.openai?.url ?? '',
+    NEBIUS_API_KEY: key,
+    NEBIUS_BASE_URL: sandboxes.nebius?.url ?? '',
+    TOGETHER_API_KEY: key,
+    TOGETHER_BASE_URL: sandboxes.together?.url ?? '',
+    OPENAI_API_KEY: key,
+    OPENAI_BASE_URL: sandboxes.openai?.url ?? '',
   });
   // A reader's own job and file, for the snippets that name one by id.
   const nebius = createNebiusClient({ apiKey: key, baseUrl: env['NEBIUS_BASE_URL'] });
@@ -79,7 +85,10 @@ beforeAll(async () => {
     'tunekit/dataset': ['../../src/dataset/index.ts'],
     'tunekit/testing': ['../../src/testing.ts'],
   };
-  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { paths }, include: ['*.mts'] }));
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { paths }, include: ['*.mts'] }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -95,10 +104,21 @@ function preamble(code: string): string {
     ['id', `const id = ${JSON.stringify(ids['ftjob-123'])};`],
     ['job', `const job = { id: ${JSON.stringify(ids['ftjob-123'])} };`],
   ];
-  const declares = (name: string): boolean => new RegExp(`^\\s*(?:const|let|await using)\\s+(?:${name}\\b|\\{[^}]*\\b${name}\\b)`, 'm').test(code) || new RegExp(`import\\s*\\{[^}]*\\b${name}\\b`).test(code);
+  const declares = (name: string): boolean =>
+    new RegExp(`^\\s*(?:const|let|await using)\\s+(?:${name}\\b|\\{[^}]*\\b${name}\\b)`, 'm').test(code) ||
+    new RegExp(`import\\s*\\{[^}]*\\b${name}\\b`).test(code);
   // A name used on its own (`job.id` is not `id`).
   const lines = given.filter(([name]) => new RegExp(`(?<![.\\w])${name}\\b`).test(code) && !declares(name)).map(([, line]) => line);
-  const exported = ['createNebiusClient', 'createTogetherClient', 'createOpenAIClient', 'createTuner', 'NotFoundError', 'RateLimitError', 'JobFailedError', 'WaitAbortedError'];
+  const exported = [
+    'createNebiusClient',
+    'createTogetherClient',
+    'createOpenAIClient',
+    'createTuner',
+    'NotFoundError',
+    'RateLimitError',
+    'JobFailedError',
+    'WaitAbortedError',
+  ];
   const needed = exported.filter((name) => new RegExp(`\\b${name}\\b`).test(code) && !declares(name));
   if (needed.length) lines.unshift(`const { ${needed.join(', ')} } = await import('tunekit');`);
   return lines.join('\n');
@@ -106,9 +126,13 @@ function preamble(code: string): string {
 
 describe('the README and its guides, run', () => {
   it('every ts block runs against the sandboxes, in order (the README, then docs/), without an error', async () => {
-    const guides = (await readdir(join(repoRoot, 'docs'))).filter((name) => name.endsWith('.md')).sort().map((name) => join('docs', name));
+    const guides = (await readdir(join(repoRoot, 'docs')))
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+      .map((name) => join('docs', name));
     const blocks: (Block & { file: string })[] = [];
-    for (const file of ['README.md', ...guides]) blocks.push(...tsBlocks(await readFile(join(repoRoot, file), 'utf8')).map((block) => ({ ...block, file })));
+    for (const file of ['README.md', ...guides])
+      blocks.push(...tsBlocks(await readFile(join(repoRoot, file), 'utf8')).map((block) => ({ ...block, file })));
     const skipped = blocks.filter((block) => NOT_RUN.some((rule) => rule.match.test(block.code)));
     expect(skipped.map((block) => NOT_RUN.find((rule) => rule.match.test(block.code))?.why)).toHaveLength(NOT_RUN.length);
     const failures: string[] = [];
@@ -124,7 +148,12 @@ describe('the README and its guides, run', () => {
         timeout: 60_000,
       }).then(
         () => undefined,
-        (error: { stderr?: string; code?: number }) => `${block.file}:${block.line}: exit ${error.code ?? '?'}: ${(error.stderr ?? '').split('\n').filter((l) => /Error|error/.test(l)).slice(0, 2).join(' | ')}`,
+        (error: { stderr?: string; code?: number }) =>
+          `${block.file}:${block.line}: exit ${error.code ?? '?'}: ${(error.stderr ?? '')
+            .split('\n')
+            .filter((l) => /Error|error/.test(l))
+            .slice(0, 2)
+            .join(' | ')}`,
       );
       if (run) failures.push(run);
     }
@@ -145,7 +174,10 @@ describe("the README's claims (item 3)", () => {
   it('with several keys set and no --provider, tunekit refuses (exit 2), as the CLI guide says', async () => {
     const guide = await readFile(join(repoRoot, 'docs', 'cli.md'), 'utf8');
     expect(guide).toContain('with several keys set and no choice, tunekit refuses, exit 2');
-    const run = spawnSync(process.execPath, [fixture.bin, 'jobs', 'list'], { env: { PATH: process.env['PATH'] ?? '', OPENAI_API_KEY: 'k1', NEBIUS_API_KEY: 'k2' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [fixture.bin, 'jobs', 'list'], {
+      env: { PATH: process.env['PATH'] ?? '', OPENAI_API_KEY: 'k1', NEBIUS_API_KEY: 'k2' },
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('NEBIUS_API_KEY, OPENAI_API_KEY');
   });

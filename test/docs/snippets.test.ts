@@ -58,11 +58,18 @@ function declared(code: string): Set<string> {
   const names = new Set<string>();
   for (const [, list] of code.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const part of (list ?? '').split(',')) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.replace(/^type\s+/, '');
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.replace(/^type\s+/, '');
       if (name) names.add(name);
     }
   }
-  for (const [, name] of code.matchAll(/^\s*(?:export\s+)?(?:const|let|var|function|class|async function|await using|using)\s+([A-Za-z_$][\w$]*)/gm)) if (name) names.add(name);
+  for (const [, name] of code.matchAll(
+    /^\s*(?:export\s+)?(?:const|let|var|function|class|async function|await using|using)\s+([A-Za-z_$][\w$]*)/gm,
+  ))
+    if (name) names.add(name);
   for (const [, list] of code.matchAll(/^(?:const|let)\s+\{([^}]*)\}\s*=/gm)) {
     for (const part of (list ?? '').split(',')) {
       const name = part.split(':').pop()?.trim();
@@ -78,10 +85,10 @@ const GIVEN: Record<string, string> = {
   together: "declare const together: import('tunekit/together').TogetherClient;",
   openai: "declare const openai: import('tunekit/openai').OpenAIClient;",
   azure: "declare const azure: import('tunekit/azure').AzureOpenAIClient;",
-  id: "declare const id: string;",
+  id: 'declare const id: string;',
   sandbox: "declare const sandbox: import('tunekit/testing').Sandbox<'openai'>;",
   job: 'declare const job: { id: string };',
-  jobId: "declare const jobId: string;",
+  jobId: 'declare const jobId: string;',
 };
 
 async function sourceFiles(dir: string): Promise<string[]> {
@@ -91,7 +98,10 @@ async function sourceFiles(dir: string): Promise<string[]> {
 
 describe('documentation snippets compile', () => {
   it('every ts block of the README and docs/*.md and every JSDoc @example in src/ type-checks against the package', async () => {
-    const guides = (await readdir(join(repoRoot, 'docs'))).filter((file) => file.endsWith('.md')).sort().map((file) => join('docs', file));
+    const guides = (await readdir(join(repoRoot, 'docs')))
+      .filter((file) => file.endsWith('.md'))
+      .sort()
+      .map((file) => join('docs', file));
     expect(guides.length).toBeGreaterThan(5);
     const snippets: Snippet[] = [];
     for (const file of ['README.md', ...guides]) snippets.push(...markdownSnippets(await readFile(join(repoRoot, file), 'utf8'), file));
@@ -99,7 +109,9 @@ describe('documentation snippets compile', () => {
     expect(snippets.length).toBeGreaterThan(40);
 
     // The root's runtime exports (its clients come from the provider registry), those a snippet may use unimported.
-    const exported = Object.keys(await import('../../src/index.js')).filter((name) => /^(create\w+Client|[A-Z]\w*Error|PageList|retryDelay|defaultRetryPolicy)$/.test(name));
+    const exported = Object.keys(await import('../../src/index.js')).filter((name) =>
+      /^(create\w+Client|[A-Z]\w*Error|PageList|retryDelay|defaultRetryPolicy)$/.test(name),
+    );
     const dir = join(repoRoot, '.tmp', 'snippets');
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
@@ -109,7 +121,9 @@ describe('documentation snippets compile', () => {
       const imports = [...new Set(exported)].filter((name) => name && !own.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code));
       const preamble = [
         imports.length ? `import { ${imports.join(', ')} } from 'tunekit';` : '',
-        ...Object.entries(GIVEN).filter(([name]) => !own.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code)).map(([, line]) => line),
+        ...Object.entries(GIVEN)
+          .filter(([name]) => !own.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code))
+          .map(([, line]) => line),
       ].filter(Boolean);
       const name = `snippet-${String(n).padStart(3, '0')}.ts`;
       files.set(name, snippet);
@@ -124,29 +138,41 @@ describe('documentation snippets compile', () => {
       'tunekit/azure': ['../../src/providers/azure/index.ts'],
       'tunekit/*': ['../../src/*.ts', '../../src/*/index.ts'],
     };
-    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({
-      extends: '../../tsconfig.json',
-      compilerOptions: { noEmit: true, noUnusedLocals: false, allowImportingTsExtensions: true, paths, rootDir: '../..' },
-      include: ['*.ts'],
-    }));
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        compilerOptions: { noEmit: true, noUnusedLocals: false, allowImportingTsExtensions: true, paths, rootDir: '../..' },
+        include: ['*.ts'],
+      }),
+    );
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: repoRoot }).then(
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+      cwd: repoRoot,
+    }).then(
       () => '',
       (error: { code?: unknown; stdout: string; stderr: string }) => {
         // tsc exits 2 with its diagnostics on stdout when a snippet does not compile; anything else (a crash, a
         // missing tsc, exit 1 with nothing said) fails the test as it is.
-        if (error.code !== 2 || !error.stdout.trim()) throw new Error(`tsc did not run (exit ${String(error.code)}): ${error.stderr || error.stdout}`);
+        if (error.code !== 2 || !error.stdout.trim())
+          throw new Error(`tsc did not run (exit ${String(error.code)}): ${error.stderr || error.stdout}`);
         return error.stdout;
       },
     );
     // Point each error at the Markdown line or source line the snippet came from.
-    const located = result.split('\n').filter(Boolean).map((line) => {
-      const match = /^(?:\.tmp\/snippets\/)?(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(relative(repoRoot, line.startsWith('/') ? line : join(repoRoot, line)).replace(/\\/g, '/')) ?? /(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(line);
-      if (!match) return line;
-      const snippet = files.get(match[1] ?? '');
-      const [file, start] = (snippet?.at ?? '?:0').split(':');
-      return `${file}:${Number(start) + Number(match[2]) - 2}: ${match[3]}`;
-    });
+    const located = result
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const match =
+          /^(?:\.tmp\/snippets\/)?(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(
+            relative(repoRoot, line.startsWith('/') ? line : join(repoRoot, line)).replace(/\\/g, '/'),
+          ) ?? /(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(line);
+        if (!match) return line;
+        const snippet = files.get(match[1] ?? '');
+        const [file, start] = (snippet?.at ?? '?:0').split(':');
+        return `${file}:${Number(start) + Number(match[2]) - 2}: ${match[3]}`;
+      });
     expect(located).toEqual([]);
   }, 120_000);
 });

@@ -29,7 +29,9 @@ afterAll(async () => {
 
 describe('the tarball', () => {
   it('has no prepare (nor any other install script) in its package.json; the clone keeps its own', async () => {
-    const packed = JSON.parse(execFileSync('tar', ['xzf', tarball, '-O', 'package/package.json'], { encoding: 'utf8' })) as { scripts: Record<string, string> };
+    const packed = JSON.parse(execFileSync('tar', ['xzf', tarball, '-O', 'package/package.json'], { encoding: 'utf8' })) as {
+      scripts: Record<string, string>;
+    };
     for (const script of ['prepare', 'preinstall', 'install', 'postinstall']) expect(packed.scripts[script], script).toBeUndefined();
     // The clone's package.json is back as it was, byte for byte, and still builds on npm ci.
     const after = await readFile(join(repoRoot, 'package.json'), 'utf8');
@@ -38,7 +40,10 @@ describe('the tarball', () => {
   });
 
   it('installs without a warning about install scripts', () => {
-    const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel', 'warn', tarball], { cwd: project, encoding: 'utf8' });
+    const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel', 'warn', tarball], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     // npm writes its warnings on stderr.
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/install-scripts|prepare/);

@@ -44,7 +44,14 @@ describe('the npm tarball', () => {
   it('ships compiled JavaScript (ESM, CommonJS, browser) and types only, no TypeScript sources or pulled documents', async () => {
     const installed = join(project, 'node_modules/tunekit');
     const files = await readdir(installed, { recursive: true });
-    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/providers/nebius/index.js', 'dist/cjs/src/index.cjs', 'dist/cjs/src/index.d.cts', 'dist/browser/src/providers/nebius/index.js']) {
+    for (const file of [
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/providers/nebius/index.js',
+      'dist/cjs/src/index.cjs',
+      'dist/cjs/src/index.d.cts',
+      'dist/browser/src/providers/nebius/index.js',
+    ]) {
       expect(files).toContain(join(...file.split('/')));
     }
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.cts'))).toEqual([]);
@@ -86,7 +93,10 @@ describe('the npm tarball', () => {
     const { stdout, stderr } = await run(process.execPath, ['main.cjs', server.url], { cwd: project, encoding: 'utf8' });
     expect(stderr).toBe(''); // no ExperimentalWarning: it is a real CommonJS build, not require(esm)
     expect(JSON.parse(stdout)).toEqual({
-      id: 'ftjob-9', same: true, notFound: true, others: true,
+      id: 'ftjob-9',
+      same: true,
+      notFound: true,
+      others: true,
       message: 'nebius GET /v1/fine_tuning/jobs/missing failed with 404: Not Found',
     });
   });
@@ -121,7 +131,9 @@ describe('the npm tarball', () => {
       if (seen.has(file)) return seen;
       seen.add(file);
       const code = await readFile(file, 'utf8');
-      for (const [, spec] of code.matchAll(/(?:^|[;\n])\s*(?:import|export)\s[^'"()]*?from\s*["'](\.[^"']+)["']|(?:^|[;\n])\s*import\s*["'](\.[^"']+)["']/g)) {
+      for (const [, spec] of code.matchAll(
+        /(?:^|[;\n])\s*(?:import|export)\s[^'"()]*?from\s*["'](\.[^"']+)["']|(?:^|[;\n])\s*import\s*["'](\.[^"']+)["']/g,
+      )) {
         if (spec) await closure(join(file, '..', spec), seen);
       }
       return seen;
@@ -167,14 +179,33 @@ describe('the npm tarball', () => {
     `;
     await writeFile(join(project, 'copies.mjs'), program);
     const { stdout } = await run(process.execPath, ['copies.mjs'], { cwd: project, encoding: 'utf8' });
-    expect(JSON.parse(stdout)).toEqual({ copies: true, notFound: true, api: true, base: true, notRateLimit: false, notError: true, dataset: true, sandbox: true, checker: 'function' });
+    expect(JSON.parse(stdout)).toEqual({
+      copies: true,
+      notFound: true,
+      api: true,
+      base: true,
+      notRateLimit: false,
+      notError: true,
+      dataset: true,
+      sandbox: true,
+      checker: 'function',
+    });
   });
 
   it('passes @arethetypeswrong/cli (every entry point under node10, node16 CJS and ESM, bundler) and publint', async () => {
     const attw = await run(bin('attw'), [tarball, '--format', 'json'], { encoding: 'utf8' }).catch((error: { stdout: string }) => error);
     const report = JSON.parse(attw.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
     expect(report.analysis.problems).toEqual([]);
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './azure', './dataset', './nebius', './openai', './package.json', './testing', './together']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      '.',
+      './azure',
+      './dataset',
+      './nebius',
+      './openai',
+      './package.json',
+      './testing',
+      './together',
+    ]);
     const publint = await run(bin('publint'), [tarball, '--strict'], { encoding: 'utf8' });
     expect(publint.stdout).toContain('All good!');
   });
@@ -215,7 +246,16 @@ describe('in a browser: each entry point bundled for the browser lists and retri
       const entry = join(project, `page-${name}.js`);
       await writeFile(entry, script(head));
       // A `node:` import anywhere would stop this build ("The package "node:fs" wasn't found"), as it did before.
-      const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, absWorkingDir: project, logLevel: 'silent' });
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        metafile: true,
+        absWorkingDir: project,
+        logLevel: 'silent',
+      });
       bundles[name] = result.outputFiles[0]?.text ?? '';
       imports[name] = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.path));
     }
@@ -238,8 +278,14 @@ describe('in a browser: each entry point bundled for the browser lists and retri
   it('bundles with no Node built-in left in any entry point', () => {
     for (const [name, code] of Object.entries(bundles)) {
       expect(code.length, name).toBeGreaterThan(1000);
-      expect(imports[name]?.filter((path) => path.startsWith('node:')), name).toEqual([]);
-      expect(imports[name]?.some((path) => path.includes('dist/browser/')), name).toBe(true);
+      expect(
+        imports[name]?.filter((path) => path.startsWith('node:')),
+        name,
+      ).toEqual([]);
+      expect(
+        imports[name]?.some((path) => path.includes('dist/browser/')),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -254,7 +300,9 @@ describe('in a browser: each entry point bundled for the browser lists and retri
       for (const provider of providers) {
         const outcome = (result as Record<string, { upload: string }>)[provider];
         expect(outcome).toMatchObject({ listed: expect.any(Number), retrieved: 'string', status: 'string' });
-        expect(outcome?.upload).toMatch(/^ValidationError: .*file = "\.\/train\.jsonl" is a path, and this runtime has no file system; pass a Blob or File$/);
+        expect(outcome?.upload).toMatch(
+          /^ValidationError: .*file = "\.\/train\.jsonl" is a path, and this runtime has no file system; pass a Blob or File$/,
+        );
       }
     } finally {
       await page.close();
@@ -264,7 +312,9 @@ describe('in a browser: each entry point bundled for the browser lists and retri
 
 describe('the packed bins and tunekit/testing', () => {
   const npx = (args: string[], env: Record<string, string> = {}) =>
-    run('npx', ['--no-install', ...args], { cwd: project, env: cleanEnv(env), encoding: 'utf8' }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    run('npx', ['--no-install', ...args], { cwd: project, env: cleanEnv(env), encoding: 'utf8' }).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
 
   it('tunekit answers --version and --help, checks a dataset, and talks to a sandbox', async () => {
     const version = await npx(['tunekit', '--version']);
@@ -277,7 +327,10 @@ describe('the packed bins and tunekit/testing', () => {
     expect(check.stdout).toMatch(/^train\.jsonl: OK for openai · chat format · 12 examples · 0 errors, 0 warnings\n/);
     expect(check.stdout).toContain('exact, o200k_base');
     await using sandbox = await startSandbox({ provider: 'nebius', clock: 'on-poll' });
-    const uploaded = await npx(['tunekit', '--json', 'files', 'upload', 'train.jsonl'], { NEBIUS_API_KEY: 'packed-key', NEBIUS_BASE_URL: sandbox.url });
+    const uploaded = await npx(['tunekit', '--json', 'files', 'upload', 'train.jsonl'], {
+      NEBIUS_API_KEY: 'packed-key',
+      NEBIUS_BASE_URL: sandbox.url,
+    });
     expect(JSON.parse(uploaded.stdout)).toMatchObject({ provider: 'nebius', filename: 'train.jsonl' });
   });
 
@@ -314,7 +367,11 @@ describe('the packed bins and tunekit/testing', () => {
   it('npx tunekit-sandbox prints its URL first, serves the API, and stops cleanly on SIGTERM', async () => {
     // The installed bin itself (npx would stand between the signal and it).
     const bin = join(project, 'node_modules', '.bin', 'tunekit-sandbox');
-    const child = spawn(bin, ['--provider', 'openai', '--port', '0'], { cwd: project, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--provider', 'openai', '--port', '0'], {
+      cwd: project,
+      env: cleanEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const firstLine = await new Promise<string>((resolve, reject) => {
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => {
@@ -333,7 +390,9 @@ describe('the packed bins and tunekit/testing', () => {
 
   it('no library entry point loads commander, log-update, asciichart or any CLI module', async () => {
     const installed = join(project, 'node_modules', 'tunekit');
-    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, { import?: { default: string } }> };
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as {
+      exports: Record<string, { import?: { default: string } }>;
+    };
     const seen = new Set<string>();
     const visit = async (file: string): Promise<void> => {
       if (seen.has(file)) return;

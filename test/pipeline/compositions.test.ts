@@ -41,7 +41,11 @@ describe('oneOf whose object branches overlap', () => {
   it('becomes anyOf when an object branch requires nothing (Together scheduler args)', () => {
     const doc = withSchemas({
       Linear: { type: 'object', properties: { min_lr_ratio: { type: 'number' } } },
-      Cosine: { type: 'object', properties: { min_lr_ratio: { type: 'number' }, num_cycles: { type: 'number' } }, required: ['num_cycles'] },
+      Cosine: {
+        type: 'object',
+        properties: { min_lr_ratio: { type: 'number' }, num_cycles: { type: 'number' } },
+        required: ['num_cycles'],
+      },
       Args: { oneOf: [{ $ref: '#/components/schemas/Linear' }, { $ref: '#/components/schemas/Cosine' }] },
     });
     expect(normalizeOverlappingOneOf(doc)).toBe(1);

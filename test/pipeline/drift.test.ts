@@ -181,7 +181,9 @@ describe('pull: a surface changed in source.json with the same upstream bytes', 
       const result = await runScript('pull', ['--provider', 'nebius', '--mirror', SHARED_SPEC_DIR, '--out', out]);
 
       expect(result.code).toBe(1);
-      expect(result.stdout).toContain('nebius: trimmed surface changed, upstream document unchanged (openapi/nebius.source.json or the normalization changed)');
+      expect(result.stdout).toContain(
+        'nebius: trimmed surface changed, upstream document unchanged (openapi/nebius.source.json or the normalization changed)',
+      );
       expect(result.stdout).toContain('    + POST /v0/models\n');
       expect(result.stderr).toContain('--update');
     });

@@ -14,7 +14,11 @@ const isTier = (name: string): boolean => name.startsWith('test:');
 
 describe('every npm script answers --help with its usage, exit 0, and starts nothing', () => {
   it.each(Object.keys(manifest.scripts).filter((name) => !delegated.has(name) && !isTier(name)))('npm run %s -- --help', async (name) => {
-    const { stdout, stderr } = await run('npm', ['run', '--silent', name, '--', '--help'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+    const { stdout, stderr } = await run('npm', ['run', '--silent', name, '--', '--help'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(stderr).toBe('');
     expect(stdout.trim().length).toBeGreaterThan(40);
     expect(stdout).toMatch(/^usage: /im);

@@ -150,7 +150,10 @@ describe('examples that fail their own schema', () => {
     expect(counts.dropped).toBe(4);
     expect(counts.checked).toBe(7);
     expect(counts.unchecked).toBe(0);
-    expect(schemas(doc)['Tags']).toEqual({ anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }], examples: [['a', 'b']] });
+    expect(schemas(doc)['Tags']).toEqual({
+      anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }],
+      examples: [['a', 'b']],
+    });
     expect(schemas(doc)['Job']).not.toHaveProperty('example');
     expect(schemas(doc)['When']).toHaveProperty('example', 'not-a-date');
     const operation = ((doc['paths'] as JsonObject)['/jobs'] as JsonObject)['get'] as JsonObject;

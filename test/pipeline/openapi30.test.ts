@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../scripts/lib/json.js';
 import { normalizeDocument } from '../../scripts/lib/normalize/index.js';
-import { completeDiscriminatorMappings, dropExternalRefExtensions, dropUnixtimeFormat, encodeMultipartObjects, stripSchemaPrefix, upgradeVersion } from '../../scripts/lib/normalize/openapi30.js';
+import {
+  completeDiscriminatorMappings,
+  dropExternalRefExtensions,
+  dropUnixtimeFormat,
+  encodeMultipartObjects,
+  stripSchemaPrefix,
+  upgradeVersion,
+} from '../../scripts/lib/normalize/openapi30.js';
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
 
@@ -24,9 +31,19 @@ function azureLike(): JsonObject {
         AzureCreateFileRequestMultiPart: {
           type: 'object',
           required: ['file', 'expires_after'],
-          properties: { file: { type: 'string', format: 'binary' }, expires_after: { type: 'object', properties: { seconds: { type: 'integer' } } } },
+          properties: {
+            file: { type: 'string', format: 'binary' },
+            expires_after: { type: 'object', properties: { seconds: { type: 'integer' } } },
+          },
         },
-        'OpenAI.FineTuningJob': { type: 'object', properties: { created_at: { type: 'integer', format: 'unixtime' }, grader: ref('OpenAI.Grader'), suffix: { type: 'string', nullable: true } } },
+        'OpenAI.FineTuningJob': {
+          type: 'object',
+          properties: {
+            created_at: { type: 'integer', format: 'unixtime' },
+            grader: ref('OpenAI.Grader'),
+            suffix: { type: 'string', nullable: true },
+          },
+        },
         'OpenAI.Grader': {
           type: 'object',
           required: ['type'],
@@ -34,7 +51,11 @@ function azureLike(): JsonObject {
           discriminator: { propertyName: 'type', mapping: { multi: '#/components/schemas/OpenAI.GraderMulti' } },
         },
         'OpenAI.GraderMulti': { type: 'object', allOf: [ref('OpenAI.Grader')], properties: { type: { type: 'string', enum: ['multi'] } } },
-        'OpenAI.GraderStringCheck': { type: 'object', allOf: [ref('OpenAI.Grader')], properties: { type: { type: 'string', enum: ['string_check'] } } },
+        'OpenAI.GraderStringCheck': {
+          type: 'object',
+          allOf: [ref('OpenAI.Grader')],
+          properties: { type: { type: 'string', enum: ['string_check'] } },
+        },
         // A short name already taken: the prefixed one keeps its name.
         Taken: { type: 'string' },
         'OpenAI.Taken': { type: 'integer' },
@@ -55,9 +76,19 @@ describe('the 3.0 steps, one by one', () => {
     const doc = azureLike();
     expect(stripSchemaPrefix(doc)).toBe(4);
     const schemas = (doc['components'] as { schemas: JsonObject }).schemas;
-    expect(Object.keys(schemas).sort()).toEqual(['AzureCreateFileRequestMultiPart', 'FineTuningJob', 'Grader', 'GraderMulti', 'GraderStringCheck', 'OpenAI.Taken', 'Taken']);
+    expect(Object.keys(schemas).sort()).toEqual([
+      'AzureCreateFileRequestMultiPart',
+      'FineTuningJob',
+      'Grader',
+      'GraderMulti',
+      'GraderStringCheck',
+      'OpenAI.Taken',
+      'Taken',
+    ]);
     expect(JSON.stringify(doc)).not.toMatch(/#\/components\/schemas\/OpenAI\.(FineTuningJob|Grader)/);
-    expect((schemas['Grader'] as { discriminator: { mapping: JsonObject } }).discriminator.mapping).toEqual({ multi: '#/components/schemas/GraderMulti' });
+    expect((schemas['Grader'] as { discriminator: { mapping: JsonObject } }).discriminator.mapping).toEqual({
+      multi: '#/components/schemas/GraderMulti',
+    });
   });
 
   it('removes format: unixtime and keeps the integer', () => {
@@ -71,7 +102,10 @@ describe('the 3.0 steps, one by one', () => {
     const doc = azureLike();
     expect(completeDiscriminatorMappings(doc)).toBe(1);
     const grader = (doc['components'] as { schemas: Record<string, { discriminator?: { mapping: JsonObject } }> }).schemas['OpenAI.Grader'];
-    expect(grader?.discriminator?.mapping).toEqual({ multi: '#/components/schemas/OpenAI.GraderMulti', string_check: '#/components/schemas/OpenAI.GraderStringCheck' });
+    expect(grader?.discriminator?.mapping).toEqual({
+      multi: '#/components/schemas/OpenAI.GraderMulti',
+      string_check: '#/components/schemas/OpenAI.GraderStringCheck',
+    });
     expect(completeDiscriminatorMappings(doc)).toBe(0);
   });
 
@@ -97,7 +131,15 @@ describe('the 3.0 steps, one by one', () => {
 describe('normalizeDocument on a 3.0 document', () => {
   it('runs every step, with the 3.0 nullable rewritten the 3.1 way, and counts them', () => {
     const { doc, counts } = normalizeDocument(azureLike());
-    expect(counts).toMatchObject({ upgradedFrom30: true, prefixedNames: 4, unixtimeFormats: 1, externalRefExtensions: 1, discriminatorMappings: 1, multipartObjects: 1, nullable: 1 });
+    expect(counts).toMatchObject({
+      upgradedFrom30: true,
+      prefixedNames: 4,
+      unixtimeFormats: 1,
+      externalRefExtensions: 1,
+      discriminatorMappings: 1,
+      multipartObjects: 1,
+      nullable: 1,
+    });
     expect(doc['openapi']).toBe('3.1.0');
     const job = (doc['components'] as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas['FineTuningJob'];
     expect(job?.properties['suffix']).toEqual({ type: ['string', 'null'] });

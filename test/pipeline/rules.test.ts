@@ -48,24 +48,31 @@ describe('compileRules', () => {
   });
 
   it('reduces unions of plain types to one type and drops the branches a plain type covers', () => {
-    const { rules } = compileRules(docWith({
-      type: 'object',
-      properties: {
-        seed: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
-        name: { anyOf: [{ type: 'string' }, { type: 'string', const: 'x' }] },
-        any: { anyOf: [{ type: 'string' }, {}] },
-      },
-    }));
+    const { rules } = compileRules(
+      docWith({
+        type: 'object',
+        properties: {
+          seed: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+          name: { anyOf: [{ type: 'string' }, { type: 'string', const: 'x' }] },
+          any: { anyOf: [{ type: 'string' }, {}] },
+        },
+      }),
+    );
     expect(JSON.stringify(rules)).not.toContain('"u"');
     expect(judge(rules, { seed: 'x' })).toBe('body.seed type integer|null');
     expect(judge(rules, { name: 'y', any: 1 })).toBeUndefined();
   });
 
   it('shares repeated schemas by name, supports recursion, and marks secrets', () => {
-    const { rules } = compileRules(docWith(
-      { type: 'object', properties: { a: { $ref: '#/components/schemas/Node' }, b: { $ref: '#/components/schemas/Node' }, api_key: { type: 'string' } } },
-      { Node: { type: 'object', properties: { value: { type: 'integer', maximum: 9 }, next: { $ref: '#/components/schemas/Node' } } } },
-    ));
+    const { rules } = compileRules(
+      docWith(
+        {
+          type: 'object',
+          properties: { a: { $ref: '#/components/schemas/Node' }, b: { $ref: '#/components/schemas/Node' }, api_key: { type: 'string' } },
+        },
+        { Node: { type: 'object', properties: { value: { type: 'integer', maximum: 9 }, next: { $ref: '#/components/schemas/Node' } } } },
+      ),
+    );
     expect(Object.keys(rules.s)).toContain('Node');
     expect(JSON.stringify(rules.o)).toContain('"h":1');
     expect(judge(rules, { a: { next: { next: { value: 10 } } } })).toBe('body.a.next.next.value maximum 9');

@@ -28,7 +28,9 @@ const doc: JsonObject = {
           level: { anyOf: [{ type: 'string', enum: ['info'] }, { type: 'null' }] },
         },
       },
-      Merged: { allOf: [{ $ref: '#/components/schemas/Job' }, { type: 'object', required: ['extra'], properties: { extra: { type: 'integer' } } }] },
+      Merged: {
+        allOf: [{ $ref: '#/components/schemas/Job' }, { type: 'object', required: ['extra'], properties: { extra: { type: 'integer' } } }],
+      },
     },
   },
 };

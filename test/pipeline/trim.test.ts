@@ -38,7 +38,10 @@ function fixture(): JsonObject {
           type: 'object',
           properties: {
             owner: { $ref: '#/components/schemas/Owner' },
-            kind: { oneOf: [{ $ref: '#/components/schemas/Jsonl' }], discriminator: { propertyName: 't', mapping: { j: '#/components/schemas/Parquet' } } },
+            kind: {
+              oneOf: [{ $ref: '#/components/schemas/Jsonl' }],
+              discriminator: { propertyName: 't', mapping: { j: '#/components/schemas/Parquet' } },
+            },
           },
         },
         Owner: { allOf: [{ $ref: '#/components/schemas/Named' }] },
@@ -51,7 +54,10 @@ function fixture(): JsonObject {
         'a/b': { type: 'string', format: 'binary' },
         Orphan: { type: 'string' },
       },
-      parameters: { Limit: { name: 'limit', in: 'query', schema: { $ref: '#/components/schemas/Count' } }, Other: { name: 'x', in: 'query' } },
+      parameters: {
+        Limit: { name: 'limit', in: 'query', schema: { $ref: '#/components/schemas/Count' } },
+        Other: { name: 'x', in: 'query' },
+      },
       responses: {
         FileList: { description: 'list', content: { 'application/json': { schema: { $ref: '#/components/schemas/FileList' } } } },
         Unused: { description: 'unused' },

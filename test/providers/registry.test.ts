@@ -31,7 +31,15 @@ const NEUTRAL: readonly JobStatus[] = ['validating', 'queued', 'running', 'pause
 
 async function surface(name: string): Promise<string[]> {
   const lock: unknown = JSON.parse(await readFile(join(repo, 'openapi', `${name}.lock.json`), 'utf8'));
-  const operations = typeof lock === 'object' && lock !== null && 'surface' in lock && typeof lock.surface === 'object' && lock.surface !== null && 'operations' in lock.surface ? lock.surface.operations : undefined;
+  const operations =
+    typeof lock === 'object' &&
+    lock !== null &&
+    'surface' in lock &&
+    typeof lock.surface === 'object' &&
+    lock.surface !== null &&
+    'operations' in lock.surface
+      ? lock.surface.operations
+      : undefined;
   if (!Array.isArray(operations)) throw new Error(`openapi/${name}.lock.json has no surface.operations`);
   return operations.map(String);
 }
@@ -46,7 +54,10 @@ describe('the registry', () => {
   it('the per-layer lists are what npm run generate renders from it', async () => {
     for (const [file, text] of renderRegistryFiles([...PROVIDER_NAMES])) expect(await readFile(join(repo, file), 'utf8'), file).toBe(text);
     const pkg: unknown = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8'));
-    const exports = typeof pkg === 'object' && pkg !== null && 'exports' in pkg && typeof pkg.exports === 'object' && pkg.exports !== null ? pkg.exports : {};
+    const exports =
+      typeof pkg === 'object' && pkg !== null && 'exports' in pkg && typeof pkg.exports === 'object' && pkg.exports !== null
+        ? pkg.exports
+        : {};
     for (const name of PROVIDER_NAMES) expect(Object.keys(exports)).toContain(`./${name}`);
   });
 });
@@ -79,8 +90,10 @@ describe.each([...PROVIDER_NAMES])('registered provider %s', (name) => {
       expect('refused' in rule ? rule.refused : rule.field, `${name} ${option}`).toMatch(/\S/);
     }
     const client = tuning.createClient({ apiKey: 'contract', baseUrl: 'http://127.0.0.1:9' });
-    for (const method of ['create', 'retrieve', 'list', 'cancel', 'events', 'checkpoints', 'wait'] as const) expect(typeof client.jobs[method], `jobs.${method}`).toBe('function');
-    for (const method of ['upload', 'list', 'retrieve', 'content', 'delete'] as const) expect(typeof client.files[method], `files.${method}`).toBe('function');
+    for (const method of ['create', 'retrieve', 'list', 'cancel', 'events', 'checkpoints', 'wait'] as const)
+      expect(typeof client.jobs[method], `jobs.${method}`).toBe('function');
+    for (const method of ['upload', 'list', 'retrieve', 'content', 'delete'] as const)
+      expect(typeof client.files[method], `files.${method}`).toBe('function');
   });
 
   it('serves every operation of its trimmed document in the sandbox, and its CLI part names one of them for creates', async () => {

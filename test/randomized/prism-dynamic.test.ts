@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PaginationError,
-  createNebiusClient,
-  createOpenAIClient,
-  createTogetherClient,
-  type PageList,
-} from '../../src/index.js';
+import { PaginationError, createNebiusClient, createOpenAIClient, createTogetherClient, type PageList } from '../../src/index.js';
 import { startPrism, type RunningPrism } from '../support/prism.js';
 
 // Prism in dynamic mode invents every answer from the document's schemas: each read operation must parse
@@ -77,7 +71,14 @@ function providerSuite(provider: 'nebius' | 'together' | 'openai', reads: (baseU
           }
         });
       }
-      console.log(`${provider}: ${Object.entries(tallies).map(([name, t]) => `${name} ${t.responses} answers${t.completed + t.stopped ? ` (${t.completed} lists done, ${t.stopped} stopped)` : ''}`).join('; ')}`);
+      console.log(
+        `${provider}: ${Object.entries(tallies)
+          .map(
+            ([name, t]) =>
+              `${name} ${t.responses} answers${t.completed + t.stopped ? ` (${t.completed} lists done, ${t.stopped} stopped)` : ''}`,
+          )
+          .join('; ')}`,
+      );
       for (const [name, tally] of Object.entries(tallies)) {
         expect(tally.responses, name).toBeGreaterThanOrEqual(RUNS);
         if (tally.completed + tally.stopped) expect(tally.completed + tally.stopped, name).toBe(RUNS);

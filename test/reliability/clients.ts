@@ -1,4 +1,12 @@
-import { createAzureOpenAIClient, createNebiusClient, createOpenAIClient, createTogetherClient, type ClientOptions, type ProviderName, type RequestOptions } from '../../src/index.js';
+import {
+  createAzureOpenAIClient,
+  createNebiusClient,
+  createOpenAIClient,
+  createTogetherClient,
+  type ClientOptions,
+  type ProviderName,
+  type RequestOptions,
+} from '../../src/index.js';
 import type { RouteKey, Sandbox } from '../../src/testing.js';
 
 export type Op = 'retrieve' | 'list' | 'create' | 'upload';
@@ -18,10 +26,25 @@ export interface Ops {
 
 /** The operation of each op in each provider's route table (a typo does not compile). */
 export const ROUTES: { [P in ProviderName]: Record<Op, RouteKey<P>> } = {
-  nebius: { retrieve: 'GET /v1/fine_tuning/jobs/{job_id}', list: 'GET /v1/fine_tuning/jobs', create: 'POST /v1/fine_tuning/jobs', upload: 'POST /v1/files' },
+  nebius: {
+    retrieve: 'GET /v1/fine_tuning/jobs/{job_id}',
+    list: 'GET /v1/fine_tuning/jobs',
+    create: 'POST /v1/fine_tuning/jobs',
+    upload: 'POST /v1/files',
+  },
   together: { retrieve: 'GET /fine-tunes/{id}', list: 'GET /fine-tunes', create: 'POST /fine-tunes', upload: 'POST /files/upload' },
-  openai: { retrieve: 'GET /fine_tuning/jobs/{fine_tuning_job_id}', list: 'GET /fine_tuning/jobs', create: 'POST /fine_tuning/jobs', upload: 'POST /files' },
-  azure: { retrieve: 'GET /fine_tuning/jobs/{fine_tuning_job_id}', list: 'GET /fine_tuning/jobs', create: 'POST /fine_tuning/jobs', upload: 'POST /files' },
+  openai: {
+    retrieve: 'GET /fine_tuning/jobs/{fine_tuning_job_id}',
+    list: 'GET /fine_tuning/jobs',
+    create: 'POST /fine_tuning/jobs',
+    upload: 'POST /files',
+  },
+  azure: {
+    retrieve: 'GET /fine_tuning/jobs/{fine_tuning_job_id}',
+    list: 'GET /fine_tuning/jobs',
+    create: 'POST /fine_tuning/jobs',
+    upload: 'POST /files',
+  },
 };
 
 /** Whether the provider pages its job list (Together's comes whole). */

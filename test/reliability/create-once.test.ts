@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { APIConnectionError, createNebiusClient, createOpenAIClient, createTogetherClient, InternalServerError, type ProviderName } from '../../src/index.js';
+import {
+  APIConnectionError,
+  createNebiusClient,
+  createOpenAIClient,
+  createTogetherClient,
+  InternalServerError,
+  type ProviderName,
+} from '../../src/index.js';
 import { isRecord } from '../../src/core/records.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { held, ROUTES } from './clients.js';
@@ -21,7 +28,12 @@ const creates = (s: Sandbox) => s.requests.filter((r) => r.operation === ROUTES[
 /** Jobs the key holds (all made by the test: it starts with none). */
 const jobsOf = async (s: Sandbox) => (await held(s, apiKey)).jobs;
 const lines: string[] = [];
-const logger = { error: (l: string) => lines.push(l), warn: (l: string) => lines.push(l), info: (l: string) => lines.push(l), debug: () => undefined };
+const logger = {
+  error: (l: string) => lines.push(l),
+  warn: (l: string) => lines.push(l),
+  info: (l: string) => lines.push(l),
+  debug: () => undefined,
+};
 
 /** A job list or job as a Nebius that does not show `tags` would answer it. */
 function withoutTags(value: unknown): unknown {
@@ -46,7 +58,7 @@ describe('a create whose answer is lost never makes a second job', () => {
     expect(lines.some((l) => l.includes('found the job it created'))).toBe(true);
   });
 
-  it('openai: same, with the key in metadata (the user\'s own metadata kept)', async () => {
+  it("openai: same, with the key in metadata (the user's own metadata kept)", async () => {
     const s = await sandboxOf('openai');
     s.use({ route: 'POST /fine_tuning/jobs', fault: 'lost-answer', times: 1 });
     const openai = createOpenAIClient(fast(s));
@@ -108,26 +120,41 @@ describe('a create whose answer is lost never makes a second job', () => {
     expect(creates(s)).toHaveLength(1);
   });
 
-  it.each(['nebius', 'together', 'openai'] as const)('%s: 503 and 429 mean "not created": the same create is simply sent again', async (provider) => {
-    const s = await sandboxOf(provider);
-    s.use({ route: ROUTES[provider].create, fault: 503, times: 1 }, { route: ROUTES[provider].create, fault: { status: 429, retryAfter: 0.05, retryAfterAs: 'ms' }, times: 1 });
-    const options = fast(s);
-    const body = { model: provider === 'openai' ? 'gpt-4o-mini-2024-07-18' : 'm', training_file: 'file-1' };
-    const job =
-      provider === 'nebius' ? await createNebiusClient(options).jobs.create(body)
-        : provider === 'openai' ? await createOpenAIClient(options).jobs.create(body)
-          : await createTogetherClient(options).jobs.create(body);
-    const sent = creates(s);
-    expect(sent.map((r) => r.fault)).toEqual(['503', '429 retry-after 0.05 (ms)', undefined]);
-    expect(new Set(sent.map((r) => JSON.stringify(r.body))).size).toBe(1);
-    expect(await jobsOf(s)).toEqual([job.id]);
-  });
+  it.each(['nebius', 'together', 'openai'] as const)(
+    '%s: 503 and 429 mean "not created": the same create is simply sent again',
+    async (provider) => {
+      const s = await sandboxOf(provider);
+      s.use(
+        { route: ROUTES[provider].create, fault: 503, times: 1 },
+        { route: ROUTES[provider].create, fault: { status: 429, retryAfter: 0.05, retryAfterAs: 'ms' }, times: 1 },
+      );
+      const options = fast(s);
+      const body = { model: provider === 'openai' ? 'gpt-4o-mini-2024-07-18' : 'm', training_file: 'file-1' };
+      const job =
+        provider === 'nebius'
+          ? await createNebiusClient(options).jobs.create(body)
+          : provider === 'openai'
+            ? await createOpenAIClient(options).jobs.create(body)
+            : await createTogetherClient(options).jobs.create(body);
+      const sent = creates(s);
+      expect(sent.map((r) => r.fault)).toEqual(['503', '429 retry-after 0.05 (ms)', undefined]);
+      expect(new Set(sent.map((r) => JSON.stringify(r.body))).size).toBe(1);
+      expect(await jobsOf(s)).toEqual([job.id]);
+    },
+  );
 
   it('a refused connection proves nothing was sent: the create is retried', async () => {
     lines.length = 0;
     const closed = await startSandbox({ provider: 'nebius' });
     await closed.close(); // a port that nothing listens on
-    const nebius = createNebiusClient({ apiKey, baseUrl: closed.url, logLevel: 'warn', logger, retry: { baseDelayMs: 10 }, clock: closed.clock });
+    const nebius = createNebiusClient({
+      apiKey,
+      baseUrl: closed.url,
+      logLevel: 'warn',
+      logger,
+      retry: { baseDelayMs: 10 },
+      clock: closed.clock,
+    });
     const error = await nebius.jobs.create({ model: 'm', training_file: 'file-1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(String(error)).not.toContain('may have acted');

@@ -23,10 +23,17 @@ it('a process whose calls timed out (GC forced meanwhile) exits by itself, promp
     }
     for (const [name, fault] of faults) {
       // Only this key's calls; the clean call at the end uses the first key, whose fault is spent by then.
-      server.use({ apiKey: `sk-child-${name}-0000`, route: ['GET /v1/fine_tuning/jobs/{job_id}', 'POST /v1/fine_tuning/jobs'], fault, ...(name === 'never-answer' ? { times: 2 } : {}) });
+      server.use({
+        apiKey: `sk-child-${name}-0000`,
+        route: ['GET /v1/fine_tuning/jobs/{job_id}', 'POST /v1/fine_tuning/jobs'],
+        fault,
+        ...(name === 'never-answer' ? { times: 2 } : {}),
+      });
     }
     const script = fileURLToPath(new URL('./fixtures/exit-child.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, server.url, JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, server.url, JSON.stringify(plan)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let printedAt = 0;
@@ -46,11 +53,15 @@ it('a process whose calls timed out (GC forced meanwhile) exits by itself, promp
     expect(err.replace(/npm warn.*\n/g, '')).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual([
-      'never-answer:APITimeoutError:true', 'never-answer:APITimeoutError:true',
-      'trickle-body:APITimeoutError:true', 'trickle-body:APITimeoutError:true',
-      'slow-headers:APITimeoutError:true', 'slow-headers:APITimeoutError:true',
+      'never-answer:APITimeoutError:true',
+      'never-answer:APITimeoutError:true',
+      'trickle-body:APITimeoutError:true',
+      'trickle-body:APITimeoutError:true',
+      'slow-headers:APITimeoutError:true',
+      'slow-headers:APITimeoutError:true',
       // The create's job exists (headers came): tunekit finds it by its key instead of failing.
-      'reset-mid-body:APIConnectionError:true', 'reset-mid-body:ok:true',
+      'reset-mid-body:APIConnectionError:true',
+      'reset-mid-body:ok:true',
     ]);
     // Prompt: a process kept alive by a socket or a timer lingers seconds (keep-alive) to a minute (a deadline).
     expect(lingered, 'ms between the last output and exit').toBeLessThan(3_000);

@@ -44,7 +44,9 @@ describe('logging levels', () => {
   it('error: one line per failed call', async () => {
     const { lines, logger } = recorder();
     await twoCalls({ logLevel: 'error', logger });
-    expect(lines).toEqual([{ level: 'error', line: expect.stringMatching(/^\[tunekit\] nebius GET \/v1\/fine_tuning\/jobs\/ftjob-404 failed with 404/) }]);
+    expect(lines).toEqual([
+      { level: 'error', line: expect.stringMatching(/^\[tunekit\] nebius GET \/v1\/fine_tuning\/jobs\/ftjob-404 failed with 404/) },
+    ]);
   });
 
   it('warn: retries too, with status, attempt and wait', async () => {
@@ -78,7 +80,9 @@ describe('logging levels', () => {
 
   it('an unknown level is refused when the client is built, naming the value and the choices', () => {
     process.env.TUNEKIT_LOG = 'loud';
-    expect(() => createNebiusClient({ apiKey: 'k' })).toThrow('logLevel (or TUNEKIT_LOG) "loud" is not one of off, error, warn, info, debug');
+    expect(() => createNebiusClient({ apiKey: 'k' })).toThrow(
+      'logLevel (or TUNEKIT_LOG) "loud" is not one of off, error, warn, info, debug',
+    );
   });
 
   it('the default logger is console', async () => {

@@ -40,18 +40,48 @@ const rows: Row[] = [
   { name: 'lost-answer', fault: 'lost-answer', times: 1, outcome: ambiguous(APIConnectionError) },
   { name: 'reset-mid-body', fault: 'reset-mid-body', times: 1, outcome: ambiguous(APIConnectionError) },
   // A keyed create finds the job its first attempt made; reads give up after every attempt.
-  { name: 'reset-mid-body', fault: 'reset-mid-body', times: Infinity, outcome: ambiguousForever(APIConnectionError), attempts: (op) => (idempotent(op) ? ALL_ATTEMPTS : 1) },
-  { name: 'malformed-json', fault: 'malformed-json', times: Infinity, outcome: ambiguousForever(APIConnectionError), attempts: (op) => (idempotent(op) ? ALL_ATTEMPTS : 1) },
+  {
+    name: 'reset-mid-body',
+    fault: 'reset-mid-body',
+    times: Infinity,
+    outcome: ambiguousForever(APIConnectionError),
+    attempts: (op) => (idempotent(op) ? ALL_ATTEMPTS : 1),
+  },
+  {
+    name: 'malformed-json',
+    fault: 'malformed-json',
+    times: Infinity,
+    outcome: ambiguousForever(APIConnectionError),
+    attempts: (op) => (idempotent(op) ? ALL_ATTEMPTS : 1),
+  },
   { name: 'html-502', fault: { status: 502, html: true }, times: 1, outcome: ambiguous(InternalServerError) },
-  { name: 'html-502', fault: { status: 502, html: true }, times: Infinity, outcome: () => InternalServerError, attempts: retriedUnlessUnsafe },
+  {
+    name: 'html-502',
+    fault: { status: 502, html: true },
+    times: Infinity,
+    outcome: () => InternalServerError,
+    attempts: retriedUnlessUnsafe,
+  },
   // 503 and 429 mean "not done": every request, create and upload included, is simply sent again.
   { name: '503', fault: 503, times: 2, outcome: () => 'ok', attempts: () => 2 },
   { name: '503', fault: 503, times: Infinity, outcome: () => InternalServerError, attempts: () => ALL_ATTEMPTS },
-  { name: 'retry-after-seconds', fault: { status: 429, retryAfter: 1, retryAfterAs: 'seconds' }, times: 1, outcome: () => 'ok', gap: 1_000 },
+  {
+    name: 'retry-after-seconds',
+    fault: { status: 429, retryAfter: 1, retryAfterAs: 'seconds' },
+    times: 1,
+    outcome: () => 'ok',
+    gap: 1_000,
+  },
   // An HTTP date has whole seconds: the wait is what is left of the second after the answer's.
   { name: 'retry-after-date', fault: { status: 429, retryAfter: 1, retryAfterAs: 'date' }, times: 1, outcome: () => 'ok' },
   { name: 'retry-after-ms', fault: { status: 429, retryAfter: 0.05, retryAfterAs: 'ms' }, times: 1, outcome: () => 'ok', gap: 50 },
-  { name: 'retry-after-huge', fault: { status: 429, retryAfter: 600, retryAfterAs: 'seconds' }, times: Infinity, outcome: () => RateLimitError, attempts: () => 1 },
+  {
+    name: 'retry-after-huge',
+    fault: { status: 429, retryAfter: 600, retryAfterAs: 'seconds' },
+    times: Infinity,
+    outcome: () => RateLimitError,
+    attempts: () => 1,
+  },
   { name: 'slow-headers', fault: { slowHeadersMs: 3_000 }, times: Infinity, outcome: () => APITimeoutError, timeoutMs: 1_000 },
   { name: 'trickle-body', fault: { trickleMs: 100 }, times: Infinity, outcome: () => APITimeoutError, timeoutMs: 1_000 },
   { name: 'never-answer', fault: 'never-answer', times: Infinity, outcome: () => APITimeoutError, timeoutMs: 1_000 },
@@ -123,7 +153,11 @@ export function defineMatrix(provider: ProviderName): void {
             const apiKey = `sk-matrix-key-${n}-0000`;
             const before = await seed(sandbox, apiKey);
             const timeoutMs = row.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-            const client = opsFor(provider, { apiKey, baseUrl: sandbox.url, timeoutMs, retry: { baseDelayMs: 10 }, clock: sandbox.clock }, before.jobs[0]);
+            const client = opsFor(
+              provider,
+              { apiKey, baseUrl: sandbox.url, timeoutMs, retry: { baseDelayMs: 10 }, clock: sandbox.clock },
+              before.jobs[0],
+            );
             // List pages: spoil the second page where there is one (Together lists come whole).
             const skip = op === 'list' && pages(provider) ? 1 : 0;
             const route = ROUTES[provider][op];

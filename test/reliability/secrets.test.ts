@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createNebiusClient, createOpenAIClient, createTogetherClient, TunekitError, type Logger, type ProviderName } from '../../src/index.js';
+import {
+  createNebiusClient,
+  createOpenAIClient,
+  createTogetherClient,
+  TunekitError,
+  type Logger,
+  type ProviderName,
+} from '../../src/index.js';
 import { startSandbox, type Fault, type Responder } from '../../src/testing.js';
 import { opsFor, ROUTES, seed } from './clients.js';
 import { ops, providers } from './matrix.js';
@@ -40,8 +47,13 @@ function expectNoSecret(text: string, where: string): void {
 }
 
 /** A careless server: the caller's Authorization header echoed into the body it answers with. */
-const echoing = (status: number, body: (echo: string) => string, headers: Record<string, string> = {}): Responder => (request) =>
-  new Response(body(` (you sent ${request.headers.get('authorization') ?? 'nothing'})`), { status, headers: { 'content-type': 'application/json', ...headers } });
+const echoing =
+  (status: number, body: (echo: string) => string, headers: Record<string, string> = {}): Responder =>
+  (request) =>
+    new Response(body(` (you sent ${request.headers.get('authorization') ?? 'nothing'})`), {
+      status,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 const errorBody = (message: string) => (echo: string) => JSON.stringify({ error: { message: `${message}${echo}`, type: 'fault' } });
 
 // Faults where a careless server echoes the caller's Authorization header back (bodies, HTML title, broken JSON).
@@ -50,7 +62,16 @@ const faults: [string, { fault: Fault } | { respond: Responder }][] = [
   ['lost-answer', { fault: 'lost-answer' }],
   ['reset-mid-body', { fault: 'reset-mid-body' }],
   ['malformed-json', { respond: echoing(200, (echo) => `{"id": "broken${echo}", "status": `) }],
-  ['html-502', { respond: echoing(502, (echo) => `<html><head><title>502 Bad Gateway${echo}</title></head><body><center>nginx</center></body></html>`, { 'content-type': 'text/html' }) }],
+  [
+    'html-502',
+    {
+      respond: echoing(
+        502,
+        (echo) => `<html><head><title>502 Bad Gateway${echo}</title></head><body><center>nginx</center></body></html>`,
+        { 'content-type': 'text/html' },
+      ),
+    },
+  ],
   ['503', { respond: echoing(503, errorBody('overloaded')) }],
   ['retry-after-ms', { respond: echoing(429, errorBody('slow down'), { 'retry-after-ms': '50' }) }],
   ['retry-after-huge', { respond: echoing(429, errorBody('come back in ten minutes'), { 'retry-after': '600' }) }],
@@ -71,7 +92,19 @@ describe('a canary API key never leaks: errors, causes, logs, the client object'
       // Only the canary is accepted: every request that got an answer carried it.
       await using sandbox = await startSandbox({ provider, apiKeys: [canary] });
       const [jobId] = (await seed(sandbox, canary, 3)).jobs;
-      const client = opsFor(provider, { apiKey: canary, baseUrl: sandbox.url, timeoutMs: 600, retry: { baseDelayMs: 5 }, logLevel: 'debug', logger, clock: sandbox.clock }, jobId);
+      const client = opsFor(
+        provider,
+        {
+          apiKey: canary,
+          baseUrl: sandbox.url,
+          timeoutMs: 600,
+          retry: { baseDelayMs: 5 },
+          logLevel: 'debug',
+          logger,
+          clock: sandbox.clock,
+        },
+        jobId,
+      );
       expectNoSecret(inspect(client.client, { depth: 10, showHidden: true }), 'util.inspect(client)');
       const sent = sandbox.requests.length;
       for (const [name, spoil] of faults) {
@@ -79,7 +112,10 @@ describe('a canary API key never leaks: errors, causes, logs, the client object'
           sandbox.resetOverrides();
           sandbox.use({ route: ROUTES[provider][op], ...spoil });
           const where = `${provider} ${op} × ${name}`;
-          const outcome = await client[op]().then((value) => ({ value }), (error: unknown) => ({ error }));
+          const outcome = await client[op]().then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          );
           checked[provider] = (checked[provider] ?? 0) + 1;
           if ('error' in outcome) {
             expect(outcome.error, where).toBeInstanceOf(TunekitError);
@@ -94,9 +130,12 @@ describe('a canary API key never leaks: errors, causes, logs, the client object'
       // A 404 whose body quotes the key.
       sandbox.use({ route: ROUTES[provider].retrieve, respond: echoing(404, errorBody('not found')) });
       const options = { apiKey: canary, baseUrl: sandbox.url, logLevel: 'debug' as const, logger };
-      const notFound = provider === 'nebius' ? createNebiusClient(options).jobs.retrieve('nope')
-        : provider === 'openai' ? createOpenAIClient(options).jobs.retrieve('nope')
-          : createTogetherClient(options).jobs.retrieve('nope');
+      const notFound =
+        provider === 'nebius'
+          ? createNebiusClient(options).jobs.retrieve('nope')
+          : provider === 'openai'
+            ? createOpenAIClient(options).jobs.retrieve('nope')
+            : createTogetherClient(options).jobs.retrieve('nope');
       const error = await notFound.catch((e: unknown) => e);
       checked[provider] = (checked[provider] ?? 0) + 1;
       expect(String(error)).toContain('[redacted]'); // the server's words are kept, the key is not
@@ -130,9 +169,18 @@ describe('a canary API key never leaks: errors, causes, logs, the client object'
           integrations: [{ type: 'wandb', wandb: { project: 'p', api_key: wandbCanary } }],
         });
       } else if (provider === 'together') {
-        await createTogetherClient(options).jobs.create({ model: 'm', training_file: 'file-1', wandb_api_key: wandbCanary, hf_api_token: hfCanary });
+        await createTogetherClient(options).jobs.create({
+          model: 'm',
+          training_file: 'file-1',
+          wandb_api_key: wandbCanary,
+          hf_api_token: hfCanary,
+        });
       } else {
-        await createOpenAIClient(options).jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: 'file-1', metadata: { note: hfCanary } });
+        await createOpenAIClient(options).jobs.create({
+          model: 'gpt-4o-mini-2024-07-18',
+          training_file: 'file-1',
+          metadata: { note: hfCanary },
+        });
       }
       expect(received).toContain(provider === 'openai' ? hfCanary : wandbCanary);
     }

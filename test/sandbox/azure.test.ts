@@ -8,7 +8,14 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, BadRequestError, createAzureOpenAIClient, createTuner, InternalServerError, NotFoundError } from '../../src/index.js';
+import {
+  AuthenticationError,
+  BadRequestError,
+  createAzureOpenAIClient,
+  createTuner,
+  InternalServerError,
+  NotFoundError,
+} from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { startPrismProxy, type PrismProxy } from '../support/prism-proxy.js';
 import { collect, dataset, failure, falling, HOUR, MINUTE } from '../support/sandbox.js';
@@ -16,7 +23,8 @@ import { collect, dataset, failure, falling, HOUR, MINUTE } from '../support/san
 const apiKey = 'azure-sandbox-key-4c2d';
 const MODEL = 'gpt-4.1-mini-2025-04-14';
 const inProcess = () => startSandbox({ provider: 'azure', clock: 'manual', listen: false });
-const clientOf = (sandbox: Sandbox<'azure'>) => createAzureOpenAIClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
+const clientOf = (sandbox: Sandbox<'azure'>) =>
+  createAzureOpenAIClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
 const DESTINATION = '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/other';
 
 describe('azure sandbox', () => {
@@ -51,11 +59,25 @@ describe('azure sandbox', () => {
     await using sandbox = await inProcess();
     const azure = clientOf(sandbox);
     const file = await azure.files.upload(dataset(30));
-    const job = await azure.jobs.create({ model: MODEL, training_file: file.id, suffix: 'support', method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } } });
-    expect(job).toMatchObject({ status: 'validating_files', fine_tuned_model: null, user_provided_suffix: 'support', metadata: { tunekit_create_key: expect.any(String) } });
+    const job = await azure.jobs.create({
+      model: MODEL,
+      training_file: file.id,
+      suffix: 'support',
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } },
+    });
+    expect(job).toMatchObject({
+      status: 'validating_files',
+      fine_tuned_model: null,
+      user_provided_suffix: 'support',
+      metadata: { tunekit_create_key: expect.any(String) },
+    });
     sandbox.advance(2 * HOUR);
     const done = await azure.jobs.retrieve(job.id);
-    expect(done).toMatchObject({ status: 'succeeded', error: null, fine_tuned_model: expect.stringMatching(new RegExp(`^${MODEL.replaceAll('.', '\\.')}\\.ft-[0-9a-f]{32}-support$`)) });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      error: null,
+      fine_tuned_model: expect.stringMatching(new RegExp(`^${MODEL.replaceAll('.', '\\.')}\\.ft-[0-9a-f]{32}-support$`)),
+    });
     const metrics = (await collect(azure.jobs.events(job.id))).filter((event) => event.type === 'metrics').reverse();
     expect(metrics.length).toBeGreaterThan(5);
     expect(falling(metrics.map((event) => Number((event.data as { train_loss: number }).train_loss)))).toBe(true);
@@ -73,7 +95,11 @@ describe('azure sandbox', () => {
     const [checkpoint] = await collect(azure.jobs.checkpoints(job.id));
     const id = checkpoint?.id ?? '';
     const copy = await azure.jobs.copyCheckpoint(job.id, id, { destinationResourceId: DESTINATION, region: 'swedencentral' });
-    expect(copy).toEqual({ checkpointedModelName: checkpoint?.fine_tuned_model_checkpoint, fineTuningJobId: job.id, copiedAccountDetails: [{ destinationResourceId: DESTINATION, region: 'swedencentral', status: 'InProgress' }] });
+    expect(copy).toEqual({
+      checkpointedModelName: checkpoint?.fine_tuned_model_checkpoint,
+      fineTuningJobId: job.id,
+      copiedAccountDetails: [{ destinationResourceId: DESTINATION, region: 'swedencentral', status: 'InProgress' }],
+    });
     sandbox.advance(11 * MINUTE);
     expect((await azure.jobs.checkpointCopy(job.id, id)).copiedAccountDetails[0]?.status).toBe('Completed');
     const url = `${sandbox.url}/fine_tuning/jobs/${job.id}/checkpoints/${id}/copy`;
@@ -97,15 +123,25 @@ describe('azure sandbox', () => {
 
   it('takes the key from the api-key header or an Entra ID bearer token, and answers 401 to neither', async () => {
     await using sandbox = await inProcess();
-    const viaToken = createAzureOpenAIClient({ baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0, token: async () => 'entra-token-abcdef' });
+    const viaToken = createAzureOpenAIClient({
+      baseUrl: sandbox.url,
+      fetch: sandbox.fetch,
+      maxRetries: 0,
+      token: async () => 'entra-token-abcdef',
+    });
     expect((await viaToken.jobs.list()).items).toEqual([]);
     const bare = await sandbox.fetch(`${sandbox.url}/fine_tuning/jobs`);
     expect(bare.status).toBe(401);
-    const keyless = createAzureOpenAIClient({ apiKey, baseUrl: sandbox.url, maxRetries: 0, fetch: (input, init) => {
-      const request = new Request(input, init);
-      request.headers.delete('api-key');
-      return sandbox.fetch(request);
-    } });
+    const keyless = createAzureOpenAIClient({
+      apiKey,
+      baseUrl: sandbox.url,
+      maxRetries: 0,
+      fetch: (input, init) => {
+        const request = new Request(input, init);
+        request.headers.delete('api-key');
+        return sandbox.fetch(request);
+      },
+    });
     expect(await failure(keyless.jobs.list())).toBeInstanceOf(AuthenticationError);
   });
 
@@ -115,7 +151,10 @@ describe('azure sandbox', () => {
     const statuses: string[] = [];
     const result = await tuner.train(
       { model: MODEL, trainingFile: dataset(30), epochs: 1 },
-      { wait: { clock: sandbox.clock }, onProgress: (progress) => (progress.stage === 'processing' ? statuses.push(progress.status) : undefined) },
+      {
+        wait: { clock: sandbox.clock },
+        onProgress: (progress) => (progress.stage === 'processing' ? statuses.push(progress.status) : undefined),
+      },
     );
     expect(statuses).toEqual(['uploaded', 'processed']);
     expect(result.job.status).toBe('succeeded');
@@ -124,7 +163,7 @@ describe('azure sandbox', () => {
 });
 
 describe('azure reliability on the sandbox', () => {
-  it('a create whose answer is lost makes one job: the client finds it by the key in metadata (the user\'s metadata kept)', async () => {
+  it("a create whose answer is lost makes one job: the client finds it by the key in metadata (the user's metadata kept)", async () => {
     await using sandbox = await inProcess();
     const azure = createAzureOpenAIClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
     const file = await azure.files.upload(dataset(20));
@@ -137,7 +176,13 @@ describe('azure reliability on the sandbox', () => {
 
   it('retries a 503 on a read, and gives up with the typed error after its retries', async () => {
     await using sandbox = await inProcess();
-    const azure = createAzureOpenAIClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 2, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const azure = createAzureOpenAIClient({
+      apiKey,
+      baseUrl: sandbox.url,
+      fetch: sandbox.fetch,
+      maxRetries: 2,
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    });
     sandbox.script({ fault: 503, times: 2, match: 'GET /fine_tuning/jobs' });
     expect((await azure.jobs.list()).items).toEqual([]);
     sandbox.script({ fault: 503, times: 3, match: 'GET /fine_tuning/jobs' });
@@ -193,11 +238,20 @@ describe('through prism proxy --errors on the trimmed document', () => {
     // Microsoft's v1 guidance: `new OpenAI({ baseURL: 'https://<resource>.openai.azure.com/openai/v1/', apiKey, defaultHeaders: { 'api-key': key } })`.
     // Prism serves the document's paths at its root, so the proxy's URL stands for the resource's /openai/v1.
     const sdk = new OpenAI({ baseURL: `${proxy.url}/`, apiKey, defaultHeaders: { 'api-key': apiKey }, maxRetries: 0 });
-    const file = await sdk.files.create({ file: dataset(30), purpose: 'fine-tune', expires_after: { anchor: 'created_at', seconds: 1_209_600 } });
+    const file = await sdk.files.create({
+      file: dataset(30),
+      purpose: 'fine-tune',
+      expires_after: { anchor: 'created_at', seconds: 1_209_600 },
+    });
     expect(file).toMatchObject({ object: 'file', status: 'pending' });
     sandbox.advance(MINUTE);
     expect((await sdk.files.retrieve(file.id)).status).toBe('processed');
-    const job = await sdk.fineTuning.jobs.create({ model: MODEL, training_file: file.id, suffix: 'sdk', method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } } });
+    const job = await sdk.fineTuning.jobs.create({
+      model: MODEL,
+      training_file: file.id,
+      suffix: 'sdk',
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } },
+    });
     expect(job.status).toBe('validating_files');
     sandbox.advance(2 * HOUR);
     const done = await sdk.fineTuning.jobs.retrieve(job.id);

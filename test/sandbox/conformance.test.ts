@@ -23,7 +23,9 @@ beforeAll(async () => {
     startSandbox({ provider: 'openai' }),
   ]);
   sandboxes = { nebius, together, openai };
-  const started = await Promise.allSettled((['nebius', 'together', 'openai'] as const).map((name) => startPrismProxy(`openapi/${name}.json`, sandboxes[name].url)));
+  const started = await Promise.allSettled(
+    (['nebius', 'together', 'openai'] as const).map((name) => startPrismProxy(`openapi/${name}.json`, sandboxes[name].url)),
+  );
   const [p1, p2, p3] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
   if (!p1 || !p2 || !p3) {
     await Promise.all([p1, p2, p3].map((proxy) => proxy?.stop()));
@@ -75,13 +77,21 @@ describe.concurrent('every answer conforms to the trimmed document (prism proxy 
       await nebius.jobs.events(id);
     }
 
-    const model = await nebius.raw.POST('/v0/models', { body: { name: 'bot', base_model: 'meta-llama/Llama-3.1-8B-Instruct', source: checkpoints[0]?.fine_tuned_model_checkpoint ?? '' } });
+    const model = await nebius.raw.POST('/v0/models', {
+      body: { name: 'bot', base_model: 'meta-llama/Llama-3.1-8B-Instruct', source: checkpoints[0]?.fine_tuned_model_checkpoint ?? '' },
+    });
     expect(model.response.status).toBe(200);
     const [vendor = '', fullName = ''] = (model.data?.name ?? '').split('/');
     await nebius.raw.GET('/v0/models');
-    expect((await nebius.raw.GET('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name: fullName } } })).response.status).toBe(200);
-    expect((await nebius.raw.GET('/v0/models/{name}', { params: { path: { name: fullName.split(':')[1] ?? '' } } })).response.status).toBe(200);
-    expect((await nebius.raw.DELETE('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name: fullName } } })).response.status).toBe(200);
+    expect(
+      (await nebius.raw.GET('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name: fullName } } })).response.status,
+    ).toBe(200);
+    expect((await nebius.raw.GET('/v0/models/{name}', { params: { path: { name: fullName.split(':')[1] ?? '' } } })).response.status).toBe(
+      200,
+    );
+    expect(
+      (await nebius.raw.DELETE('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name: fullName } } })).response.status,
+    ).toBe(200);
     await nebius.files.delete(validation.id);
     await expect(nebius.jobs.retrieve('ftjob-nope')).rejects.toBeInstanceOf(NotFoundError);
     expect(proxies.nebius.violations()).toEqual([]);
@@ -161,7 +171,9 @@ describe.concurrent('every answer conforms to the trimmed document (prism proxy 
     sandbox.advance(HOUR);
     expect((await openai.jobs.retrieve(failing.id)).error?.code).toBe('oom');
 
-    const upload = await openai.raw.POST('/uploads', { body: { filename: 'u.jsonl', purpose: 'fine-tune', bytes: 4, mime_type: 'application/jsonl' } });
+    const upload = await openai.raw.POST('/uploads', {
+      body: { filename: 'u.jsonl', purpose: 'fine-tune', bytes: 4, mime_type: 'application/jsonl' },
+    });
     const uploadId = upload.data?.id ?? '';
     const data = new Blob(['{}\n\n']);
     const part = await openai.raw.POST('/uploads/{upload_id}/parts', {
@@ -174,10 +186,17 @@ describe.concurrent('every answer conforms to the trimmed document (prism proxy 
       },
     });
     expect(part.response.status).toBe(200);
-    const completed = await openai.raw.POST('/uploads/{upload_id}/complete', { params: { path: { upload_id: uploadId } }, body: { part_ids: [part.data?.id ?? ''] } });
+    const completed = await openai.raw.POST('/uploads/{upload_id}/complete', {
+      params: { path: { upload_id: uploadId } },
+      body: { part_ids: [part.data?.id ?? ''] },
+    });
     expect(completed.data?.status).toBe('completed');
-    const other = await openai.raw.POST('/uploads', { body: { filename: 'v.jsonl', purpose: 'fine-tune', bytes: 9, mime_type: 'application/jsonl' } });
-    expect((await openai.raw.POST('/uploads/{upload_id}/cancel', { params: { path: { upload_id: other.data?.id ?? '' } } })).data?.status).toBe('cancelled');
+    const other = await openai.raw.POST('/uploads', {
+      body: { filename: 'v.jsonl', purpose: 'fine-tune', bytes: 9, mime_type: 'application/jsonl' },
+    });
+    expect(
+      (await openai.raw.POST('/uploads/{upload_id}/cancel', { params: { path: { upload_id: other.data?.id ?? '' } } })).data?.status,
+    ).toBe('cancelled');
     await openai.files.delete(file.id);
     await expect(openai.jobs.retrieve('ftjob-nope')).rejects.toBeInstanceOf(NotFoundError);
     expect(proxies.openai.violations()).toEqual([]);
@@ -187,7 +206,9 @@ describe.concurrent('every answer conforms to the trimmed document (prism proxy 
 describe('the oracle bites', () => {
   it('reports an answer the document does not allow: the same sandbox behind a copy of the OpenAI document whose status enum has no "paused"', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tunekit-oracle-'));
-    const doc = JSON.parse(await readFile(join(repoRoot, 'openapi', 'openai.json'), 'utf8')) as { components: { schemas: { FineTuningJob: { properties: { status: { enum: string[] } } } } } };
+    const doc = JSON.parse(await readFile(join(repoRoot, 'openapi', 'openai.json'), 'utf8')) as {
+      components: { schemas: { FineTuningJob: { properties: { status: { enum: string[] } } } } };
+    };
     const status = doc.components.schemas.FineTuningJob.properties.status;
     status.enum = status.enum.filter((value) => value !== 'paused');
     const narrowed = join(dir, 'openai-without-paused.json');
@@ -200,7 +221,9 @@ describe('the oracle bites', () => {
       const from = proxy.mark();
       const error = await openai.jobs.pause(job.id).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(InternalServerError);
-      expect((error as InternalServerError).message).toMatch(/status must be equal to one of the allowed values: validating_files, queued, running, succeeded, failed, cancelled/);
+      expect((error as InternalServerError).message).toMatch(
+        /status must be equal to one of the allowed values: validating_files, queued, running, succeeded, failed, cancelled/,
+      );
       // Prism logs after it answers: a wide wait for its log line on a loaded machine (the default is 1 s).
       await vi.waitFor(() => expect(proxy.violations(from)).toHaveLength(1), { timeout: 20_000, interval: 50 });
     } finally {

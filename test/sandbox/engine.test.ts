@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { APIConnectionError, createNebiusClient, createOpenAIClient, createTogetherClient, NotFoundError, TunekitError, ValidationError } from '../../src/index.js';
+import {
+  APIConnectionError,
+  createNebiusClient,
+  createOpenAIClient,
+  createTogetherClient,
+  NotFoundError,
+  TunekitError,
+  ValidationError,
+} from '../../src/index.js';
 import { startSandbox } from '../../src/testing.js';
 import { dataset, failure, HOUR, MINUTE } from '../support/sandbox.js';
 
@@ -82,7 +90,10 @@ describe('state per API key', () => {
     await expect(bob.jobs.retrieve(a.job.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(alice.files.content(b.file.id)).rejects.toBeInstanceOf(NotFoundError);
     sandbox.script({ apiKey: 'bob-key', fail: { at: 'queued', code: 'bob_only' } });
-    const [a2, b2] = [await alice.jobs.create({ model: MODEL, training_file: a.file.id }), await bob.jobs.create({ model: MODEL, training_file: b.file.id })];
+    const [a2, b2] = [
+      await alice.jobs.create({ model: MODEL, training_file: a.file.id }),
+      await bob.jobs.create({ model: MODEL, training_file: b.file.id }),
+    ];
     sandbox.advance(HOUR);
     expect((await alice.jobs.retrieve(a2.id)).status).toBe('succeeded');
     expect((await bob.jobs.retrieve(b2.id)).error?.code).toBe('bob_only');
@@ -93,8 +104,12 @@ describe('scripts', () => {
   it('refuses a script it cannot follow, naming the field', async () => {
     await using sandbox = await startSandbox({ provider: 'openai', listen: false });
     // @ts-expect-error: not a status an OpenAI job passes through
-    expect(() => sandbox.script({ fail: { at: 'compressing' } })).toThrow(/fail\.at: status "compressing" is not a status a job passes through \(validating_files, queued, running\)/);
-    expect(() => sandbox.script({ fail: { at: { step: 0 } } })).toThrow(/fail\.at = \{"step":0\} must be a status or \{ "step": N \} with N ≥ 1/);
+    expect(() => sandbox.script({ fail: { at: 'compressing' } })).toThrow(
+      /fail\.at: status "compressing" is not a status a job passes through \(validating_files, queued, running\)/,
+    );
+    expect(() => sandbox.script({ fail: { at: { step: 0 } } })).toThrow(
+      /fail\.at = \{"step":0\} must be a status or \{ "step": N \} with N ≥ 1/,
+    );
     expect(() => sandbox.script({ job: 'ftjob-nope', cancel: {} })).toThrow(/job = "ftjob-nope": no such job/);
     expect(() => sandbox.script({ fault: 302 })).toThrow(/fault = 302 must be a status 400–599/);
     expect(() => sandbox.script({ fault: 503, times: 0 })).toThrow(/times = 0 must be a whole number ≥ 1/);
@@ -115,11 +130,19 @@ describe('scripts', () => {
     await using sandbox = await startSandbox({ provider: 'openai', listen: false });
     const openai = createOpenAIClient({ apiKey: 'k', baseUrl: sandbox.url, fetch: sandbox.fetch });
     const file = await openai.files.upload(dataset(20));
-    const [running, paused] = [await openai.jobs.create({ model: 'm', training_file: file.id }), await openai.jobs.create({ model: 'm', training_file: file.id })];
+    const [running, paused] = [
+      await openai.jobs.create({ model: 'm', training_file: file.id }),
+      await openai.jobs.create({ model: 'm', training_file: file.id }),
+    ];
     sandbox.advance(20 * MINUTE);
-    const stepOf = async (id: string) => Number(/^Step (\d+)/.exec((await openai.jobs.events(id, { limit: 100 })).items.find((e) => e.type === 'metrics')?.message ?? '')?.[1]);
+    const stepOf = async (id: string) =>
+      Number(
+        /^Step (\d+)/.exec((await openai.jobs.events(id, { limit: 100 })).items.find((e) => e.type === 'metrics')?.message ?? '')?.[1],
+      );
     const now = await stepOf(running.id);
-    expect(() => sandbox.script({ job: running.id, fail: { at: 'queued' } })).toThrow(`job ${running.id}: the job is already past status "queued"`);
+    expect(() => sandbox.script({ job: running.id, fail: { at: 'queued' } })).toThrow(
+      `job ${running.id}: the job is already past status "queued"`,
+    );
     expect(() => sandbox.script({ job: running.id, fail: { at: { step: 1 } } })).toThrow('is already past step 1');
     sandbox.script({ job: running.id, fail: { at: 'running', code: 'late' } }); // halfway through the training left
     await openai.jobs.pause(paused.id);
@@ -145,21 +168,46 @@ describe('scripts', () => {
     expect((await nebius.jobs.list()).items.map((j) => j.id)).toEqual([job.id]);
     await expect(nebius.files.retrieve('file-x')).rejects.toMatchObject({ status: 418 });
     // The fault spoiled only the request it matched.
-    expect(sandbox.requests.slice(-2).map((r) => [r.method, r.path, r.status, r.fault])).toEqual([['GET', '/v1/fine_tuning/jobs', 200, undefined], ['GET', '/v1/files/file-x', 418, '418']]);
+    expect(sandbox.requests.slice(-2).map((r) => [r.method, r.path, r.status, r.fault])).toEqual([
+      ['GET', '/v1/fine_tuning/jobs', 200, undefined],
+      ['GET', '/v1/files/file-x', 418, '418'],
+    ]);
     sandbox.advance(HOUR);
-    expect(await nebius.jobs.retrieve(job.id)).toMatchObject({ status: 'failed', trained_steps: 3, total_steps: 3, error: { code: 'training_error' } });
+    expect(await nebius.jobs.retrieve(job.id)).toMatchObject({
+      status: 'failed',
+      trained_steps: 3,
+      total_steps: 3,
+      error: { code: 'training_error' },
+    });
   });
 });
 
 describe('the HTTP controls and the request log', () => {
   it('serve health, advance, script, requests and reset under /_sandbox on the same server', async () => {
     await using sandbox = await startSandbox({ provider: 'together', clock: 'manual', startTime: Date.UTC(2031, 5, 1) });
-    const control = (path: string, init?: RequestInit) => fetch(`${sandbox.controlUrl}${path}`, init).then(async (r) => [r.status, await r.json()] as const);
-    const post = (path: string, body: unknown) => control(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-    expect(await control('/health')).toEqual([200, expect.objectContaining({ status: 'ok', provider: 'together', url: sandbox.url, clock: { mode: 'manual' }, now: '2031-06-01T00:00:00.000Z' })]);
+    const control = (path: string, init?: RequestInit) =>
+      fetch(`${sandbox.controlUrl}${path}`, init).then(async (r) => [r.status, await r.json()] as const);
+    const post = (path: string, body: unknown) =>
+      control(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(await control('/health')).toEqual([
+      200,
+      expect.objectContaining({
+        status: 'ok',
+        provider: 'together',
+        url: sandbox.url,
+        clock: { mode: 'manual' },
+        now: '2031-06-01T00:00:00.000Z',
+      }),
+    ]);
     expect(await post('/advance', { ms: HOUR })).toEqual([200, { now: '2031-06-01T01:00:00.000Z' }]);
-    expect(await post('/advance', { ms: 'soon' })).toEqual([400, { error: { message: 'ms = "soon" must be a number of milliseconds ≥ 0 (send {"ms": 60000})' } }]);
-    expect(await post('/script', { fail: { at: 'queued' }, cancel: {} })).toEqual([400, { error: { message: 'a job script needs exactly one of "fail" and "cancel"' } }]);
+    expect(await post('/advance', { ms: 'soon' })).toEqual([
+      400,
+      { error: { message: 'ms = "soon" must be a number of milliseconds ≥ 0 (send {"ms": 60000})' } },
+    ]);
+    expect(await post('/script', { fail: { at: 'queued' }, cancel: {} })).toEqual([
+      400,
+      { error: { message: 'a job script needs exactly one of "fail" and "cancel"' } },
+    ]);
     expect(await post('/script', { fail: { at: 'queued', message: 'No GPUs left' } })).toEqual([200, { scripted: true }]);
     expect(await post('/script', { fault: { status: 503 }, match: 'POST /fine-tunes' })).toEqual([200, { scripted: true }]);
 
@@ -172,10 +220,17 @@ describe('the HTTP controls and the request log', () => {
     const [status, { data }] = await control('/requests');
     expect(status).toBe(200);
     expect(data.map((r: { method: string; path: string; status: number }) => `${r.method} ${r.path} ${r.status}`)).toEqual([
-      'POST /v1/files/upload 200', 'POST /v1/fine-tunes 503', 'POST /v1/fine-tunes 200', `GET /v1/fine-tunes/${job.id} 200`,
+      'POST /v1/files/upload 200',
+      'POST /v1/fine-tunes 503',
+      'POST /v1/fine-tunes 200',
+      `GET /v1/fine-tunes/${job.id} 200`,
     ]);
     expect(data[2].body).toMatchObject({ model: 'm', wandb_api_key: '[redacted]' });
-    expect(data[0].body).toEqual({ file: { filename: 'train.jsonl', bytes: dataset(8).size }, file_name: 'train.jsonl', purpose: 'fine-tune' });
+    expect(data[0].body).toEqual({
+      file: { filename: 'train.jsonl', bytes: dataset(8).size },
+      file_name: 'train.jsonl',
+      purpose: 'fine-tune',
+    });
     const log = JSON.stringify(sandbox.requests);
     expect(log).not.toContain('secret-api-key-1234');
     expect(log).not.toContain('wandb-secret-5678');

@@ -1,6 +1,13 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { APITimeoutError, AuthenticationError, BadRequestError, createNebiusClient, NotFoundError, UnprocessableEntityError } from '../../src/index.js';
+import {
+  APITimeoutError,
+  AuthenticationError,
+  BadRequestError,
+  createNebiusClient,
+  NotFoundError,
+  UnprocessableEntityError,
+} from '../../src/index.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { broken, collect, dataset, failure, falling, HOUR, MINUTE } from '../support/sandbox.js';
 
@@ -9,7 +16,13 @@ const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const inProcess = () => startSandbox({ provider: 'nebius', clock: 'manual', listen: false });
 /** tunekit's client on the sandbox's in-process fetch, retrying fast. */
 const clientOf = (sandbox: Sandbox<'nebius'>) =>
-  createNebiusClient({ apiKey: 'nebius-test-key', baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 2, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+  createNebiusClient({
+    apiKey: 'nebius-test-key',
+    baseUrl: sandbox.url,
+    fetch: sandbox.fetch,
+    maxRetries: 2,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
 
 describe('nebius sandbox through tunekit', () => {
   it('walks a job from upload to success: statuses, steps, events with falling loss, a checkpoint per epoch', async () => {
@@ -17,8 +30,20 @@ describe('nebius sandbox through tunekit', () => {
     const nebius = clientOf(sandbox);
     const file = await nebius.files.upload(dataset(40), { filename: 'train.jsonl' });
     expect(file).toMatchObject({ object: 'file', filename: 'train.jsonl', purpose: 'fine-tune', status: 'uploaded' });
-    const created = await nebius.jobs.create({ model: MODEL, training_file: file.id, hyperparameters: { n_epochs: 2, batch_size: 8 }, suffix: 'demo' });
-    expect(created).toMatchObject({ object: 'fine_tuning.job', status: 'validating_files', model: MODEL, training_file: file.id, total_steps: null, suffix: 'demo' });
+    const created = await nebius.jobs.create({
+      model: MODEL,
+      training_file: file.id,
+      hyperparameters: { n_epochs: 2, batch_size: 8 },
+      suffix: 'demo',
+    });
+    expect(created).toMatchObject({
+      object: 'fine_tuning.job',
+      status: 'validating_files',
+      model: MODEL,
+      training_file: file.id,
+      total_steps: null,
+      suffix: 'demo',
+    });
     expect(created.tags).toEqual([expect.stringMatching(/^tunekit-/)]); // the create-once key is kept, as Nebius keeps tags
 
     const seen: string[] = [];
@@ -46,7 +71,10 @@ describe('nebius sandbox through tunekit', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a)); // newest first
     expect(events.at(-1)?.message).toBe(`Created fine-tuning job: ${created.id}`);
     expect(events[0]?.message).toBe('The job has successfully completed');
-    const losses = events.filter((event) => event.type === 'metrics').reverse().map((event) => (event.data as { train_loss: number }).train_loss);
+    const losses = events
+      .filter((event) => event.type === 'metrics')
+      .reverse()
+      .map((event) => (event.data as { train_loss: number }).train_loss);
     expect(losses).toHaveLength(10);
     expect(falling(losses)).toBe(true);
 
@@ -64,7 +92,13 @@ describe('nebius sandbox through tunekit', () => {
     const job = await nebius.jobs.create({ model: MODEL, training_file: file.id });
     sandbox.advance(2 * HOUR);
     const [final] = (await nebius.jobs.checkpoints(job.id)).items;
-    const { data: model, error } = await nebius.raw.POST('/v0/models', { body: { name: 'support-bot', base_model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-fast', source: final?.fine_tuned_model_checkpoint ?? '' } });
+    const { data: model, error } = await nebius.raw.POST('/v0/models', {
+      body: {
+        name: 'support-bot',
+        base_model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-fast',
+        source: final?.fine_tuned_model_checkpoint ?? '',
+      },
+    });
     expect(error).toBeUndefined();
     expect(model).toMatchObject({ base_model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-fast', status: 'validating', description: null });
     expect(model?.name).toMatch(/^meta-llama\/Meta-Llama-3\.1-8B-Instruct-LoRa:support-bot-[a-z]{4}$/);
@@ -73,7 +107,9 @@ describe('nebius sandbox through tunekit', () => {
     const byShort = () => nebius.raw.GET('/v0/models/{name}', { params: { path: { name: short } } });
     expect((await byShort()).data).toMatchObject({ name: model?.name, status: 'validating', job_id: job.id, checkpoint_id: final?.id });
     sandbox.advance(5 * MINUTE);
-    expect((await nebius.raw.GET('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name: fullName } } })).data).toMatchObject({ status: 'active' });
+    expect(
+      (await nebius.raw.GET('/v0/models/{vendor}/{full_name}', { params: { path: { vendor, full_name: fullName } } })).data,
+    ).toMatchObject({ status: 'active' });
     expect((await nebius.raw.GET('/v0/models')).data?.map((m) => m.name)).toEqual([model?.name]);
     expect((await nebius.raw.DELETE('/v0/models/{name}', { params: { path: { name: short } } })).data).toMatchObject({ status: 'deleted' });
     expect((await byShort()).response.status).toBe(404);
@@ -96,10 +132,17 @@ describe('nebius sandbox through tunekit', () => {
     expect((await nebius.jobs.retrieve(invalid.id)).status).toBe('validating_files');
     sandbox.advance(1);
     const failed = await nebius.jobs.retrieve(invalid.id);
-    expect(failed).toMatchObject({ status: 'failed', error: { code: 'invalid_training_file', param: 'training_file' }, trained_steps: null });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: { code: 'invalid_training_file', param: 'training_file' },
+      trained_steps: null,
+    });
     expect(failed.error?.message).toMatch(/line 3: not valid JSON/);
     expect(failed.finished_at).toBe(failed.created_at + 60);
-    expect((await nebius.jobs.retrieve(missing.id)).error).toMatchObject({ code: 'invalid_training_file', message: 'The training file file-does-not-exist does not exist' });
+    expect((await nebius.jobs.retrieve(missing.id)).error).toMatchObject({
+      code: 'invalid_training_file',
+      message: 'The training file file-does-not-exist does not exist',
+    });
     const [last] = (await nebius.jobs.events(invalid.id, { limit: 1 })).items;
     expect(last).toMatchObject({ level: 'error', message: expect.stringMatching(/not valid fine-tuning JSONL/) });
   });
@@ -114,7 +157,11 @@ describe('nebius sandbox through tunekit', () => {
     sandbox.script({ job: plain.id, cancel: { at: 'queued' } });
     sandbox.advance(3 * HOUR);
     const failed = await nebius.jobs.retrieve(failing.id);
-    expect(failed).toMatchObject({ status: 'failed', trained_steps: 7, error: { code: 'out_of_memory', message: 'CUDA out of memory at step 7' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      trained_steps: 7,
+      error: { code: 'out_of_memory', message: 'CUDA out of memory at step 7' },
+    });
     expect((await nebius.jobs.checkpoints(failing.id)).items.map((c) => c.step_number)).toEqual([5]);
     const cancelled = await nebius.jobs.retrieve(plain.id);
     expect(cancelled).toMatchObject({ status: 'cancelled', trained_steps: null });
@@ -171,7 +218,7 @@ describe('nebius sandbox through tunekit', () => {
     expect([missing.status, await missing.json()]).toEqual([401, { detail: 'Not authenticated' }]);
   });
 
-  it('rejects a request that breaks the document with FastAPI\'s 422, every problem listed', async () => {
+  it("rejects a request that breaks the document with FastAPI's 422, every problem listed", async () => {
     await using sandbox = await inProcess();
     const unchecked = createNebiusClient({ apiKey: 'k', baseUrl: sandbox.url, fetch: sandbox.fetch, validate: false, maxRetries: 0 });
     const hyperparameters = { n_epochs: 40, epochs: 3 }; // not a literal: TypeScript lets the unknown key through, as JavaScript callers would
@@ -179,16 +226,33 @@ describe('nebius sandbox through tunekit', () => {
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect((error as UnprocessableEntityError).body).toEqual({
       detail: [
-        { loc: ['body', 'hyperparameters', 'n_epochs'], msg: 'body.hyperparameters.n_epochs = 40 breaks maximum 20', type: 'less_than_equal', input: 40 },
-        { loc: ['body', 'hyperparameters', 'epochs'], msg: 'body.hyperparameters.epochs = 3 is not a field the document names (did you mean n_epochs?)', type: 'extra_forbidden', input: 3 },
+        {
+          loc: ['body', 'hyperparameters', 'n_epochs'],
+          msg: 'body.hyperparameters.n_epochs = 40 breaks maximum 20',
+          type: 'less_than_equal',
+          input: 40,
+        },
+        {
+          loc: ['body', 'hyperparameters', 'epochs'],
+          msg: 'body.hyperparameters.epochs = 3 is not a field the document names (did you mean n_epochs?)',
+          type: 'extra_forbidden',
+          input: 3,
+        },
       ],
     });
-    expect((error as UnprocessableEntityError).fields.map((f) => f.field)).toEqual(['body.hyperparameters.n_epochs', 'body.hyperparameters.epochs']);
-    const upload = await sandbox.fetch(`${sandbox.url}/v1/files`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: new FormData() });
+    expect((error as UnprocessableEntityError).fields.map((f) => f.field)).toEqual([
+      'body.hyperparameters.n_epochs',
+      'body.hyperparameters.epochs',
+    ]);
+    const upload = await sandbox.fetch(`${sandbox.url}/v1/files`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k' },
+      body: new FormData(),
+    });
     expect(upload.status).toBe(422);
   });
 
-  it('drives tunekit\'s retries with scripted faults: 503s, a 429 with Retry-After, a lost answer, a slow answer', async () => {
+  it("drives tunekit's retries with scripted faults: 503s, a 429 with Retry-After, a lost answer, a slow answer", async () => {
     await using sandbox = await inProcess();
     const nebius = clientOf(sandbox);
     const file = await nebius.files.upload(dataset(8));
@@ -196,7 +260,11 @@ describe('nebius sandbox through tunekit', () => {
     sandbox.script({ fault: 503, times: 2, match: 'GET /v1/fine_tuning/jobs/{job_id}' });
     expect((await nebius.jobs.retrieve(job.id)).id).toBe(job.id);
     const retrieves = sandbox.requests.filter((r) => r.operation === 'GET /v1/fine_tuning/jobs/{job_id}');
-    expect(retrieves.map((r) => [r.status, r.fault])).toEqual([[503, '503'], [503, '503'], [200, undefined]]);
+    expect(retrieves.map((r) => [r.status, r.fault])).toEqual([
+      [503, '503'],
+      [503, '503'],
+      [200, undefined],
+    ]);
 
     sandbox.script({ fault: { status: 429, retryAfter: 0.05 }, match: 'GET' });
     const started = Date.now();
@@ -238,7 +306,9 @@ describe('nebius sandbox through the official openai SDK (as Nebius advises)', (
     expect((await sdk.files.list()).data.map((f) => f.id)).toContain(file.id);
     await expect(sdk.fineTuning.jobs.cancel(job.id)).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     await expect(sdk.fineTuning.jobs.retrieve('ftjob-missing')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    await expect(sdk.fineTuning.jobs.create({ model: MODEL, training_file: file.id, hyperparameters: { n_epochs: 99 } })).rejects.toBeInstanceOf(OpenAI.UnprocessableEntityError);
+    await expect(
+      sdk.fineTuning.jobs.create({ model: MODEL, training_file: file.id, hyperparameters: { n_epochs: 99 } }),
+    ).rejects.toBeInstanceOf(OpenAI.UnprocessableEntityError);
     expect((await sdk.files.delete(file.id)).deleted).toBe(true);
   });
 

@@ -7,8 +7,15 @@ import { collect, dataset, failure, falling, HOUR, jsonl, MINUTE } from '../supp
 
 const inProcess = () => startSandbox({ provider: 'openai', clock: 'manual', listen: false });
 const clientOf = (sandbox: Sandbox<'openai'>) =>
-  createOpenAIClient({ apiKey: 'openai-test-key', baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 2, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-const sdkOf = (sandbox: Sandbox<'openai'>) => new OpenAI({ apiKey: 'openai-test-key', baseURL: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
+  createOpenAIClient({
+    apiKey: 'openai-test-key',
+    baseUrl: sandbox.url,
+    fetch: sandbox.fetch,
+    maxRetries: 2,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
+const sdkOf = (sandbox: Sandbox<'openai'>) =>
+  new OpenAI({ apiKey: 'openai-test-key', baseURL: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
 
 describe('openai sandbox', () => {
   it('walks a job to succeeded through the official SDK: auto hyperparameters resolved, falling loss, last three epochs checkpointed, a result file', async () => {
@@ -26,12 +33,26 @@ describe('openai sandbox', () => {
       method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 4 } } },
       metadata: { team: 'search' },
     });
-    expect(created).toMatchObject({ status: 'validating_files', fine_tuned_model: null, hyperparameters: { n_epochs: 4, batch_size: 'auto', learning_rate_multiplier: 'auto' }, metadata: { team: 'search' } });
+    expect(created).toMatchObject({
+      status: 'validating_files',
+      fine_tuned_model: null,
+      hyperparameters: { n_epochs: 4, batch_size: 'auto', learning_rate_multiplier: 'auto' },
+      metadata: { team: 'search' },
+    });
     sandbox.advance(2 * MINUTE);
-    expect((await sdk.fineTuning.jobs.retrieve(created.id)).hyperparameters).toEqual({ n_epochs: 4, batch_size: 1, learning_rate_multiplier: 1.8 });
+    expect((await sdk.fineTuning.jobs.retrieve(created.id)).hyperparameters).toEqual({
+      n_epochs: 4,
+      batch_size: 1,
+      learning_rate_multiplier: 1.8,
+    });
     sandbox.advance(2 * HOUR);
     const done = await sdk.fineTuning.jobs.retrieve(created.id);
-    expect(done).toMatchObject({ status: 'succeeded', fine_tuned_model: expect.stringMatching(/^ft:gpt-4o-mini-2024-07-18:sandbox:support:\w{8}$/), error: null, estimated_finish: null });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      fine_tuned_model: expect.stringMatching(/^ft:gpt-4o-mini-2024-07-18:sandbox:support:\w{8}$/),
+      error: null,
+      estimated_finish: null,
+    });
     expect(done.trained_tokens).toBeGreaterThan(0);
     expect(done).toEqual(await tunekit.jobs.retrieve(created.id));
 
@@ -77,7 +98,10 @@ describe('openai sandbox', () => {
     expect(done.status).toBe('succeeded');
     const messages = (await collect(openai.jobs.events(job.id, { limit: 100 }))).map((event) => event.message);
     expect(messages.filter((m) => /paused|resumed/.test(m))).toEqual(['Fine-tuning job resumed', 'Fine-tuning job paused']);
-    const stepsSeen = messages.filter((m) => m.startsWith('Step ')).map((m) => Number(/^Step (\d+)/.exec(m)?.[1])).reverse();
+    const stepsSeen = messages
+      .filter((m) => m.startsWith('Step '))
+      .map((m) => Number(/^Step (\d+)/.exec(m)?.[1]))
+      .reverse();
     expect(stepsSeen).toEqual([...stepsSeen].sort((a, b) => a - b)); // no step repeated or skipped around the pause
     expect(new Set(stepsSeen).size).toBe(stepsSeen.length);
   });
@@ -87,13 +111,20 @@ describe('openai sandbox', () => {
     const sdk = sdkOf(sandbox);
     const text = jsonl(50);
     const [a, b] = [text.slice(0, 1000), text.slice(1000)];
-    const upload = await sdk.uploads.create({ filename: 'big.jsonl', purpose: 'fine-tune', bytes: text.length, mime_type: 'application/jsonl' });
+    const upload = await sdk.uploads.create({
+      filename: 'big.jsonl',
+      purpose: 'fine-tune',
+      bytes: text.length,
+      mime_type: 'application/jsonl',
+    });
     expect(upload).toMatchObject({ object: 'upload', status: 'pending', bytes: text.length });
     const second = await sdk.uploads.parts.create(upload.id, { data: new File([b], 'part-2') });
     const first = await sdk.uploads.parts.create(upload.id, { data: new File([a], 'part-1') });
     expect(first).toMatchObject({ object: 'upload.part', upload_id: upload.id });
     await expect(sdk.uploads.complete(upload.id, { part_ids: [first.id] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(sdk.uploads.complete(upload.id, { part_ids: [first.id, second.id], md5: '0'.repeat(32) })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(sdk.uploads.complete(upload.id, { part_ids: [first.id, second.id], md5: '0'.repeat(32) })).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    );
     const md5 = createHash('md5').update(text).digest('hex');
     const done = await sdk.uploads.complete(upload.id, { part_ids: [first.id, second.id], md5 });
     expect(done).toMatchObject({ status: 'completed', file: { filename: 'big.jsonl', bytes: text.length, purpose: 'fine-tune' } });
@@ -135,7 +166,12 @@ describe('openai sandbox', () => {
     const sdk = (apiKey: string) => new OpenAI({ apiKey, baseURL: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
     const missing = await failure(sdk('sk-right').fineTuning.jobs.retrieve('ftjob-nope'));
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((missing as InstanceType<typeof OpenAI.NotFoundError>).error).toEqual({ message: 'Could not find fine-tuning job ftjob-nope', type: 'invalid_request_error', param: null, code: 'fine_tuning_job_not_found' });
+    expect((missing as InstanceType<typeof OpenAI.NotFoundError>).error).toEqual({
+      message: 'Could not find fine-tuning job ftjob-nope',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'fine_tuning_job_not_found',
+    });
     const wrong = await failure(sdk('sk-wrong-key').files.list());
     expect(wrong).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((wrong as InstanceType<typeof OpenAI.AuthenticationError>).message).not.toContain('sk-wrong-key');
@@ -144,12 +180,17 @@ describe('openai sandbox', () => {
     const tunekit = createOpenAIClient({ apiKey: 'sk-right', baseUrl: sandbox.url, fetch: sandbox.fetch, validate: false, maxRetries: 0 });
     const caught = await failure(tunekit.jobs.create({ model: 'gpt-4o-mini', training_file: 'f', seed: -1 }));
     expect(caught).toBeInstanceOf(UnprocessableEntityError);
-    expect((caught as UnprocessableEntityError).body).toMatchObject({ status: 422, validation: [{ location: ['body', 'seed'], code: 'minimum', severity: 'Error', message: 'body.seed = -1 breaks minimum 0' }] });
+    expect((caught as UnprocessableEntityError).body).toMatchObject({
+      status: 422,
+      validation: [{ location: ['body', 'seed'], code: 'minimum', severity: 'Error', message: 'body.seed = -1 breaks minimum 0' }],
+    });
     await expect(tunekit.files.retrieve('file-nope')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(createOpenAIClient({ apiKey: 'sk-nope-nope', baseUrl: sandbox.url, fetch: sandbox.fetch }).jobs.list()).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(
+      createOpenAIClient({ apiKey: 'sk-nope-nope', baseUrl: sandbox.url, fetch: sandbox.fetch }).jobs.list(),
+    ).rejects.toBeInstanceOf(AuthenticationError);
   });
 
-  it('lets the SDK\'s own retries ride out a scripted 429 with Retry-After', async () => {
+  it("lets the SDK's own retries ride out a scripted 429 with Retry-After", async () => {
     await using sandbox = await inProcess();
     const sdk = new OpenAI({ apiKey: 'k', baseURL: sandbox.url, fetch: sandbox.fetch, maxRetries: 2 });
     sandbox.script({ fault: { status: 429, retryAfter: 0.01 }, match: 'GET /files' });

@@ -10,7 +10,7 @@ import { dataset } from '../support/sandbox.js';
 const apiKey = 'overrides-key';
 
 describe('sandbox.use', () => {
-  it('takes only operations of the provider\'s route table: a typo does not compile, and is refused naming the choices', async () => {
+  it("takes only operations of the provider's route table: a typo does not compile, and is refused naming the choices", async () => {
     await using sandbox = await startSandbox({ provider: 'nebius', listen: false });
     const attempt = (run: () => void): unknown => {
       try {
@@ -23,19 +23,27 @@ describe('sandbox.use', () => {
     // @ts-expect-error: not an operation of Nebius's route table
     const typo = attempt(() => sandbox.use({ route: 'GET /v1/fine_tuning/jobz/{job_id}', fault: 503 }));
     expect(typo).toBeInstanceOf(TunekitError);
-    expect(String(typo)).toMatch(/sandbox\.use: route = "GET \/v1\/fine_tuning\/jobz\/\{job_id\}" must be one of the provider's operations: .*GET \/v1\/fine_tuning\/jobs\/\{job_id\}/);
+    expect(String(typo)).toMatch(
+      /sandbox\.use: route = "GET \/v1\/fine_tuning\/jobz\/\{job_id\}" must be one of the provider's operations: .*GET \/v1\/fine_tuning\/jobs\/\{job_id\}/,
+    );
     // @ts-expect-error: OpenAI's path, on a Nebius sandbox
     expect(attempt(() => sandbox.use({ route: 'GET /fine_tuning/jobs/{fine_tuning_job_id}', fault: 503 }))).toBeInstanceOf(TunekitError);
     // @ts-expect-error: a fault and a responder at once
     expect(String(attempt(() => sandbox.use({ fault: 503, respond: () => undefined })))).toContain('exactly one of fault and respond');
     expect(String(attempt(() => sandbox.use({ fault: { trickleMs: 0 } })))).toContain('fault = {"trickleMs":0} must be');
-    expect(String(attempt(() => sandbox.use({ fault: 503 }, { fault: 503, skip: -1 })))).toContain('overrides[1].skip = -1 must be a whole number ≥ 0');
+    expect(String(attempt(() => sandbox.use({ fault: 503 }, { fault: 503, skip: -1 })))).toContain(
+      'overrides[1].skip = -1 must be a whole number ≥ 0',
+    );
   });
 
   it('newest first, for `times` requests after `skip`, until resetOverrides (scripts stay armed); reset clears both', async () => {
     await using sandbox = await startSandbox({ provider: 'openai', listen: false });
     const openai = createOpenAIClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
-    const list = () => openai.files.list().then(() => 200, (error: unknown) => (error instanceof APIError ? error.status : 0));
+    const list = () =>
+      openai.files.list().then(
+        () => 200,
+        (error: unknown) => (error instanceof APIError ? error.status : 0),
+      );
     sandbox.script({ fault: 500, times: 5, match: 'GET /files' });
     sandbox.use({ route: 'GET /files', fault: 503, times: 1 }, { route: 'GET /files', fault: 502, times: 1 });
     sandbox.use({ route: 'GET /files', fault: 429, skip: 1, times: 1 });
@@ -51,7 +59,7 @@ describe('sandbox.use', () => {
     expect(sandbox.requests.map((r) => [r.status, r.fault])).toEqual([[200, undefined]]);
   });
 
-  it('respond: your own answer, the sandbox\'s (changed or not), only for one key; undefined lets the sandbox answer', async () => {
+  it("respond: your own answer, the sandbox's (changed or not), only for one key; undefined lets the sandbox answer", async () => {
     await using sandbox = await startSandbox({ provider: 'nebius', listen: false });
     const nebius = createNebiusClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
     const other = createNebiusClient({ apiKey: 'someone-else', baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
@@ -64,7 +72,10 @@ describe('sandbox.use', () => {
         seen.push(request.headers.get('authorization') ?? '');
         const answer = await own();
         const body: unknown = await answer.json();
-        return Response.json({ ...(typeof body === 'object' && body !== null ? body : {}), filename: 'renamed.jsonl' }, { status: answer.status });
+        return Response.json(
+          { ...(typeof body === 'object' && body !== null ? body : {}), filename: 'renamed.jsonl' },
+          { status: answer.status },
+        );
       },
     });
     expect(await nebius.files.retrieve(file.id)).toMatchObject({ id: file.id, filename: 'renamed.jsonl' });
@@ -78,8 +89,22 @@ describe('sandbox.use', () => {
 
   it('the new faults from JSON too: HTTP scripts take them, and refuse a malformed one naming the rule', async () => {
     await using sandbox = await startSandbox({ provider: 'together' });
-    const post = (body: unknown) => fetch(`${sandbox.controlUrl}/script`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(async (r) => [r.status, await r.json()] as const);
-    for (const fault of ['reset-mid-body', 'malformed-json', 'never-answer', { slowHeadersMs: 10 }, { trickleMs: 5, bytes: 100 }, { hugeBodyBytes: 1 }, { status: 429, retryAfter: 1, retryAfterAs: 'date' }, { status: 502, html: true, carriedOut: true }]) {
+    const post = (body: unknown) =>
+      fetch(`${sandbox.controlUrl}/script`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      }).then(async (r) => [r.status, await r.json()] as const);
+    for (const fault of [
+      'reset-mid-body',
+      'malformed-json',
+      'never-answer',
+      { slowHeadersMs: 10 },
+      { trickleMs: 5, bytes: 100 },
+      { hugeBodyBytes: 1 },
+      { status: 429, retryAfter: 1, retryAfterAs: 'date' },
+      { status: 502, html: true, carriedOut: true },
+    ]) {
       expect(await post({ fault, match: 'GET /files' })).toEqual([200, { scripted: true }]);
     }
     const [status, body] = await post({ fault: { status: 429, retryAfterAs: 'hours' } });
@@ -88,7 +113,7 @@ describe('sandbox.use', () => {
   });
 });
 
-describe('the sandbox clock\'s timers (a client\'s deadlines)', () => {
+describe("the sandbox clock's timers (a client's deadlines)", () => {
   it('fire in order as simulated time reaches them, by advance or a sleep on the clock; a cancelled one never', async () => {
     await using sandbox = await startSandbox({ provider: 'nebius', listen: false });
     const fired: string[] = [];
@@ -120,7 +145,10 @@ describe('the sandbox clock\'s timers (a client\'s deadlines)', () => {
     const file = await nebius.files.upload(dataset(4));
     // An answer that never comes, and nothing moves simulated time but the test.
     sandbox.use({ route: 'GET /v1/files/{file_id}', respond: () => new Promise<undefined>(() => undefined) });
-    const held = nebius.files.retrieve(file.id, { timeoutMs: 60_000 }).then(() => 'answered', (error: unknown) => error);
+    const held = nebius.files.retrieve(file.id, { timeoutMs: 60_000 }).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
     while (sandbox.connections().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(sandbox.connections()).toMatchObject({ inFlight: 1, busy: 1 });
     sandbox.advance(60_000); // the client's deadline, on the sandbox's clock
@@ -130,7 +158,7 @@ describe('the sandbox clock\'s timers (a client\'s deadlines)', () => {
   });
 });
 
-describe('the client\'s clock option', () => {
+describe("the client's clock option", () => {
   it('is refused when it is not a clock, naming the option', () => {
     // @ts-expect-error: not a clock
     expect(() => createNebiusClient({ apiKey, clock: { now: () => 0 } })).toThrow(ValidationError);

@@ -53,7 +53,10 @@ describe('npx tunekit-sandbox … & then kill $! (item 12)', () => {
     let stopped = false;
     for (let i = 0; i < 60 && !stopped; i++) {
       await sleep(100);
-      stopped = await fetch(url).then(() => false, () => true);
+      stopped = await fetch(url).then(
+        () => false,
+        () => true,
+      );
     }
     expect(stopped).toBe(true);
     for (const pid of pids) {
@@ -110,12 +113,20 @@ describe("Together's own create example (item 13)", () => {
     await using sandbox = await startSandbox({ provider: 'together' });
     const together = createTogetherClient({ apiKey: 'sft-key', baseUrl: sandbox.url, fetch: sandbox.fetch });
     const file = await together.files.upload(dataset(20));
-    const job = await together.jobs.create({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: file.id, training_method: { method: 'sft' } });
+    const job = await together.jobs.create({
+      model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+      training_file: file.id,
+      training_method: { method: 'sft' },
+    });
     expect(job.id).toMatch(/^ft-/);
     const raw = await fetch(`${sandbox.url}/fine-tunes`, {
       method: 'POST',
       headers: { authorization: 'Bearer sft-key', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: file.id, training_method: { method: 'sft' } }),
+      body: JSON.stringify({
+        model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+        training_file: file.id,
+        training_method: { method: 'sft' },
+      }),
     });
     expect(raw.status).toBe(200);
   });
@@ -146,7 +157,11 @@ describe('sandbox ids (item 14)', () => {
   it('tunekit-sandbox --seed', async () => {
     const run = (seed: string) =>
       new Promise<string>((done, fail) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/sandbox/cli.ts'), '--provider', 'openai', '--port', '0', '--seed', seed], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', resolve(repoRoot, 'src/sandbox/cli.ts'), '--provider', 'openai', '--port', '0', '--seed', seed],
+          { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let out = '';
         child.stdout.on('data', async (chunk: Buffer) => {
           out += chunk.toString();

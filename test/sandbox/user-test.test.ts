@@ -12,7 +12,14 @@ async function fineTune(openai: OpenAIClient, examples: string, clock?: WaitCloc
   return done.fine_tuned_model ?? '';
 }
 
-const examples = Array.from({ length: 20 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Q${i}` }, { role: 'assistant', content: `A${i}` }] })).join('\n');
+const examples = Array.from({ length: 20 }, (_, i) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `Q${i}` },
+      { role: 'assistant', content: `A${i}` },
+    ],
+  }),
+).join('\n');
 
 describe('fineTune', () => {
   it('returns the fine-tuned model', async () => {
@@ -39,6 +46,8 @@ describe('fineTune', () => {
   it('rejects a dataset that is not JSONL', async () => {
     await using sandbox = await startSandbox({ provider: 'openai' });
     const openai = createOpenAIClient({ apiKey: 'test-key', baseUrl: sandbox.url });
-    await expect(fineTune(openai, 'not json at all', sandbox.clock)).rejects.toThrow(/failed: The training file .* is not valid fine-tuning JSONL: line 1/);
+    await expect(fineTune(openai, 'not json at all', sandbox.clock)).rejects.toThrow(
+      /failed: The training file .* is not valid fine-tuning JSONL: line 1/,
+    );
   });
 });

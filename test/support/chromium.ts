@@ -6,6 +6,12 @@ export const CHROMIUM = process.env['TUNEKIT_CHROMIUM'] || '/usr/bin/chromium';
  * ones, Chromium keeps dialing Google's hosts and its refused connections slow every start.
  */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];

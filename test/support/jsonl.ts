@@ -5,7 +5,10 @@
  */
 import { open } from 'node:fs/promises';
 
-const WORDS = 'the model learns from each example how to answer a question about data files tokens epochs and context while the user asks for a short clear reply with numbers like 42 or 3.14'.split(' ');
+const WORDS =
+  'the model learns from each example how to answer a question about data files tokens epochs and context while the user asks for a short clear reply with numbers like 42 or 3.14'.split(
+    ' ',
+  );
 const ACCENTED = ['café', 'naïve', 'Zürich', 'señor'];
 
 function sentence(seed: number, words: number): string {

@@ -6,7 +6,12 @@ export const HOUR = 60 * MINUTE;
 /** `n` chat examples as JSONL. */
 export function jsonl(n: number, tag = 'q'): string {
   return Array.from({ length: n }, (_, i) =>
-    JSON.stringify({ messages: [{ role: 'user', content: `${tag} ${i}: what is ${i} + ${i}?` }, { role: 'assistant', content: String(2 * i) }] }),
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `${tag} ${i}: what is ${i} + ${i}?` },
+        { role: 'assistant', content: String(2 * i) },
+      ],
+    }),
   ).join('\n');
 }
 

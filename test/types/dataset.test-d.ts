@@ -1,8 +1,6 @@
 import type { Readable } from 'node:stream';
 import { describe, expectTypeOf, it } from 'vitest';
-import type {
-  DatasetCheckError,
-  issueCodes} from '../../src/dataset/index.js';
+import type { DatasetCheckError, issueCodes } from '../../src/dataset/index.js';
 import {
   assertDataset,
   checkDataset,

@@ -12,7 +12,11 @@ import { repoRoot } from '../support/prism.js';
 describe('exactOptionalPropertyTypes', () => {
   it('accepts undefined in every public option a user passes a maybe-value to', async () => {
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const output = await promisify(execFile)(process.execPath, [tsc, '-p', join(repoRoot, 'test/types/exact-optional/tsconfig.json'), '--pretty', 'false'], { cwd: repoRoot }).then(
+    const output = await promisify(execFile)(
+      process.execPath,
+      [tsc, '-p', join(repoRoot, 'test/types/exact-optional/tsconfig.json'), '--pretty', 'false'],
+      { cwd: repoRoot },
+    ).then(
       () => '',
       (error: { stdout: string }) => error.stdout,
     );

@@ -43,7 +43,9 @@ describe('openai public surface', () => {
     expectTypeOf(openai.files.retrieve('f')).resolves.toEqualTypeOf<OpenAIFile>();
     expectTypeOf(openai.files.content('f')).resolves.toEqualTypeOf<Response>();
     expectTypeOf(openai.files.delete('f')).resolves.toEqualTypeOf<OpenAIFileDeleted>();
-    expectTypeOf<OpenAIJob['status']>().toEqualTypeOf<'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused'>();
+    expectTypeOf<OpenAIJob['status']>().toEqualTypeOf<
+      'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused'
+    >();
   });
 
   it('lists are awaitable pages and async iterables of items', () => {

@@ -14,7 +14,9 @@ describe('tunekit/testing public surface', () => {
   });
 
   it('lets a script name only the statuses its provider passes through', () => {
-    expectTypeOf<Parameters<Sandbox<'together'>['script']>[0]>().toEqualTypeOf<Script<'pending' | 'queued' | 'running' | 'compressing' | 'uploading'>>();
+    expectTypeOf<Parameters<Sandbox<'together'>['script']>[0]>().toEqualTypeOf<
+      Script<'pending' | 'queued' | 'running' | 'compressing' | 'uploading'>
+    >();
     expectTypeOf<Parameters<Sandbox<'openai'>['script']>[0]>().toEqualTypeOf<Script<'validating_files' | 'queued' | 'running'>>();
     const openai = {} as Sandbox<'openai'>;
     openai.script({ fail: { at: 'queued', code: 'x' } });

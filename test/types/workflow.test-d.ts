@@ -1,7 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type {
-  JobFailedError,
-  WaitTimeoutError} from '../../src/index.js';
+import type { JobFailedError, WaitTimeoutError } from '../../src/index.js';
 import {
   createNebiusClient,
   createTuner,

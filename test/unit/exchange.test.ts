@@ -66,14 +66,16 @@ describe('requests', () => {
   });
 });
 
-describe('errors by status, with the server\'s own words', () => {
+describe("errors by status, with the server's own words", () => {
   it.each([
     [401, AuthenticationError],
     [404, NotFoundError],
     [429, RateLimitError],
     [500, InternalServerError],
   ] as const)('%i → %s', async (status, ErrorClass) => {
-    const nebius = await clientFor((_req, res) => json(res, status, { detail: `nope ${status}` }, { 'x-request-id': 'req-7' }), { maxRetries: 0 });
+    const nebius = await clientFor((_req, res) => json(res, status, { detail: `nope ${status}` }, { 'x-request-id': 'req-7' }), {
+      maxRetries: 0,
+    });
     const error = await nebius.jobs.retrieve('ftjob-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toMatchObject({ status, provider: 'nebius', requestId: 'req-7', body: { detail: `nope ${status}` } });
@@ -81,10 +83,13 @@ describe('errors by status, with the server\'s own words', () => {
   });
 
   it('an HTML error page is summarised by its title', async () => {
-    const nebius = await clientFor((_req, res) => {
-      res.writeHead(502, { 'content-type': 'text/html' });
-      res.end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
-    }, { maxRetries: 0 });
+    const nebius = await clientFor(
+      (_req, res) => {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
+      },
+      { maxRetries: 0 },
+    );
     await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow(/failed with 502: 502 Bad Gateway$/);
   });
 
@@ -124,7 +129,9 @@ describe('retries', () => {
 
   it('wait as long as Retry-After says', async () => {
     const time = await simulated();
-    const nebius = await clientFor((_req, res, i) => (i === 0 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, job)), { clock: time.clock });
+    const nebius = await clientFor((_req, res, i) => (i === 0 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, job)), {
+      clock: time.clock,
+    });
     await nebius.jobs.retrieve('ftjob-1');
     expect(time.elapsed()).toBe(1_000);
     expect(server?.requests).toHaveLength(2);
@@ -132,9 +139,10 @@ describe('retries', () => {
 
   it('wait as long as retry-after-ms says, ahead of retry-after', async () => {
     const time = await simulated();
-    const nebius = await clientFor((_req, res, i) =>
-      i === 0 ? json(res, 429, {}, { 'retry-after-ms': '300', 'retry-after': '30' }) : json(res, 200, job),
-    { clock: time.clock });
+    const nebius = await clientFor(
+      (_req, res, i) => (i === 0 ? json(res, 429, {}, { 'retry-after-ms': '300', 'retry-after': '30' }) : json(res, 200, job)),
+      { clock: time.clock },
+    );
     await nebius.jobs.retrieve('ftjob-1');
     expect(time.elapsed()).toBe(300);
   });
@@ -162,11 +170,19 @@ describe('timeouts and aborts', () => {
     const time = await simulated();
     const logged: string[] = [];
     // The headers have arrived when the client logs the status: only then does (simulated) time pass.
-    const logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: (line: string) => void (logged.push(line), time.advance(500)) };
-    const nebius = await clientFor((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-      res.write('{"id":'); // …and never finishes
-    }, { timeoutMs: 500, maxRetries: 0, clock: time.clock, logLevel: 'debug', logger });
+    const logger = {
+      error: () => undefined,
+      warn: () => undefined,
+      info: () => undefined,
+      debug: (line: string) => void (logged.push(line), time.advance(500)),
+    };
+    const nebius = await clientFor(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"id":'); // …and never finishes
+      },
+      { timeoutMs: 500, maxRetries: 0, clock: time.clock, logLevel: 'debug', logger },
+    );
     await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow('nebius GET /v1/fine_tuning/jobs/ftjob-1 timed out after 500 ms');
     expect(logged).toEqual([expect.stringContaining('→ 200 in')]);
     expect(time.elapsed()).toBe(500);
@@ -174,7 +190,11 @@ describe('timeouts and aborts', () => {
 
   it('the timeout covers every attempt and the waits between them', async () => {
     const time = await simulated();
-    const nebius = await clientFor((_req, res) => json(res, 503, {}), { timeoutMs: 700, retry: { baseDelayMs: 400, maxRetries: 5 }, clock: time.clock });
+    const nebius = await clientFor((_req, res) => json(res, 503, {}), {
+      timeoutMs: 700,
+      retry: { baseDelayMs: 400, maxRetries: 5 },
+      clock: time.clock,
+    });
     await expect(nebius.jobs.retrieve('ftjob-1')).rejects.toThrow(InternalServerError);
     // The first wait (300–400 ms) fits; the second (600–800 ms) would end past 700 ms, so it is not started.
     expect(server?.requests).toHaveLength(2);
@@ -190,26 +210,30 @@ describe('timeouts and aborts', () => {
     expect(server?.requests).toHaveLength(1);
   });
 
-  it('the caller\'s signal aborts the request', async () => {
+  it("the caller's signal aborts the request", async () => {
     const nebius = await clientFor(() => undefined);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     await expect(nebius.jobs.retrieve('ftjob-1', { signal: controller.signal })).rejects.toThrow(APIUserAbortError);
   });
 
-  it('the caller\'s signal also interrupts the wait between attempts', async () => {
+  it("the caller's signal also interrupts the wait between attempts", async () => {
     const controller = new AbortController();
     const waits: number[] = [];
     // A wait that only an abort ends: the caller aborts as soon as the client starts waiting.
     const clock = {
       now: () => Date.now(),
-      sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((_resolve, reject) => {
-        waits.push(ms);
-        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-        controller.abort();
-      }),
+      sleep: (ms: number, signal?: AbortSignal) =>
+        new Promise<void>((_resolve, reject) => {
+          waits.push(ms);
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+          controller.abort();
+        }),
     };
-    const nebius = await clientFor((_req, res) => json(res, 429, {}, { 'retry-after': '30' }), { retry: { maxRetryAfterMs: 60_000 }, clock });
+    const nebius = await clientFor((_req, res) => json(res, 429, {}, { 'retry-after': '30' }), {
+      retry: { maxRetryAfterMs: 60_000 },
+      clock,
+    });
     await expect(nebius.jobs.retrieve('ftjob-1', { signal: controller.signal })).rejects.toThrow(APIUserAbortError);
     expect(waits).toEqual([30_000]);
     expect(server?.requests).toHaveLength(1);

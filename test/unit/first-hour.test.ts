@@ -27,7 +27,11 @@ afterEach(() => {
 });
 
 const apiKey = 'sk-first-hour-123456';
-const errorOf = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const errorOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 const thrownBy = (build: () => unknown): unknown => {
   try {
     build();
@@ -38,12 +42,7 @@ const thrownBy = (build: () => unknown): unknown => {
 };
 
 describe('a base URL is checked when the client is built, naming the option', () => {
-  it.each([
-    ['not a url'],
-    ['api.tokenfactory.nebius.com'],
-    ['ftp://files.example.com'],
-    [''],
-  ])('baseUrl %j is refused', (baseUrl) => {
+  it.each([['not a url'], ['api.tokenfactory.nebius.com'], ['ftp://files.example.com'], ['']])('baseUrl %j is refused', (baseUrl) => {
     const error = thrownBy(() => createNebiusClient({ apiKey, baseUrl }));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({
@@ -58,7 +57,8 @@ describe('a base URL is checked when the client is built, naming the option', ()
     try {
       expect(thrownBy(() => createTogetherClient({ apiKey }))).toMatchObject({
         name: 'ValidationError',
-        message: 'together: TOGETHER_BASE_URL = "localhost:4010" is not an absolute http(s) URL (the default is https://api.together.ai/v1)',
+        message:
+          'together: TOGETHER_BASE_URL = "localhost:4010" is not an absolute http(s) URL (the default is https://api.together.ai/v1)',
       });
     } finally {
       delete process.env['TOGETHER_BASE_URL'];
@@ -66,8 +66,14 @@ describe('a base URL is checked when the client is built, naming the option', ()
   });
 
   it('checks timeoutMs and maxRetries too', () => {
-    expect(thrownBy(() => createOpenAIClient({ apiKey, timeoutMs: 0 }))).toMatchObject({ field: 'timeoutMs', message: 'openai: timeoutMs = 0 must be a number of milliseconds above 0' });
-    expect(thrownBy(() => createOpenAIClient({ apiKey, maxRetries: 1.5 }))).toMatchObject({ field: 'maxRetries', message: 'openai: maxRetries = 1.5 must be a whole number ≥ 0' });
+    expect(thrownBy(() => createOpenAIClient({ apiKey, timeoutMs: 0 }))).toMatchObject({
+      field: 'timeoutMs',
+      message: 'openai: timeoutMs = 0 must be a number of milliseconds above 0',
+    });
+    expect(thrownBy(() => createOpenAIClient({ apiKey, maxRetries: 1.5 }))).toMatchObject({
+      field: 'maxRetries',
+      message: 'openai: maxRetries = 1.5 must be a whole number ≥ 0',
+    });
   });
 
   it('a connection error names the method and the path', async () => {
@@ -117,7 +123,9 @@ describe('a request fetch refuses before sending is never sent, never retried, a
     const nebius = createNebiusClient({ apiKey, baseUrl, maxRetries: 5, logLevel: 'warn', logger, clock });
     const error = await errorOf(nebius.jobs.create({ model: 'm', training_file: 'f' }));
     expect(error).toBeInstanceOf(APIConnectionError);
-    expect((error as Error).message).toBe(`nebius POST /v1/fine_tuning/jobs: refused by fetch before sending (${reason}); nothing was sent`);
+    expect((error as Error).message).toBe(
+      `nebius POST /v1/fine_tuning/jobs: refused by fetch before sending (${reason}); nothing was sent`,
+    );
     expect((error as Error).message).not.toContain('may have acted');
     expect(warnings).toEqual([]); // no retry was even considered
     expect(waits).toEqual([]); // no back-off wait (the default first wait is 375–500 ms)
@@ -127,11 +135,26 @@ describe('a request fetch refuses before sending is never sent, never retried, a
 describe('an empty id is a ValidationError naming the parameter, with nothing sent', () => {
   const options = () => ({ apiKey, baseUrl: server.url });
   it.each([
-    ['nebius jobs.retrieve', () => createNebiusClient(options()).jobs.retrieve(''), 'nebius GET /v1/fine_tuning/jobs/{job_id}', 'path.job_id'],
-    ['nebius jobs.checkpoint', () => createNebiusClient(options()).jobs.checkpoint('ftjob-1', ''), 'nebius GET /v1/fine_tuning/jobs/{job_id}/checkpoints/{checkpoint_id}', 'path.checkpoint_id'],
+    [
+      'nebius jobs.retrieve',
+      () => createNebiusClient(options()).jobs.retrieve(''),
+      'nebius GET /v1/fine_tuning/jobs/{job_id}',
+      'path.job_id',
+    ],
+    [
+      'nebius jobs.checkpoint',
+      () => createNebiusClient(options()).jobs.checkpoint('ftjob-1', ''),
+      'nebius GET /v1/fine_tuning/jobs/{job_id}/checkpoints/{checkpoint_id}',
+      'path.checkpoint_id',
+    ],
     ['nebius files.delete', () => createNebiusClient(options()).files.delete(''), 'nebius DELETE /v1/files/{file_id}', 'path.file_id'],
     ['together jobs.cancel', () => createTogetherClient(options()).jobs.cancel(''), 'together POST /fine-tunes/{id}/cancel', 'path.id'],
-    ['openai jobs.retrieve', () => createOpenAIClient(options()).jobs.retrieve(''), 'openai GET /fine_tuning/jobs/{fine_tuning_job_id}', 'path.fine_tuning_job_id'],
+    [
+      'openai jobs.retrieve',
+      () => createOpenAIClient(options()).jobs.retrieve(''),
+      'openai GET /fine_tuning/jobs/{fine_tuning_job_id}',
+      'path.fine_tuning_job_id',
+    ],
   ] as const)('%s', async (_name, call, operation, field) => {
     const error = await errorOf(call());
     expect(error).toBeInstanceOf(ValidationError);
@@ -164,8 +187,10 @@ describe('every validation problem is reported at once', () => {
   });
 
   it('a missing field and a wrong type in one body are both reported', async () => {
-    // @ts-expect-error -- model is missing and n_epochs is a string
-    const error = await errorOf(createTogetherClient({ apiKey, baseUrl: server.url }).jobs.create({ training_file: 'f', n_epochs: 'three' }));
+    const error = await errorOf(
+      // @ts-expect-error -- model is missing and n_epochs is a string
+      createTogetherClient({ apiKey, baseUrl: server.url }).jobs.create({ training_file: 'f', n_epochs: 'three' }),
+    );
     expect(error).toMatchObject({ name: 'ValidationError' });
     expect((error as ValidationError).problems.map((p) => p.field)).toEqual(['body.n_epochs', 'body.model']);
   });
@@ -173,10 +198,45 @@ describe('every validation problem is reported at once', () => {
 
 describe('a key the document does not name is refused, with the key it most likely meant', () => {
   const cases = [
-    ['nebius hyperparameters.epochs', () => createNebiusClient({ apiKey, baseUrl: server.url }).jobs.create({ model: 'm', training_file: 'f', hyperparameters: { epochs: 3 } } as unknown as NebiusJobCreateParams), 'body.hyperparameters.epochs', 3, 'n_epochs'],
-    ['nebius trainingFile', () => createNebiusClient({ apiKey, baseUrl: server.url }).jobs.create({ model: 'm', training_file: 'f', trainingFile: 'g' } as unknown as NebiusJobCreateParams), 'body.trainingFile', 'g', 'training_file'],
-    ['together learningRate', () => createTogetherClient({ apiKey, baseUrl: server.url }).jobs.create({ model: 'm', training_file: 'f', learningRate: 0.1 } as never), 'body.learningRate', 0.1, 'learning_rate'],
-    ['openai suffx', () => createOpenAIClient({ apiKey, baseUrl: server.url }).jobs.create({ model: 'm', training_file: 'f', suffx: 'bot' } as never), 'body.suffx', 'bot', 'suffix'],
+    [
+      'nebius hyperparameters.epochs',
+      () =>
+        createNebiusClient({ apiKey, baseUrl: server.url }).jobs.create({
+          model: 'm',
+          training_file: 'f',
+          hyperparameters: { epochs: 3 },
+        } as unknown as NebiusJobCreateParams),
+      'body.hyperparameters.epochs',
+      3,
+      'n_epochs',
+    ],
+    [
+      'nebius trainingFile',
+      () =>
+        createNebiusClient({ apiKey, baseUrl: server.url }).jobs.create({
+          model: 'm',
+          training_file: 'f',
+          trainingFile: 'g',
+        } as unknown as NebiusJobCreateParams),
+      'body.trainingFile',
+      'g',
+      'training_file',
+    ],
+    [
+      'together learningRate',
+      () =>
+        createTogetherClient({ apiKey, baseUrl: server.url }).jobs.create({ model: 'm', training_file: 'f', learningRate: 0.1 } as never),
+      'body.learningRate',
+      0.1,
+      'learning_rate',
+    ],
+    [
+      'openai suffx',
+      () => createOpenAIClient({ apiKey, baseUrl: server.url }).jobs.create({ model: 'm', training_file: 'f', suffx: 'bot' } as never),
+      'body.suffx',
+      'bot',
+      'suffix',
+    ],
   ] as const;
   it.each(cases)('%s', async (_name, call, field, value, suggestion) => {
     const error = await errorOf(call());
@@ -189,19 +249,26 @@ describe('a key the document does not name is refused, with the key it most like
 
   it('extraBody sends a key the document does not know yet, after validation', async () => {
     const nebius = createNebiusClient({ apiKey, baseUrl: server.url });
-    const job = await nebius.jobs.create({ model: 'm', training_file: 'f', extra_body: { rope_scaling: 2 } }, { extraBody: { priority: 'high' } });
+    const job = await nebius.jobs.create(
+      { model: 'm', training_file: 'f', extra_body: { rope_scaling: 2 } },
+      { extraBody: { priority: 'high' } },
+    );
     expect(job).toMatchObject({ echo: { model: 'm', training_file: 'f', extra_body: { rope_scaling: 2 }, priority: 'high' } });
     // The rest is still validated.
-    await expect(nebius.jobs.create({ model: 'm', training_file: 'f', seed: 1.5 }, { extraBody: { priority: 'high' } })).rejects.toThrow(ValidationError);
+    await expect(nebius.jobs.create({ model: 'm', training_file: 'f', seed: 1.5 }, { extraBody: { priority: 'high' } })).rejects.toThrow(
+      ValidationError,
+    );
     expect(server.requests).toHaveLength(1);
   });
 });
 
-describe('an APIError message carries the server\'s own words', () => {
-  it('Prism\'s problem+json: title and detail', async () => {
+describe("an APIError message carries the server's own words", () => {
+  it("Prism's problem+json: title and detail", async () => {
     const nebius = createNebiusClient({ apiKey, baseUrl: inject('prism').nebius, maxRetries: 0 });
     const error = await errorOf(nebius.jobs.retrieve('ftjob-1', { headers: { Prefer: 'code=404' } }));
     expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as Error).message).toMatch(/^nebius GET \/v1\/fine_tuning\/jobs\/ftjob-1 failed with 404: .+: Requested status code 404 is not defined in the document\.?/);
+    expect((error as Error).message).toMatch(
+      /^nebius GET \/v1\/fine_tuning\/jobs\/ftjob-1 failed with 404: .+: Requested status code 404 is not defined in the document\.?/,
+    );
   });
 });

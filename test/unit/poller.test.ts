@@ -18,7 +18,11 @@ function manualClock(): WaitClock & { slept: number[] } {
   };
 }
 
-const at = (intervalMs: number, polls = 2, elapsedMs = 0): Pick<PollState, 'intervalMs' | 'polls' | 'elapsedMs'> => ({ intervalMs, polls, elapsedMs });
+const at = (intervalMs: number, polls = 2, elapsedMs = 0): Pick<PollState, 'intervalMs' | 'polls' | 'elapsedMs'> => ({
+  intervalMs,
+  polls,
+  elapsedMs,
+});
 const noJitter = { ...DEFAULT_POLL_POLICY, jitter: 0 };
 const rateLimited = (retryAfter: string): RateLimitError =>
   new RateLimitError({ provider: 'x', method: 'GET', path: '/' }, 429, undefined, new Headers({ 'retry-after': retryAfter }));
@@ -89,10 +93,20 @@ describe('poll: the loop behind every wait', () => {
 
   it('stops at the deadline with the run’s own error, and on an abort during a pause', async () => {
     const clock = manualClock();
-    await expect(poll(async () => ({ changed: false }), run(clock, { ...noJitter, timeoutMs: 20_000 }))).rejects.toThrow('timed out after 20000 ms');
+    await expect(poll(async () => ({ changed: false }), run(clock, { ...noJitter, timeoutMs: 20_000 }))).rejects.toThrow(
+      'timed out after 20000 ms',
+    );
 
     const controller = new AbortController();
-    const aborting: WaitClock = { now: () => 0, sleep: async (_ms, signal) => { controller.abort(); throw signal?.reason; } };
-    await expect(poll(async () => ({ changed: false }), run(aborting, noJitter, controller.signal))).rejects.toThrow('aborted after 1 polls');
+    const aborting: WaitClock = {
+      now: () => 0,
+      sleep: async (_ms, signal) => {
+        controller.abort();
+        throw signal?.reason;
+      },
+    };
+    await expect(poll(async () => ({ changed: false }), run(aborting, noJitter, controller.signal))).rejects.toThrow(
+      'aborted after 1 polls',
+    );
   });
 });

@@ -43,7 +43,19 @@ function shape(schema: Schema | undefined, names: Map<Schema, string>): unknown 
   };
 }
 
-const none = { types: undefined, values: undefined, bounds: undefined, properties: undefined, required: undefined, closed: false, additional: undefined, items: undefined, anyOf: undefined, allOf: undefined, secret: false };
+const none = {
+  types: undefined,
+  values: undefined,
+  bounds: undefined,
+  properties: undefined,
+  required: undefined,
+  closed: false,
+  additional: undefined,
+  items: undefined,
+  anyOf: undefined,
+  allOf: undefined,
+  secret: false,
+};
 
 describe('schemasOf', () => {
   const request = schemasOf(rules).operation('POST /things');
@@ -53,21 +65,53 @@ describe('schemasOf', () => {
   const tags = body?.properties?.get('tags');
   const both = body?.properties?.get('both');
   const names = new Map<Schema, string>();
-  for (const [schema, name] of [[request, 'request'], [body, 'body'], [node, 'Node'], [leaf, 'Leaf'], [tags, 'tags'], [both, 'both']] as const) {
+  for (const [schema, name] of [
+    [request, 'request'],
+    [body, 'body'],
+    [node, 'Node'],
+    [leaf, 'Leaf'],
+    [tags, 'tags'],
+    [both, 'both'],
+  ] as const) {
     if (schema) names.set(schema, name);
   }
 
   it('decodes every key into its named field', () => {
     expect(shape(request, names)).toStrictEqual({ ...none, properties: { body: 'body' }, required: ['body'] });
-    expect(shape(body, names)).toStrictEqual({ ...none, types: 16, properties: { node: 'Node', tags: 'tags', both: 'both' }, additional: 'unnamed' });
+    expect(shape(body, names)).toStrictEqual({
+      ...none,
+      types: 16,
+      properties: { node: 'Node', tags: 'tags', both: 'both' },
+      additional: 'unnamed',
+    });
     expect(shape(body?.additional, names)).toStrictEqual({ ...none, types: 8 });
-    expect(shape(node, names)).toStrictEqual({ ...none, types: 16, properties: { value: 'unnamed', next: 'Node', leaf: 'Leaf' }, required: ['value'], closed: true });
-    expect(shape(node?.properties?.get('value'), names)).toStrictEqual({ ...none, types: 4, bounds: { min: 0, max: 9, exclusiveMin: undefined, exclusiveMax: undefined } });
+    expect(shape(node, names)).toStrictEqual({
+      ...none,
+      types: 16,
+      properties: { value: 'unnamed', next: 'Node', leaf: 'Leaf' },
+      required: ['value'],
+      closed: true,
+    });
+    expect(shape(node?.properties?.get('value'), names)).toStrictEqual({
+      ...none,
+      types: 4,
+      bounds: { min: 0, max: 9, exclusiveMin: undefined, exclusiveMax: undefined },
+    });
     expect(shape(leaf, names)).toStrictEqual({
-      ...none, types: 97, values: ['a', 'b'], bounds: { min: undefined, max: 3, exclusiveMin: undefined, exclusiveMax: 5 }, anyOf: ['Node', 'unnamed'], secret: true,
+      ...none,
+      types: 97,
+      values: ['a', 'b'],
+      bounds: { min: undefined, max: 3, exclusiveMin: undefined, exclusiveMax: 5 },
+      anyOf: ['Node', 'unnamed'],
+      secret: true,
     });
     expect(shape(leaf?.anyOf?.[1], names)).toStrictEqual({ ...none, types: 64 });
-    expect(shape(tags, names)).toStrictEqual({ ...none, types: 32, bounds: { min: 1, max: 4, exclusiveMin: 0, exclusiveMax: undefined }, items: 'Leaf' });
+    expect(shape(tags, names)).toStrictEqual({
+      ...none,
+      types: 32,
+      bounds: { min: 1, max: 4, exclusiveMin: 0, exclusiveMax: undefined },
+      items: 'Leaf',
+    });
     expect(shape(both, names)).toStrictEqual({ ...none, allOf: ['Leaf', 'unnamed'] });
     expect(shape(both?.allOf?.[1], names)).toStrictEqual({ ...none, types: 1 });
   });
@@ -92,9 +136,15 @@ describe('schemasOf', () => {
   });
 
   it('checks by the decoded fields: the recursion, the secret, a closed object', () => {
-    expect(body && checkValue(body, { node: { value: 1, next: { value: 10 } } })).toEqual([{ field: 'node.next.value', depth: 3, rule: 'maximum 9', value: 10 }]);
-    expect(body && checkValue(body, { tags: ['abcd'] }, { field: 'body', depth: 1 })).toEqual([{ field: 'body.tags[0]', depth: 3, rule: 'enum ["a","b"]', value: 'abcd', secret: true }]);
+    expect(body && checkValue(body, { node: { value: 1, next: { value: 10 } } })).toEqual([
+      { field: 'node.next.value', depth: 3, rule: 'maximum 9', value: 10 },
+    ]);
+    expect(body && checkValue(body, { tags: ['abcd'] }, { field: 'body', depth: 1 })).toEqual([
+      { field: 'body.tags[0]', depth: 3, rule: 'enum ["a","b"]', value: 'abcd', secret: true },
+    ]);
     // A field named like a member of Object.prototype is a field like any other.
-    expect(node && checkValue(node, { value: 1, constructor: 1 })).toEqual([{ field: 'constructor', depth: 1, rule: 'unknown field', value: 1, suggestion: undefined }]);
+    expect(node && checkValue(node, { value: 1, constructor: 1 })).toEqual([
+      { field: 'constructor', depth: 1, rule: 'unknown field', value: 1, suggestion: undefined },
+    ]);
   });
 });

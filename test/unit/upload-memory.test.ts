@@ -25,10 +25,39 @@ const received = new Map<string, number>();
 
 /** Counts and drops the body, then answers in the shape of the operation (file, upload, part, completed upload). */
 function answer(path: string, bytes: number): unknown {
-  const file = { id: `file-${received.size}`, object: 'file', bytes, created_at: 1, filename: 'big.jsonl', purpose: 'fine-tune', status: 'processed' };
-  if (path === '/uploads') return { id: 'upload_1', object: 'upload', bytes: SIZE, created_at: 1, expires_at: 2, filename: 'big.jsonl', purpose: 'fine-tune', status: 'pending' };
+  const file = {
+    id: `file-${received.size}`,
+    object: 'file',
+    bytes,
+    created_at: 1,
+    filename: 'big.jsonl',
+    purpose: 'fine-tune',
+    status: 'processed',
+  };
+  if (path === '/uploads')
+    return {
+      id: 'upload_1',
+      object: 'upload',
+      bytes: SIZE,
+      created_at: 1,
+      expires_at: 2,
+      filename: 'big.jsonl',
+      purpose: 'fine-tune',
+      status: 'pending',
+    };
   if (path.endsWith('/parts')) return { id: `part_${received.size}`, object: 'upload.part', created_at: 1, upload_id: 'upload_1' };
-  if (path.endsWith('/complete')) return { id: 'upload_1', object: 'upload', bytes: SIZE, created_at: 1, expires_at: 2, filename: 'big.jsonl', purpose: 'fine-tune', status: 'completed', file };
+  if (path.endsWith('/complete'))
+    return {
+      id: 'upload_1',
+      object: 'upload',
+      bytes: SIZE,
+      created_at: 1,
+      expires_at: 2,
+      filename: 'big.jsonl',
+      purpose: 'fine-tune',
+      status: 'completed',
+      file,
+    };
   return file;
 }
 
@@ -56,13 +85,21 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it.each(['nebius', 'together', 'openai', 'openai-parts'])('%s: a 512 MiB upload from a path grows RSS by less than 64 MB (in a child process)', async (provider) => {
-  received.clear();
-  const child = fileURLToPath(new URL('./fixtures/upload-memory-child.ts', import.meta.url));
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, provider, join(dir, 'big.jsonl'), url, join(dir, 'warmup.jsonl')], { maxBuffer: 1 << 20 });
-  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { id: string; rssGrowth: number };
-  expect(result.id).toMatch(/^file-/);
-  const sent = [...received.values()].reduce((a, b) => a + b, 0);
-  expect(sent, 'the whole file reached the server (with the small warm-up and the multipart framing)').toBeGreaterThan(SIZE);
-  expect(result.rssGrowth).toBeLessThan(BUDGET);
-}, 120_000);
+it.each(['nebius', 'together', 'openai', 'openai-parts'])(
+  '%s: a 512 MiB upload from a path grows RSS by less than 64 MB (in a child process)',
+  async (provider) => {
+    received.clear();
+    const child = fileURLToPath(new URL('./fixtures/upload-memory-child.ts', import.meta.url));
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', child, provider, join(dir, 'big.jsonl'), url, join(dir, 'warmup.jsonl')],
+      { maxBuffer: 1 << 20 },
+    );
+    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { id: string; rssGrowth: number };
+    expect(result.id).toMatch(/^file-/);
+    const sent = [...received.values()].reduce((a, b) => a + b, 0);
+    expect(sent, 'the whole file reached the server (with the small warm-up and the multipart framing)').toBeGreaterThan(SIZE);
+    expect(result.rssGrowth).toBeLessThan(BUDGET);
+  },
+  120_000,
+);

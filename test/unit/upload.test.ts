@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APIConnectionError, InternalServerError, createNebiusClient, createOpenAIClient, createTogetherClient, type UploadProgress } from '../../src/index.js';
+import {
+  APIConnectionError,
+  InternalServerError,
+  createNebiusClient,
+  createOpenAIClient,
+  createTogetherClient,
+  type UploadProgress,
+} from '../../src/index.js';
 import { json, startLocalServer, type LocalServer, type RecordedRequest } from '../support/local-server.js';
 
 const LINE = '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n';
@@ -17,7 +24,11 @@ let path = '';
 
 /** The multipart body as the server received it, parsed by the platform's own FormData parser. */
 async function parts(request: RecordedRequest): Promise<FormData> {
-  return new Request('http://x/', { method: 'POST', body: request.body, headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+  return new Request('http://x/', {
+    method: 'POST',
+    body: request.body,
+    headers: { 'content-type': String(request.headers['content-type']) },
+  }).formData();
 }
 
 beforeAll(async () => {
@@ -30,7 +41,9 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('files.upload streams the file with its length and follows the bytes', () => {
   let server: LocalServer;
   beforeAll(async () => {
-    server = await startLocalServer((_req, res) => json(res, 200, { id: 'file-1', object: 'file', bytes: 1, created_at: 1, filename: 'train.jsonl', purpose: 'fine-tune' }));
+    server = await startLocalServer((_req, res) =>
+      json(res, 200, { id: 'file-1', object: 'file', bytes: 1, created_at: 1, filename: 'train.jsonl', purpose: 'fine-tune' }),
+    );
   });
   afterAll(() => server.close());
 
@@ -59,7 +72,10 @@ describe('files.upload streams the file with its length and follows the bytes', 
   it('from a stream: sent as it comes (no length known), progress with total undefined', async () => {
     server.requests.length = 0;
     const seen: UploadProgress[] = [];
-    await createNebiusClient({ apiKey: 'k', baseUrl: server.url }).files.upload(Readable.from([Buffer.from(TEXT.slice(0, 1000)), Buffer.from(TEXT.slice(1000))]), { onProgress: (p) => seen.push(p) });
+    await createNebiusClient({ apiKey: 'k', baseUrl: server.url }).files.upload(
+      Readable.from([Buffer.from(TEXT.slice(0, 1000)), Buffer.from(TEXT.slice(1000))]),
+      { onProgress: (p) => seen.push(p) },
+    );
     expect(server.requests[0]?.headers['transfer-encoding']).toBe('chunked');
     const file = (await parts(server.requests[0]!)).get('file');
     expect(file instanceof File && (await file.text())).toBe(TEXT);
@@ -72,14 +88,19 @@ describe('a resend reads the file again; a one-shot stream is never sent twice',
   beforeAll(async () => {
     // The first upload of each test is answered 503 (the server did nothing): safe to send again.
     server = await startLocalServer((_req, res, index) =>
-      index % 2 === 0 ? json(res, 503, { detail: 'busy' }) : json(res, 200, { id: 'file-2', object: 'file', bytes: 1, created_at: 1, filename: 'train.jsonl', purpose: 'fine-tune' }));
+      index % 2 === 0
+        ? json(res, 503, { detail: 'busy' })
+        : json(res, 200, { id: 'file-2', object: 'file', bytes: 1, created_at: 1, filename: 'train.jsonl', purpose: 'fine-tune' }),
+    );
   });
   afterAll(() => server.close());
 
   it('a path: the 503 is followed by a second request carrying the whole file again', async () => {
     server.requests.length = 0;
     const seen: number[] = [];
-    const file = await createNebiusClient({ apiKey: 'k', baseUrl: server.url, retry: { baseDelayMs: 5 } }).files.upload(path, { onProgress: (p) => seen.push(p.loaded) });
+    const file = await createNebiusClient({ apiKey: 'k', baseUrl: server.url, retry: { baseDelayMs: 5 } }).files.upload(path, {
+      onProgress: (p) => seen.push(p.loaded),
+    });
     expect(file.id).toBe('file-2');
     expect(server.requests).toHaveLength(2);
     for (const request of server.requests) {
@@ -102,8 +123,12 @@ describe('a resend reads the file again; a one-shot stream is never sent twice',
     const closed = await startLocalServer(() => undefined);
     const url = closed.url;
     await closed.close();
-    const error = await createNebiusClient({ apiKey: 'k', baseUrl: url }).files.upload(Readable.from([Buffer.from(TEXT)])).catch((e: unknown) => e);
+    const error = await createNebiusClient({ apiKey: 'k', baseUrl: url })
+      .files.upload(Readable.from([Buffer.from(TEXT)]))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIConnectionError);
-    expect((error as Error).message).toMatch(/^nebius POST \/v1\/files: connection failed \(.*\); the file was a one-shot stream, so it was not sent again \(pass a path or a Blob to let tunekit retry\)$/);
+    expect((error as Error).message).toMatch(
+      /^nebius POST \/v1\/files: connection failed \(.*\); the file was a one-shot stream, so it was not sent again \(pass a path or a Blob to let tunekit retry\)$/,
+    );
   });
 });

@@ -20,7 +20,8 @@ function oneOfAsAnyOf(value: Json): Json {
   if (!isObject(value)) return value;
   const out: { [key: string]: Json } = {};
   for (const [key, child] of Object.entries(value)) {
-    if (key === 'oneOf' && 'anyOf' in value) out['allOf'] = [...(Array.isArray(value['allOf']) ? value['allOf'] : []), { anyOf: oneOfAsAnyOf(child) }];
+    if (key === 'oneOf' && 'anyOf' in value)
+      out['allOf'] = [...(Array.isArray(value['allOf']) ? value['allOf'] : []), { anyOf: oneOfAsAnyOf(child) }];
     else if (key === 'allOf' && 'oneOf' in value && 'anyOf' in value) continue;
     else out[key === 'oneOf' ? 'anyOf' : key] = oneOfAsAnyOf(child);
   }
@@ -28,9 +29,48 @@ function oneOfAsAnyOf(value: Json): Json {
 }
 
 const POOL: Json[] = [
-  0, 1, -1, 2, 8, 63, 64, 65, 128, 129, 8192, 131073, 0.5, 1.5, 2 ** 31, -0.1, '', 'x', 'x'.repeat(65), 'auto', 'max', 'sft', 'dpo',
-  'Lora', 'Full', 'wandb', 'supervised', 'dpo', 'reinforcement', 'spec-draft', 'linear', 'cosine', null, true, false, [], ['a'], [1],
-  {}, { type: 'Lora', lora_r: 8, lora_alpha: 8 }, { method: 'sft', train_on_inputs: 'auto' }, { hyperparameters: {} },
+  0,
+  1,
+  -1,
+  2,
+  8,
+  63,
+  64,
+  65,
+  128,
+  129,
+  8192,
+  131073,
+  0.5,
+  1.5,
+  2 ** 31,
+  -0.1,
+  '',
+  'x',
+  'x'.repeat(65),
+  'auto',
+  'max',
+  'sft',
+  'dpo',
+  'Lora',
+  'Full',
+  'wandb',
+  'supervised',
+  'dpo',
+  'reinforcement',
+  'spec-draft',
+  'linear',
+  'cosine',
+  null,
+  true,
+  false,
+  [],
+  ['a'],
+  [1],
+  {},
+  { type: 'Lora', lora_r: 8, lora_alpha: 8 },
+  { method: 'sft', train_on_inputs: 'auto' },
+  { hyperparameters: {} },
 ];
 
 function paths(value: Json, at: (string | number)[] = [], into: (string | number)[][] = []): (string | number)[][] {
@@ -52,7 +92,8 @@ function mutate(seed: Json, names: string[], next: () => number): Json {
       continue;
     }
     let parent: Json = value;
-    for (const step of at.slice(0, -1)) parent = Array.isArray(parent) ? parent[Number(step)] ?? null : isObject(parent) ? parent[String(step)] ?? null : null;
+    for (const step of at.slice(0, -1))
+      parent = Array.isArray(parent) ? (parent[Number(step)] ?? null) : isObject(parent) ? (parent[String(step)] ?? null) : null;
     const last = at[at.length - 1] ?? '';
     const roll = next();
     if (isObject(parent)) {
@@ -82,9 +123,26 @@ const seeds: Record<string, { rules: Rules; bodies: Record<string, Json[]> }> = 
     rules: nebiusRules,
     bodies: {
       'POST /v1/fine_tuning/jobs': [
-        { model: 'm', training_file: 'f', hyperparameters: { batch_size: 8, n_epochs: 3, context_length: 8192, lora: true, lora_r: 16, warmup_ratio: 0.1 }, seed: 1, suffix: 's', tags: ['a'] },
-        { model: 'm', training_file: 'f', method: { type: 'supervised', supervised: { hyperparameters: { batch_size: 8 } } }, integrations: [{ type: 'wandb', wandb: { project: 'p', api_key: 'k' } }] },
-        { model: 'm', training_file: 'f', method: { type: 'spec-draft', spec_draft: { hyperparameters: { learning_rate: 0.5, loss: { type: 'kl' } } } }, from_checkpoint: { type: 'hf', repo: 'r' } },
+        {
+          model: 'm',
+          training_file: 'f',
+          hyperparameters: { batch_size: 8, n_epochs: 3, context_length: 8192, lora: true, lora_r: 16, warmup_ratio: 0.1 },
+          seed: 1,
+          suffix: 's',
+          tags: ['a'],
+        },
+        {
+          model: 'm',
+          training_file: 'f',
+          method: { type: 'supervised', supervised: { hyperparameters: { batch_size: 8 } } },
+          integrations: [{ type: 'wandb', wandb: { project: 'p', api_key: 'k' } }],
+        },
+        {
+          model: 'm',
+          training_file: 'f',
+          method: { type: 'spec-draft', spec_draft: { hyperparameters: { learning_rate: 0.5, loss: { type: 'kl' } } } },
+          from_checkpoint: { type: 'hf', repo: 'r' },
+        },
       ],
     },
   },
@@ -92,9 +150,28 @@ const seeds: Record<string, { rules: Rules; bodies: Record<string, Json[]> }> = 
     rules: togetherRules,
     bodies: {
       'POST /fine-tunes': [
-        { model: 'm', training_file: 'f', n_epochs: 2, batch_size: 'max', lr_scheduler: { lr_scheduler_type: 'cosine', lr_scheduler_args: { min_lr_ratio: 0, num_cycles: 0.5 } }, train_on_inputs: 'auto' },
-        { model: 'm', training_file: 'f', training_method: { method: 'sft', train_on_inputs: true }, training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16 }, random_seed: null },
-        { model: 'm', training_file: 'f', training_method: { method: 'dpo', dpo_beta: 0.1 }, training_type: { type: 'Full' }, multimodal_params: { train_vision: true } },
+        {
+          model: 'm',
+          training_file: 'f',
+          n_epochs: 2,
+          batch_size: 'max',
+          lr_scheduler: { lr_scheduler_type: 'cosine', lr_scheduler_args: { min_lr_ratio: 0, num_cycles: 0.5 } },
+          train_on_inputs: 'auto',
+        },
+        {
+          model: 'm',
+          training_file: 'f',
+          training_method: { method: 'sft', train_on_inputs: true },
+          training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16 },
+          random_seed: null,
+        },
+        {
+          model: 'm',
+          training_file: 'f',
+          training_method: { method: 'dpo', dpo_beta: 0.1 },
+          training_type: { type: 'Full' },
+          multimodal_params: { train_vision: true },
+        },
       ],
       'POST /fine-tunes/estimate-price': [{ training_file: 'f', n_epochs: 1, training_type: null }],
     },
@@ -103,12 +180,38 @@ const seeds: Record<string, { rules: Rules; bodies: Record<string, Json[]> }> = 
     rules: openaiRules,
     bodies: {
       'POST /fine_tuning/jobs': [
-        { model: 'gpt-4o-mini', training_file: 'f', suffix: 'x', seed: 7, metadata: { a: 'b' }, integrations: [{ type: 'wandb', wandb: { project: 'p' } }] },
-        { model: 'gpt-4o-mini', training_file: 'f', method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 'auto', batch_size: 8, learning_rate_multiplier: 0.5 } } } },
-        { model: 'gpt-4o-mini', training_file: 'f', method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.5 } } }, hyperparameters: { n_epochs: 2 } },
         {
-          model: 'gpt-4o-mini', training_file: 'f',
-          method: { type: 'reinforcement', reinforcement: { grader: { type: 'string_check', name: 'g', input: 'i', reference: 'r', operation: 'eq' }, hyperparameters: { eval_interval: 2 } } },
+          model: 'gpt-4o-mini',
+          training_file: 'f',
+          suffix: 'x',
+          seed: 7,
+          metadata: { a: 'b' },
+          integrations: [{ type: 'wandb', wandb: { project: 'p' } }],
+        },
+        {
+          model: 'gpt-4o-mini',
+          training_file: 'f',
+          method: {
+            type: 'supervised',
+            supervised: { hyperparameters: { n_epochs: 'auto', batch_size: 8, learning_rate_multiplier: 0.5 } },
+          },
+        },
+        {
+          model: 'gpt-4o-mini',
+          training_file: 'f',
+          method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.5 } } },
+          hyperparameters: { n_epochs: 2 },
+        },
+        {
+          model: 'gpt-4o-mini',
+          training_file: 'f',
+          method: {
+            type: 'reinforcement',
+            reinforcement: {
+              grader: { type: 'string_check', name: 'g', input: 'i', reference: 'r', operation: 'eq' },
+              hyperparameters: { eval_interval: 2 },
+            },
+          },
         },
       ],
     },
@@ -145,7 +248,8 @@ describe.each(Object.entries(seeds))('%s: the generated rules agree with Ajv on 
       const value = mutate(valid[n % valid.length] ?? {}, names, next);
       const expected = ajvCheck(value);
       if (!expected) rejected++;
-      if (ours(value) !== expected) expect.fail(`disagree on ${JSON.stringify(value)}: Ajv says ${expected ? 'valid' : JSON.stringify(ajvCheck.errors)}`);
+      if (ours(value) !== expected)
+        expect.fail(`disagree on ${JSON.stringify(value)}: Ajv says ${expected ? 'valid' : JSON.stringify(ajvCheck.errors)}`);
     }
     // The mutations must exercise both answers.
     expect(rejected).toBeGreaterThan(SAMPLES / 10);

@@ -14,7 +14,8 @@ const job = { id: 'ftjob-1', object: 'fine_tuning.job', created_at: 1, model: 'm
 let server: LocalServer;
 beforeAll(async () => {
   server = await startLocalServer((req, res) =>
-    json(res, 200, req.url.includes('jobs?') || req.url.endsWith('/files') ? { object: 'list', data: [], has_more: false } : job));
+    json(res, 200, req.url.includes('jobs?') || req.url.endsWith('/files') ? { object: 'list', data: [], has_more: false } : job),
+  );
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -30,7 +31,16 @@ describe('valid requests pass untouched', () => {
       model: 'meta-llama/Llama-3.1-8B-Instruct',
       training_file: 'file-123',
       validation_file: null,
-      hyperparameters: { batch_size: 64, n_epochs: 20, context_length: 131072, lora: true, lora_r: 128, lora_alpha: 8, learning_rate: 0, warmup_ratio: 1 },
+      hyperparameters: {
+        batch_size: 64,
+        n_epochs: 20,
+        context_length: 131072,
+        lora: true,
+        lora_r: 128,
+        lora_alpha: 8,
+        learning_rate: 0,
+        warmup_ratio: 1,
+      },
       method: { type: 'supervised', supervised: { hyperparameters: { batch_size: 1, context_length: 8192 } } },
       integrations: [{ type: 'wandb', wandb: { project: 'p', api_key: 'wandb-secret' } }],
       seed: 0,
@@ -75,7 +85,11 @@ describe('valid requests pass untouched', () => {
     await nebius.jobs.list({ limit: 1, after: 'ftjob-0' });
     await nebius.jobs.retrieve('ftjob-1');
     await nebius.files.list({ purpose: 'fine-tune' });
-    expect(server.requests.map((r) => r.url)).toEqual(['/v1/fine_tuning/jobs?limit=1&after=ftjob-0', '/v1/fine_tuning/jobs/ftjob-1', '/v1/files?purpose=fine-tune']);
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/v1/fine_tuning/jobs?limit=1&after=ftjob-0',
+      '/v1/fine_tuning/jobs/ftjob-1',
+      '/v1/files?purpose=fine-tune',
+    ]);
   });
 });
 

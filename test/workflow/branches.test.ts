@@ -46,7 +46,8 @@ function simulatedClock(): WaitClock & { slept: number[] } {
 async function nebiusOnSandbox() {
   const sandbox = await startSandbox({ provider: 'nebius', clock: 'manual', listen: false });
   const nebius = createNebiusClient({ apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
-  const start = async (): Promise<string> => (await nebius.jobs.create({ model: MODEL, training_file: (await nebius.files.upload(dataset(40))).id })).id;
+  const start = async (): Promise<string> =>
+    (await nebius.jobs.create({ model: MODEL, training_file: (await nebius.files.upload(dataset(40))).id })).id;
   return { sandbox, nebius, start };
 }
 
@@ -59,14 +60,16 @@ describe('jobs.wait: the branches that end or bend a wait', () => {
     await using _ = sandbox;
     const jobId = await start();
     let from = 0;
-    const error = await failure(nebius.jobs.wait(jobId, {
-      clock: sandbox.clock,
-      onProgress: () => {
-        if (from) return;
-        from = sandbox.requests.length;
-        sandbox.script({ fault: status, match: 'GET' });
-      },
-    }));
+    const error = await failure(
+      nebius.jobs.wait(jobId, {
+        clock: sandbox.clock,
+        onProgress: () => {
+          if (from) return;
+          from = sandbox.requests.length;
+          sandbox.script({ fault: status, match: 'GET' });
+        },
+      }),
+    );
     expect(error).toBeInstanceOf(type);
     expect((error as APIError).status).toBe(status);
     expect(sandbox.requests.slice(from).map((r) => [r.method, r.status])).toEqual([['GET', status]]);
@@ -114,7 +117,10 @@ describe('jobs.wait: the branches that end or bend a wait', () => {
     try {
       const nebius = createNebiusClient({ apiKey, baseUrl: server.url, maxRetries: 0 });
       const seen: [string, string][] = [];
-      const job = await nebius.jobs.wait('ftjob-1', { clock: simulatedClock(), onProgress: (p) => seen.push([p.status, p.providerStatus]) });
+      const job = await nebius.jobs.wait('ftjob-1', {
+        clock: simulatedClock(),
+        onProgress: (p) => seen.push([p.status, p.providerStatus]),
+      });
       expect(job.status).toBe('succeeded');
       expect(polls).toBe(4);
       expect(seen[0]).toEqual(['queued', 'queued']);
@@ -161,7 +167,10 @@ describe('nebius custom models, called directly', () => {
     expect(await nebius.models.delete(short)).toMatchObject({ name: created.name });
     expect(await failure(nebius.models.retrieve(short))).toBeInstanceOf(NotFoundError);
     expect(await nebius.models.delete(other.name)).toMatchObject({ name: other.name });
-    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.operation)).toEqual(['DELETE /v0/models/{name}', 'DELETE /v0/models/{vendor}/{full_name}']);
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.operation)).toEqual([
+      'DELETE /v0/models/{name}',
+      'DELETE /v0/models/{vendor}/{full_name}',
+    ]);
     expect(await collect(nebius.models.list())).toEqual([]);
   });
 
@@ -184,21 +193,33 @@ describe('nebius custom models, called directly', () => {
     const created = await nebius.models.create({ name: 'aborted-bot', base_model: MODEL, source });
     const controller = new AbortController();
     const started = performance.now();
-    const error = await failure(nebius.models.wait(created.name, {
-      signal: controller.signal,
-      pollIntervalMs: 60_000,
-      onProgress: () => setTimeout(() => controller.abort(), 20),
-    }));
+    const error = await failure(
+      nebius.models.wait(created.name, {
+        signal: controller.signal,
+        pollIntervalMs: 60_000,
+        onProgress: () => setTimeout(() => controller.abort(), 20),
+      }),
+    );
     expect(error).toBeInstanceOf(WaitAbortedError);
-    expect((error as Error).message).toBe(`nebius model ${created.name}: waiting stopped by the caller; it keeps being made (status validating)`);
+    expect((error as Error).message).toBe(
+      `nebius model ${created.name}: waiting stopped by the caller; it keeps being made (status validating)`,
+    );
     expect(performance.now() - started).toBeLessThan(20_000); // far below the minute of sleep it cut short
   });
 
-  it('a model that ends in error throws ModelDeploymentError with the provider\'s reason', async () => {
+  it("a model that ends in error throws ModelDeploymentError with the provider's reason", async () => {
     let polls = 0;
     const server = await startLocalServer((_request, res) => {
       const status = polls++ < 2 ? 'validating' : 'error';
-      json(res, 200, { type: 'text2text', name: 'bad-bot', created_at: '2026-01-01', description: null, deprecated: false, status, status_reason: status === 'error' ? 'the checkpoint is corrupt' : null });
+      json(res, 200, {
+        type: 'text2text',
+        name: 'bad-bot',
+        created_at: '2026-01-01',
+        description: null,
+        deprecated: false,
+        status,
+        status_reason: status === 'error' ? 'the checkpoint is corrupt' : null,
+      });
     });
     try {
       const nebius = createNebiusClient({ apiKey, baseUrl: server.url, maxRetries: 0 });
@@ -219,40 +240,54 @@ describe('train(): aborted at each stage, files that never become usable, a Blob
   type Stage = 'check' | 'upload' | 'processing' | 'create' | 'deploy';
   /** Where each abort lands: the report of the stage, or (create) the end of file processing, just before the create. */
   const during = (stage: Stage, p: TrainProgress<'nebius'>): boolean =>
-    stage === 'upload' ? p.stage === 'upload' && p.loaded === 0
-      : stage === 'processing' ? p.stage === 'processing' && p.status === 'uploaded'
-        : stage === 'create' ? p.stage === 'processing' && p.status !== 'uploaded'
+    stage === 'upload'
+      ? p.stage === 'upload' && p.loaded === 0
+      : stage === 'processing'
+        ? p.stage === 'processing' && p.status === 'uploaded'
+        : stage === 'create'
+          ? p.stage === 'processing' && p.status !== 'uploaded'
           : p.stage === stage;
 
-  it.each(['check', 'upload', 'processing', 'create', 'deploy'] as const)('aborted during %s: stops there, and no job is created before it', async (stage) => {
-    const provider = 'nebius';
-    const sandbox = await startSandbox({ provider, clock: 'manual', listen: false });
-    await using _ = sandbox;
-    const tuner = createTuner({ provider, apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
-    const controller = new AbortController();
-    const error = await failure(tuner.train({ model: MODEL, trainingFile: new Blob([trainingText]) }, {
-      check: true,
-      deploy: stage === 'deploy',
-      signal: controller.signal,
-      wait: { clock: sandbox.clock },
-      onProgress: (p) => {
-        if (during(stage, p)) controller.abort();
-      },
-    }));
-    const created = sandbox.requests.filter((r) => r.method === 'POST' && /fine_tuning\/jobs$/.test(r.path));
-    if (stage === 'deploy') {
-      expect(error).toBeInstanceOf(WaitAbortedError);
-      expect(created).toHaveLength(1);
-      return;
-    }
-    expect(error).toBeInstanceOf(TunekitError);
-    expect(created).toEqual([]);
-    const uploads = sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/files'));
-    expect(uploads).toHaveLength(stage === 'check' ? 0 : 1);
-    const words = { check: 'check', upload: 'upload', processing: 'file processing', create: 'create' }[stage];
-    const uploaded = stage === 'processing' || stage === 'create' ? ' \\(uploaded before it stopped: file-\\S+\\)' : '';
-    if (stage !== 'upload') expect((error as Error).message).toMatch(new RegExp(`^nebius train: stopped by the caller during ${words}; no job was created${uploaded}$`));
-  });
+  it.each(['check', 'upload', 'processing', 'create', 'deploy'] as const)(
+    'aborted during %s: stops there, and no job is created before it',
+    async (stage) => {
+      const provider = 'nebius';
+      const sandbox = await startSandbox({ provider, clock: 'manual', listen: false });
+      await using _ = sandbox;
+      const tuner = createTuner({ provider, apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch, maxRetries: 0 });
+      const controller = new AbortController();
+      const error = await failure(
+        tuner.train(
+          { model: MODEL, trainingFile: new Blob([trainingText]) },
+          {
+            check: true,
+            deploy: stage === 'deploy',
+            signal: controller.signal,
+            wait: { clock: sandbox.clock },
+            onProgress: (p) => {
+              if (during(stage, p)) controller.abort();
+            },
+          },
+        ),
+      );
+      const created = sandbox.requests.filter((r) => r.method === 'POST' && /fine_tuning\/jobs$/.test(r.path));
+      if (stage === 'deploy') {
+        expect(error).toBeInstanceOf(WaitAbortedError);
+        expect(created).toHaveLength(1);
+        return;
+      }
+      expect(error).toBeInstanceOf(TunekitError);
+      expect(created).toEqual([]);
+      const uploads = sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/files'));
+      expect(uploads).toHaveLength(stage === 'check' ? 0 : 1);
+      const words = { check: 'check', upload: 'upload', processing: 'file processing', create: 'create' }[stage];
+      const uploaded = stage === 'processing' || stage === 'create' ? ' \\(uploaded before it stopped: file-\\S+\\)' : '';
+      if (stage !== 'upload')
+        expect((error as Error).message).toMatch(
+          new RegExp(`^nebius train: stopped by the caller during ${words}; no job was created${uploaded}$`),
+        );
+    },
+  );
 
   /** An OpenAI-shaped server whose uploaded file stays `uploaded`, or ends `error` on its third look. */
   async function filesThat(end: 'error' | 'never') {
@@ -260,7 +295,15 @@ describe('train(): aborted at each stage, files that never become usable, a Blob
     return startLocalServer((request, res) => {
       const status = end === 'error' && ++looks >= 3 ? 'error' : 'uploaded';
       if (request.method === 'POST' && request.url === '/files') looks = 0;
-      json(res, 200, { id: 'file-x', object: 'file', bytes: trainingText.length, created_at: 1, filename: 'train.jsonl', purpose: 'fine-tune', status });
+      json(res, 200, {
+        id: 'file-x',
+        object: 'file',
+        bytes: trainingText.length,
+        created_at: 1,
+        filename: 'train.jsonl',
+        purpose: 'fine-tune',
+        status,
+      });
     });
   }
 
@@ -272,7 +315,9 @@ describe('train(): aborted at each stage, files that never become usable, a Blob
     try {
       const tuner = createTuner({ provider: 'openai', apiKey, baseUrl: server.url, maxRetries: 0 });
       const clock = simulatedClock();
-      const error = await failure(tuner.train({ model: 'gpt-4o-mini-2024-07-18', trainingFile: new Blob([trainingText]) }, { wait: { clock } }));
+      const error = await failure(
+        tuner.train({ model: 'gpt-4o-mini-2024-07-18', trainingFile: new Blob([trainingText]) }, { wait: { clock } }),
+      );
       expect(error).toBeInstanceOf(TunekitError);
       expect((error as Error).message).toBe(message);
       expect(server.requests.filter((r) => r.url.startsWith('/fine_tuning'))).toEqual([]);
@@ -289,7 +334,10 @@ describe('train(): aborted at each stage, files that never become usable, a Blob
     const sandbox = await startSandbox({ provider: 'together', clock: 'manual', listen: false });
     await using _ = sandbox;
     const tuner = createTuner({ provider: 'together', apiKey, baseUrl: sandbox.url, fetch: sandbox.fetch });
-    const result = await tuner.train({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', trainingFile: make() }, { wait: { clock: sandbox.clock } });
+    const result = await tuner.train(
+      { model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', trainingFile: make() },
+      { wait: { clock: sandbox.clock } },
+    );
     expect(result.job.status).toBe('succeeded');
     expect(result.job.trainingFile).toBe(result.trainingFile);
     expect(await (await tuner.client.files.content(result.trainingFile)).text()).toBe(trainingText);

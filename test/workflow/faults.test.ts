@@ -51,13 +51,26 @@ function socketErrors(error: unknown): Error[] {
 
 /** A client of `provider` over the sandbox's socket, on its clock, and the few calls these tests make. */
 function clientOf(provider: ProviderName, sandbox: Sandbox, maxRetries?: number) {
-  const options = { apiKey, baseUrl: sandbox.url, clock: sandbox.clock, timeoutMs: 30_000, retry: { baseDelayMs: 100 }, ...(maxRetries === undefined ? {} : { maxRetries }) };
+  const options = {
+    apiKey,
+    baseUrl: sandbox.url,
+    clock: sandbox.clock,
+    timeoutMs: 30_000,
+    retry: { baseDelayMs: 100 },
+    ...(maxRetries === undefined ? {} : { maxRetries }),
+  };
   const clock = sandbox.clock;
   switch (provider) {
     case 'nebius': {
       const client = createNebiusClient(options);
       return {
-        start: async () => (await client.jobs.create({ model: 'meta-llama/Llama-3.1-8B-Instruct', training_file: (await client.files.upload(dataset(20))).id })).id,
+        start: async () =>
+          (
+            await client.jobs.create({
+              model: 'meta-llama/Llama-3.1-8B-Instruct',
+              training_file: (await client.files.upload(dataset(20))).id,
+            })
+          ).id,
         retrieve: async (id: string) => (await client.jobs.retrieve(id)).id,
         wait: async (id: string) => (await client.jobs.wait(id, { clock })).status,
       };
@@ -65,7 +78,13 @@ function clientOf(provider: ProviderName, sandbox: Sandbox, maxRetries?: number)
     case 'together': {
       const client = createTogetherClient(options);
       return {
-        start: async () => (await client.jobs.create({ model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', training_file: (await client.files.upload(dataset(20))).id })).id,
+        start: async () =>
+          (
+            await client.jobs.create({
+              model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+              training_file: (await client.files.upload(dataset(20))).id,
+            })
+          ).id,
         retrieve: async (id: string) => (await client.jobs.retrieve(id)).id,
         wait: async (id: string) => (await client.jobs.wait(id, { clock })).status,
       };
@@ -73,7 +92,8 @@ function clientOf(provider: ProviderName, sandbox: Sandbox, maxRetries?: number)
     case 'openai': {
       const client = createOpenAIClient(options);
       return {
-        start: async () => (await client.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: (await client.files.upload(dataset(20))).id })).id,
+        start: async () =>
+          (await client.jobs.create({ model: 'gpt-4o-mini-2024-07-18', training_file: (await client.files.upload(dataset(20))).id })).id,
         retrieve: async (id: string) => (await client.jobs.retrieve(id)).id,
         wait: async (id: string) => (await client.jobs.wait(id, { clock })).status,
       };
@@ -81,7 +101,8 @@ function clientOf(provider: ProviderName, sandbox: Sandbox, maxRetries?: number)
     case 'azure': {
       const client = createAzureOpenAIClient(options);
       return {
-        start: async () => (await client.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: (await client.files.upload(dataset(20))).id })).id,
+        start: async () =>
+          (await client.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: (await client.files.upload(dataset(20))).id })).id,
         retrieve: async (id: string) => (await client.jobs.retrieve(id)).id,
         wait: async (id: string) => (await client.jobs.wait(id, { clock })).status,
       };
@@ -96,7 +117,12 @@ describe.each(['nebius', 'together', 'openai', 'azure'] as const)('%s: every fau
     const route = ROUTES[provider].retrieve;
 
     sandbox.use({ route, fault, times: 1 });
-    const single = await clientOf(provider, sandbox, 0).retrieve(jobId).then((id) => ({ id }), (error: unknown) => ({ error }));
+    const single = await clientOf(provider, sandbox, 0)
+      .retrieve(jobId)
+      .then(
+        (id) => ({ id }),
+        (error: unknown) => ({ error }),
+      );
     if (expected === 'ok') {
       expect(single).toEqual({ id: jobId });
     } else {

@@ -18,7 +18,14 @@ import { repoRoot } from '../support/prism.js';
 const base = { model: 'm', trainingFile: 'file-1' };
 /** A value of each option that every provider that maps it accepts. */
 const sample: Record<NeutralOption, unknown> = {
-  validationFile: 'file-2', epochs: 3, batchSize: 8, learningRate: 0.0001, warmupRatio: 0.1, weightDecay: 0.01, lora: { rank: 16, alpha: 32, dropout: 0.05 }, suffix: 'bot',
+  validationFile: 'file-2',
+  epochs: 3,
+  batchSize: 8,
+  learningRate: 0.0001,
+  warmupRatio: 0.1,
+  weightDecay: 0.01,
+  lora: { rank: 16, alpha: 32, dropout: 0.05 },
+  suffix: 'bot',
 };
 /** What each mapped option becomes, per provider: the request the provider's client is given. */
 const expected: Record<'nebius' | 'together' | 'openai' | 'azure', Partial<Record<NeutralOption, unknown>>> = {
@@ -55,10 +62,17 @@ const expected: Record<'nebius' | 'together' | 'openai' | 'azure', Partial<Recor
     suffix: { suffix: 'bot' },
   },
 };
-const tables: Record<'nebius' | 'together' | 'openai' | 'azure', MappingTable<never>> = { nebius: nebiusMapping, together: togetherMapping, openai: openaiMapping, azure: azureMapping };
+const tables: Record<'nebius' | 'together' | 'openai' | 'azure', MappingTable<never>> = {
+  nebius: nebiusMapping,
+  together: togetherMapping,
+  openai: openaiMapping,
+  azure: azureMapping,
+};
 
 describe('every neutral option on every provider: mapped or refused, never dropped', () => {
-  const cases = (['nebius', 'together', 'openai', 'azure'] as const).flatMap((provider) => NEUTRAL_OPTIONS.map((option) => [provider, option] as const));
+  const cases = (['nebius', 'together', 'openai', 'azure'] as const).flatMap((provider) =>
+    NEUTRAL_OPTIONS.map((option) => [provider, option] as const),
+  );
   it.each(cases)('%s %s', (provider, option) => {
     const request: JobRequest<never> = { ...base, [option]: sample[option] };
     const mapped = expected[provider][option];
@@ -75,17 +89,27 @@ describe('every neutral option on every provider: mapped or refused, never dropp
       error = thrown;
     }
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).message).toMatch(new RegExp(`^${provider} jobs\\.create: ${option} = .+ cannot be sent to ${provider}: .{10,}`));
+    expect((error as ValidationError).message).toMatch(
+      new RegExp(`^${provider} jobs\\.create: ${option} = .+ cannot be sent to ${provider}: .{10,}`),
+    );
     expect((error as ValidationError).field).toBe(option);
   });
 });
 
 describe('mapping details', () => {
   it('refuses a value a provider cannot take, naming the option and the rule', () => {
-    expect(() => providerRequest('nebius', { ...base, batchSize: 'max' })).toThrow('nebius jobs.create: batchSize = "max" cannot be sent to nebius: Nebius takes a number of examples (1–64), not "max"');
-    expect(() => providerRequest('openai', { ...base, batchSize: 'max' })).toThrow('openai jobs.create: batchSize = "max" cannot be sent to openai: OpenAI takes a number of examples or "auto", not "max"');
-    expect(() => providerRequest('together', { ...base, epochs: 1.5 })).toThrow('together jobs.create: epochs = 1.5 cannot be sent to together: must be a whole number ≥ 1');
-    expect(() => providerRequest('together', { ...base, lora: { rank: 8, scale: 2 } as never })).toThrow('lora takes rank, alpha and dropout, not scale');
+    expect(() => providerRequest('nebius', { ...base, batchSize: 'max' })).toThrow(
+      'nebius jobs.create: batchSize = "max" cannot be sent to nebius: Nebius takes a number of examples (1–64), not "max"',
+    );
+    expect(() => providerRequest('openai', { ...base, batchSize: 'max' })).toThrow(
+      'openai jobs.create: batchSize = "max" cannot be sent to openai: OpenAI takes a number of examples or "auto", not "max"',
+    );
+    expect(() => providerRequest('together', { ...base, epochs: 1.5 })).toThrow(
+      'together jobs.create: epochs = 1.5 cannot be sent to together: must be a whole number ≥ 1',
+    );
+    expect(() => providerRequest('together', { ...base, lora: { rank: 8, scale: 2 } as never })).toThrow(
+      'lora takes rank, alpha and dropout, not scale',
+    );
   });
 
   it('reports every refused option at once', () => {
@@ -99,18 +123,30 @@ describe('mapping details', () => {
   });
 
   it('Together: lora true is its default rank 8 and alpha 16; lora false is full fine-tuning', () => {
-    expect(providerRequest('together', { ...base, lora: true })).toMatchObject({ training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16 } });
+    expect(providerRequest('together', { ...base, lora: true })).toMatchObject({
+      training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16 },
+    });
     expect(providerRequest('together', { ...base, lora: false })).toMatchObject({ training_type: { type: 'Full' } });
     expect(providerRequest('nebius', { ...base, lora: false })).toMatchObject({ hyperparameters: { lora: false } });
   });
 
   it('providerOptions reach the request, and a neutral option that contradicts them is refused', () => {
-    expect(providerRequest('nebius', { ...base, epochs: 2, providerOptions: { hyperparameters: { packing: true }, seed: 7 } }))
-      .toEqual({ model: 'm', training_file: 'file-1', seed: 7, hyperparameters: { packing: true, n_epochs: 2 } });
-    expect(() => providerRequest('nebius', { ...base, epochs: 2, providerOptions: { hyperparameters: { n_epochs: 5 } } }))
-      .toThrow('epochs = 2 cannot be sent to nebius: providerOptions.hyperparameters.n_epochs is 5 already; set it in one place');
-    expect(providerRequest('openai', { ...base, epochs: 2, providerOptions: { method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.1 } } } } }))
-      .toMatchObject({ method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.1, n_epochs: 2 } } } });
+    expect(providerRequest('nebius', { ...base, epochs: 2, providerOptions: { hyperparameters: { packing: true }, seed: 7 } })).toEqual({
+      model: 'm',
+      training_file: 'file-1',
+      seed: 7,
+      hyperparameters: { packing: true, n_epochs: 2 },
+    });
+    expect(() => providerRequest('nebius', { ...base, epochs: 2, providerOptions: { hyperparameters: { n_epochs: 5 } } })).toThrow(
+      'epochs = 2 cannot be sent to nebius: providerOptions.hyperparameters.n_epochs is 5 already; set it in one place',
+    );
+    expect(
+      providerRequest('openai', {
+        ...base,
+        epochs: 2,
+        providerOptions: { method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.1 } } } },
+      }),
+    ).toMatchObject({ method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.1, n_epochs: 2 } } } });
   });
 
   it('a refused option stops jobs.create before any request (the tuner maps first)', async () => {
@@ -125,7 +161,10 @@ describe('docs/mapping.md documents the tables as they are', () => {
     const rendered = [
       '| option | Nebius | Together | OpenAI | Azure OpenAI |',
       '|---|---|---|---|---|',
-      ...NEUTRAL_OPTIONS.map((o) => `| \`${o}\` | ${cell(nebiusMapping[o])} | ${cell(togetherMapping[o])} | ${cell(openaiMapping[o])} | ${cell(azureMapping[o])} |`),
+      ...NEUTRAL_OPTIONS.map(
+        (o) =>
+          `| \`${o}\` | ${cell(nebiusMapping[o])} | ${cell(togetherMapping[o])} | ${cell(openaiMapping[o])} | ${cell(azureMapping[o])} |`,
+      ),
     ].join('\n');
     expect(await readFile(join(repoRoot, 'docs', 'mapping.md'), 'utf8')).toContain(rendered);
   });

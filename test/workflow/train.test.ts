@@ -67,7 +67,12 @@ describe.each(['nebius', 'together', 'openai'] as const)('%s: train() from a loc
     expect(uploads[0]).toBe(0);
     expect(uploads.at(-1)).toBe(Buffer.byteLength(`${jsonl(60)}\n`));
     expect(waits).toBeGreaterThan(3);
-    expect(result.job).toMatchObject({ provider, status: 'succeeded', trainingFile: result.trainingFile, validationFile: result.validationFile });
+    expect(result.job).toMatchObject({
+      provider,
+      status: 'succeeded',
+      trainingFile: result.trainingFile,
+      validationFile: result.validationFile,
+    });
     expect(result.job.finishedAt).toBeInstanceOf(Date);
     expect(result.checkpoints.length).toBeGreaterThan(0);
     expect(result.checkpoints.map((c) => c.step)).toEqual([...result.checkpoints.map((c) => c.step)].sort((a, b) => a - b));
@@ -76,7 +81,11 @@ describe.each(['nebius', 'together', 'openai'] as const)('%s: train() from a loc
       // A Nebius job has no model of its own: train deployed the final checkpoint as a custom model, now active.
       expect(result.job.fineTunedModel).toBeUndefined();
       const nebius = createTuner({ provider: 'nebius', apiKey: 'train-key-nebius', baseUrl: sandbox.url, fetch: sandbox.fetch }).client;
-      expect(await nebius.models.retrieve(result.model ?? '')).toMatchObject({ name: result.model, status: 'active', checkpoint_id: result.checkpoints.at(-1)?.id });
+      expect(await nebius.models.retrieve(result.model ?? '')).toMatchObject({
+        name: result.model,
+        status: 'active',
+        checkpoint_id: result.checkpoints.at(-1)?.id,
+      });
     } else {
       expect(result.model).toBe(result.job.fineTunedModel);
     }
@@ -90,7 +99,9 @@ describe.each(['nebius', 'together', 'openai'] as const)('%s: train() from a loc
     await using _ = sandbox;
     const error = await tuner.train({ model: MODELS[provider], trainingFile: bad }, { check: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatasetCheckError);
-    expect((error as Error).message).toMatch(new RegExp(`^${provider} train \\(training file\\): bad.jsonl failed the ${provider} dataset check with \\d+ errors?: line 2[12]`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${provider} train \\(training file\\): bad.jsonl failed the ${provider} dataset check with \\d+ errors?: line 2[12]`),
+    );
     expect(sandbox.requests).toHaveLength(0);
   });
 
@@ -104,7 +115,10 @@ describe.each(['nebius', 'together', 'openai'] as const)('%s: train() from a loc
     expect(created).toMatchObject({ provider, status: expect.stringMatching(/validating|queued/), model: MODELS[provider] });
     const job: Job = await tuner.jobs.wait(created.id, { clock: sandbox.clock });
     expect(job.status).toBe('succeeded');
-    if (job.provider === 'openai') expectTypeOf(job.raw.status).toEqualTypeOf<'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused'>();
+    if (job.provider === 'openai')
+      expectTypeOf(job.raw.status).toEqualTypeOf<
+        'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'paused'
+      >();
     expect((await tuner.jobs.retrieve(created.id)).id).toBe(created.id);
     const listed = [];
     for await (const j of tuner.jobs.list()) listed.push(j.id);
@@ -125,7 +139,14 @@ describe.each(['nebius', 'together', 'openai'] as const)('%s: train() from a loc
     await using _ = sandbox;
     const controller = new AbortController();
     const error = await tuner
-      .train({ model: MODELS[provider], trainingFile: train }, { signal: controller.signal, wait: { clock: sandbox.clock }, onProgress: (p) => p.stage === 'wait' && p.progress.status === 'running' && controller.abort() })
+      .train(
+        { model: MODELS[provider], trainingFile: train },
+        {
+          signal: controller.signal,
+          wait: { clock: sandbox.clock },
+          onProgress: (p) => p.stage === 'wait' && p.progress.status === 'running' && controller.abort(),
+        },
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaitAbortedError);
     const { jobId } = error as WaitAbortedError;
@@ -140,7 +161,9 @@ describe('train() refuses what it cannot do before anything is sent', () => {
     await using _ = sandbox;
     const error = await tuner.train({ model: MODELS.openai, trainingFile: train, learningRate: 1e-4 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/^openai jobs\.create: learningRate = 0\.0001 cannot be sent to openai: OpenAI takes learning_rate_multiplier/);
+    expect((error as Error).message).toMatch(
+      /^openai jobs\.create: learningRate = 0\.0001 cannot be sent to openai: OpenAI takes learning_rate_multiplier/,
+    );
     expect(sandbox.requests).toHaveLength(0);
   });
 
@@ -162,7 +185,12 @@ describe('train() refuses what it cannot do before anything is sent', () => {
     const [first, second, last] = result.checkpoints;
     expect(second?.validationLoss).toBeLessThan(first?.validationLoss ?? 0);
     expect(second?.validationLoss).toBeLessThan(last?.validationLoss ?? 0);
-    const model = await createTuner({ provider: 'nebius', apiKey: 'train-key-nebius', baseUrl: sandbox.url, fetch: sandbox.fetch }).client.models.retrieve(result.model ?? '');
+    const model = await createTuner({
+      provider: 'nebius',
+      apiKey: 'train-key-nebius',
+      baseUrl: sandbox.url,
+      fetch: sandbox.fetch,
+    }).client.models.retrieve(result.model ?? '');
     expect(model).toMatchObject({ checkpoint_id: second?.id, status: 'active' });
     expect(second?.id).not.toBe(last?.id);
     expect(result.model).toMatch(/best-bot/);

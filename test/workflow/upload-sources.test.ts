@@ -24,7 +24,12 @@ const sources: [string, () => Uploadable][] = [
 /** The provider's client over a real socket, with `upload` and `content` written once. */
 function clientFor(provider: Provider, url: string, maxRetries = 0) {
   const options = { apiKey: `upload-sources-${provider}`, baseUrl: url, maxRetries, retry: { baseDelayMs: 1, maxDelayMs: 5 } };
-  const client = provider === 'nebius' ? createNebiusClient(options) : provider === 'together' ? createTogetherClient(options) : createOpenAIClient(options);
+  const client =
+    provider === 'nebius'
+      ? createNebiusClient(options)
+      : provider === 'together'
+        ? createTogetherClient(options)
+        : createOpenAIClient(options);
   return {
     upload: async (source: Uploadable): Promise<string> => (await client.files.upload(source, { filename: 'train.jsonl' })).id,
     content: async (id: string): Promise<Buffer> => Buffer.from(await (await client.files.content(id)).arrayBuffer()),

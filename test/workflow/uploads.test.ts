@@ -34,7 +34,12 @@ describe('openai: files above multipartThreshold go through the Uploads API', ()
     const calls = sandbox.requests.map((r) => r.operation);
     const parts = Math.ceil(size / (128 * 1024));
     expect(parts).toBeGreaterThan(2);
-    expect(calls).toEqual(['POST /uploads', ...Array<string>(parts).fill('POST /uploads/{upload_id}/parts'), 'POST /uploads/{upload_id}/complete', 'GET /files/{file_id}/content']);
+    expect(calls).toEqual([
+      'POST /uploads',
+      ...Array<string>(parts).fill('POST /uploads/{upload_id}/parts'),
+      'POST /uploads/{upload_id}/complete',
+      'GET /files/{file_id}/content',
+    ]);
     expect(seen.at(-1)).toEqual({ loaded: size, total: size });
     expect(seen.every((p, i) => i === 0 || p.loaded >= (seen[i - 1]?.loaded ?? 0))).toBe(true);
     expect(seen.every((p) => p.total === size)).toBe(true);

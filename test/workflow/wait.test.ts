@@ -36,9 +36,26 @@ async function setUp<P extends Provider>(provider: P) {
   const client = clients[provider];
   const start = async (examples = 40): Promise<string> => {
     const file = await client.files.upload(dataset(examples));
-    if (provider === 'together') return (await clients.together.jobs.create({ model: MODELS.together, training_file: file.id, n_epochs: 2, n_evals: 2, validation_file: file.id })).id;
-    if (provider === 'openai') return (await clients.openai.jobs.create({ model: MODELS.openai, training_file: file.id, validation_file: file.id })).id;
-    return (await clients.nebius.jobs.create({ model: MODELS.nebius, training_file: file.id, validation_file: file.id, hyperparameters: { n_epochs: 2 } })).id;
+    if (provider === 'together')
+      return (
+        await clients.together.jobs.create({
+          model: MODELS.together,
+          training_file: file.id,
+          n_epochs: 2,
+          n_evals: 2,
+          validation_file: file.id,
+        })
+      ).id;
+    if (provider === 'openai')
+      return (await clients.openai.jobs.create({ model: MODELS.openai, training_file: file.id, validation_file: file.id })).id;
+    return (
+      await clients.nebius.jobs.create({
+        model: MODELS.nebius,
+        training_file: file.id,
+        validation_file: file.id,
+        hyperparameters: { n_epochs: 2 },
+      })
+    ).id;
   };
   const wait = (jobId: string, options: Parameters<typeof clients.nebius.jobs.wait>[1] = {}) =>
     provider === 'together'
@@ -48,8 +65,10 @@ async function setUp<P extends Provider>(provider: P) {
         : clients.nebius.jobs.wait(jobId, { clock: sandbox.clock, ...options });
   /** How many events the job has, by the provider's own list. */
   const eventCount = async (jobId: string): Promise<number> =>
-    provider === 'together' ? (await collect(clients.together.jobs.events(jobId))).length
-      : provider === 'openai' ? (await collect(clients.openai.jobs.events(jobId))).length
+    provider === 'together'
+      ? (await collect(clients.together.jobs.events(jobId))).length
+      : provider === 'openai'
+        ? (await collect(clients.openai.jobs.events(jobId))).length
         : (await collect(clients.nebius.jobs.events(jobId))).length;
   return { sandbox, clients, client, start, wait, eventCount };
 }
@@ -66,11 +85,20 @@ describe.each(providers)('%s: jobs.wait', (provider) => {
     expect(job.status).toBe(provider === 'together' ? 'completed' : 'succeeded');
     // Statuses in order, each transition reported.
     const statuses = seen.map((p) => p.status).filter((s, i, all) => s !== all[i - 1]);
-    expect(statuses).toEqual(provider === 'nebius' || provider === 'openai' ? ['validating', 'queued', 'running', 'succeeded'] : ['queued', 'running', 'succeeded']);
+    expect(statuses).toEqual(
+      provider === 'nebius' || provider === 'openai'
+        ? ['validating', 'queued', 'running', 'succeeded']
+        : ['queued', 'running', 'succeeded'],
+    );
     // Only changes: no two consecutive reports alike with no new event.
     for (let i = 1; i < seen.length; i++) {
       const [a, b] = [seen[i - 1], seen[i]];
-      const same = a?.status === b?.status && a?.step === b?.step && a?.trainingLoss === b?.trainingLoss && a?.estimatedFinish === b?.estimatedFinish && a?.epoch === b?.epoch;
+      const same =
+        a?.status === b?.status &&
+        a?.step === b?.step &&
+        a?.trainingLoss === b?.trainingLoss &&
+        a?.estimatedFinish === b?.estimatedFinish &&
+        a?.epoch === b?.epoch;
       expect(same && b?.events.length === 0).toBe(false);
     }
     const steps = seen.map((p) => p.step).filter((s): s is number => s !== undefined);
@@ -89,7 +117,7 @@ describe.each(providers)('%s: jobs.wait', (provider) => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
-  it('throws JobFailedError with the provider\'s own code and message when the job fails', async () => {
+  it("throws JobFailedError with the provider's own code and message when the job fails", async () => {
     const { sandbox, start, wait } = await setUp(provider);
     await using _ = sandbox;
     sandbox.script({ fail: { at: { step: 3 }, code: 'training_oom', message: 'CUDA out of memory at step 3' } });
@@ -119,7 +147,9 @@ describe.each(providers)('%s: jobs.wait', (provider) => {
     const jobId = await start(400);
     const error = await wait(jobId, { timeoutMs: 20 * MINUTE }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect((error as Error).message).toMatch(new RegExp(`^${provider} job ${jobId} is still (queued|running)(, step \\d+/\\d+)? after 20 min of waiting; it keeps running`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${provider} job ${jobId} is still (queued|running)(, step \\d+/\\d+)? after 20 min of waiting; it keeps running`),
+    );
     expect((await client.jobs.retrieve(jobId)).status).not.toMatch(/cancel/);
   });
 
@@ -167,7 +197,9 @@ describe.each(providers)('%s: jobs.wait', (provider) => {
       },
     }).catch((e: unknown) => e);
     expect(stopped).toBeInstanceOf(WaitAbortedError);
-    expect((stopped as WaitAbortedError).message).toMatch(new RegExp(`^${provider} job ${jobId}: waiting stopped by the caller; the job keeps running`));
+    expect((stopped as WaitAbortedError).message).toMatch(
+      new RegExp(`^${provider} job ${jobId}: waiting stopped by the caller; the job keeps running`),
+    );
     sandbox.advance(7 * MINUTE); // time passes while nobody watches: events pile up
     const second: string[] = [];
     await wait(jobId, { resume: saved, onProgress: (p) => second.push(...p.events.map((e: JobEvent) => e.id)) });
@@ -182,41 +214,47 @@ describe.each(providers)('%s: jobs.wait', (provider) => {
     const { sandbox, start, wait } = await setUp(provider);
     await using _ = sandbox;
     const jobId = await start();
-    await expect(wait(jobId, { resume: { v: 1, provider, jobId: 'other-job', eventsUpTo: undefined } })).rejects.toThrow(`${provider} job ${jobId}: the resume state is of ${provider} job other-job`);
+    await expect(wait(jobId, { resume: { v: 1, provider, jobId: 'other-job', eventsUpTo: undefined } })).rejects.toThrow(
+      `${provider} job ${jobId}: the resume state is of ${provider} job other-job`,
+    );
   });
 });
 
 describe('abort and pause', () => {
-  it.each(providers)('%s: an abort during a real sleep ends the wait at once (not at the end of the sleep), and never cancels the job', async (provider) => {
-    const { sandbox, client, start } = await setUp(provider);
-    await using _ = sandbox;
-    const jobId = await start();
-    const controller = new AbortController();
-    const before = sandbox.requests.length;
-    let polled = 0;
-    // Real time, no clock option: after the first poll the wait sleeps a whole minute, and the abort lands in it.
-    const options = {
-      signal: controller.signal,
-      pollIntervalMs: 60_000,
-      onProgress: () => {
-        if (polled++ === 0) setTimeout(() => controller.abort(), 20);
-      },
-    };
-    const started = performance.now();
-    const error = await (provider === 'together'
-      ? (client as ReturnType<typeof createTogetherClient>).jobs.wait(jobId, options)
-      : provider === 'openai'
-        ? (client as ReturnType<typeof createOpenAIClient>).jobs.wait(jobId, options)
-        : (client as ReturnType<typeof createNebiusClient>).jobs.wait(jobId, options)
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WaitAbortedError);
-    expect((error as WaitAbortedError).state).toMatchObject({ v: 1, provider, jobId });
-    // Far below the minute of sleep it cut short (a wide margin for a loaded machine).
-    expect(performance.now() - started).toBeLessThan(20_000);
-    expect(polled).toBe(1);
-    expect(sandbox.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
-    expect((await client.jobs.retrieve(jobId)).status).toBe(provider === 'together' ? 'pending' : 'validating_files');
-  });
+  it.each(providers)(
+    '%s: an abort during a real sleep ends the wait at once (not at the end of the sleep), and never cancels the job',
+    async (provider) => {
+      const { sandbox, client, start } = await setUp(provider);
+      await using _ = sandbox;
+      const jobId = await start();
+      const controller = new AbortController();
+      const before = sandbox.requests.length;
+      let polled = 0;
+      // Real time, no clock option: after the first poll the wait sleeps a whole minute, and the abort lands in it.
+      const options = {
+        signal: controller.signal,
+        pollIntervalMs: 60_000,
+        onProgress: () => {
+          if (polled++ === 0) setTimeout(() => controller.abort(), 20);
+        },
+      };
+      const started = performance.now();
+      const error = await (
+        provider === 'together'
+          ? (client as ReturnType<typeof createTogetherClient>).jobs.wait(jobId, options)
+          : provider === 'openai'
+            ? (client as ReturnType<typeof createOpenAIClient>).jobs.wait(jobId, options)
+            : (client as ReturnType<typeof createNebiusClient>).jobs.wait(jobId, options)
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WaitAbortedError);
+      expect((error as WaitAbortedError).state).toMatchObject({ v: 1, provider, jobId });
+      // Far below the minute of sleep it cut short (a wide margin for a loaded machine).
+      expect(performance.now() - started).toBeLessThan(20_000);
+      expect(polled).toBe(1);
+      expect(sandbox.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
+      expect((await client.jobs.retrieve(jobId)).status).toBe(provider === 'together' ? 'pending' : 'validating_files');
+    },
+  );
 
   it('openai: a paused job is reported paused, not final; the wait goes on after a resume to success', async () => {
     const { sandbox, clients, start, wait } = await setUp('openai');

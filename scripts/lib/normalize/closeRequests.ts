@@ -37,7 +37,13 @@ export function closeRequestObjects(doc: JsonObject): number {
     seen.add(schema);
     const composed = COMPOSITIONS.some((key) => Array.isArray(schema[key]));
     const extra = schema['additionalProperties'];
-    if (isObject(schema['properties']) && !composed && (extra === undefined || extra === true) && schema['patternProperties'] === undefined && schema['unevaluatedProperties'] === undefined) {
+    if (
+      isObject(schema['properties']) &&
+      !composed &&
+      (extra === undefined || extra === true) &&
+      schema['patternProperties'] === undefined &&
+      schema['unevaluatedProperties'] === undefined
+    ) {
       candidates.add(schema);
     }
     if (isObject(schema['properties'])) for (const child of Object.values(schema['properties'])) walk(child, false);

@@ -20,7 +20,11 @@ export function normalizeCompositionTypes(doc: JsonObject): number {
     const branches = schema[key];
     if (!Array.isArray(branches) || !branches.every(branchTyped)) return;
     const types = Array.isArray(type) ? type : [type];
-    if (types.length === 1 && types[0] === 'object' && branches.every((b) => isObject(b) && (b['$ref'] !== undefined || b['type'] === 'object'))) {
+    if (
+      types.length === 1 &&
+      types[0] === 'object' &&
+      branches.every((b) => isObject(b) && (b['$ref'] !== undefined || b['type'] === 'object'))
+    ) {
       return; // consistent already, and openapi-typescript renders it well
     }
     delete schema['type'];

@@ -29,7 +29,8 @@ export function optionalDefaultedRequired(doc: JsonObject): string[] {
       const kept = required.filter((name) => {
         const property = typeof name === 'string' ? resolveSchema(doc, properties[name]) : undefined;
         // A one-value enum or const is a union's tag, which stays required (the types and the rules tell branches by it).
-        const tag = isObject(property) && (property['const'] !== undefined || (Array.isArray(property['enum']) && property['enum'].length === 1));
+        const tag =
+          isObject(property) && (property['const'] !== undefined || (Array.isArray(property['enum']) && property['enum'].length === 1));
         const defaulted = isObject(property) && property['default'] !== undefined && !tag;
         if (defaulted) touched.push(`${names.get(schema) ?? '(inline)'}.${String(name)}`);
         return !defaulted;

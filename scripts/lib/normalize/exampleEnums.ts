@@ -33,7 +33,13 @@ export function addExampleEnumValues(doc: JsonObject): string[] {
     for (const [name, value] of Object.entries(example)) {
       const property = resolveSchema(doc, schema['properties'][name]);
       const values = property?.['enum'];
-      if (typeof value !== 'string' || !Array.isArray(values) || !values.every((v) => typeof v === 'string' || v === null) || values.includes(value)) continue;
+      if (
+        typeof value !== 'string' ||
+        !Array.isArray(values) ||
+        !values.every((v) => typeof v === 'string' || v === null) ||
+        values.includes(value)
+      )
+        continue;
       values.push(value);
       added.push(`${typeof ref === 'string' ? ref.split('/').pop() : 'answer'}.${name} += ${JSON.stringify(value)}`);
     }

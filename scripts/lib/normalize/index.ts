@@ -7,7 +7,14 @@ import { dropInvalidExamples } from './examples.js';
 import { normalizeExclusiveBounds } from './exclusiveBounds.js';
 import { normalizeNullable } from './nullable.js';
 import { normalizeNullEnum } from './nullEnum.js';
-import { completeDiscriminatorMappings, dropExternalRefExtensions, encodeMultipartObjects, dropUnixtimeFormat, stripSchemaPrefix, upgradeVersion } from './openapi30.js';
+import {
+  completeDiscriminatorMappings,
+  dropExternalRefExtensions,
+  encodeMultipartObjects,
+  dropUnixtimeFormat,
+  stripSchemaPrefix,
+  upgradeVersion,
+} from './openapi30.js';
 
 export interface NormalizeCounts {
   nullable: number;

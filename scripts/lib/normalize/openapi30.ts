@@ -13,7 +13,9 @@ export function dropExternalRefExtensions(node: JsonValue): number {
   const holdsExternalRef = (value: JsonValue): boolean => {
     if (Array.isArray(value)) return value.some(holdsExternalRef);
     if (!isObject(value)) return false;
-    return Object.entries(value).some(([key, child]) => (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) || holdsExternalRef(child));
+    return Object.entries(value).some(
+      ([key, child]) => (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) || holdsExternalRef(child),
+    );
   };
   const visit = (value: JsonValue): void => {
     if (Array.isArray(value)) {
@@ -108,7 +110,12 @@ export function completeDiscriminatorMappings(doc: JsonObject): number {
     const property = discriminator['propertyName'];
     const baseRef = `${SCHEMA_REF}${baseName}`;
     for (const [name, schema] of Object.entries(schemas)) {
-      if (!isObject(schema) || !Array.isArray(schema['allOf']) || !schema['allOf'].some((part) => isObject(part) && part['$ref'] === baseRef)) continue;
+      if (
+        !isObject(schema) ||
+        !Array.isArray(schema['allOf']) ||
+        !schema['allOf'].some((part) => isObject(part) && part['$ref'] === baseRef)
+      )
+        continue;
       const properties = schema['properties'];
       const own = isObject(properties) ? properties[property] : undefined;
       const values = isObject(own) ? own['enum'] : undefined;

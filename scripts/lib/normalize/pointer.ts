@@ -14,7 +14,8 @@ export function resolveSchema(doc: JsonObject, value: JsonValue | undefined): Js
   let node = value;
   for (let hops = 0; isObject(node) && typeof node['$ref'] === 'string' && hops < 20; hops++) {
     let target: JsonValue | undefined = doc;
-    for (const part of node['$ref'].replace(/^#\//, '').split('/')) target = isObject(target) ? target[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    for (const part of node['$ref'].replace(/^#\//, '').split('/'))
+      target = isObject(target) ? target[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
     node = target;
   }
   return isObject(node) ? node : undefined;

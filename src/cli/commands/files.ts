@@ -26,7 +26,11 @@ export async function upload(session: AnySession, [path = '']: string[], options
 }
 
 /** `files.upload` with the purpose each provider's own type takes (checked by its document's rules on the way). */
-async function uploadAs(session: AnySession, path: string, options: { check: boolean; onProgress: (p: { loaded: number; total: number | undefined }) => void; purpose: string | undefined }): Promise<NeutralFile> {
+async function uploadAs(
+  session: AnySession,
+  path: string,
+  options: { check: boolean; onProgress: (p: { loaded: number; total: number | undefined }) => void; purpose: string | undefined },
+): Promise<NeutralFile> {
   const { check, onProgress } = options;
   if (options.purpose === undefined) return session.tuner.files.upload(path, { check, onProgress }, session.request);
   return session.cli.uploadAs(session, path, options.purpose, { check, onProgress });
@@ -47,7 +51,10 @@ export async function get(session: AnySession, [id = '']: string[]): Promise<voi
 
 export async function content(session: AnySession, [id = '']: string[], options: { output?: string }): Promise<void> {
   if (session.out.json && options.output === undefined) {
-    throw new UsageError('files content --json needs -o FILE: with --json, stdout carries only JSON (about the download)', 'without --json the bytes go to stdout: tunekit files content ID > file.jsonl');
+    throw new UsageError(
+      'files content --json needs -o FILE: with --json, stdout carries only JSON (about the download)',
+      'without --json the bytes go to stdout: tunekit files content ID > file.jsonl',
+    );
   }
   if (options.output !== undefined) assertWritable(options.output, '-o');
   const response = await session.tuner.client.files.content(id, session.request);

@@ -23,13 +23,22 @@ export async function create(session: AnySession, _args: string[], options: Reco
   session.out.data(job.id);
 }
 
-async function createOn<P extends ProviderName>(session: Session<P>, model: string, trainingFile: string, validationFile: string | undefined, options: Record<string, unknown>): Promise<JobOf<P>> {
-  const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), { training: trainingFile, validation: validationFile });
+async function createOn<P extends ProviderName>(
+  session: Session<P>,
+  model: string,
+  trainingFile: string,
+  validationFile: string | undefined,
+  options: Record<string, unknown>,
+): Promise<JobOf<P>> {
+  const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), {
+    training: trainingFile,
+    validation: validationFile,
+  });
   return session.tuner.jobs.create({ ...hyperparameters, model, trainingFile, validationFile, providerOptions }, session.request);
 }
 
 export async function list(session: AnySession, _args: string[], options: { limit?: number; all?: boolean }): Promise<void> {
-  const limit = options.all ? Infinity : options.limit ?? 20;
+  const limit = options.all ? Infinity : (options.limit ?? 20);
   const jobs: Job[] = [];
   for await (const job of session.tuner.jobs.list(session.request)) {
     if (jobs.length >= limit) break;
@@ -52,13 +61,17 @@ export async function cancel(session: AnySession, [id = '']: string[]): Promise<
  * `--poll-interval`: poll at that interval throughout, whatever is polled (a job, a file being processed, a model
  * being deployed); without it the library's backoff (5 s growing to 60 s). `--max-wait` bounds the whole wait.
  */
-export function pollOptions(options: { pollInterval?: number; maxWait?: number }): Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs' | 'clock'> {
+export function pollOptions(options: {
+  pollInterval?: number;
+  maxWait?: number;
+}): Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'timeoutMs' | 'clock'> {
   const every = options.pollInterval;
   return {
     pollIntervalMs: every,
     maxPollIntervalMs: every,
     timeoutMs: options.maxWait,
-    clock: every === undefined ? undefined : { now: () => realClock.now(), sleep: (ms, signal) => realClock.sleep(Math.min(ms, every), signal) },
+    clock:
+      every === undefined ? undefined : { now: () => realClock.now(), sleep: (ms, signal) => realClock.sleep(Math.min(ms, every), signal) },
   };
 }
 
@@ -66,10 +79,18 @@ export function pollOptions(options: { pollInterval?: number; maxWait?: number }
 export function stoppedWaiting(session: { again: string }, error: unknown, jobId: string): unknown {
   const resume = `${session.again} jobs wait ${jobId}`;
   if (error instanceof WaitTimeoutError) {
-    return new CliError(`job ${jobId} is still ${error.status} after --max-wait; it keeps running`, EXIT.waitTimeout, `resume watching: ${resume}`, { jobId, status: error.status, resume });
+    return new CliError(
+      `job ${jobId} is still ${error.status} after --max-wait; it keeps running`,
+      EXIT.waitTimeout,
+      `resume watching: ${resume}`,
+      { jobId, status: error.status, resume },
+    );
   }
   if (error instanceof WaitAbortedError) {
-    return new CliError(`stopped watching job ${jobId}; the job keeps running`, EXIT.interrupted, `resume watching: ${resume}`, { jobId, resume });
+    return new CliError(`stopped watching job ${jobId}; the job keeps running`, EXIT.interrupted, `resume watching: ${resume}`, {
+      jobId,
+      resume,
+    });
   }
   return error;
 }
@@ -78,7 +99,11 @@ export async function wait(session: AnySession, [id = '']: string[], options: { 
   const watcher = await createWatcher(session.out, `tunekit · ${session.facts.label}`);
   let job: Job;
   try {
-    job = await session.tuner.jobs.wait(id, { ...pollOptions(options), signal: session.signal, onProgress: (progress) => watcher.wait(progress) }, session.request);
+    job = await session.tuner.jobs.wait(
+      id,
+      { ...pollOptions(options), signal: session.signal, onProgress: (progress) => watcher.wait(progress) },
+      session.request,
+    );
   } catch (error) {
     throw stoppedWaiting(session, error, id);
   } finally {
@@ -88,11 +113,24 @@ export async function wait(session: AnySession, [id = '']: string[], options: { 
   showJob(session.out, job);
 }
 
-export async function events(session: AnySession, [id = '']: string[], options: { follow?: boolean; limit?: number; pollInterval?: number }): Promise<void> {
+export async function events(
+  session: AnySession,
+  [id = '']: string[],
+  options: { follow?: boolean; limit?: number; pollInterval?: number },
+): Promise<void> {
   if (options.follow) {
-    if (options.limit !== undefined) throw new UsageError('--limit and --follow cannot be used together: --follow prints every event, then the new ones as they come');
+    if (options.limit !== undefined)
+      throw new UsageError('--limit and --follow cannot be used together: --follow prints every event, then the new ones as they come');
     try {
-      await session.tuner.jobs.wait(id, { ...pollOptions(options), signal: session.signal, onProgress: (progress) => progress.events.forEach((event) => showEvent(session.out, event)) }, session.request);
+      await session.tuner.jobs.wait(
+        id,
+        {
+          ...pollOptions(options),
+          signal: session.signal,
+          onProgress: (progress) => progress.events.forEach((event) => showEvent(session.out, event)),
+        },
+        session.request,
+      );
     } catch (error) {
       throw stoppedWaiting(session, error, id);
     }
@@ -115,7 +153,13 @@ export async function checkpoints(session: AnySession, [id = '']: string[]): Pro
 }
 
 /** A provider's own command (`jobs pause` on OpenAI, …), run with that provider's typed session. */
-export async function providerCommand(session: AnySession, group: string, name: string, args: string[], options: Record<string, unknown>): Promise<void> {
+export async function providerCommand(
+  session: AnySession,
+  group: string,
+  name: string,
+  args: string[],
+  options: Record<string, unknown>,
+): Promise<void> {
   const running = session.command(group, name);
   if (!running) throw new UsageError(`${group} ${name} is not a ${session.provider} command`);
   await running(args, options);

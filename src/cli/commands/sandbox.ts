@@ -10,8 +10,17 @@ import { resolveProvider } from '../providers.js';
  * `tunekit sandbox`: the sandbox server (`tunekit/testing`'s `startSandbox`), as `tunekit-sandbox` runs it: its base URL
  * on the first line of stdout, until Ctrl-C or SIGTERM stops it cleanly (exit 0).
  */
-export async function sandbox(globals: GlobalOptions, out: Output, signal: AbortSignal, _args: string[], flags: SandboxFlagText): Promise<void> {
-  const provider = globals.provider !== undefined || process.env['TUNEKIT_PROVIDER'] ? resolveProvider(globals.provider, process.env, { needKey: false }) : DEFAULT_PROVIDER;
+export async function sandbox(
+  globals: GlobalOptions,
+  out: Output,
+  signal: AbortSignal,
+  _args: string[],
+  flags: SandboxFlagText,
+): Promise<void> {
+  const provider =
+    globals.provider !== undefined || process.env['TUNEKIT_PROVIDER']
+      ? resolveProvider(globals.provider, process.env, { needKey: false })
+      : DEFAULT_PROVIDER;
   const { sandboxOptions, SandboxFlagError, describeClock } = await import('../../sandbox/flags.js');
   let chosen;
   try {
@@ -29,7 +38,9 @@ export async function sandbox(globals: GlobalOptions, out: Output, signal: Abort
   if (out.json) out.line({ provider, url: running.url, controlUrl: running.controlUrl, clock });
   else {
     out.data(running.url);
-    out.say(`tunekit sandbox: ${provider} (clock: ${describeClock(clock)}); controls at ${running.controlUrl}. Any API key works. Ctrl-C to stop.`);
+    out.say(
+      `tunekit sandbox: ${provider} (clock: ${describeClock(clock)}); controls at ${running.controlUrl}. Any API key works. Ctrl-C to stop.`,
+    );
     const env = providers[provider].env;
     out.hint(`try: export ${env.apiKey}=sandbox ${env.baseUrl}=${running.url} TUNEKIT_PROVIDER=${provider}`);
   }

@@ -43,10 +43,18 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
   const trainingFile = fileArgument(fileArg, 'FILE');
   const validationFile = options.validation === undefined ? undefined : fileArgument(options.validation, '--validation');
   if (options.deploy && cli.deployRefused) throw new UsageError(`--deploy cannot be used with ${facts.name}: ${cli.deployRefused}`);
-  const checkpoint = options.deployCheckpoint === undefined ? undefined : options.deployCheckpoint === 'best' || options.deployCheckpoint === 'final' ? options.deployCheckpoint : 'bad';
+  const checkpoint =
+    options.deployCheckpoint === undefined
+      ? undefined
+      : options.deployCheckpoint === 'best' || options.deployCheckpoint === 'final'
+        ? options.deployCheckpoint
+        : 'bad';
   if (checkpoint === 'bad') throw new UsageError(`--deploy-checkpoint "${options.deployCheckpoint}" must be final or best`);
   if ((checkpoint || options.deployName) && !options.deploy) throw new UsageError('--deploy-checkpoint and --deploy-name go with --deploy');
-  const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), { training: CHECK_FILE, validation: validationFile === undefined ? undefined : CHECK_FILE });
+  const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), {
+    training: CHECK_FILE,
+    validation: validationFile === undefined ? undefined : CHECK_FILE,
+  });
 
   const watching = new AbortController();
   const stop = (): void => watching.abort(session.signal.reason);
@@ -80,7 +88,11 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
     watcher.close();
     if (created) throw stoppedWaiting(session, error, created.id);
     if (error instanceof APIUserAbortError) {
-      throw new CliError(`${error.message}`, EXIT.interrupted, 'run the same command again to start over (files already uploaded can be passed by id instead of path)');
+      throw new CliError(
+        `${error.message}`,
+        EXIT.interrupted,
+        'run the same command again to start over (files already uploaded can be passed by id instead of path)',
+      );
     }
     throw error;
   } finally {
@@ -88,7 +100,15 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
   }
   watcher.close();
   const { job, model: callable, checkpoints } = result;
-  if (out.json) return out.line({ type: 'result', job, model: callable, checkpoints, trainingFile: result.trainingFile, validationFile: result.validationFile });
+  if (out.json)
+    return out.line({
+      type: 'result',
+      job,
+      model: callable,
+      checkpoints,
+      trainingFile: result.trainingFile,
+      validationFile: result.validationFile,
+    });
   showJob(out, job, [
     ['checkpoints', checkpoints.length ? `${checkpoints.length} (steps ${checkpoints.map((c) => c.step).join(', ')})` : undefined],
     ['model to call', callable ?? (cli.deployRefused ? undefined : 'none yet: train with --deploy to make one from the final checkpoint')],
@@ -98,7 +118,15 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
 
 function createdOnly<P extends ProviderName>(session: Session<P>, job: JobOf<P>): void {
   const { out } = session;
-  if (out.json) return out.line({ type: 'result', job, model: undefined, checkpoints: [], trainingFile: job.trainingFile, validationFile: job.validationFile });
+  if (out.json)
+    return out.line({
+      type: 'result',
+      job,
+      model: undefined,
+      checkpoints: [],
+      trainingFile: job.trainingFile,
+      validationFile: job.validationFile,
+    });
   out.done(`created ${out.err.bold(job.id)} (${job.providerStatus}); not waiting`);
   out.hint(`follow it: ${session.again} jobs wait ${job.id}`);
   out.data(job.id);

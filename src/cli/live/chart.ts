@@ -22,7 +22,8 @@ function resample(points: { step: number; value: number }[], columns: number[]):
   const sums = columns.map(() => ({ sum: 0, n: 0 }));
   for (const point of points) {
     let best = 0;
-    for (let i = 1; i < columns.length; i++) if (Math.abs((columns[i] ?? 0) - point.step) < Math.abs((columns[best] ?? 0) - point.step)) best = i;
+    for (let i = 1; i < columns.length; i++)
+      if (Math.abs((columns[i] ?? 0) - point.step) < Math.abs((columns[best] ?? 0) - point.step)) best = i;
     if (Math.abs((columns[best] ?? 0) - point.step) <= half + 1e-9) {
       const cell = sums[best];
       if (cell) {
@@ -71,8 +72,19 @@ export function lossChart(points: readonly LossPoint[], options: ChartOptions): 
   const trained = trainingLine.slice(start === -1 ? 0 : start).map((v, i, line) => v ?? line[i - 1] ?? 0);
   if (validation.length >= 1 && training.length) {
     const offset = start === -1 ? 0 : start;
-    const under = validationLine.slice(offset).map((v, i) => v ?? (validationLine.slice(offset, offset + i).some((x) => x !== undefined) ? undefined : trained[i]));
-    const filled = under.map((v, i, line) => v ?? line.slice(0, i).reverse().find((x) => x !== undefined) ?? trained[i] ?? 0);
+    const under = validationLine
+      .slice(offset)
+      .map((v, i) => v ?? (validationLine.slice(offset, offset + i).some((x) => x !== undefined) ? undefined : trained[i]));
+    const filled = under.map(
+      (v, i, line) =>
+        v ??
+        line
+          .slice(0, i)
+          .reverse()
+          .find((x) => x !== undefined) ??
+        trained[i] ??
+        0,
+    );
     series.push(filled);
     colors.push(options.colors?.validation);
   }
@@ -80,13 +92,27 @@ export function lossChart(points: readonly LossPoint[], options: ChartOptions): 
     series.push(trained);
     colors.push(options.colors?.training);
   } else {
-    series.push(validationLine.map((v, i, line) => v ?? line.slice(0, i).reverse().find((x) => x !== undefined) ?? 0));
+    series.push(
+      validationLine.map(
+        (v, i, line) =>
+          v ??
+          line
+            .slice(0, i)
+            .reverse()
+            .find((x) => x !== undefined) ??
+          0,
+      ),
+    );
     colors.push(options.colors?.validation);
   }
   const chart = plot(series, {
     height: options.height,
     padding: ' '.repeat(LABEL_WIDTH - 2),
-    format: (value) => value.toPrecision(4).slice(0, LABEL_WIDTH - 2).padStart(LABEL_WIDTH - 2),
+    format: (value) =>
+      value
+        .toPrecision(4)
+        .slice(0, LABEL_WIDTH - 2)
+        .padStart(LABEL_WIDTH - 2),
     colors: options.colors ? colors : undefined,
   });
   // The x axis: the first and last step under the ends of the curve.

@@ -60,9 +60,10 @@ class Track {
       this.lastStep = { at: now, step: p.step };
     }
     this.step = p.step ?? this.step;
-    const fromProgress = p.step !== undefined && (p.trainingLoss !== undefined || p.validationLoss !== undefined) && !p.events.some((e) => e.step === p.step)
-      ? [{ step: p.step, trainingLoss: p.trainingLoss, validationLoss: p.validationLoss }]
-      : [];
+    const fromProgress =
+      p.step !== undefined && (p.trainingLoss !== undefined || p.validationLoss !== undefined) && !p.events.some((e) => e.step === p.step)
+        ? [{ step: p.step, trainingLoss: p.trainingLoss, validationLoss: p.validationLoss }]
+        : [];
     const newest = Math.max(...p.events.map((e) => e.at.getTime()));
     if (Number.isFinite(newest) && newest > (this.lastServer?.server ?? -Infinity)) {
       this.lastServer = { server: newest, local: Date.now() };
@@ -118,7 +119,16 @@ class JsonWatcher implements Watcher {
     switch (p.stage) {
       case 'check': {
         const { report } = p;
-        this.out.line({ type: 'check', file: p.file, ok: report.ok, format: report.format, examples: report.examples, errors: report.counts.errors, warnings: report.counts.warnings, tokens: report.stats.tokens.total });
+        this.out.line({
+          type: 'check',
+          file: p.file,
+          ok: report.ok,
+          format: report.format,
+          examples: report.examples,
+          errors: report.counts.errors,
+          warnings: report.counts.warnings,
+          tokens: report.stats.tokens.total,
+        });
         return;
       }
       case 'upload': {
@@ -148,8 +158,37 @@ class JsonWatcher implements Watcher {
 
   wait(p: WaitProgress): void {
     for (const event of p.events) this.out.line({ type: 'event', event });
-    const { provider, jobId, status, providerStatus, step, totalSteps, epoch, totalEpochs, estimatedFinish, trainedTokens, trainingLoss, validationLoss, elapsedMs } = p;
-    this.out.line({ type: 'progress', provider, jobId, status, providerStatus, step, totalSteps, epoch, totalEpochs, estimatedFinish, trainedTokens, trainingLoss, validationLoss, elapsedMs });
+    const {
+      provider,
+      jobId,
+      status,
+      providerStatus,
+      step,
+      totalSteps,
+      epoch,
+      totalEpochs,
+      estimatedFinish,
+      trainedTokens,
+      trainingLoss,
+      validationLoss,
+      elapsedMs,
+    } = p;
+    this.out.line({
+      type: 'progress',
+      provider,
+      jobId,
+      status,
+      providerStatus,
+      step,
+      totalSteps,
+      epoch,
+      totalEpochs,
+      estimatedFinish,
+      trainedTokens,
+      trainingLoss,
+      validationLoss,
+      elapsedMs,
+    });
   }
 
   close(): void {}
@@ -177,7 +216,9 @@ class PlainWatcher implements Watcher {
         const quarter = p.total ? Math.floor((p.loaded / p.total) * 4) : -1;
         if (quarter >= 4 || quarter <= (this.lastUpload.get(p.file) ?? -2)) return;
         this.lastUpload.set(p.file, quarter);
-        return this.say(`uploading the ${fileLabel(p.file)}: ${formatBytes(p.loaded)}${p.total ? ` of ${formatBytes(p.total)} (${percent(p.loaded / p.total)})` : ''}`);
+        return this.say(
+          `uploading the ${fileLabel(p.file)}: ${formatBytes(p.loaded)}${p.total ? ` of ${formatBytes(p.total)} (${percent(p.loaded / p.total)})` : ''}`,
+        );
       }
       case 'processing':
         // `uploaded` repeats the upload's own line; the end of processing gets its own.
@@ -213,7 +254,13 @@ class PlainWatcher implements Watcher {
   close(): void {}
 }
 
-function checkSummary(report: { ok: boolean; formatLabel: string | undefined; examples: number; counts: { errors: number; warnings: number }; stats: { tokens: { total: number; method: string } } }): string {
+function checkSummary(report: {
+  ok: boolean;
+  formatLabel: string | undefined;
+  examples: number;
+  counts: { errors: number; warnings: number };
+  stats: { tokens: { total: number; method: string } };
+}): string {
   const tokens = `${report.stats.tokens.method === 'exact' ? '' : '~'}${report.stats.tokens.total.toLocaleString('en-US')} tokens`;
   const counted = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
   return `${report.ok ? 'OK' : 'FAILED'} · ${report.formatLabel ?? 'unknown'} format · ${counted(report.examples, 'example')} · ${tokens} · ${counted(report.counts.errors, 'error')}, ${counted(report.counts.warnings, 'warning')}`;
@@ -305,7 +352,9 @@ class LiveWatcher implements Watcher {
       const { file, loaded, total, since } = this.upload;
       const rate = loaded / Math.max(0.001, (now - since) / 1_000);
       const fraction = total ? loaded / total : 0;
-      lines.push(`↑ uploading the ${fileLabel(file)}  ${c.cyan(bar(fraction, Math.max(8, Math.min(24, width - 60))))}  ${formatBytes(loaded)}${total ? ` / ${formatBytes(total)}  ${percent(fraction)}` : ''}  ${formatBytes(rate)}/s`);
+      lines.push(
+        `↑ uploading the ${fileLabel(file)}  ${c.cyan(bar(fraction, Math.max(8, Math.min(24, width - 60))))}  ${formatBytes(loaded)}${total ? ` / ${formatBytes(total)}  ${percent(fraction)}` : ''}  ${formatBytes(rate)}/s`,
+      );
     }
     if (this.waiting) {
       const t = this.track;
@@ -317,10 +366,13 @@ class LiveWatcher implements Watcher {
       lines.push(`${c.dim('status')}  ${paint(status)}${own}   ${c.dim(clock)}`);
       const fraction = t.fraction();
       if (fraction !== undefined || t.step !== undefined) {
-        const stepText = t.step !== undefined ? `step ${formatSteps(t.step, t.totalSteps)}` : `epoch ${formatSteps(t.epoch, t.totalEpochs)}`;
+        const stepText =
+          t.step !== undefined ? `step ${formatSteps(t.step, t.totalSteps)}` : `epoch ${formatSteps(t.epoch, t.totalEpochs)}`;
         const epochText = t.step !== undefined && t.epoch !== undefined ? c.dim(`  epoch ${formatSteps(t.epoch, t.totalEpochs)}`) : '';
         const cells = Math.max(10, Math.min(30, width - 38));
-        lines.push(`${c.dim('steps ')}  ${fraction !== undefined ? `${paint(bar(fraction, cells))} ${percent(fraction).padStart(4)}  ` : ''}${stepText}${epochText}`);
+        lines.push(
+          `${c.dim('steps ')}  ${fraction !== undefined ? `${paint(bar(fraction, cells))} ${percent(fraction).padStart(4)}  ` : ''}${stepText}${epochText}`,
+        );
       }
       if (t.trainingLoss !== undefined || t.validationLoss !== undefined) {
         const val = t.validationLoss !== undefined ? `   ${c.magenta('validation')} ${formatLoss(t.validationLoss)}` : '';
@@ -331,7 +383,8 @@ class LiveWatcher implements Watcher {
       const chart = this.chart(training, { width, height: 8, colors: { training: '\x1b[36m', validation: '\x1b[35m' } });
       if (chart.length) lines.push('', ...chart, '');
       if (t.lastEvent) lines.push(`${c.dim('latest')}  ${truncate(eventLine(c, t.lastEvent), width - 8)}`);
-      if (status !== 'succeeded' && status !== 'failed' && status !== 'cancelled') lines.push(c.dim('Ctrl-C stops watching; the job keeps running.'));
+      if (status !== 'succeeded' && status !== 'failed' && status !== 'cancelled')
+        lines.push(c.dim('Ctrl-C stops watching; the job keeps running.'));
     }
     // Every line within the terminal's width: a wrapped line would break the redraw in place (frames pile up).
     return lines.map((line) => fit(line, this.out.columns - 1)).join('\n');
@@ -350,7 +403,7 @@ class LiveWatcher implements Watcher {
 function fit(line: string, width: number): string {
   let visible = 0;
   let out = '';
-  for (let i = 0; i < line.length; ) {
+  for (let i = 0; i < line.length;) {
     const escape = /^\x1b\[[0-9;?]*[A-Za-z]/.exec(line.slice(i, i + 16));
     if (escape) {
       out += escape[0];

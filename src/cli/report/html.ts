@@ -47,17 +47,30 @@ function chart(points: readonly LossPoint[]): string {
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (step: number): number => MARGIN.left + (x1 > x0 ? ((step - x0) / (x1 - x0)) * plotW : plotW / 2);
   const y = (loss: number): number => MARGIN.top + plotH - ((loss - y0) / (y1 - y0)) * plotH;
-  const coords = (series: readonly (readonly [number, number])[]): string => series.map(([s, l]) => `${x(s).toFixed(1)},${y(l).toFixed(1)}`).join(' ');
+  const coords = (series: readonly (readonly [number, number])[]): string =>
+    series.map(([s, l]) => `${x(s).toFixed(1)},${y(l).toFixed(1)}`).join(' ');
   const yTicks = ticks(y0, y1, 6);
   const xTicks = x1 > x0 ? ticks(x0, x1, 8).filter((t) => Number.isInteger(t)) : [x0];
   const grid = [
-    ...yTicks.map((t) => `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"/><text class="tick" x="${MARGIN.left - 8}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>`),
+    ...yTicks.map(
+      (t) =>
+        `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"/><text class="tick" x="${MARGIN.left - 8}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>`,
+    ),
     ...xTicks.map((t) => `<text class="tick" x="${x(t).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${t}</text>`),
   ].join('\n');
   const lines = [
-    validation.length > 1 ? `<polyline class="validation" data-series="validation" data-points="${validation.length}" points="${coords(validation)}"/>` : '',
-    validation.map(([s, l]) => `<circle class="validation-dot" cx="${x(s).toFixed(1)}" cy="${y(l).toFixed(1)}" r="3.5"><title>step ${s}: validation loss ${formatLoss(l)}</title></circle>`).join(''),
-    training.length ? `<polyline class="training" data-series="training" data-points="${training.length}" points="${coords(training)}"/>` : '',
+    validation.length > 1
+      ? `<polyline class="validation" data-series="validation" data-points="${validation.length}" points="${coords(validation)}"/>`
+      : '',
+    validation
+      .map(
+        ([s, l]) =>
+          `<circle class="validation-dot" cx="${x(s).toFixed(1)}" cy="${y(l).toFixed(1)}" r="3.5"><title>step ${s}: validation loss ${formatLoss(l)}</title></circle>`,
+      )
+      .join(''),
+    training.length
+      ? `<polyline class="training" data-series="training" data-points="${training.length}" points="${coords(training)}"/>`
+      : '',
   ].join('\n');
   const legend = [
     training.length ? `<span class="key training-key">training loss</span>` : '',
@@ -83,7 +96,10 @@ function row(name: string, value: string | undefined): string {
 export function metricsReport({ job, points, checkpoints, generatedAt }: ReportInput): string {
   const trainingLosses = points.filter((p) => p.trainingLoss !== undefined);
   const validations = points.filter((p) => p.validationLoss !== undefined);
-  const best = validations.reduce<LossPoint | undefined>((min, p) => (min === undefined || (p.validationLoss ?? Infinity) < (min.validationLoss ?? Infinity) ? p : min), undefined);
+  const best = validations.reduce<LossPoint | undefined>(
+    (min, p) => (min === undefined || (p.validationLoss ?? Infinity) < (min.validationLoss ?? Infinity) ? p : min),
+    undefined,
+  );
   const took = job.createdAt && job.finishedAt ? formatDuration(job.finishedAt.getTime() - job.createdAt.getTime()) : undefined;
   const { step, totalSteps, epoch, totalEpochs, trainedTokens } = job.progress;
   const facts = [
@@ -96,15 +112,33 @@ export function metricsReport({ job, points, checkpoints, generatedAt }: ReportI
     row('validation file', job.validationFile),
     row('created', formatDate(job.createdAt)),
     row('finished', job.finishedAt ? `${formatDate(job.finishedAt)}${took ? ` (took ${took})` : ''}` : undefined),
-    row('steps', step !== undefined ? `${step}${totalSteps ? ` of ${totalSteps}` : ''}` : totalSteps !== undefined ? String(totalSteps) : undefined),
-    row('epochs', epoch !== undefined ? `${epoch}${totalEpochs ? ` of ${totalEpochs}` : ''}` : totalEpochs !== undefined ? String(totalEpochs) : undefined),
+    row(
+      'steps',
+      step !== undefined ? `${step}${totalSteps ? ` of ${totalSteps}` : ''}` : totalSteps !== undefined ? String(totalSteps) : undefined,
+    ),
+    row(
+      'epochs',
+      epoch !== undefined
+        ? `${epoch}${totalEpochs ? ` of ${totalEpochs}` : ''}`
+        : totalEpochs !== undefined
+          ? String(totalEpochs)
+          : undefined,
+    ),
     row('tokens trained', trainedTokens?.toLocaleString('en-US')),
-    row('training loss', trainingLosses.length ? `${formatLoss(trainingLosses[0]?.trainingLoss)} → ${formatLoss(trainingLosses.at(-1)?.trainingLoss)} over ${trainingLosses.length} points` : undefined),
+    row(
+      'training loss',
+      trainingLosses.length
+        ? `${formatLoss(trainingLosses[0]?.trainingLoss)} → ${formatLoss(trainingLosses.at(-1)?.trainingLoss)} over ${trainingLosses.length} points`
+        : undefined,
+    ),
     row('best validation loss', best ? `${formatLoss(best.validationLoss)} at step ${best.step}` : undefined),
     row('error', job.error ? `${job.error.message}${job.error.code ? ` (${job.error.code})` : ''}` : undefined),
   ].join('\n');
   const checkpointRows = checkpoints
-    .map((c) => `<tr><td>${c.step}</td><td><code>${escape(c.id)}</code></td><td>${escape(formatLoss(c.trainingLoss))}</td><td>${escape(formatLoss(c.validationLoss))}</td><td>${escape(formatDate(c.createdAt))}</td><td><code>${escape(c.model ?? '')}</code></td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${c.step}</td><td><code>${escape(c.id)}</code></td><td>${escape(formatLoss(c.trainingLoss))}</td><td>${escape(formatLoss(c.validationLoss))}</td><td>${escape(formatDate(c.createdAt))}</td><td><code>${escape(c.model ?? '')}</code></td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -138,9 +172,13 @@ ${chart(points)}
 ${facts}
 </table>
 <h2>Checkpoints</h2>
-${checkpoints.length ? `<table class="checkpoints"><thead><tr><th>step</th><th>id</th><th>training loss</th><th>validation loss</th><th>created</th><th>model</th></tr></thead><tbody>
+${
+  checkpoints.length
+    ? `<table class="checkpoints"><thead><tr><th>step</th><th>id</th><th>training loss</th><th>validation loss</th><th>created</th><th>model</th></tr></thead><tbody>
 ${checkpointRows}
-</tbody></table>` : '<p class="empty">No checkpoints.</p>'}
+</tbody></table>`
+    : '<p class="empty">No checkpoints.</p>'
+}
 </body>
 </html>
 `;

@@ -22,9 +22,19 @@ const pauseOrResume = (name: 'pause' | 'resume', summary: string): ProviderComma
 });
 
 /** A checkpoint copy: the JSON as is, or a line per destination. */
-function showCopy(out: Output, copy: { checkpointedModelName: string; fineTuningJobId: string; copiedAccountDetails: { destinationResourceId: string; region: string; status: string }[] }): void {
+function showCopy(
+  out: Output,
+  copy: {
+    checkpointedModelName: string;
+    fineTuningJobId: string;
+    copiedAccountDetails: { destinationResourceId: string; region: string; status: string }[];
+  },
+): void {
   if (out.json) return out.value(copy);
-  out.details([['model', copy.checkpointedModelName], ['job', copy.fineTuningJobId]]);
+  out.details([
+    ['model', copy.checkpointedModelName],
+    ['job', copy.fineTuningJobId],
+  ]);
   for (const copied of copy.copiedAccountDetails) out.data(`${copied.status}\t${copied.region}\t${copied.destinationResourceId}`);
 }
 
@@ -49,7 +59,8 @@ const copyCheckpoint: ProviderCommand<'azure'> = {
       showCopy(session.out, await jobs.checkpointCopy(id, checkpoint, session.request));
       return;
     }
-    if (typeof destination !== 'string' || typeof region !== 'string') throw new UsageError('jobs copy-checkpoint: --destination and --region go together');
+    if (typeof destination !== 'string' || typeof region !== 'string')
+      throw new UsageError('jobs copy-checkpoint: --destination and --region go together');
     const copy = await jobs.copyCheckpoint(id, checkpoint, { destinationResourceId: destination, region }, session.request);
     if (!session.out.json) session.out.done(`copying ${checkpoint} of ${id} to ${region}: ${copy.checkpointedModelName}`);
     showCopy(session.out, copy);
@@ -61,13 +72,26 @@ export const cli: CliProvider<'azure'> = {
   purposes: PURPOSES,
   uploadAs: async (session, path, purpose, { check, onProgress }) => {
     const chosen = oneOf(PURPOSES, purpose, '--purpose', facts.name);
-    return session.tuning.file(await session.tuner.client.files.upload(path, { check: check && chosen === 'fine-tune', onProgress, purpose: chosen }, session.request));
+    return session.tuning.file(
+      await session.tuner.client.files.upload(
+        path,
+        { check: check && chosen === 'fine-tune', onProgress, purpose: chosen },
+        session.request,
+      ),
+    );
   },
   flagNotes: { '--learning-rate': 'takes a multiplier instead: --option' },
   createOperation: 'POST /fine_tuning/jobs',
   trainOnInputs: { refused: 'Azure OpenAI has no train-on-inputs setting (it trains on the assistant messages; use weight 0 in the data)' },
-  deployRefused: "an Azure OpenAI job names its model (fine_tuned_model); it becomes callable once deployed, through Azure's management API (a deployment of the model on the resource), which tunekit does not call",
-  modelNote: "the fine-tuned model answers once it is deployed: create a deployment of it on your resource through Azure's management API (Azure AI Foundry, `az cognitiveservices account deployment create`, or Microsoft.CognitiveServices/accounts/deployments)",
-  lossPoints: (session, jobId) => lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
-  commands: [pauseOrResume('pause', 'Pause a running job (it keeps its progress)'), pauseOrResume('resume', 'Resume a paused job'), copyCheckpoint],
+  deployRefused:
+    "an Azure OpenAI job names its model (fine_tuned_model); it becomes callable once deployed, through Azure's management API (a deployment of the model on the resource), which tunekit does not call",
+  modelNote:
+    "the fine-tuned model answers once it is deployed: create a deployment of it on your resource through Azure's management API (Azure AI Foundry, `az cognitiveservices account deployment create`, or Microsoft.CognitiveServices/accounts/deployments)",
+  lossPoints: (session, jobId) =>
+    lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
+  commands: [
+    pauseOrResume('pause', 'Pause a running job (it keeps its progress)'),
+    pauseOrResume('resume', 'Resume a paused job'),
+    copyCheckpoint,
+  ],
 };

@@ -6,7 +6,15 @@ import { TunekitError, ValidationError } from '../../core/errors.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import { afterLastId, wholeList, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
+import {
+  FILE_PART,
+  multipartBody,
+  multipartInit,
+  prepareUpload,
+  sendUpload,
+  type UploadOptions,
+  type Uploadable,
+} from '../../core/upload.js';
 import { waitForJob } from '../../poller/job-wait.js';
 import type { WaitOptions } from '../../poller/types.js';
 import { facts } from './facts.js';
@@ -93,7 +101,8 @@ function fromEndpoint(field: string, endpoint: string): string {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw bad(field, endpoint, 'is not an absolute http(s) URL (https://<resource>.openai.azure.com)');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw bad(field, endpoint, 'is not an absolute http(s) URL (https://<resource>.openai.azure.com)');
   const base = endpoint.replace(/\/+$/, '');
   return /\/openai\/v1$/.test(base) ? base : `${base}/openai/v1`;
 }
@@ -106,7 +115,8 @@ function baseUrlOf(options: AzureOpenAIClientOptions): string | undefined {
   if (baseUrl !== undefined) return baseUrl;
   if (endpoint !== undefined) return fromEndpoint('endpoint', endpoint);
   if (resource !== undefined) {
-    if (!/^[a-z0-9][a-z0-9-]{1,62}$/i.test(resource)) throw bad('resource', resource, 'must be an Azure resource name (letters, digits, hyphens)');
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/i.test(resource))
+      throw bad('resource', resource, 'must be an Azure resource name (letters, digits, hyphens)');
     return facts.defaultBaseUrl.replace('{resource}', resource);
   }
   const { [facts.env.baseUrl]: base, [ENDPOINT_ENV]: endpointEnv } = env();
@@ -119,7 +129,11 @@ function baseUrlOf(options: AzureOpenAIClientOptions): string | undefined {
  * Azure's authentication in place of the core's `Authorization: Bearer <key>`: the key moved to `api-key`, or an
  * Entra ID token asked for per request; and the `api-version` query parameter when one is chosen.
  */
-function azureRequest(token: (() => Promise<string>) | undefined, apiVersion: AzureApiVersion | undefined, secret: (value: string) => void): Middleware {
+function azureRequest(
+  token: (() => Promise<string>) | undefined,
+  apiVersion: AzureApiVersion | undefined,
+  secret: (value: string) => void,
+): Middleware {
   return {
     async onRequest({ request }) {
       const key = request.headers.get('Authorization')?.slice('Bearer '.length);
@@ -155,9 +169,18 @@ function azureRequest(token: (() => Promise<string>) | undefined, apiVersion: Az
 export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) {
   const { endpoint: _endpoint, resource: _resource, token, apiVersion, ...rest } = options;
   if (token !== undefined && options.apiKey !== undefined) throw bad('token', '[function]', 'give apiKey or token, not both');
-  if (apiVersion !== undefined && apiVersion !== 'v1' && apiVersion !== 'preview') throw bad('apiVersion', apiVersion, 'must be v1 or preview');
+  if (apiVersion !== undefined && apiVersion !== 'v1' && apiVersion !== 'preview')
+    throw bad('apiVersion', apiVersion, 'must be v1 or preview');
   // The core reads the key (option, else AZURE_OPENAI_API_KEY), refuses a missing one, and redacts it everywhere.
-  const { raw, call, create, list, stream, upload: sendFile, secret } = createCore<paths>(azureProvider, { ...rest, apiKey: token ? TOKEN_MODE : options.apiKey, baseUrl: baseUrlOf(options) });
+  const {
+    raw,
+    call,
+    create,
+    list,
+    stream,
+    upload: sendFile,
+    secret,
+  } = createCore<paths>(azureProvider, { ...rest, apiKey: token ? TOKEN_MODE : options.apiKey, baseUrl: baseUrlOf(options) });
   raw.use(azureRequest(token, apiVersion, secret));
 
   // A create carries a tunekit key in `metadata`; a lost answer is looked up by it among the newest jobs.
@@ -171,7 +194,8 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
   };
   const jobPath = (jobId: string) => ({ path: { fine_tuning_job_id: jobId } });
   const filePath = (fileId: string) => ({ path: { file_id: fileId } });
-  const removeFile = (fileId: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/files/{file_id}', { params: filePath(fileId), ...init }));
+  const removeFile = (fileId: string, opts: RequestOptions) =>
+    call(opts, (init) => raw.DELETE('/files/{file_id}', { params: filePath(fileId), ...init }));
   const copyPath = '/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints/{fine_tuning_checkpoint_id}/copy';
   const copyParams = (jobId: string, checkpointId: string) => ({
     path: { fine_tuning_job_id: jobId, fine_tuning_checkpoint_id: checkpointId },
@@ -202,7 +226,8 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
      */
     list: (query: AzureJobListParams = {}, options?: RequestOptions): PageList<AzureJob> =>
       list(options, afterLastId<AzureJob>(), (after, init) =>
-        raw.GET('/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
+        raw.GET('/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init }),
+      ),
     /**
      * Cancel a job that has not finished.
      * @example
@@ -231,7 +256,11 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
      */
     events: (jobId: string, query: AzureEventListParams = {}, options?: RequestOptions): PageList<AzureJobEvent> =>
       list(options, afterLastId<AzureJobEvent>(), (after, init) =>
-        raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/events', { params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } }, ...init })),
+        raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/events', {
+          params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
+          ...init,
+        }),
+      ),
     /**
      * A job's checkpoints, paginated.
      * @example
@@ -239,7 +268,11 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
      */
     checkpoints: (jobId: string, query: AzureCheckpointListParams = {}, options?: RequestOptions): PageList<AzureCheckpoint> =>
       list(options, afterLastId<AzureCheckpoint>(), (after, init) =>
-        raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints', { params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } }, ...init })),
+        raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints', {
+          params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
+          ...init,
+        }),
+      ),
     /**
      * Copy a checkpoint to another Azure OpenAI resource and region (a preview API: the client sends
      * `aoai-copy-ft-checkpoints: preview`). `jobs.checkpointCopy` follows the copy.
@@ -249,7 +282,12 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
      *   region: 'swedencentral',
      * });
      */
-    copyCheckpoint: (jobId: string, checkpointId: string, body: AzureCheckpointCopyParams, options?: RequestOptions): Promise<AzureCheckpointCopy> =>
+    copyCheckpoint: (
+      jobId: string,
+      checkpointId: string,
+      body: AzureCheckpointCopyParams,
+      options?: RequestOptions,
+    ): Promise<AzureCheckpointCopy> =>
       call(options, (init) => raw.POST(copyPath, { params: copyParams(jobId, checkpointId), body, ...init }), false),
     /**
      * The status of a checkpoint's copies (`InProgress`, `Completed`, `Failed` per destination).
@@ -293,7 +331,11 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
         const fields = { purpose, 'expires_after[anchor]': 'created_at', 'expires_after[seconds]': String(seconds) };
         const body = { purpose, expires_after: { anchor: 'created_at' as const, seconds }, file: FILE_PART };
         return sendUpload(sendFile, options, source, 'azure POST /files', removeFile, async (init, track) =>
-          raw.POST('/files', { body, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
+          raw.POST('/files', {
+            body,
+            ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init),
+          }),
+        );
       },
       /**
        * Uploaded files. Azure's list takes no cursor: one page holds them all.
@@ -301,8 +343,11 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
        * for await (const file of azure.files.list({ purpose: 'fine-tune' })) console.log(file.id, file.status);
        */
       list: (query: AzureFileListParams = {}, options?: RequestOptions): PageList<AzureFile> =>
-        list(options, wholeList((body: Schemas['AzureListFilesResponse']) => body.data), (_after, init) =>
-          raw.GET('/files', { params: { query }, ...init })),
+        list(
+          options,
+          wholeList((body: Schemas['AzureListFilesResponse']) => body.data),
+          (_after, init) => raw.GET('/files', { params: { query }, ...init }),
+        ),
       /**
        * A file's metadata and processing status.
        * @example

@@ -8,7 +8,17 @@ import { token } from '../../sandbox/random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
 import type { Lifecycle } from '../../sandbox/timeline.js';
 import type { FileRecord, JobRecord, World } from '../../sandbox/world.js';
-import { idPage, listPage, resultFiles, styleCheckpoints, styleError, styleErrors, styleEvents, styleLifecycle, styleTimes } from '../openai-style/sandbox.js';
+import {
+  idPage,
+  listPage,
+  resultFiles,
+  styleCheckpoints,
+  styleError,
+  styleErrors,
+  styleEvents,
+  styleLifecycle,
+  styleTimes,
+} from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
 type CreateRequest = Schemas['CreateFineTuningJobRequest'];
@@ -35,7 +45,15 @@ const MINUTE = 60_000;
 const ORG = 'org-sandbox';
 const FAILURE = { code: 'server_error', message: 'The job failed due to an internal error during training.' };
 const UPLOAD_PURPOSES = allValues<Schemas['AzureCreateFileRequestMultiPart']['purpose']>()(['assistants', 'batch', 'fine-tune', 'evals']);
-const FILE_PURPOSES = allValues<Schemas['AzureOpenAIFile']['purpose']>()(['assistants', 'assistants_output', 'batch', 'batch_output', 'fine-tune', 'fine-tune-results', 'evals']);
+const FILE_PURPOSES = allValues<Schemas['AzureOpenAIFile']['purpose']>()([
+  'assistants',
+  'assistants_output',
+  'batch',
+  'batch_output',
+  'fine-tune',
+  'fine-tune-results',
+  'evals',
+]);
 /** Processing of an uploaded file: `pending`, then `running`, then `processed`. */
 const PROCESS_MS = 6_000;
 /** How long a checkpoint copy stays `InProgress`. */
@@ -51,7 +69,9 @@ const STATUSES: readonly Status[] = ['validating_files', 'queued', 'running', 's
 const asStatus = (status: string): Status => STATUSES.find((known) => known === status) ?? 'running';
 
 /** `AzureErrorResponse`: `{error: {code, message, type: 'error'}}` (its `param` is a string when present, never null). */
-const azureError = (code: string, message: string): { error: Schemas['AzureErrorResponse'] } => ({ error: { error: { code, message, type: 'error' } } });
+const azureError = (code: string, message: string): { error: Schemas['AzureErrorResponse'] } => ({
+  error: { error: { code, message, type: 'error' } },
+});
 
 /** Azure's errors in its documented body, its 401 words for `api-key`; a broken request gets Prism's 422, as the others'. */
 const errors: ErrorWords = {
@@ -71,7 +91,15 @@ const errors: ErrorWords = {
 /** The hyperparameters the request asks for (its method's, else the deprecated top-level ones). */
 function asked(request: CreateRequest): Partial<Record<'batch_size' | 'learning_rate_multiplier' | 'n_epochs', number | 'auto'>> {
   const { method } = request;
-  return (method?.type === 'dpo' ? method.dpo?.hyperparameters : method?.type === 'reinforcement' ? method.reinforcement?.hyperparameters : method?.supervised?.hyperparameters) ?? request.hyperparameters ?? {};
+  return (
+    (method?.type === 'dpo'
+      ? method.dpo?.hyperparameters
+      : method?.type === 'reinforcement'
+        ? method.reinforcement?.hyperparameters
+        : method?.supervised?.hyperparameters) ??
+    request.hyperparameters ??
+    {}
+  );
 }
 
 /** 'auto' resolved for a dataset of `examples`, once the files are validated. */
@@ -94,10 +122,18 @@ function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
   const view = viewJob(job, now);
   const { request } = job;
   const given = asked(request);
-  const hyperparameters = view.stage === 'validating'
-    ? { batch_size: given.batch_size ?? 'auto', learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto', n_epochs: given.n_epochs ?? 'auto' }
-    : resolved(request, Math.max(1, job.examples));
-  const method = !request.method || request.method.type === 'supervised' ? { type: 'supervised' as const, supervised: { hyperparameters } } : request.method;
+  const hyperparameters =
+    view.stage === 'validating'
+      ? {
+          batch_size: given.batch_size ?? 'auto',
+          learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto',
+          n_epochs: given.n_epochs ?? 'auto',
+        }
+      : resolved(request, Math.max(1, job.examples));
+  const method =
+    !request.method || request.method.type === 'supervised'
+      ? { type: 'supervised' as const, supervised: { hyperparameters } }
+      : request.method;
   return {
     id: job.id,
     object: 'fine_tuning.job',
@@ -164,14 +200,22 @@ const withJob = <T>(world: World<State, CreateRequest>, id: string, then: (job: 
 function previewRefused(request: Request): Failure | undefined {
   return request.headers.get('aoai-copy-ft-checkpoints') === 'preview'
     ? undefined
-    : errors.status(400, "Checkpoint copy is a preview feature: send the header 'aoai-copy-ft-checkpoints: preview'", 'preview_header_required');
+    : errors.status(
+        400,
+        "Checkpoint copy is a preview feature: send the header 'aoai-copy-ft-checkpoints: preview'",
+        'preview_header_required',
+      );
 }
 
 function renderCopy(copy: CopyRecord, now: number): Copy {
   return {
     checkpointedModelName: copy.model,
     fineTuningJobId: copy.jobId,
-    copiedAccountDetails: copy.destinations.map(({ destinationResourceId, region, startedAt }) => ({ destinationResourceId, region, status: now >= startedAt + COPY_MS ? 'Completed' : 'InProgress' })),
+    copiedAccountDetails: copy.destinations.map(({ destinationResourceId, region, startedAt }) => ({
+      destinationResourceId,
+      region,
+      status: now >= startedAt + COPY_MS ? 'Completed' : 'InProgress',
+    })),
   };
 }
 
@@ -180,15 +224,21 @@ function cancel200(job: JobRecord<CreateRequest>, now: number): { json: Job } | 
   return refused ? errors.status(400, refused, 'invalid_job_status') : { json: renderJob(job, now) };
 }
 
-const checkpointsOf = (job: JobRecord<CreateRequest>, now: number) => styleCheckpoints(job, now, (step) => `${fineTunedModel(job)}:ckpt-step-${step}`);
+const checkpointsOf = (job: JobRecord<CreateRequest>, now: number) =>
+  styleCheckpoints(job, now, (step) => `${fineTunedModel(job)}:ckpt-step-${step}`);
 
 const routes: RouteTable<paths, State, CreateRequest> = {
   '/files': {
     get: (ctx) => {
       const { query } = ctx;
-      const data = files.list(ctx).filter((file) => !query.purpose || file.purpose === query.purpose).map((file) => files.render(file, ctx));
+      const data = files
+        .list(ctx)
+        .filter((file) => !query.purpose || file.purpose === query.purpose)
+        .map((file) => files.render(file, ctx));
       // The list is whole (no cursor); the document makes both ids required strings, so an empty list says ''.
-      return { json: { object: 'list' as const, data, has_more: false, first_id: data[0]?.id ?? '', last_id: data[data.length - 1]?.id ?? '' } };
+      return {
+        json: { object: 'list' as const, data, has_more: false, first_id: data[0]?.id ?? '', last_id: data[data.length - 1]?.id ?? '' },
+      };
     },
     post: files.upload,
   },
@@ -200,7 +250,13 @@ const routes: RouteTable<paths, State, CreateRequest> = {
     get: (ctx) => files.content(ctx, ctx.path.file_id),
   },
   '/fine_tuning/jobs': {
-    get: ({ world, now, query }) => ({ json: listPage(jobsOf(world).map((job) => renderJob(job, now)), query, 20) }),
+    get: ({ world, now, query }) => ({
+      json: listPage(
+        jobsOf(world).map((job) => renderJob(job, now)),
+        query,
+        20,
+      ),
+    }),
     post: async (ctx) => {
       const { body } = ctx;
       const job = await createJob(ctx, lifecycle, {
@@ -233,10 +289,14 @@ const routes: RouteTable<paths, State, CreateRequest> = {
     post: ({ world, path }) => withJob(world, path.fine_tuning_job_id, () => errors.status(400, NO_PAUSE, 'operation_not_supported')),
   },
   '/fine_tuning/jobs/{fine_tuning_job_id}/resume': {
-    post: ({ world, path }) => withJob(world, path.fine_tuning_job_id, (job) => errors.status(400, `job ${job.id} is not paused (${NO_PAUSE})`, 'invalid_job_status')),
+    post: ({ world, path }) =>
+      withJob(world, path.fine_tuning_job_id, (job) =>
+        errors.status(400, `job ${job.id} is not paused (${NO_PAUSE})`, 'invalid_job_status'),
+      ),
   },
   '/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints': {
-    get: ({ world, now, path, query }) => withJob(world, path.fine_tuning_job_id, (job) => ({ json: idPage(checkpointsOf(job, now), query, 10) })),
+    get: ({ world, now, path, query }) =>
+      withJob(world, path.fine_tuning_job_id, (job) => ({ json: idPage(checkpointsOf(job, now), query, 10) })),
   },
   '/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints/{fine_tuning_checkpoint_id}/copy': {
     post: ({ world, now, path, body, request }) =>
@@ -245,18 +305,26 @@ const routes: RouteTable<paths, State, CreateRequest> = {
         const checkpoint = checkpointsOf(job, now).find((known) => known.id === path.fine_tuning_checkpoint_id);
         if (!checkpoint) return notFound('checkpoint', path.fine_tuning_checkpoint_id);
         const key = `${job.id}/${checkpoint.id}`;
-        const copy = world.state.copies.get(key) ?? { jobId: job.id, checkpointId: checkpoint.id, model: checkpoint.fine_tuned_model_checkpoint, destinations: [] };
+        const copy = world.state.copies.get(key) ?? {
+          jobId: job.id,
+          checkpointId: checkpoint.id,
+          model: checkpoint.fine_tuned_model_checkpoint,
+          destinations: [],
+        };
         copy.destinations.push({ destinationResourceId: body.destinationResourceId, region: body.region, startedAt: now });
         world.state.copies.set(key, copy);
         return { json: renderCopy(copy, now) };
       }),
     get: ({ world, now, path, request }) => {
       const copy = world.state.copies.get(`${path.fine_tuning_job_id}/${path.fine_tuning_checkpoint_id}`);
-      return previewRefused(request) ?? (copy ? { json: renderCopy(copy, now) } : notFound('checkpoint copy of', path.fine_tuning_checkpoint_id));
+      return (
+        previewRefused(request) ?? (copy ? { json: renderCopy(copy, now) } : notFound('checkpoint copy of', path.fine_tuning_checkpoint_id))
+      );
     },
   },
   '/fine_tuning/jobs/{fine_tuning_job_id}/events': {
-    get: ({ world, now, path, query }) => withJob(world, path.fine_tuning_job_id, (job) => ({ json: listPage(styleEvents(job, now), query, 20) })),
+    get: ({ world, now, path, query }) =>
+      withJob(world, path.fine_tuning_job_id, (job) => ({ json: listPage(styleEvents(job, now), query, 20) })),
   },
 };
 
@@ -276,5 +344,3 @@ export const sandbox = defineSandbox<State, CreateRequest>()({
   failure: FAILURE,
   credential,
 });
-
-

@@ -52,7 +52,8 @@ export const azureMapping: MappingTable<AzureJobCreateParams> = {
     },
   },
   learningRate: {
-    refused: 'Azure OpenAI takes learning_rate_multiplier, a multiple of its own default rate, not an absolute rate: set providerOptions.method.supervised.hyperparameters.learning_rate_multiplier',
+    refused:
+      'Azure OpenAI takes learning_rate_multiplier, a multiple of its own default rate, not an absolute rate: set providerOptions.method.supervised.hyperparameters.learning_rate_multiplier',
   },
   warmupRatio: { refused: 'Azure OpenAI has no warm-up setting' },
   weightDecay: { refused: 'Azure OpenAI has no weight-decay setting' },

@@ -13,7 +13,8 @@ type Event = components['schemas']['FineTuningJobEvent'];
 /** The epochs a job was asked for, wherever the request put them (`method.*.hyperparameters` or the legacy field). */
 function azureEpochs(job: Job): number | undefined {
   const method = job.method;
-  const hyper = method?.supervised?.hyperparameters ?? method?.dpo?.hyperparameters ?? method?.reinforcement?.hyperparameters ?? job.hyperparameters;
+  const hyper =
+    method?.supervised?.hyperparameters ?? method?.dpo?.hyperparameters ?? method?.reinforcement?.hyperparameters ?? job.hyperparameters;
   return numberOr(hyper?.n_epochs);
 }
 
@@ -31,7 +32,8 @@ export const azureProgress = (job: Job): JobProgressFields => ({
 });
 
 /** The job's own error code and message. */
-export const azureFailure = (job: Job): JobFailure | undefined => (job.error?.message ? { code: job.error.code || undefined, message: job.error.message } : undefined);
+export const azureFailure = (job: Job): JobFailure | undefined =>
+  job.error?.message ? { code: job.error.code || undefined, message: job.error.message } : undefined;
 
 /** How `jobs.wait` reads an Azure job: ETA and tokens from the job, steps and loss from its metrics events. */
 export function azureWait(jobs: OpenAIStyleJobReader<Job, Event>): WaitAdapter<Job, Event> {

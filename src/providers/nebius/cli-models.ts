@@ -5,7 +5,8 @@ import { dateOf } from '../../core/records.js';
 
 /** Nebius custom models, as `tunekit models …` shows them. */
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value));
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
 
 export function showModel(out: Output, model: NebiusModel): void {
   if (out.json) return out.value(model);
@@ -22,5 +23,8 @@ export function showModel(out: Output, model: NebiusModel): void {
 
 export async function showModels(out: Output, models: NebiusModel[]): Promise<void> {
   if (out.json) return out.value(models);
-  await out.table(['NAME', 'STATUS', 'BASE MODEL', 'CREATED'], models.map((m) => [text(m.name), text(m['status']), text(m['base_model']), formatDate(dateOf(m.created_at))]));
+  await out.table(
+    ['NAME', 'STATUS', 'BASE MODEL', 'CREATED'],
+    models.map((m) => [text(m.name), text(m['status']), text(m['base_model']), formatDate(dateOf(m.created_at))]),
+  );
 }

@@ -19,7 +19,8 @@ export const cli: CliProvider<'nebius'> = {
   createOperation: 'POST /v1/fine_tuning/jobs',
   trainOnInputs: { refused: 'Nebius has no train-on-inputs setting (it trains on the assistant messages)' },
   deployRefused: undefined,
-  lossPoints: (session, jobId) => lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
+  lossPoints: (session, jobId) =>
+    lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
   commands: [
     {
       group: 'models',
@@ -37,7 +38,8 @@ export const cli: CliProvider<'nebius'> = {
       name: 'get',
       summary: 'Show one custom model',
       args: [{ name: 'name', description: 'the model name (short, or vendor/name)' }],
-      run: async (session, [name = '']) => (await import('./cli-models.js')).showModel(session.out, await session.tuner.client.models.retrieve(name, session.request)),
+      run: async (session, [name = '']) =>
+        (await import('./cli-models.js')).showModel(session.out, await session.tuner.client.models.retrieve(name, session.request)),
     },
     {
       group: 'models',

@@ -10,7 +10,15 @@ import { waitForModel, type ModelWaitOptions } from '../../poller/model-wait.js'
 import { waitForJob } from '../../poller/job-wait.js';
 import { nebiusWait } from './wait.js';
 import { afterLastId, wholeList, type CursorRule, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
+import {
+  FILE_PART,
+  multipartBody,
+  multipartInit,
+  prepareUpload,
+  sendUpload,
+  type UploadOptions,
+  type Uploadable,
+} from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A fine-tuning job as the Nebius API returns it. */
@@ -28,9 +36,13 @@ export type NebiusFile = Schemas['OpenAIFile'];
 /** The query of `jobs.list` (`limit`, `after`, …). */
 export type NebiusJobListParams = NonNullable<operations['list_fine_tuning_jobs_v1_fine_tuning_jobs_get']['parameters']['query']>;
 /** The query of `jobs.events`. */
-export type NebiusEventListParams = NonNullable<operations['list_fine_tuning_events_v1_fine_tuning_jobs__job_id__events_get']['parameters']['query']>;
+export type NebiusEventListParams = NonNullable<
+  operations['list_fine_tuning_events_v1_fine_tuning_jobs__job_id__events_get']['parameters']['query']
+>;
 /** The query of `jobs.checkpoints`. */
-export type NebiusCheckpointListParams = NonNullable<operations['list_fine_tuning_checkpoints_v1_fine_tuning_jobs__job_id__checkpoints_get']['parameters']['query']>;
+export type NebiusCheckpointListParams = NonNullable<
+  operations['list_fine_tuning_checkpoints_v1_fine_tuning_jobs__job_id__checkpoints_get']['parameters']['query']
+>;
 /** The query of `files.list`. */
 export type NebiusFileListParams = NonNullable<paths['/v1/files']['get']['parameters']['query']>;
 type FilePurpose = paths['/v1/files']['post']['requestBody']['content']['multipart/form-data']['purpose'];
@@ -135,7 +147,8 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
      */
     list: (query: NebiusJobListParams = {}, options?: RequestOptions): PageList<NebiusJob> =>
       list(options, afterLastId<NebiusJob>(), (after, init) =>
-        raw.GET('/v1/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
+        raw.GET('/v1/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init }),
+      ),
     /**
      * Cancel a job that has not finished.
      * @example
@@ -153,7 +166,8 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
         raw.GET('/v1/fine_tuning/jobs/{job_id}/events', {
           params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
           ...init,
-        })),
+        }),
+      ),
     /**
      * A job's checkpoints, paginated.
      * @example
@@ -164,7 +178,8 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
         raw.GET('/v1/fine_tuning/jobs/{job_id}/checkpoints', {
           params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
           ...init,
-        })),
+        }),
+      ),
     /**
      * One checkpoint of a job.
      * @example
@@ -175,7 +190,8 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
         raw.GET('/v1/fine_tuning/jobs/{job_id}/checkpoints/{checkpoint_id}', {
           params: { path: { job_id: jobId, checkpoint_id: checkpointId } },
           ...init,
-        })),
+        }),
+      ),
   };
 
   const client = {
@@ -250,7 +266,9 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
             ready: ['active'],
             failed: ['error', 'deleted'],
           },
-          name, options, requestOptions,
+          name,
+          options,
+          requestOptions,
         ),
     },
     files: {
@@ -264,9 +282,15 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
         const source = await prepareUpload(file, upload, 'nebius', 'nebius POST /v1/files');
         const query = upload.ai_project_id === undefined ? undefined : { ai_project_id: upload.ai_project_id };
         const fields = { purpose: upload.purpose ?? 'fine-tune' };
-        const remove = (id: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/v1/files/{file_id}', { params: { path: { file_id: id } }, ...init }));
+        const remove = (id: string, opts: RequestOptions) =>
+          call(opts, (init) => raw.DELETE('/v1/files/{file_id}', { params: { path: { file_id: id } }, ...init }));
         return sendUpload(sendFile, options, source, 'nebius POST /v1/files', remove, async (init, track) =>
-          raw.POST('/v1/files', { params: { query }, body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
+          raw.POST('/v1/files', {
+            params: { query },
+            body: { ...fields, file: FILE_PART },
+            ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init),
+          }),
+        );
       },
       /**
        * Uploaded files, page by page (`limit` per page, default 10; `for await` follows every page).
@@ -275,7 +299,12 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
        */
       list: (query: NebiusFileListParams = {}, options?: RequestOptions): PageList<NebiusFile> =>
         list(options, fileList, (after, init) =>
-          raw.GET('/v1/files', { params: { query }, ...init, middleware: [...(init.middleware ?? []), ...(after ? [afterQuery(after)] : [])] })),
+          raw.GET('/v1/files', {
+            params: { query },
+            ...init,
+            middleware: [...(init.middleware ?? []), ...(after ? [afterQuery(after)] : [])],
+          }),
+        ),
       /**
        * A file's metadata.
        * @example
@@ -290,7 +319,8 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
        */
       content: (fileId: string, options?: RequestOptions): Promise<Response> =>
         stream(options, (init) =>
-          raw.GET('/v1/files/{file_id}/content', { params: { path: { file_id: fileId } }, parseAs: 'stream', ...init })),
+          raw.GET('/v1/files/{file_id}/content', { params: { path: { file_id: fileId } }, parseAs: 'stream', ...init }),
+        ),
       /**
        * Delete a file.
        * @example

@@ -9,7 +9,18 @@ import { token } from '../../sandbox/random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
 import type { Lifecycle } from '../../sandbox/timeline.js';
 import type { FileRecord, JobRecord, World } from '../../sandbox/world.js';
-import { checkpointId, idPage, listPage, resultFiles, styleCheckpoints, styleError, styleEvents, styleFile, styleLifecycle, styleTimes } from '../openai-style/sandbox.js';
+import {
+  checkpointId,
+  idPage,
+  listPage,
+  resultFiles,
+  styleCheckpoints,
+  styleError,
+  styleEvents,
+  styleFile,
+  styleLifecycle,
+  styleTimes,
+} from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
 type Job = Schemas['FineTuningJob'];
@@ -49,33 +60,49 @@ everyStatus<Status, typeof lifecycle>();
 
 /** The document's defaults for `SupervisedHParameters`. */
 const DEFAULTS: HParameters = {
-  batch_size: 8, learning_rate: 1e-5, n_epochs: 3, warmup_ratio: 0, weight_decay: 0, packing: true,
-  max_grad_norm: 1, context_length: 8192, lora: false, lora_r: 8, lora_alpha: 8, lora_dropout: 0,
+  batch_size: 8,
+  learning_rate: 1e-5,
+  n_epochs: 3,
+  warmup_ratio: 0,
+  weight_decay: 0,
+  packing: true,
+  max_grad_norm: 1,
+  context_length: 8192,
+  lora: false,
+  lora_r: 8,
+  lora_alpha: 8,
+  lora_dropout: 0,
 };
 
 /** The hyperparameters a job trains with: the request's (top level or the supervised method's) over the defaults. */
 function hyperparameters(request: CreateRequest): HParameters {
   const method = request.method;
-  const given = request.hyperparameters ?? (method?.type === 'supervised' ? method.supervised.hyperparameters : method?.spec_draft.hyperparameters);
+  const given =
+    request.hyperparameters ?? (method?.type === 'supervised' ? method.supervised.hyperparameters : method?.spec_draft.hyperparameters);
   const { batch_size, learning_rate, n_epochs, warmup_ratio, weight_decay, packing, max_grad_norm, context_length } = given ?? {};
-  const lora = given && 'lora' in given ? { lora: given.lora, lora_r: given.lora_r, lora_alpha: given.lora_alpha, lora_dropout: given.lora_dropout } : {};
+  const lora =
+    given && 'lora' in given
+      ? { lora: given.lora, lora_r: given.lora_r, lora_alpha: given.lora_alpha, lora_dropout: given.lora_dropout }
+      : {};
   const chosen = { batch_size, learning_rate, n_epochs, warmup_ratio, weight_decay, packing, max_grad_norm, context_length, ...lora };
   return { ...DEFAULTS, ...Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined)) };
 }
 
 /** The request's integrations as a job shows them: secrets (W&B and Hugging Face tokens, MLflow credentials) left out. */
 function integrations(request: CreateRequest): Job['integrations'] {
-  return request.integrations?.map((integration) => {
-    if ('wandb' in integration) {
-      const { project, name, entity, tags } = integration.wandb;
-      return { type: 'wandb', wandb: { project, name: name ?? null, entity: entity ?? null, tags: tags ?? [] } };
-    }
-    if ('mlflow' in integration) {
-      const { tracking_uri, experiment_name, run_name, tags } = integration.mlflow;
-      return { type: 'mlflow' as const, mlflow: { tracking_uri, experiment_name, run_name, tags: tags ?? {} } };
-    }
-    return { type: 'hf', hf: { output_repo_name: integration.hf.output_repo_name } };
-  }) ?? null;
+  return (
+    request.integrations?.map((integration) => {
+      if ('wandb' in integration) {
+        const { project, name, entity, tags } = integration.wandb;
+        return { type: 'wandb', wandb: { project, name: name ?? null, entity: entity ?? null, tags: tags ?? [] } };
+      }
+      if ('mlflow' in integration) {
+        const { tracking_uri, experiment_name, run_name, tags } = integration.mlflow;
+        return { type: 'mlflow' as const, mlflow: { tracking_uri, experiment_name, run_name, tags: tags ?? {} } };
+      }
+      return { type: 'hf', hf: { output_repo_name: integration.hf.output_repo_name } };
+    }) ?? null
+  );
 }
 
 function fromCheckpoint(request: CreateRequest): Job['from_checkpoint'] {
@@ -122,7 +149,10 @@ function lifecycleStatus(status: string): Status {
   return all.find((known) => known === status) ?? 'running';
 }
 
-const checkpointModel = (job: JobRecord) => (step: number): string => `${job.id}:${checkpointId(job, step)}`;
+const checkpointModel =
+  (job: JobRecord) =>
+  (step: number): string =>
+    `${job.id}:${checkpointId(job, step)}`;
 
 function checkpoints(job: JobRecord, now: number) {
   return styleCheckpoints(job, now, checkpointModel(job)).map((checkpoint) => ({ ...checkpoint, result_files: [] }));
@@ -137,7 +167,14 @@ function modelStatus(model: CustomModel, now: number): ModelStatus {
 }
 
 function createdModel(model: CustomModel, status: ModelStatus) {
-  return { name: model.name, base_model: model.base_model, source: model.source, created_at: seconds(model.createdAt), status, description: model.description };
+  return {
+    name: model.name,
+    base_model: model.base_model,
+    source: model.source,
+    created_at: seconds(model.createdAt),
+    status,
+    description: model.description,
+  };
 }
 
 function modelInfo(model: CustomModel, now: number): Schemas['CustomModelInfoResponse'] {
@@ -159,7 +196,11 @@ function modelInfo(model: CustomModel, now: number): Schemas['CustomModelInfoRes
 }
 
 const errors: ErrorWords = {
-  unauthorized: (missing) => ({ status: 401, error: { detail: missing ? 'Not authenticated' : 'Invalid API key' }, headers: { 'www-authenticate': 'Bearer' } }),
+  unauthorized: (missing) => ({
+    status: 401,
+    error: { detail: missing ? 'Not authenticated' : 'Invalid API key' },
+    headers: { 'www-authenticate': 'Bearer' },
+  }),
   status: (status, message) => ({ status, error: { detail: message } }),
   invalid: (problems) => ({ status: 422, error: fastApiDetail(problems) }),
 };
@@ -179,7 +220,11 @@ const files = fileOperations<State, CreateRequest, Schemas['OpenAIFile']>({
 });
 
 /** Where a custom model's `source` points, or why it cannot be used. */
-function modelSource(world: World<State, CreateRequest>, source: string, now: number): { job?: string; checkpoint?: string; file?: string } | Failure {
+function modelSource(
+  world: World<State, CreateRequest>,
+  source: string,
+  now: number,
+): { job?: string; checkpoint?: string; file?: string } | Failure {
   const checkpoint = /^(ftjob-[^:\s]+):(ftckpt_[^:\s]+)$/.exec(source);
   if (checkpoint?.[1] && checkpoint[2]) {
     const job = findJob(world, checkpoint[1]);
@@ -189,7 +234,10 @@ function modelSource(world: World<State, CreateRequest>, source: string, now: nu
   }
   if (source.startsWith('file-')) return findFile(world, source, now, outputs) ? { file: source } : notFound('File', source);
   if (/^(https?:\/\/)?(www\.)?huggingface\.co\/[\w.-]+\/[\w.-]+\/?$/.test(source)) return {};
-  return errors.status(400, `source = ${JSON.stringify(source)} must be a checkpoint ("ftjob-…:ftckpt_…"), a file id ("file-…") or a Hugging Face repository URL`);
+  return errors.status(
+    400,
+    `source = ${JSON.stringify(source)} must be a checkpoint ("ftjob-…:ftckpt_…"), a file id ("file-…") or a Hugging Face repository URL`,
+  );
 }
 
 /** A new custom model's full name: `meta-llama/Meta-Llama-3.1-8B-Instruct-fast` + `my-model` → `meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:my-model-abcd`. */
@@ -212,7 +260,13 @@ function deleteModel(world: World<State, CreateRequest>, name: string) {
 
 const routes: RouteTable<paths, State, CreateRequest> = {
   '/v1/fine_tuning/jobs': {
-    get: ({ world, now, query }) => ({ json: listPage(jobsOf(world).map((job) => renderJob(job, now)), query, 20) }),
+    get: ({ world, now, query }) => ({
+      json: listPage(
+        jobsOf(world).map((job) => renderJob(job, now)),
+        query,
+        20,
+      ),
+    }),
     post: async (ctx) => {
       const { body, world } = ctx;
       const hp = hyperparameters(body);
@@ -272,7 +326,13 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       const { purpose, limit } = ctx.query;
       const all = files.list(ctx).filter((file) => !purpose || file.purpose === purpose);
       const after = new URL(ctx.request.url).searchParams.get('after');
-      return { json: listPage(all.map((file) => files.render(file, ctx)), { after, limit }, 10) };
+      return {
+        json: listPage(
+          all.map((file) => files.render(file, ctx)),
+          { after, limit },
+          10,
+        ),
+      };
     },
     post: files.upload,
   },
@@ -287,11 +347,22 @@ const routes: RouteTable<paths, State, CreateRequest> = {
     get: ({ world, now }) => ({ json: [...world.state.models.values()].reverse().map((model) => modelInfo(model, now)) }),
     post: ({ world, now, body }) => {
       if (!/^[A-Za-z0-9][\w.-]{0,63}$/.test(body.name)) {
-        return errors.status(400, `name = ${JSON.stringify(body.name)} must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+        return errors.status(
+          400,
+          `name = ${JSON.stringify(body.name)} must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+        );
       }
       const source = modelSource(world, body.source, now);
       if ('status' in source) return source;
-      const model: CustomModel = { ...modelName(world, body.base_model, body.name), base_model: body.base_model, source: body.source, description: body.description ?? null, createdAt: now, readyAt: now + MODEL_VALIDATION_MS, ...source };
+      const model: CustomModel = {
+        ...modelName(world, body.base_model, body.name),
+        base_model: body.base_model,
+        source: body.source,
+        description: body.description ?? null,
+        createdAt: now,
+        readyAt: now + MODEL_VALIDATION_MS,
+        ...source,
+      };
       world.state.models.set(model.short, model);
       return { json: createdModel(model, 'validating') };
     },

@@ -1,5 +1,14 @@
 /** Nebius Token Factory in the neutral vocabulary: its mapping table, its objects read neutrally, its calls. */
-import { createNebiusClient, type NebiusCheckpoint, type NebiusClient, type NebiusClientOptions, type NebiusFile, type NebiusJob, type NebiusJobCreateParams, type NebiusJobEvent } from './client.js';
+import {
+  createNebiusClient,
+  type NebiusCheckpoint,
+  type NebiusClient,
+  type NebiusClientOptions,
+  type NebiusFile,
+  type NebiusJob,
+  type NebiusJobCreateParams,
+  type NebiusJobEvent,
+} from './client.js';
 import { openAIStyleEvent } from '../openai-style/wait.js';
 import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
 import { nebiusFailure, nebiusProgress, nebiusStatus } from './wait.js';
@@ -41,10 +50,12 @@ export const nebiusMapping: MappingTable<NebiusJobCreateParams> = {
       const lora = loraSettings(value);
       if (typeof lora === 'string') return lora;
       const h = hyper(body);
-      return setOnce(h, 'lora', lora !== false, 'hyperparameters.lora')
-        ?? (lora && lora.rank !== undefined ? setOnce(h, 'lora_r', lora.rank, 'hyperparameters.lora_r') : undefined)
-        ?? (lora && lora.alpha !== undefined ? setOnce(h, 'lora_alpha', lora.alpha, 'hyperparameters.lora_alpha') : undefined)
-        ?? (lora && lora.dropout !== undefined ? setOnce(h, 'lora_dropout', lora.dropout, 'hyperparameters.lora_dropout') : undefined);
+      return (
+        setOnce(h, 'lora', lora !== false, 'hyperparameters.lora') ??
+        (lora && lora.rank !== undefined ? setOnce(h, 'lora_r', lora.rank, 'hyperparameters.lora_r') : undefined) ??
+        (lora && lora.alpha !== undefined ? setOnce(h, 'lora_alpha', lora.alpha, 'hyperparameters.lora_alpha') : undefined) ??
+        (lora && lora.dropout !== undefined ? setOnce(h, 'lora_dropout', lora.dropout, 'hyperparameters.lora_dropout') : undefined)
+      );
     },
   },
   suffix: stringField('suffix', 'must be a string'),
@@ -98,8 +109,14 @@ export const tuning: ProviderTuning<'nebius', Types> = {
   event: openAIStyleEvent,
   calls: openAIStyleCalls<Types>(),
   deploy: async (client, job, checkpoint, step) => {
-    const name = step.name ?? `${job.suffix || 'tunekit'}-${job.id.replace(/^ftjob-/, '').slice(-8)}-${checkpoint.step}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-    const created = await client.models.create({ name, base_model: job.model, source: checkpoint.model ?? `${job.id}:${checkpoint.id}` }, {}, step.request);
+    const name =
+      step.name ??
+      `${job.suffix || 'tunekit'}-${job.id.replace(/^ftjob-/, '').slice(-8)}-${checkpoint.step}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    const created = await client.models.create(
+      { name, base_model: job.model, source: checkpoint.model ?? `${job.id}:${checkpoint.id}` },
+      {},
+      step.request,
+    );
     let last: string = created.status;
     step.onStatus(last, created.name);
     const onProgress = (_model: unknown, status: string): void => {

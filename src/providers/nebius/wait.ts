@@ -24,7 +24,8 @@ export const nebiusProgress = (job: Job): JobProgressFields => ({
 });
 
 /** The job's own error code and message. */
-export const nebiusFailure = (job: Job): JobFailure | undefined => (job.error ? { code: job.error.code || undefined, message: job.error.message } : undefined);
+export const nebiusFailure = (job: Job): JobFailure | undefined =>
+  job.error ? { code: job.error.code || undefined, message: job.error.message } : undefined;
 
 /** How `jobs.wait` reads a Nebius job: steps and ETA from the job, loss from its metrics events. */
 export function nebiusWait(jobs: OpenAIStyleJobReader<Job, Event>): WaitAdapter<Job, Event> {

@@ -45,17 +45,30 @@ export type StyleCheckpoint = {
   fine_tuned_model_checkpoint: string;
   fine_tuning_job_id: string;
   step_number: number;
-  metrics: { step: number; train_loss: number; train_mean_token_accuracy: number; valid_loss?: number; valid_mean_token_accuracy?: number; full_valid_loss?: number; full_valid_mean_token_accuracy?: number };
+  metrics: {
+    step: number;
+    train_loss: number;
+    train_mean_token_accuracy: number;
+    valid_loss?: number;
+    valid_mean_token_accuracy?: number;
+    full_valid_loss?: number;
+    full_valid_mean_token_accuracy?: number;
+  };
 };
 
 /** A timeline event in OpenAI's words, or nothing for one it does not show. */
-function words(job: JobRecord, event: TimelineEvent): { message: string; level?: StyleEvent['level']; data?: Record<string, unknown> } | undefined {
+function words(
+  job: JobRecord,
+  event: TimelineEvent,
+): { message: string; level?: StyleEvent['level']; data?: Record<string, unknown> } | undefined {
   const { totalSteps, epochs } = job.timeline.training;
   switch (event.kind) {
     case 'created':
       return { message: `Created fine-tuning job: ${job.id}` };
     case 'validating':
-      return { message: `Validating training file: ${job.trainingFile}${job.validationFile ? ` and validation file: ${job.validationFile}` : ''}` };
+      return {
+        message: `Validating training file: ${job.trainingFile}${job.validationFile ? ` and validation file: ${job.validationFile}` : ''}`,
+      };
     case 'queued':
       return { message: 'Files validated, moving job to queued state' };
     case 'started':
@@ -69,8 +82,18 @@ function words(job: JobRecord, event: TimelineEvent): { message: string; level?:
     case 'metrics': {
       const step = event.step ?? 0;
       const m = metricsAt(job, step);
-      const data = { step, train_loss: m.trainLoss, train_mean_token_accuracy: m.trainAccuracy, valid_loss: m.validLoss, valid_mean_token_accuracy: m.validAccuracy, total_steps: totalSteps };
-      return { message: `Step ${step}/${totalSteps}: training loss=${m.trainLoss.toFixed(4)}${m.validLoss === undefined ? '' : `, validation loss=${m.validLoss.toFixed(4)}`}`, data };
+      const data = {
+        step,
+        train_loss: m.trainLoss,
+        train_mean_token_accuracy: m.trainAccuracy,
+        valid_loss: m.validLoss,
+        valid_mean_token_accuracy: m.validAccuracy,
+        total_steps: totalSteps,
+      };
+      return {
+        message: `Step ${step}/${totalSteps}: training loss=${m.trainLoss.toFixed(4)}${m.validLoss === undefined ? '' : `, validation loss=${m.validLoss.toFixed(4)}`}`,
+        data,
+      };
     }
     case 'checkpoint':
       return { message: `Checkpoint created at step ${event.step}` };
@@ -137,12 +160,20 @@ export function styleCheckpoints(job: JobRecord, now: number, model: (step: numb
 }
 
 /** One page of a list, OpenAI style: `{object: 'list', data, has_more}`. */
-export function listPage<T extends { id: string }>(items: readonly T[], query: { after?: string | null; limit?: number | null }, defaultLimit: number) {
+export function listPage<T extends { id: string }>(
+  items: readonly T[],
+  query: { after?: string | null; limit?: number | null },
+  defaultLimit: number,
+) {
   return { object: 'list' as const, ...page(items, (item) => item.id, query.after, query.limit, defaultLimit) };
 }
 
 /** As `listPage`, with the page's first and last ids (`null` when empty). */
-export function idPage<T extends { id: string }>(items: readonly T[], query: { after?: string | null; limit?: number | null }, defaultLimit: number) {
+export function idPage<T extends { id: string }>(
+  items: readonly T[],
+  query: { after?: string | null; limit?: number | null },
+  defaultLimit: number,
+) {
   const list = listPage(items, query, defaultLimit);
   return { ...list, first_id: list.data[0]?.id ?? null, last_id: list.data[list.data.length - 1]?.id ?? null };
 }
@@ -157,7 +188,14 @@ export function styleTimes(view: JobView): { finished_at: number | null; estimat
 
 /** A file as both documents show it (each adds its `purpose`): `uploaded`, then `processed`. */
 export function styleFile(file: FileRecord, now: number) {
-  return { id: file.id, object: 'file' as const, bytes: file.bytes, created_at: seconds(file.createdAt), filename: file.filename, status: now >= file.readyAt ? ('processed' as const) : ('uploaded' as const) };
+  return {
+    id: file.id,
+    object: 'file' as const,
+    bytes: file.bytes,
+    created_at: seconds(file.createdAt),
+    filename: file.filename,
+    status: now >= file.readyAt ? ('processed' as const) : ('uploaded' as const),
+  };
 }
 
 /** The job's error in the shape both documents give it. */
@@ -173,19 +211,33 @@ export function resultFiles(job: JobRecord, now: number): FileRecord[] {
   if (finished === undefined || job.timeline.stageAt(now) !== 'succeeded') return [];
   let file = made.get(job);
   if (!file) {
-    const rows = eventsOf(job, now).filter((event) => event.kind === 'metrics').map((event) => {
-      const m = metricsAt(job, event.step ?? 0);
-      return [event.step, m.trainLoss, m.trainAccuracy, m.validLoss ?? '', m.validAccuracy ?? ''].join(',');
-    });
+    const rows = eventsOf(job, now)
+      .filter((event) => event.kind === 'metrics')
+      .map((event) => {
+        const m = metricsAt(job, event.step ?? 0);
+        return [event.step, m.trainLoss, m.trainAccuracy, m.validLoss ?? '', m.validAccuracy ?? ''].join(',');
+      });
     const blob = new Blob([['step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy', ...rows].join('\n') + '\n']);
-    file = { id: `file-${token(`${job.id}:results`, 24)}`, filename: 'step_metrics.csv', purpose: 'fine-tune-results', bytes: blob.size, createdAt: finished, readyAt: finished, blob };
+    file = {
+      id: `file-${token(`${job.id}:results`, 24)}`,
+      filename: 'step_metrics.csv',
+      purpose: 'fine-tune-results',
+      bytes: blob.size,
+      createdAt: finished,
+      readyAt: finished,
+      blob,
+    };
     made.set(job, file);
   }
   return [file];
 }
 
 /** OpenAI's error body, which Together uses too: `{error: {message, type, param, code}}`. */
-function errorBody(status: number, message: string, code?: string | null): { error: { message: string; type: string; param: string | null; code: string | null } } {
+function errorBody(
+  status: number,
+  message: string,
+  code?: string | null,
+): { error: { message: string; type: string; param: string | null; code: string | null } } {
   const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
   return { error: { message, type, param: null, code: code ?? null } };
 }
@@ -195,7 +247,10 @@ export const styleErrors: ErrorWords = {
   unauthorized: (missing) => ({
     status: 401,
     error: missing
-      ? errorBody(401, "You didn't provide an API key. Provide it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).")
+      ? errorBody(
+          401,
+          "You didn't provide an API key. Provide it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).",
+        )
       : errorBody(401, 'Incorrect API key provided.', 'invalid_api_key'),
   }),
   status: (status, message, code) => ({ status, error: errorBody(status, message, code) }),

@@ -24,12 +24,19 @@ export const cli: CliProvider<'openai'> = {
   purposes: PURPOSES,
   uploadAs: async (session, path, purpose, { check, onProgress }) => {
     const chosen = oneOf(PURPOSES, purpose, '--purpose', facts.name);
-    return session.tuning.file(await session.tuner.client.files.upload(path, { check: check && chosen === 'fine-tune', onProgress, purpose: chosen }, session.request));
+    return session.tuning.file(
+      await session.tuner.client.files.upload(
+        path,
+        { check: check && chosen === 'fine-tune', onProgress, purpose: chosen },
+        session.request,
+      ),
+    );
   },
   flagNotes: { '--learning-rate': 'takes a multiplier instead: --option' },
   createOperation: 'POST /fine_tuning/jobs',
   trainOnInputs: { refused: 'OpenAI has no train-on-inputs setting (it trains on the assistant messages; use weight 0 in the data)' },
   deployRefused: 'an OpenAI job names its model itself (fine_tuned_model); there is nothing to deploy',
-  lossPoints: (session, jobId) => lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
+  lossPoints: (session, jobId) =>
+    lossFromEvents(session.tuner.jobs.events(jobId, session.request), session.tuner.jobs.checkpoints(jobId, session.request)),
   commands: [pauseOrResume('pause', 'Pause a running job (it keeps its progress)'), pauseOrResume('resume', 'Resume a paused job')],
 };

@@ -9,7 +9,17 @@ import { waitForJob } from '../../poller/job-wait.js';
 import { openaiWait } from './wait.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import { afterLastId, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, settleAbort, type UploadOptions, type UploadSource, type Uploadable } from '../../core/upload.js';
+import {
+  FILE_PART,
+  multipartBody,
+  multipartInit,
+  prepareUpload,
+  sendUpload,
+  settleAbort,
+  type UploadOptions,
+  type UploadSource,
+  type Uploadable,
+} from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A fine-tuning job as the OpenAI API returns it. */
@@ -94,7 +104,14 @@ function accountHeaders({ organization, project }: OpenAIClientOptions): Record<
  * ```
  */
 export function createOpenAIClient(options: OpenAIClientOptions = {}) {
-  const { raw, call, create, list, stream, upload: sendFile } = createCore<paths>(openaiProvider, {
+  const {
+    raw,
+    call,
+    create,
+    list,
+    stream,
+    upload: sendFile,
+  } = createCore<paths>(openaiProvider, {
     ...options,
     headers: { ...accountHeaders(options), ...options.headers },
   });
@@ -108,34 +125,67 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
   };
   const jobPath = (jobId: string) => ({ path: { fine_tuning_job_id: jobId } });
   const filePath = (fileId: string) => ({ path: { file_id: fileId } });
-  const removeFile = (fileId: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/files/{file_id}', { params: filePath(fileId), ...init }));
+  const removeFile = (fileId: string, opts: RequestOptions) =>
+    call(opts, (init) => raw.DELETE('/files/{file_id}', { params: filePath(fileId), ...init }));
 
   /** A large file through the Uploads API: create, one part per `partSize` bytes (each re-read for a retry), complete. */
-  async function uploadInParts(source: UploadSource & { size: number }, upload: OpenAIUploadOptions, options?: RequestOptions): Promise<OpenAIFile> {
+  async function uploadInParts(
+    source: UploadSource & { size: number },
+    upload: OpenAIUploadOptions,
+    options?: RequestOptions,
+  ): Promise<OpenAIFile> {
     const purpose = upload.purpose ?? 'fine-tune';
     if (!isUploadPurpose(purpose)) {
       const message = `purpose = ${JSON.stringify(purpose)} cannot go through the Uploads API, which files over ${SINGLE_REQUEST_LIMIT / 2 ** 20} MB need (one of ${UPLOAD_PURPOSES.join(', ')})`;
-      throw ValidationError.of('openai POST /uploads', { field: 'purpose', rule: `enum ${JSON.stringify(UPLOAD_PURPOSES)}`, value: purpose, message });
+      throw ValidationError.of('openai POST /uploads', {
+        field: 'purpose',
+        rule: `enum ${JSON.stringify(UPLOAD_PURPOSES)}`,
+        value: purpose,
+        message,
+      });
     }
     const partSize = Math.min(upload.partSize ?? MAX_PART_SIZE, MAX_PART_SIZE);
-    const pending = await call(options, (init) =>
-      raw.POST('/uploads', { body: { filename: source.filename, purpose, bytes: source.size, mime_type: upload.mimeType ?? 'text/jsonl' }, ...init }), false);
+    const pending = await call(
+      options,
+      (init) =>
+        raw.POST('/uploads', {
+          body: { filename: source.filename, purpose, bytes: source.size, mime_type: upload.mimeType ?? 'text/jsonl' },
+          ...init,
+        }),
+      false,
+    );
     const uploadPath = { path: { upload_id: pending.id } };
     let completing = false;
     try {
       const partIds: string[] = [];
       for (let start = 0; start < source.size; start += partSize) {
         const end = Math.min(source.size, start + partSize);
-        const onProgress = upload.onProgress && (({ loaded }: { loaded: number }) => upload.onProgress?.({ loaded: start + loaded, total: source.size }));
+        const onProgress =
+          upload.onProgress && (({ loaded }: { loaded: number }) => upload.onProgress?.({ loaded: start + loaded, total: source.size }));
         const part = await sendFile(options, source, async (init) =>
-          raw.POST('/uploads/{upload_id}/parts', { params: uploadPath, body: { data: FILE_PART }, ...multipartInit(await multipartBody({}, 'data', source, { onProgress, start, end }), init) }));
+          raw.POST('/uploads/{upload_id}/parts', {
+            params: uploadPath,
+            body: { data: FILE_PART },
+            ...multipartInit(await multipartBody({}, 'data', source, { onProgress, start, end }), init),
+          }),
+        );
         partIds.push(part.id);
       }
       completing = true;
       // An abort after the complete went out: the file it made is deleted, or named (a part cut off is cancelled below).
-      const settle = { where: `openai POST /uploads/${pending.id}/complete`, whole: () => true, idOf: (upload: OpenAIUpload) => upload.file?.id, remove: removeFile };
+      const settle = {
+        where: `openai POST /uploads/${pending.id}/complete`,
+        whole: () => true,
+        idOf: (upload: OpenAIUpload) => upload.file?.id,
+        remove: removeFile,
+      };
       const done = await settleAbort(options, settle, (settled) =>
-        call(settled, (init) => raw.POST('/uploads/{upload_id}/complete', { params: uploadPath, body: { part_ids: partIds }, ...init }), false));
+        call(
+          settled,
+          (init) => raw.POST('/uploads/{upload_id}/complete', { params: uploadPath, body: { part_ids: partIds }, ...init }),
+          false,
+        ),
+      );
       if (!done.file) throw new APIConnectionError(`openai POST /uploads/${pending.id}/complete: the upload completed without a file`);
       return done.file;
     } catch (error) {
@@ -143,8 +193,13 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
       const aborted = error instanceof APIUserAbortError;
       // An abort during the complete has been settled (the file it made deleted, or named): nothing to cancel.
       if (aborted && completing) throw error;
-      await call({ timeoutMs: aborted ? 1_000 : 10_000, maxRetries: aborted ? 0 : 1 }, (init) => raw.POST('/uploads/{upload_id}/cancel', { params: uploadPath, ...init })).catch(() => undefined);
-      if (aborted) throw new APIUserAbortError(`${error.message}; upload ${pending.id} was not completed (and is cancelled), so no file was made`, { cause: error });
+      await call({ timeoutMs: aborted ? 1_000 : 10_000, maxRetries: aborted ? 0 : 1 }, (init) =>
+        raw.POST('/uploads/{upload_id}/cancel', { params: uploadPath, ...init }),
+      ).catch(() => undefined);
+      if (aborted)
+        throw new APIUserAbortError(`${error.message}; upload ${pending.id} was not completed (and is cancelled), so no file was made`, {
+          cause: error,
+        });
       throw error;
     }
   }
@@ -173,7 +228,8 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
      */
     list: (query: OpenAIJobListParams = {}, options?: RequestOptions): PageList<OpenAIJob> =>
       list(options, afterLastId<OpenAIJob>(), (after, init) =>
-        raw.GET('/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
+        raw.GET('/fine_tuning/jobs', { params: { query: { ...query, after: after ?? query.after } }, ...init }),
+      ),
     /**
      * Cancel a job that has not finished.
      * @example
@@ -205,7 +261,8 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
         raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/events', {
           params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
           ...init,
-        })),
+        }),
+      ),
     /**
      * A job's checkpoints, paginated.
      * @example
@@ -216,7 +273,8 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
         raw.GET('/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints', {
           params: { ...jobPath(jobId), query: { ...query, after: after ?? query.after } },
           ...init,
-        })),
+        }),
+      ),
   };
 
   return {
@@ -248,10 +306,15 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
       upload: async (file: Uploadable, upload: OpenAIUploadOptions = {}, options?: RequestOptions): Promise<OpenAIFile> => {
         const source = await prepareUpload(file, upload, 'openai', 'openai POST /files');
         const { size } = source;
-        if (size !== undefined && size > (upload.multipartThreshold ?? SINGLE_REQUEST_LIMIT)) return uploadInParts({ ...source, size }, upload, options);
+        if (size !== undefined && size > (upload.multipartThreshold ?? SINGLE_REQUEST_LIMIT))
+          return uploadInParts({ ...source, size }, upload, options);
         const fields = { purpose: upload.purpose ?? 'fine-tune' };
         return sendUpload(sendFile, options, source, 'openai POST /files', removeFile, async (init, track) =>
-          raw.POST('/files', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
+          raw.POST('/files', {
+            body: { ...fields, file: FILE_PART },
+            ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init),
+          }),
+        );
       },
       /**
        * Uploaded files, paginated (cursor `after` = the last file's id).
@@ -260,7 +323,8 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
        */
       list: (query: OpenAIFileListParams = {}, options?: RequestOptions): PageList<OpenAIFile> =>
         list(options, afterLastId<OpenAIFile>(), (after, init) =>
-          raw.GET('/files', { params: { query: { ...query, after: after ?? query.after } }, ...init })),
+          raw.GET('/files', { params: { query: { ...query, after: after ?? query.after } }, ...init }),
+        ),
       /**
        * A file's metadata.
        * @example

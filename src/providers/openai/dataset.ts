@@ -25,7 +25,14 @@ const chat: ChatRules = {
     // "Input messages may contain text or image content only."
     parts: { system: ['text'], user: ['text', 'image_url'], assistant: ['text', 'refusal'], tool: ['text'] },
     // Vision fine-tuning: images in user messages, JPEG/PNG/WEBP, up to 10 MB each, at most 10 per example.
-    images: { roles: ['user'], dataUrlsOnly: false, formats: ['jpeg', 'png', 'webp'], maxBytes: 10 * MiB, maxPerExample: 10, weightMustBeZero: false },
+    images: {
+      roles: ['user'],
+      dataUrlsOnly: false,
+      formats: ['jpeg', 'png', 'webp'],
+      maxBytes: 10 * MiB,
+      maxPerExample: 10,
+      weightMustBeZero: false,
+    },
     noMixing: false,
   },
   tools: true,

@@ -9,7 +9,18 @@ import { token } from '../../sandbox/random.js';
 import { compileRoutes, type Failure, type RouteTable } from '../../sandbox/routes.js';
 import type { Lifecycle } from '../../sandbox/timeline.js';
 import type { FileRecord, JobRecord, World } from '../../sandbox/world.js';
-import { idPage, listPage, resultFiles, styleCheckpoints, styleError, styleErrors as errors, styleEvents, styleFile, styleLifecycle, styleTimes } from '../openai-style/sandbox.js';
+import {
+  idPage,
+  listPage,
+  resultFiles,
+  styleCheckpoints,
+  styleError,
+  styleErrors as errors,
+  styleEvents,
+  styleFile,
+  styleLifecycle,
+  styleTimes,
+} from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
 type CreateRequest = Schemas['CreateFineTuningJobRequest'];
@@ -25,11 +36,22 @@ type Upload = Schemas['Upload'];
 type Status = Schemas['FineTuningJob']['status'] | 'paused';
 type Job = Omit<Schemas['FineTuningJob'], 'status'> & { status: Status };
 type Event = Omit<Schemas['FineTuningJobEvent'], 'data'> & { data?: Record<string, unknown> };
-type Widened<T> = T extends Schemas['FineTuningJob'] ? Job
-  : T extends Schemas['FineTuningJobEvent'] ? Event
-    : T extends readonly (infer Item)[] ? Widened<Item>[]
-      : T extends Record<string, unknown> ? { [K in keyof T]: Widened<T[K]> } : T;
-type WidenedPaths = { [P in keyof paths]: { [M in keyof paths[P]]: paths[P][M] extends { responses: infer R } ? Omit<paths[P][M], 'responses'> & { responses: Widened<R> } : paths[P][M] } };
+type Widened<T> = T extends Schemas['FineTuningJob']
+  ? Job
+  : T extends Schemas['FineTuningJobEvent']
+    ? Event
+    : T extends readonly (infer Item)[]
+      ? Widened<Item>[]
+      : T extends Record<string, unknown>
+        ? { [K in keyof T]: Widened<T[K]> }
+        : T;
+type WidenedPaths = {
+  [P in keyof paths]: {
+    [M in keyof paths[P]]: paths[P][M] extends { responses: infer R }
+      ? Omit<paths[P][M], 'responses'> & { responses: Widened<R> }
+      : paths[P][M];
+  };
+};
 
 /** A multipart upload (`/uploads`): parts added, then joined into a file. */
 interface UploadRecord {
@@ -51,7 +73,14 @@ interface State {
 const MINUTE = 60_000;
 const ORG = 'org-sandbox';
 const FAILURE = { code: 'server_error', message: 'The job failed due to an internal error during training.' };
-const UPLOAD_PURPOSES = allValues<Schemas['CreateFileRequest']['purpose']>()(['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals']);
+const UPLOAD_PURPOSES = allValues<Schemas['CreateFileRequest']['purpose']>()([
+  'assistants',
+  'batch',
+  'fine-tune',
+  'vision',
+  'user_data',
+  'evals',
+]);
 /** Largest part and largest upload (`/uploads`), as OpenAI documents them. */
 const MAX_PART = 64 << 20;
 const MAX_UPLOAD = 8 * 1024 ** 3;
@@ -65,7 +94,15 @@ const asStatus = (status: string): Status => STATUSES.find((known) => known === 
 /** The hyperparameters the request asks for (its method's, else the deprecated top-level ones). */
 function asked(request: CreateRequest): Partial<Record<'batch_size' | 'learning_rate_multiplier' | 'n_epochs', number | 'auto'>> {
   const { method } = request;
-  return (method?.type === 'dpo' ? method.dpo?.hyperparameters : method?.type === 'reinforcement' ? method.reinforcement?.hyperparameters : method?.supervised?.hyperparameters) ?? request.hyperparameters ?? {};
+  return (
+    (method?.type === 'dpo'
+      ? method.dpo?.hyperparameters
+      : method?.type === 'reinforcement'
+        ? method.reinforcement?.hyperparameters
+        : method?.supervised?.hyperparameters) ??
+    request.hyperparameters ??
+    {}
+  );
 }
 
 /** 'auto' resolved for a dataset of `examples`, as OpenAI does once the files are validated. */
@@ -78,7 +115,8 @@ function resolved(request: CreateRequest, examples: number): { batch_size: numbe
   };
 }
 
-const fineTunedModel = (job: JobRecord<CreateRequest>): string => `ft:${job.model}:${ORG.slice(4)}:${job.request.suffix ?? ''}:${token(`${job.id}:model`, 8)}`;
+const fineTunedModel = (job: JobRecord<CreateRequest>): string =>
+  `ft:${job.model}:${ORG.slice(4)}:${job.request.suffix ?? ''}:${token(`${job.id}:model`, 8)}`;
 
 const outputs: Outputs<CreateRequest> = resultFiles;
 
@@ -86,10 +124,18 @@ function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
   const view = viewJob(job, now);
   const { request } = job;
   const given = asked(request);
-  const hyperparameters = view.stage === 'validating'
-    ? { batch_size: given.batch_size ?? 'auto', learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto', n_epochs: given.n_epochs ?? 'auto' }
-    : resolved(request, Math.max(1, job.examples));
-  const method = !request.method || request.method.type === 'supervised' ? { type: 'supervised' as const, supervised: { hyperparameters } } : request.method;
+  const hyperparameters =
+    view.stage === 'validating'
+      ? {
+          batch_size: given.batch_size ?? 'auto',
+          learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto',
+          n_epochs: given.n_epochs ?? 'auto',
+        }
+      : resolved(request, Math.max(1, job.examples));
+  const method =
+    !request.method || request.method.type === 'supervised'
+      ? { type: 'supervised' as const, supervised: { hyperparameters } }
+      : request.method;
   return {
     id: job.id,
     object: 'fine_tuning.job',
@@ -105,7 +151,11 @@ function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
     trained_tokens: view.stage === 'succeeded' ? view.trainedTokens : null,
     training_file: request.training_file,
     validation_file: request.validation_file ?? null,
-    integrations: request.integrations?.map(({ wandb }) => ({ type: 'wandb' as const, wandb: { project: wandb.project, name: wandb.name ?? null, entity: wandb.entity ?? null, tags: wandb.tags ?? [] } })) ?? null,
+    integrations:
+      request.integrations?.map(({ wandb }) => ({
+        type: 'wandb' as const,
+        wandb: { project: wandb.project, name: wandb.name ?? null, entity: wandb.entity ?? null, tags: wandb.tags ?? [] },
+      })) ?? null,
     seed: request.seed ?? Number.parseInt(token(`${job.id}:seed`, 9, '0123456789'), 10),
     method,
     metadata: request.metadata ?? null,
@@ -113,7 +163,16 @@ function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
 }
 
 /** The file purposes a response may show (an `evals` upload is shown as `user_data`). */
-const FILE_PURPOSES: readonly Schemas['OpenAIFile']['purpose'][] = ['assistants', 'assistants_output', 'batch', 'batch_output', 'fine-tune', 'fine-tune-results', 'vision', 'user_data'];
+const FILE_PURPOSES: readonly Schemas['OpenAIFile']['purpose'][] = [
+  'assistants',
+  'assistants_output',
+  'batch',
+  'batch_output',
+  'fine-tune',
+  'fine-tune-results',
+  'vision',
+  'user_data',
+];
 
 function renderFile(file: FileRecord, now: number): Schemas['OpenAIFile'] {
   return { ...styleFile(file, now), purpose: FILE_PURPOSES.find((purpose) => purpose === file.purpose) ?? 'user_data' };
@@ -158,7 +217,9 @@ function openUpload(world: World<State, CreateRequest>, id: string, now: number)
   const upload = world.state.uploads.get(id);
   if (!upload) return notFound('upload', id);
   const status = renderUpload(upload, now).status;
-  return status === 'pending' ? upload : errors.status(400, `Upload ${id} is ${status}: it takes no more parts and cannot be completed`, 'invalid_upload_status');
+  return status === 'pending'
+    ? upload
+    : errors.status(400, `Upload ${id} is ${status}: it takes no more parts and cannot be completed`, 'invalid_upload_status');
 }
 
 async function md5(blob: Blob): Promise<string> {
@@ -179,7 +240,11 @@ const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
       const { query } = ctx;
       const all = files.list(ctx).filter((file) => !query.purpose || file.purpose === query.purpose);
       const ordered = query.order === 'asc' ? all.reverse() : all;
-      const list = listPage(ordered.map((file) => files.render(file, ctx)), query, 10_000);
+      const list = listPage(
+        ordered.map((file) => files.render(file, ctx)),
+        query,
+        10_000,
+      );
       // The document makes both ids required strings, so an empty page says ''.
       return { json: { ...list, first_id: list.data[0]?.id ?? '', last_id: list.data[list.data.length - 1]?.id ?? '' } };
     },
@@ -196,7 +261,13 @@ const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
     get: ({ world, now, query }) => {
       const wanted = Object.entries(query.metadata ?? {});
       const jobs = jobsOf(world).filter((job) => wanted.every(([key, value]) => job.request.metadata?.[key] === value));
-      return { json: listPage(jobs.map((job) => renderJob(job, now)), query, 20) };
+      return {
+        json: listPage(
+          jobs.map((job) => renderJob(job, now)),
+          query,
+          20,
+        ),
+      };
     },
     post: async (ctx) => {
       const { body } = ctx;
@@ -234,15 +305,32 @@ const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
   },
   '/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints': {
     get: ({ world, now, path, query }) =>
-      withJob(world, path.fine_tuning_job_id, (job) => ({ json: idPage(styleCheckpoints(job, now, (step) => `${fineTunedModel(job)}:ckpt-step-${step}`), query, 10) })),
+      withJob(world, path.fine_tuning_job_id, (job) => ({
+        json: idPage(
+          styleCheckpoints(job, now, (step) => `${fineTunedModel(job)}:ckpt-step-${step}`),
+          query,
+          10,
+        ),
+      })),
   },
   '/fine_tuning/jobs/{fine_tuning_job_id}/events': {
-    get: ({ world, now, path, query }) => withJob(world, path.fine_tuning_job_id, (job) => ({ json: listPage(styleEvents(job, now), query, 20) })),
+    get: ({ world, now, path, query }) =>
+      withJob(world, path.fine_tuning_job_id, (job) => ({ json: listPage(styleEvents(job, now), query, 20) })),
   },
   '/uploads': {
     post: ({ world, now, body }) => {
-      if (body.bytes < 0 || body.bytes > MAX_UPLOAD) return errors.status(400, `bytes = ${body.bytes} must be between 0 and ${MAX_UPLOAD} (8 GB)`, 'invalid_value');
-      const upload: UploadRecord = { id: world.id('upload_'), filename: body.filename, purpose: body.purpose, bytes: body.bytes, createdAt: now, expiresAt: now + 60 * MINUTE, status: 'pending', parts: new Map() };
+      if (body.bytes < 0 || body.bytes > MAX_UPLOAD)
+        return errors.status(400, `bytes = ${body.bytes} must be between 0 and ${MAX_UPLOAD} (8 GB)`, 'invalid_value');
+      const upload: UploadRecord = {
+        id: world.id('upload_'),
+        filename: body.filename,
+        purpose: body.purpose,
+        bytes: body.bytes,
+        createdAt: now,
+        expiresAt: now + 60 * MINUTE,
+        status: 'pending',
+        parts: new Map(),
+      };
       world.state.uploads.set(upload.id, upload);
       return { json: renderUpload(upload, now) };
     },
@@ -269,9 +357,18 @@ const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
       const unknown = body.part_ids.find((id) => !upload.parts.has(id));
       if (unknown !== undefined) return errors.status(400, `part_ids: ${unknown} is not a part of upload ${upload.id}`, 'invalid_part_id');
       const blob = new Blob(body.part_ids.map((id) => upload.parts.get(id) ?? new Blob([])));
-      if (blob.size !== upload.bytes) return errors.status(400, `The parts hold ${blob.size} bytes; the upload was created for ${upload.bytes}`, 'invalid_bytes');
-      if (body.md5 !== undefined && body.md5.toLowerCase() !== (await md5(blob))) return errors.status(400, 'md5 does not match the bytes uploaded', 'invalid_md5');
-      upload.file = await storeFile(ctx, { id: world.id('file-', 22), filename: upload.filename, purpose: upload.purpose, blob, processMs: 5_000, kept: true });
+      if (blob.size !== upload.bytes)
+        return errors.status(400, `The parts hold ${blob.size} bytes; the upload was created for ${upload.bytes}`, 'invalid_bytes');
+      if (body.md5 !== undefined && body.md5.toLowerCase() !== (await md5(blob)))
+        return errors.status(400, 'md5 does not match the bytes uploaded', 'invalid_md5');
+      upload.file = await storeFile(ctx, {
+        id: world.id('file-', 22),
+        filename: upload.filename,
+        purpose: upload.purpose,
+        blob,
+        processMs: 5_000,
+        kept: true,
+      });
       upload.status = 'completed';
       upload.parts.clear();
       return { json: renderUpload(upload, now) };

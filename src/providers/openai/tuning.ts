@@ -36,7 +36,9 @@ export const openaiMapping: MappingTable<OpenAIJobCreateParams> = {
       const epochs = wholeNumber(value);
       const hyper = methodHyper(body);
       if (typeof epochs === 'string') return epochs;
-      return hyper ? setOnce(hyper, 'n_epochs', epochs, `${HYPER}.n_epochs`) : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
+      return hyper
+        ? setOnce(hyper, 'n_epochs', epochs, `${HYPER}.n_epochs`)
+        : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
     },
   },
   batchSize: {
@@ -46,11 +48,14 @@ export const openaiMapping: MappingTable<OpenAIJobCreateParams> = {
       const size = wholeNumber(value);
       const hyper = methodHyper(body);
       if (typeof size === 'string') return size;
-      return hyper ? setOnce(hyper, 'batch_size', size, `${HYPER}.batch_size`) : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
+      return hyper
+        ? setOnce(hyper, 'batch_size', size, `${HYPER}.batch_size`)
+        : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
     },
   },
   learningRate: {
-    refused: 'OpenAI takes learning_rate_multiplier, a multiple of its own default rate, not an absolute rate: set providerOptions.method.supervised.hyperparameters.learning_rate_multiplier',
+    refused:
+      'OpenAI takes learning_rate_multiplier, a multiple of its own default rate, not an absolute rate: set providerOptions.method.supervised.hyperparameters.learning_rate_multiplier',
   },
   warmupRatio: { refused: 'OpenAI has no warm-up setting' },
   weightDecay: { refused: 'OpenAI has no weight-decay setting' },

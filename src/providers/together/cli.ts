@@ -17,7 +17,13 @@ export const cli: CliProvider<'together'> = {
   purposes: PURPOSES,
   uploadAs: async (session, path, purpose, { check, onProgress }) => {
     const chosen = oneOf(PURPOSES, purpose, '--purpose', facts.name);
-    return session.tuning.file(await session.tuner.client.files.upload(path, { check: check && chosen === 'fine-tune', onProgress, purpose: chosen }, session.request));
+    return session.tuning.file(
+      await session.tuner.client.files.upload(
+        path,
+        { check: check && chosen === 'fine-tune', onProgress, purpose: chosen },
+        session.request,
+      ),
+    );
   },
   flagNotes: { '--batch-size': 'or "max"' },
   createOperation: 'POST /fine-tunes',
@@ -32,7 +38,11 @@ export const cli: CliProvider<'together'> = {
     // (the sandbox's) say `train_loss` and `eval_loss`: read both.
     const read = (point: Record<string, number>) => {
       const known = togetherMetric(point);
-      return { step: known.step, trainingLoss: known.trainingLoss ?? point['train_loss'], validationLoss: known.validationLoss ?? point['eval_loss'] ?? point['valid_loss'] };
+      return {
+        step: known.step,
+        trainingLoss: known.trainingLoss ?? point['train_loss'],
+        validationLoss: known.validationLoss ?? point['eval_loss'] ?? point['valid_loss'],
+      };
     };
     return mergeLoss(points.map(read), checkpoints);
   },
@@ -65,11 +75,23 @@ export const cli: CliProvider<'together'> = {
         if (!model || !trainingFile) throw new UsageError('jobs price needs --model and --training-file');
         const validationFile = text(options['validationFile']);
         const { checkedRequest, requestFlags } = await import('../../cli/request.js');
-        const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), { training: trainingFile, validation: validationFile });
+        const { hyperparameters, providerOptions } = await checkedRequest(session, model, requestFlags(options), {
+          training: trainingFile,
+          validation: validationFile,
+        });
         const { providerRequest } = await import('../../workflow/tuner.js');
         const body = providerRequest('together', { ...hyperparameters, model, trainingFile, validationFile, providerOptions });
         const estimate = await session.tuner.client.jobs.estimatePrice(
-          { training_file: body.training_file, validation_file: body.validation_file, model: body.model, n_epochs: body.n_epochs, n_evals: body.n_evals, training_method: body.training_method, training_type: body.training_type, from_checkpoint: body.from_checkpoint },
+          {
+            training_file: body.training_file,
+            validation_file: body.validation_file,
+            model: body.model,
+            n_epochs: body.n_epochs,
+            n_evals: body.n_evals,
+            training_method: body.training_method,
+            training_type: body.training_type,
+            from_checkpoint: body.from_checkpoint,
+          },
           session.request,
         );
         if (session.out.json) return session.out.value(estimate);

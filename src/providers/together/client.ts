@@ -7,7 +7,15 @@ import type { WaitOptions } from '../../poller/types.js';
 import { waitForJob } from '../../poller/job-wait.js';
 import { togetherWait } from './wait.js';
 import { wholeList, type PageList } from '../../core/pagination.js';
-import { FILE_PART, multipartBody, multipartInit, prepareUpload, sendUpload, type UploadOptions, type Uploadable } from '../../core/upload.js';
+import {
+  FILE_PART,
+  multipartBody,
+  multipartInit,
+  prepareUpload,
+  sendUpload,
+  type UploadOptions,
+  type Uploadable,
+} from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A job as `jobs.retrieve` returns it (every field). */
@@ -31,7 +39,9 @@ export type TogetherPriceEstimate = paths['/fine-tunes/estimate-price']['post'][
 /** What to download besides the job id: a checkpoint step, or `merged` / `adapter` weights. */
 export type TogetherDownloadParams = Omit<paths['/finetune/download']['get']['parameters']['query'], 'ft_id'>;
 /** One point of a job's metrics: metric name (`train/loss`, `train/global_step`, …) to value. */
-export type TogetherMetricsPoint = NonNullable<paths['/fine-tunes/{id}/metrics']['get']['responses'][200]['content']['application/json']['metrics']>[number];
+export type TogetherMetricsPoint = NonNullable<
+  paths['/fine-tunes/{id}/metrics']['get']['responses'][200]['content']['application/json']['metrics']
+>[number];
 /** An uploaded file, as `files.upload`, `files.retrieve` and `files.list` return it. */
 export type TogetherFile = Schemas['FileResponse'];
 /** The answer of `files.delete`. */
@@ -151,7 +161,8 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
      */
     download: (jobId: string, query: TogetherDownloadParams = {}, options?: RequestOptions): Promise<Response> =>
       stream(options, (init) =>
-        raw.GET('/finetune/download', { params: { query: { ...query, ft_id: jobId } }, parseAs: 'stream', ...init })),
+        raw.GET('/finetune/download', { params: { query: { ...query, ft_id: jobId } }, parseAs: 'stream', ...init }),
+      ),
   };
 
   return {
@@ -184,7 +195,11 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
         const fields = { file_name: source.filename, purpose: upload.purpose ?? 'fine-tune', file_type: upload.file_type };
         const remove = (id: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/files/{id}', { params: byId(id), ...init }));
         return sendUpload(sendFile, options, source, 'together POST /files/upload', remove, async (init, track) =>
-          raw.POST('/files/upload', { body: { ...fields, file: FILE_PART }, ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init) }));
+          raw.POST('/files/upload', {
+            body: { ...fields, file: FILE_PART },
+            ...multipartInit(await multipartBody(fields, 'file', source, { onProgress: upload.onProgress, track }), init),
+          }),
+        );
       },
       /**
        * Uploaded files (the API returns them all at once).

@@ -37,7 +37,14 @@ const conversation: ChatRules = {
   content: {
     parts: { system: ['text', 'image_url'], user: ['text', 'image_url'], assistant: ['text', 'image_url'] },
     // MAX_IMAGES_PER_EXAMPLE = 10, MAX_IMAGE_BYTES = 10 MB, JPEG/PNG/WEBP base64 data URLs, user messages only.
-    images: { roles: ['user'], dataUrlsOnly: true, formats: ['jpeg', 'png', 'webp'], maxBytes: 10 * MiB, maxPerExample: 10, weightMustBeZero: true },
+    images: {
+      roles: ['user'],
+      dataUrlsOnly: true,
+      formats: ['jpeg', 'png', 'webp'],
+      maxBytes: 10 * MiB,
+      maxPerExample: 10,
+      weightMustBeZero: true,
+    },
     noMixing: true,
   },
   // "Assistant messages can include `tool_calls` (structured invocation requests) instead of `content`": with

@@ -26,7 +26,15 @@ interface State {
 }
 
 const MINUTE = 60_000;
-const PURPOSES = allValues<Schemas['FilePurpose']>()(['fine-tune', 'eval', 'eval-sample', 'eval-output', 'eval-summary', 'batch-generated', 'batch-api']);
+const PURPOSES = allValues<Schemas['FilePurpose']>()([
+  'fine-tune',
+  'eval',
+  'eval-sample',
+  'eval-output',
+  'eval-summary',
+  'batch-generated',
+  'batch-api',
+]);
 const FILE_TYPES = allValues<FileType>()(['csv', 'jsonl', 'parquet']);
 const FAILURE = { code: 'job_error', message: 'Training failed: the trainer stopped with an error. Please try again or contact support.' };
 const ORG = 'sandbox-user';
@@ -53,7 +61,17 @@ const lifecycle = {
 } as const satisfies Lifecycle<Status>;
 everyStatus<Status, typeof lifecycle>();
 
-const STATUSES: readonly Status[] = ['pending', 'queued', 'running', 'compressing', 'uploading', 'cancel_requested', 'cancelled', 'error', 'completed'];
+const STATUSES: readonly Status[] = [
+  'pending',
+  'queued',
+  'running',
+  'compressing',
+  'uploading',
+  'cancel_requested',
+  'cancelled',
+  'error',
+  'completed',
+];
 const asStatus = (status: string): Status => STATUSES.find((known) => known === status) ?? 'running';
 
 /** The request with the document's defaults filled in. */
@@ -91,19 +109,34 @@ function said(job: JobRecord<CreateRequest>, event: TimelineEvent): [EventType, 
     case 'queued':
       return [['job_pending', 'Training data validated; the job is queued']];
     case 'started':
-      return [['job_start', `Job started at ${iso(event.at)}`], ['model_downloading', `Downloading model data for ${job.model}`]];
+      return [
+        ['job_start', `Job started at ${iso(event.at)}`],
+        ['model_downloading', `Downloading model data for ${job.model}`],
+      ];
     case 'training':
-      return [['model_download_complete', 'Model data downloaded'], ['training_start', `Training started for model ${job.model}`]];
+      return [
+        ['model_download_complete', 'Model data downloaded'],
+        ['training_start', `Training started for model ${job.model}`],
+      ];
     case 'epoch':
       return [['epoch_complete', `Epoch completed, at step ${event.step}`]];
     case 'checkpoint':
       return [['checkpoint_save', `New checkpoint saved at step ${event.step}`]];
     case 'finishing':
       return event.status === 'compressing'
-        ? [['training_complete', 'Training completed'], ['model_compressing', 'Compressing output model']]
-        : [['model_compression_complete', 'Model compression complete'], ['model_uploading', 'Uploading output model']];
+        ? [
+            ['training_complete', 'Training completed'],
+            ['model_compressing', 'Compressing output model'],
+          ]
+        : [
+            ['model_compression_complete', 'Model compression complete'],
+            ['model_uploading', 'Uploading output model'],
+          ];
     case 'succeeded':
-      return [['model_upload_complete', 'Model upload complete'], ['job_complete', `Fine tuning job completed, created model ${outputName(job)}`]];
+      return [
+        ['model_upload_complete', 'Model upload complete'],
+        ['job_complete', `Fine tuning job completed, created model ${outputName(job)}`],
+      ];
     case 'failed':
       return [['job_error', event.error?.message ?? 'The job failed', 'error']];
     case 'cancelling':
@@ -134,23 +167,34 @@ function events(job: JobRecord<CreateRequest>, now: number): Event[] {
       model_path: type === 'job_complete' ? outputPath(job) : '',
       training_offset: 0,
       hash: token(`${job.id}:event:${event.seq}:${n}`, 32, '0123456789abcdef'),
-    })));
+    })),
+  );
 }
 
 /** Intermediate checkpoints evenly through training (`n_checkpoints` in all, the last one the final model). */
-const checkpointSteps = (count: number) => ({ totalSteps }: { totalSteps: number }): number[] =>
-  [...new Set(Array.from({ length: Math.max(0, count - 1) }, (_, i) => Math.round(((i + 1) * totalSteps) / count)))].filter((step) => step > 0 && step < totalSteps);
+const checkpointSteps =
+  (count: number) =>
+  ({ totalSteps }: { totalSteps: number }): number[] =>
+    [...new Set(Array.from({ length: Math.max(0, count - 1) }, (_, i) => Math.round(((i + 1) * totalSteps) / count)))].filter(
+      (step) => step > 0 && step < totalSteps,
+    );
 
 function checkpoints(job: JobRecord<CreateRequest>, now: number): Checkpoint[] {
   const intermediate = eventsOf(job, now)
     .filter((event) => event.kind === 'checkpoint')
-    .map((event): Checkpoint => ({ step: event.step ?? 0, path: `${outputPath(job)}/checkpoint-${event.step}`, created_at: iso(event.at), checkpoint_type: 'Intermediate' }))
+    .map((event): Checkpoint => ({
+      step: event.step ?? 0,
+      path: `${outputPath(job)}/checkpoint-${event.step}`,
+      created_at: iso(event.at),
+      checkpoint_type: 'Intermediate',
+    }))
     .reverse();
   const finished = job.timeline.finishedAt(now);
   if (finished === undefined || job.timeline.stageAt(now) !== 'succeeded') return intermediate;
   const { totalSteps } = job.timeline.training;
   const final: Checkpoint[] = [{ step: totalSteps, path: outputPath(job), created_at: iso(finished), checkpoint_type: 'Final Merged' }];
-  if (settings(job.request).training_type.type === 'Lora') final.push({ step: totalSteps, path: `${outputPath(job)}/adapter`, created_at: iso(finished), checkpoint_type: 'Final Adapter' });
+  if (settings(job.request).training_type.type === 'Lora')
+    final.push({ step: totalSteps, path: `${outputPath(job)}/adapter`, created_at: iso(finished), checkpoint_type: 'Final Adapter' });
   return [...final, ...intermediate];
 }
 
@@ -188,7 +232,9 @@ function common(job: JobRecord<CreateRequest>, now: number) {
     ...(request.from_hf_model === undefined ? {} : { from_hf_model: request.from_hf_model }),
     ...(request.hf_model_revision === undefined ? {} : { hf_model_revision: request.hf_model_revision }),
     ...(request.wandb_project_name === undefined ? {} : { wandb_project_name: request.wandb_project_name }),
-    progress: Number.isFinite(ends) ? { estimate_available: true, seconds_remaining: Math.max(0, seconds(ends - now)) } : { estimate_available: false, seconds_remaining: 0 },
+    progress: Number.isFinite(ends)
+      ? { estimate_available: true, seconds_remaining: Math.max(0, seconds(ends - now)) }
+      : { estimate_available: false, seconds_remaining: 0 },
   };
 }
 
@@ -249,18 +295,30 @@ function metrics(job: JobRecord<CreateRequest>, now: number, filter: URLSearchPa
   const { totalSteps, stepsPerEpoch } = job.timeline.training;
   const bound = (name: string): number | undefined => (filter.has(name) ? Number(filter.get(name)) : undefined);
   const time = (name: string): number | undefined => (filter.has(name) ? Date.parse(filter.get(name) ?? '') : undefined);
-  const [stepFrom, stepTo, timeFrom, timeTo, resolution] = [bound('global_step_from'), bound('global_step_to'), time('logged_at_from'), time('logged_at_to'), bound('resolution')];
+  const [stepFrom, stepTo, timeFrom, timeTo, resolution] = [
+    bound('global_step_from'),
+    bound('global_step_to'),
+    time('logged_at_from'),
+    time('logged_at_to'),
+    bound('resolution'),
+  ];
   const logged = eventsOf(job, now)
     .filter((event) => event.kind === 'metrics')
     .filter((event) => {
       const step = event.step ?? 0;
-      return !(step < (stepFrom ?? -Infinity) || step > (stepTo ?? Infinity) || event.at < (timeFrom ?? -Infinity) || event.at > (timeTo ?? Infinity));
+      return !(
+        step < (stepFrom ?? -Infinity) ||
+        step > (stepTo ?? Infinity) ||
+        event.at < (timeFrom ?? -Infinity) ||
+        event.at > (timeTo ?? Infinity)
+      );
     })
     .map((event) => {
       const step = event.step ?? 0;
       const m = metricsAt(job, step);
       const warmup = s.warmup_ratio * totalSteps;
-      const rate = step < warmup ? s.learning_rate * (step / warmup) : s.learning_rate * (1 - (step - warmup) / Math.max(1, totalSteps - warmup));
+      const rate =
+        step < warmup ? s.learning_rate * (step / warmup) : s.learning_rate * (1 - (step - warmup) / Math.max(1, totalSteps - warmup));
       // Named as the document's own example names them (`train/loss`, `train/global_step`, …).
       return {
         'train/global_step': step,
@@ -289,7 +347,8 @@ const files = fileOperations<State, CreateRequest, Schemas['FileResponse']>({
   id: (world) => `file-${uuid(world.next())}`,
   processMs: 10_000,
   filename: (form) => text(form, 'file_name'),
-  stored: (world, file, form) => void world.state.fileTypes.set(file.id, FILE_TYPES.find((type) => type === text(form, 'file_type')) ?? 'jsonl'),
+  stored: (world, file, form) =>
+    void world.state.fileTypes.set(file.id, FILE_TYPES.find((type) => type === text(form, 'file_type')) ?? 'jsonl'),
 });
 
 const withJob = <T>(world: World<State, CreateRequest>, id: string, then: (job: JobRecord<CreateRequest>) => T): T | Failure => {
@@ -334,13 +393,26 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       const file = findFile(world, body.training_file, now);
       if (!file) return notFound('File', body.training_file);
       const report = await world.report(file);
-      if (!report.ok) return errors.status(400, `training_file ${file.id} is not valid fine-tuning JSONL: line ${report.line}: ${report.reason}`, 'invalid_file');
+      if (!report.ok)
+        return errors.status(
+          400,
+          `training_file ${file.id} is not valid fine-tuning JSONL: line ${report.line}: ${report.reason}`,
+          'invalid_file',
+        );
       const validation = body.validation_file ? findFile(world, body.validation_file, now) : undefined;
       const evalReport = validation ? await world.report(validation) : undefined;
       const train = report.tokens * (body.n_epochs ?? 1);
       const evaluation = (evalReport?.ok ? evalReport.tokens : 0) * (body.n_evals ?? 0);
       const price = Math.round(((train + evaluation) / 1e6) * PRICE * 100) / 100;
-      return { json: { estimated_total_price: price, allowed_to_proceed: true, user_limit: 100, estimated_train_token_count: train, estimated_eval_token_count: evaluation } };
+      return {
+        json: {
+          estimated_total_price: price,
+          allowed_to_proceed: true,
+          user_limit: 100,
+          estimated_train_token_count: train,
+          estimated_eval_token_count: evaluation,
+        },
+      };
     },
   },
   '/fine-tunes/{id}': {
@@ -351,7 +423,8 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       }),
     delete: ({ world, now, path, query }) =>
       withJob(world, path.id, (job): { json: Schemas['FinetuneDeleteResponse'] } | Failure => {
-        if (!viewJob(job, now).final && !query.force) return errors.status(400, `Job ${job.id} is ${job.timeline.at(now).status}; cancel it before deleting it`, 'job_running');
+        if (!viewJob(job, now).final && !query.force)
+          return errors.status(400, `Job ${job.id} is ${job.timeline.at(now).status}; cancel it before deleting it`, 'job_running');
         job.deleted = true;
         return { json: { message: `Fine-tune job ${job.id} deleted` } };
       }),
@@ -370,7 +443,8 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       }),
   },
   '/fine-tunes/{id}/metrics': {
-    get: ({ world, now, path, request }) => withJob(world, path.id, (job) => ({ json: { metrics: metrics(job, now, new URL(request.url).searchParams) } })),
+    get: ({ world, now, path, request }) =>
+      withJob(world, path.id, (job) => ({ json: { metrics: metrics(job, now, new URL(request.url).searchParams) } })),
   },
   '/finetune/download': {
     get: ({ world, now, query }) =>
@@ -379,7 +453,12 @@ const routes: RouteTable<paths, State, CreateRequest> = {
         const done = viewJob(job, now).stage === 'succeeded';
         const saved = checkpoints(job, now).some((c) => c.step === step && (c.checkpoint_type === 'Intermediate' || done));
         if (step !== undefined && !saved) return notFound(`Checkpoint at step ${step} of job`, job.id);
-        if (step === undefined && !done) return errors.status(400, `Job ${job.id} is ${job.timeline.at(now).status}; its model can be downloaded once it is completed`, 'job_not_completed');
+        if (step === undefined && !done)
+          return errors.status(
+            400,
+            `Job ${job.id} is ${job.timeline.at(now).status}; its model can be downloaded once it is completed`,
+            'job_not_completed',
+          );
         const variant = step === undefined ? checkpoint : `step-${step}`;
         const blob = new Blob([`tunekit sandbox: placeholder weights of ${outputName(job)} (${variant}); no real model is trained\n`]);
         return { blob, type: 'application/octet-stream', filename: `${job.id}-${variant}.tar.zst` };

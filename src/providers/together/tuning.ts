@@ -49,9 +49,14 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
       const lora = loraSettings(value);
       if (typeof lora === 'string') return lora;
       if (body.training_type) return `providerOptions.training_type is set already; set it in one place`;
-      const rank = lora ? lora.rank ?? DEFAULT_LORA_RANK : 0;
+      const rank = lora ? (lora.rank ?? DEFAULT_LORA_RANK) : 0;
       body.training_type = lora
-        ? { type: 'Lora', lora_r: rank, lora_alpha: lora.alpha ?? rank * 2, ...(lora.dropout === undefined ? {} : { lora_dropout: lora.dropout }) }
+        ? {
+            type: 'Lora',
+            lora_r: rank,
+            lora_alpha: lora.alpha ?? rank * 2,
+            ...(lora.dropout === undefined ? {} : { lora_dropout: lora.dropout }),
+          }
         : { type: 'Full' };
       return undefined;
     },
@@ -59,16 +64,19 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
   suffix: stringField('suffix', 'must be a string'),
 };
 
-export const tuning: ProviderTuning<'together', {
-  client: TogetherClient;
-  clientOptions: TogetherClientOptions;
-  job: TogetherJob;
-  jobSummary: TogetherJobSummary;
-  createParams: TogetherJobCreateParams;
-  file: TogetherFile;
-  checkpoint: TogetherCheckpoint;
-  event: TogetherJobEvent;
-}> = {
+export const tuning: ProviderTuning<
+  'together',
+  {
+    client: TogetherClient;
+    clientOptions: TogetherClientOptions;
+    job: TogetherJob;
+    jobSummary: TogetherJobSummary;
+    createParams: TogetherJobCreateParams;
+    file: TogetherFile;
+    checkpoint: TogetherCheckpoint;
+    event: TogetherJobEvent;
+  }
+> = {
   provider: 'together',
   createClient: createTogetherClient,
   mapping: togetherMapping,
@@ -83,7 +91,10 @@ export const tuning: ProviderTuning<'together', {
     trainingFile: raw.training_file,
     validationFile: raw.validation_file || undefined,
     createdAt: dateOf(raw.created_at),
-    finishedAt: togetherStatus(raw) === 'succeeded' || togetherStatus(raw) === 'failed' || togetherStatus(raw) === 'cancelled' ? dateOf(raw.updated_at) : undefined,
+    finishedAt:
+      togetherStatus(raw) === 'succeeded' || togetherStatus(raw) === 'failed' || togetherStatus(raw) === 'cancelled'
+        ? dateOf(raw.updated_at)
+        : undefined,
     progress: togetherProgress(raw),
     error: undefined,
     raw,

@@ -33,7 +33,11 @@ export function togetherEvent(event: Event): JobEvent<Event> {
 }
 
 /** One point of `GET /fine-tunes/{id}/metrics` (`train/loss`, `train/global_step`, `eval/loss`, …), normalized. */
-export function togetherMetric(point: Record<string, number>): { step: number | undefined; trainingLoss: number | undefined; validationLoss: number | undefined } {
+export function togetherMetric(point: Record<string, number>): {
+  step: number | undefined;
+  trainingLoss: number | undefined;
+  validationLoss: number | undefined;
+} {
   return {
     step: numberOr(point['train/global_step'] ?? point['global_step'] ?? point['step']),
     trainingLoss: numberOr(point['train/loss'] ?? point['loss']),
