@@ -34,8 +34,8 @@ const documentedKinds = [
 const generatedTypes = ['paths', 'operations', 'Schemas'];
 /** Named in a public signature, not exported by any entry point yet: exporting them is an API change of its own. */
 const notYetExported = ['ModelRule', 'AttemptOutcome', 'ChatRules', 'PreferenceRules', 'ParquetRules', 'RequestSummary'];
-/** The provider registry's internals that the derived public types are written in (`ProviderName` is `keyof typeof providers`). */
-const registryInternals = ['providers', 'tunings', 'sandboxes', 'TuningTypesOf'];
+/** The provider registry's internals that the derived public types are written in (`ProviderName` is `keyof typeof providers`, `RouteKey` an `OperationKey` of `SandboxPaths`). */
+const registryInternals = ['providers', 'tunings', 'sandboxes', 'SandboxPaths', 'TuningTypesOf', 'OperationKey'];
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['--out'], []);
