@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --provider nebius|together|openai] [--speed N]`: the whole fine-tuning workflow on the built-in
+ * `npm run demo [-- --provider NAME] [--speed N]` (any registered provider; the primary one by default): the whole fine-tuning workflow on the built-in
  * sandbox (no network, no key), through the one call a program makes, `createTuner(...).train()`: check a small
  * dataset, upload it, wait for the provider to process it, create the job, follow it live (status, steps, loss),
  * list its checkpoints and print the model to call (on Nebius: a custom model deployed from the final checkpoint).
@@ -7,20 +7,14 @@
  */
 import { parseArgs } from 'node:util';
 import { createTuner, TunekitError, type TrainProgress } from '../src/index.js';
+import { DEFAULT_PROVIDER, isProviderName, PROVIDER_NAMES, providers, type ProviderName } from '../src/providers/registry/providers.js';
+import { tunings } from '../src/providers/registry/tunings.js';
 import { startSandbox } from '../src/testing.js';
 
-const USAGE = `usage: npm run demo -- [--provider nebius|together|openai] [--speed N]
+const USAGE = `usage: npm run demo -- [--provider ${PROVIDER_NAMES.join('|')}] [--speed N]
 
 Runs the fine-tuning workflow (check → upload → create → wait → model) against the built-in sandbox of a provider,
 with a simulated clock at N× real time (default 1000). Nothing leaves this machine.`;
-
-const MODELS = {
-  nebius: 'meta-llama/Llama-3.1-8B-Instruct',
-  together: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
-  openai: 'gpt-4o-mini-2024-07-18',
-} as const;
-type Provider = keyof typeof MODELS;
-const isProvider = (name: string): name is Provider => name in MODELS;
 
 const tty = process.stdout.isTTY === true;
 const say = (label: string, text: string): void => console.log(`  ${label.padEnd(12)}${text}`);
@@ -29,7 +23,7 @@ const bar = (done: number, total: number): string => '█'.repeat(Math.round((20
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      provider: { type: 'string', default: 'nebius' },
+      provider: { type: 'string', default: DEFAULT_PROVIDER },
       speed: { type: 'string', default: '1000' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -37,12 +31,12 @@ async function main(): Promise<void> {
   if (values.help) return console.log(USAGE);
   const provider = values.provider;
   const speed = Number(values.speed);
-  if (!isProvider(provider)) throw new TunekitError(`--provider = "${provider}" must be nebius, together or openai`);
+  if (!isProviderName(provider)) throw new TunekitError(`--provider = "${provider}" must be one of ${PROVIDER_NAMES.join(', ')}`);
   if (!(speed > 0)) throw new TunekitError(`--speed = "${values.speed}" must be a number above 0`);
 
   await using sandbox = await startSandbox({ provider, clock: { speed } });
   console.log(`tunekit demo: the ${provider} sandbox at ${sandbox.url} (${speed}× real time; no network, no key)\n`);
-  const tuner = createTuner<Provider>({ provider, apiKey: 'demo-key', baseUrl: sandbox.url });
+  const tuner = createTuner<ProviderName>({ provider, apiKey: 'demo-key', baseUrl: sandbox.url });
   const examples = Array.from({ length: 120 }, (_, i) =>
     JSON.stringify({
       messages: [
@@ -61,7 +55,7 @@ async function main(): Promise<void> {
     if (tty && training) process.stdout.write('\n');
     training = false;
   };
-  const show = (p: TrainProgress<Provider>): void => {
+  const show = (p: TrainProgress<ProviderName>): void => {
     if (p.stage === 'check')
       say(
         'check',
@@ -98,7 +92,14 @@ async function main(): Promise<void> {
   };
 
   const result = await tuner.train(
-    { model: MODELS[provider], trainingFile: dataset, epochs: 3, suffix: 'demo', ...(provider === 'openai' ? {} : { lora: true }) },
+    // LoRA where the provider takes it (its mapping table says), its own defaults otherwise.
+    {
+      model: providers[provider].exampleModel,
+      trainingFile: dataset,
+      epochs: 3,
+      suffix: 'demo',
+      ...('refused' in tunings[provider].mapping.lora ? {} : { lora: true }),
+    },
     { check: true, deploy: true, wait: { clock: sandbox.clock }, onProgress: show },
   );
   endLine();
@@ -108,7 +109,10 @@ async function main(): Promise<void> {
       '',
       `step ${String(c.step).padStart(3)}${c.trainingLoss === undefined ? '' : `  loss ${c.trainingLoss.toFixed(4)}`}  ${c.model ?? c.id}`,
     );
-  say('model', `${result.model ?? '(none)'}${provider === 'nebius' ? '  (a custom model made from the final checkpoint)' : ''}`);
+  say(
+    'model',
+    `${result.model ?? '(none)'}${result.model !== undefined && result.model !== result.job.fineTunedModel ? '  (a custom model made from the final checkpoint)' : ''}`,
+  );
 }
 
 main().catch((error: unknown) => {
