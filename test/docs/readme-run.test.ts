@@ -11,7 +11,7 @@ import { repoRoot } from '../support/prism.js';
 
 /**
  * The README, read and run as a reader would (issue 15 items 3 and 4): every ```ts block is RUN, in the README's
- * order, against three sandboxes (the quickstarts' `createNebiusClient()` & co. read the keys and base URLs from the
+ * order, against four sandboxes (the quickstarts' `createNebiusClient()` & co. read the keys and base URLs from the
  * environment), in a folder holding the `./train.jsonl` and `./valid.jsonl` they upload. The ids a reader would
  * replace with their own (`ftjob-123`, `file-123`) are a real job's and file's. And the README's claims about the
  * package and the command line hold.
@@ -46,7 +46,7 @@ const NOT_RUN: { match: RegExp; why: string }[] = [
 ];
 
 const dir = join(repoRoot, '.tmp', 'readme-run');
-const sandboxes: Partial<Record<'nebius' | 'together' | 'openai', Sandbox>> = {};
+const sandboxes: Partial<Record<'nebius' | 'together' | 'openai' | 'azure', Sandbox>> = {};
 const env: Record<string, string> = {};
 /** What a reader substitutes: their own ids. */
 const ids: Record<string, string> = {};
@@ -57,7 +57,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'train.jsonl'), chatLines(40));
   await writeFile(join(dir, 'valid.jsonl'), chatLines(10, 'v'));
   // Fast enough that a job ends between two polls of jobs.wait (50 simulated minutes in 30 ms).
-  for (const provider of ['nebius', 'together'] as const) sandboxes[provider] = await startSandbox({ provider, clock: { speed: 100_000 } });
+  for (const provider of ['nebius', 'together', 'azure'] as const)
+    sandboxes[provider] = await startSandbox({ provider, clock: { speed: 100_000 } });
   // OpenAI's quickstart pauses a running job: a job that stays running for seconds, as a real one does for longer.
   sandboxes.openai = await startSandbox({ provider: 'openai', clock: { speed: 600 } });
   const key = 'readme-reader-key';
@@ -68,6 +69,8 @@ beforeAll(async () => {
     TOGETHER_BASE_URL: sandboxes.together?.url ?? '',
     OPENAI_API_KEY: key,
     OPENAI_BASE_URL: sandboxes.openai?.url ?? '',
+    AZURE_OPENAI_API_KEY: key,
+    AZURE_OPENAI_BASE_URL: sandboxes.azure?.url ?? '',
   });
   // A reader's own job and file, for the snippets that name one by id.
   const nebius = createNebiusClient({ apiKey: key, baseUrl: env['NEBIUS_BASE_URL'] });
@@ -82,6 +85,7 @@ beforeAll(async () => {
     'tunekit/nebius': ['../../src/providers/nebius/index.ts'],
     'tunekit/together': ['../../src/providers/together/index.ts'],
     'tunekit/openai': ['../../src/providers/openai/index.ts'],
+    'tunekit/azure': ['../../src/providers/azure/index.ts'],
     'tunekit/dataset': ['../../src/dataset/index.ts'],
     'tunekit/testing': ['../../src/testing.ts'],
   };
@@ -101,6 +105,7 @@ function preamble(code: string): string {
     ['nebius', "const nebius = (await import('tunekit/nebius')).createNebiusClient();"],
     ['together', "const together = (await import('tunekit/together')).createTogetherClient();"],
     ['openai', "const openai = (await import('tunekit/openai')).createOpenAIClient();"],
+    ['azure', "const azure = (await import('tunekit/azure')).createAzureOpenAIClient();"],
     ['id', `const id = ${JSON.stringify(ids['ftjob-123'])};`],
     ['job', `const job = { id: ${JSON.stringify(ids['ftjob-123'])} };`],
   ];
@@ -113,6 +118,7 @@ function preamble(code: string): string {
     'createNebiusClient',
     'createTogetherClient',
     'createOpenAIClient',
+    'createAzureOpenAIClient',
     'createTuner',
     'NotFoundError',
     'RateLimitError',

@@ -6,19 +6,9 @@ import { TunekitError, ValidationError } from '../../core/errors.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import { afterLastId, wholeList, type PageList } from '../../core/pagination.js';
-import {
-  FILE_PART,
-  multipartBody,
-  multipartInit,
-  prepareUpload,
-  sendUpload,
-  type UploadOptions,
-  type Uploadable,
-} from '../../core/upload.js';
-import { waitForJob } from '../../poller/job-wait.js';
+import type { UploadOptions, Uploadable } from '../../core/upload.js';
 import type { WaitOptions } from '../../poller/types.js';
 import { facts } from './facts.js';
-import { azureWait } from './wait.js';
 
 type Schemas = components['schemas'];
 /** A fine-tuning job as Azure OpenAI returns it. */
@@ -310,8 +300,10 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
        * @example
        * const done = await azure.jobs.wait('ftjob-abc123', { onProgress: (p) => console.log(p.status, p.step, p.trainingLoss) });
        */
-      wait: (jobId: string, options?: WaitOptions<AzureJob, AzureJobEvent>, requestOptions?: RequestOptions): Promise<AzureJob> =>
-        waitForJob(azureWait(jobs), jobId, options, requestOptions),
+      wait: async (jobId: string, options?: WaitOptions<AzureJob, AzureJobEvent>, requestOptions?: RequestOptions): Promise<AzureJob> => {
+        const [{ waitForJob }, { azureWait }] = await Promise.all([import('../../poller/job-wait.js'), import('./wait.js')]);
+        return waitForJob(azureWait(jobs), jobId, options, requestOptions);
+      },
     },
     files: {
       /**
@@ -326,6 +318,7 @@ export function createAzureOpenAIClient(options: AzureOpenAIClientOptions = {}) 
         if (!Number.isInteger(seconds) || seconds <= 0 || seconds > 2 ** 31 - 1) {
           throw bad('expiresAfterSeconds', seconds, 'must be a whole number of seconds above 0 (an int32)');
         }
+        const { prepareUpload, sendUpload, multipartBody, multipartInit, FILE_PART } = await import('../../core/upload.js');
         const source = await prepareUpload(file, upload, 'azure', 'azure POST /files');
         const purpose = upload.purpose ?? 'fine-tune';
         const fields = { purpose, 'expires_after[anchor]': 'created_at', 'expires_after[seconds]': String(seconds) };

@@ -6,19 +6,9 @@ import { createCore, type ClientOptions } from '../../core/client.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { WaitOptions } from '../../poller/types.js';
-import { waitForModel, type ModelWaitOptions } from '../../poller/model-wait.js';
-import { waitForJob } from '../../poller/job-wait.js';
-import { nebiusWait } from './wait.js';
+import type { ModelWaitOptions } from '../../poller/model-wait.js';
 import { afterLastId, wholeList, type CursorRule, type PageList } from '../../core/pagination.js';
-import {
-  FILE_PART,
-  multipartBody,
-  multipartInit,
-  prepareUpload,
-  sendUpload,
-  type UploadOptions,
-  type Uploadable,
-} from '../../core/upload.js';
+import type { UploadOptions, Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A fine-tuning job as the Nebius API returns it. */
@@ -209,8 +199,14 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
        *   timeoutMs: 6 * 3600_000,
        * });
        */
-      wait: (jobId: string, options?: WaitOptions<NebiusJob, NebiusJobEvent>, requestOptions?: RequestOptions): Promise<NebiusJob> =>
-        waitForJob(nebiusWait(jobs), jobId, options, requestOptions),
+      wait: async (
+        jobId: string,
+        options?: WaitOptions<NebiusJob, NebiusJobEvent>,
+        requestOptions?: RequestOptions,
+      ): Promise<NebiusJob> => {
+        const [{ waitForJob }, { nebiusWait }] = await Promise.all([import('../../poller/job-wait.js'), import('./wait.js')]);
+        return waitForJob(nebiusWait(jobs), jobId, options, requestOptions);
+      },
     },
     models: {
       /**
@@ -256,8 +252,8 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
        * const created = await nebius.models.create({ name: 'support-bot', base_model: 'meta-llama/Llama-3.1-8B-Instruct', source: 'ftjob-123:ftckpt-456' });
        * await nebius.models.wait(created.name, { timeoutMs: 30 * 60_000 });
        */
-      wait: (name: string, options?: ModelWaitOptions<NebiusModel>, requestOptions?: RequestOptions): Promise<NebiusModel> =>
-        waitForModel(
+      wait: async (name: string, options?: ModelWaitOptions<NebiusModel>, requestOptions?: RequestOptions): Promise<NebiusModel> =>
+        (await import('../../poller/model-wait.js')).waitForModel(
           {
             provider: 'nebius',
             retrieve: (modelName, opts) => client.models.retrieve(modelName, opts),
@@ -279,6 +275,7 @@ export function createNebiusClient(options: NebiusClientOptions = {}) {
        * const file = await nebius.files.upload('./train.jsonl', { onProgress: ({ loaded, total }) => console.log(loaded, total) });
        */
       upload: async (file: Uploadable, upload: NebiusUploadOptions = {}, options?: RequestOptions): Promise<NebiusFile> => {
+        const { prepareUpload, sendUpload, multipartBody, multipartInit, FILE_PART } = await import('../../core/upload.js');
         const source = await prepareUpload(file, upload, 'nebius', 'nebius POST /v1/files');
         const query = upload.ai_project_id === undefined ? undefined : { ai_project_id: upload.ai_project_id };
         const fields = { purpose: upload.purpose ?? 'fine-tune' };

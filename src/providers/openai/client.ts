@@ -5,21 +5,9 @@ import { facts } from './facts.js';
 import { APIConnectionError, APIUserAbortError, ValidationError } from '../../core/errors.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { WaitOptions } from '../../poller/types.js';
-import { waitForJob } from '../../poller/job-wait.js';
-import { openaiWait } from './wait.js';
 import type { CreateKey } from '../../core/idempotency.js';
 import { afterLastId, type PageList } from '../../core/pagination.js';
-import {
-  FILE_PART,
-  multipartBody,
-  multipartInit,
-  prepareUpload,
-  sendUpload,
-  settleAbort,
-  type UploadOptions,
-  type UploadSource,
-  type Uploadable,
-} from '../../core/upload.js';
+import type { UploadOptions, UploadSource, Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A fine-tuning job as the OpenAI API returns it. */
@@ -134,6 +122,7 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
     upload: OpenAIUploadOptions,
     options?: RequestOptions,
   ): Promise<OpenAIFile> {
+    const { multipartBody, multipartInit, settleAbort, FILE_PART } = await import('../../core/upload.js');
     const purpose = upload.purpose ?? 'fine-tune';
     if (!isUploadPurpose(purpose)) {
       const message = `purpose = ${JSON.stringify(purpose)} cannot go through the Uploads API, which files over ${SINGLE_REQUEST_LIMIT / 2 ** 20} MB need (one of ${UPLOAD_PURPOSES.join(', ')})`;
@@ -292,8 +281,14 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
        *   timeoutMs: 6 * 3600_000,
        * });
        */
-      wait: (jobId: string, options?: WaitOptions<OpenAIJob, OpenAIJobEvent>, requestOptions?: RequestOptions): Promise<OpenAIJob> =>
-        waitForJob(openaiWait(jobs), jobId, options, requestOptions),
+      wait: async (
+        jobId: string,
+        options?: WaitOptions<OpenAIJob, OpenAIJobEvent>,
+        requestOptions?: RequestOptions,
+      ): Promise<OpenAIJob> => {
+        const [{ waitForJob }, { openaiWait }] = await Promise.all([import('../../poller/job-wait.js'), import('./wait.js')]);
+        return waitForJob(openaiWait(jobs), jobId, options, requestOptions);
+      },
     },
     files: {
       /**
@@ -304,6 +299,7 @@ export function createOpenAIClient(options: OpenAIClientOptions = {}) {
        * const file = await openai.files.upload('./big-train.jsonl', { onProgress: ({ loaded, total }) => console.log(loaded, total) });
        */
       upload: async (file: Uploadable, upload: OpenAIUploadOptions = {}, options?: RequestOptions): Promise<OpenAIFile> => {
+        const { prepareUpload, sendUpload, multipartBody, multipartInit, FILE_PART } = await import('../../core/upload.js');
         const source = await prepareUpload(file, upload, 'openai', 'openai POST /files');
         const { size } = source;
         if (size !== undefined && size > (upload.multipartThreshold ?? SINGLE_REQUEST_LIMIT))

@@ -4,18 +4,8 @@ import { facts } from './facts.js';
 import { createCore, type ClientOptions } from '../../core/client.js';
 import type { RequestOptions } from '../../core/exchange.js';
 import type { WaitOptions } from '../../poller/types.js';
-import { waitForJob } from '../../poller/job-wait.js';
-import { togetherWait } from './wait.js';
 import { wholeList, type PageList } from '../../core/pagination.js';
-import {
-  FILE_PART,
-  multipartBody,
-  multipartInit,
-  prepareUpload,
-  sendUpload,
-  type UploadOptions,
-  type Uploadable,
-} from '../../core/upload.js';
+import type { UploadOptions, Uploadable } from '../../core/upload.js';
 
 type Schemas = components['schemas'];
 /** A job as `jobs.retrieve` returns it (every field). */
@@ -180,8 +170,14 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
        *   timeoutMs: 6 * 3600_000,
        * });
        */
-      wait: (jobId: string, options?: WaitOptions<TogetherJob, TogetherJobEvent>, requestOptions?: RequestOptions): Promise<TogetherJob> =>
-        waitForJob(togetherWait(jobs), jobId, options, requestOptions),
+      wait: async (
+        jobId: string,
+        options?: WaitOptions<TogetherJob, TogetherJobEvent>,
+        requestOptions?: RequestOptions,
+      ): Promise<TogetherJob> => {
+        const [{ waitForJob }, { togetherWait }] = await Promise.all([import('../../poller/job-wait.js'), import('./wait.js')]);
+        return waitForJob(togetherWait(jobs), jobId, options, requestOptions);
+      },
     },
     files: {
       /**
@@ -191,6 +187,7 @@ export function createTogetherClient(options: TogetherClientOptions = {}) {
        * const file = await together.files.upload('./train.jsonl');
        */
       upload: async (file: Uploadable, upload: TogetherUploadOptions = {}, options?: RequestOptions): Promise<TogetherFile> => {
+        const { prepareUpload, sendUpload, multipartBody, multipartInit, FILE_PART } = await import('../../core/upload.js');
         const source = await prepareUpload(file, upload, 'together', 'together POST /files/upload');
         const fields = { file_name: source.filename, purpose: upload.purpose ?? 'fine-tune', file_type: upload.file_type };
         const remove = (id: string, opts: RequestOptions) => call(opts, (init) => raw.DELETE('/files/{id}', { params: byId(id), ...init }));
