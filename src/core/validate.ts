@@ -11,8 +11,9 @@ export interface Problem {
   depth: number;
   /** The rule broken: `type integer|null`, `maximum 64`, `enum ["a","b"]`, `required`, `unknown field`. */
   rule: string;
+  /** The value: `'[redacted]'` for a secret; an object or array with every secret field in it `'[redacted]'`. */
   value: unknown;
-  /** The value is a secret: never shown. */
+  /** The value is a secret (by the document, in any branch of a union, or by its name): never shown. */
   secret?: true;
   /** For an unknown field, the known one it most likely meant. */
   suggestion?: string;
@@ -92,10 +93,73 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
 /**
  * Every problem of `value` against `schema`, in the order of the value's keys: where (`field`, at `depth`), which
  * rule, which value. A value of the wrong type is not looked into. A union none of whose branches passes reports
- * the problems of the branch that got deepest. `at` is where the value stands (the top, `''` at depth 0, by default).
+ * the problems of the branch the value most nearly fits. `at` is where the value stands (the top, `''` at depth 0,
+ * by default). No secret leaves: a field is secret when the document marks it so in any branch of any union on its
+ * way (`format: password`, `writeOnly`), or when its name or a name on its way says so (`token`, `api_key`…), and
+ * then its value is `'[redacted]'`; an object or array value comes with its secret fields redacted.
  */
 export function checkValue(schema: Schema, value: unknown, at: { field: string; depth: number } = { field: '', depth: 0 }): Problem[] {
-  return collect(schema, value, at.field, at.depth, []);
+  const problems = collect(schema, value, at.field, at.depth, []);
+  for (const p of problems) {
+    // A missing field has nothing to hide.
+    if (p.value === undefined) continue;
+    const path = pathOf(p.field.slice(at.field.length));
+    // The schemas each step of the path may stand at, in every branch.
+    let here = [schema];
+    const along = path.map((part) => (here = schemasAt(here, [part])));
+    if (p.secret || path.some((part, n) => (typeof part === 'string' && isSecretName(part)) || along[n]?.some((s) => s.secret))) {
+      p.secret = true;
+      p.value = REDACTED;
+    } else if (typeof p.value === 'object' && p.value !== null) p.value = masked(along.at(-1) ?? [schema], p.value);
+  }
+  return problems;
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * A field name that says it holds a secret, whatever the document says of it: `token`, `key`, `secret`, `password`,
+ * `authorization`, `auth`, `credentials` as the whole name or its last word (`hf_token`, `wandb-api-key`, `apiKey`,
+ * `X-Auth`), and `token`, `apikey`, `secret`, `password` at the end of a word (`hftoken`).
+ */
+function isSecretName(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return /(^|[^a-z0-9])(key|auth|authorization|credentials?)$/.test(words) || /(api_?key|token|secret|password|passwd)$/.test(words);
+}
+
+/** `.a.b[0].c` (or `a.b[0].c`) as `['a', 'b', 0, 'c']`. */
+function pathOf(field: string): (string | number)[] {
+  return [...field.matchAll(/\.?([^.[\]]+)|\[(\d+)\]/g)].map(([, name, index]) => (index !== undefined ? Number(index) : (name as string)));
+}
+
+/** Every schema `path` may lead to from `schemas`, through every branch of every union and allOf on the way. */
+function schemasAt(schemas: readonly Schema[], path: readonly (string | number)[]): Schema[] {
+  let here = [...schemas];
+  for (let step = 0; ; step++) {
+    // A union's branches and allOf's parts stand where the schema that holds them does.
+    for (let n = 0; n < here.length; n++) {
+      const { anyOf = [], allOf = [] } = here[n] as Schema;
+      for (const part of [...anyOf, ...allOf]) if (!here.includes(part)) here.push(part);
+    }
+    const part = path[step];
+    if (part === undefined) return here;
+    const next: Schema[] = [];
+    for (const schema of here) {
+      const child = typeof part === 'number' ? schema.items : (schema.properties?.get(part) ?? schema.additional);
+      if (child && !next.includes(child)) next.push(child);
+    }
+    here = next;
+  }
+}
+
+/** A copy of `value` with every field that any of `schemas` (any branch) or its name marks secret as `'[redacted]'`. */
+function masked(schemas: readonly Schema[], value: unknown): unknown {
+  if (schemas.some((s) => s.secret)) return REDACTED;
+  if (Array.isArray(value)) return value.map((item) => masked(schemasAt(schemas, [0]), item));
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, child]) => [name, isSecretName(name) ? REDACTED : masked(schemasAt(schemas, [name]), child)]),
+  );
 }
 
 function collect(schema: Schema, v: unknown, field: string, depth: number, out: Problem[]): Problem[] {
@@ -143,7 +207,7 @@ function collect(schema: Schema, v: unknown, field: string, depth: number, out: 
   return out;
 }
 
-/** anyOf / oneOf: nothing when a branch passes; else what the likeliest branch says is wrong. */
+/** anyOf / oneOf: nothing when a branch passes; else what the branch the value most nearly fits says is wrong. */
 function union(branches: readonly Schema[], v: unknown, field: string, depth: number, out: Problem[]): void {
   const fails: Problem[][] = [];
   for (const branch of branches) {
@@ -151,11 +215,16 @@ function union(branches: readonly Schema[], v: unknown, field: string, depth: nu
     if (!problems.length) return;
     fails.push(problems);
   }
-  // The branches that got deepest say what is wrong. At one field, a wrong type only means another branch
-  // was meant; across fields, a wrong enum/const (a tag) does. Several left at one field are joined with "or".
-  // A branch whose tag (a field with a one-value enum or const) does not match was not meant, when another's does.
-  const tagged = fails.filter((problems) => !problems.some((p) => p.tag && p.depth > depth));
-  const candidates = tagged.length ? tagged : fails;
+  // Which branch was meant: not one whose tag (a field with a one-value enum or const) does not match, when another's
+  // does; of the rest, one the value's type fits; of those, the ones that name the most of the value's own keys (a key
+  // a branch does not name says another was meant); of those, the ones that got deepest say what is wrong. At one
+  // field, a wrong type only means another branch was meant; across fields, a wrong enum/const (a tag) does. Several
+  // left at one field are joined with "or".
+  const tagged = prefer(fails, (problems) => !problems.some((p) => p.tag && p.depth > depth));
+  const typed = prefer(tagged, (problems) => !problems.some((p) => p.depth === depth && p.rule.startsWith('type ')));
+  const unknown = (problems: Problem[]): number => problems.filter((p) => p.depth === depth + 1 && p.rule === 'unknown field').length;
+  const fewest = Math.min(...typed.map(unknown));
+  const candidates = typed.filter((problems) => unknown(problems) === fewest);
   const depthOf = (problems: Problem[]): number => Math.max(...problems.map((p) => p.depth));
   const deepest = Math.max(...candidates.map(depthOf));
   let top = candidates.filter((problems) => depthOf(problems) === deepest);
@@ -172,6 +241,12 @@ function union(branches: readonly Schema[], v: unknown, field: string, depth: nu
   const first = chosen.find((p) => p.depth === deepest) as Problem;
   const rules = top.flatMap((problems) => problems.filter((p) => p.field === first.field).map((p) => p.rule));
   out.push({ ...first, rule: [...new Set(rules)].join(' or ') });
+}
+
+/** The branches that pass `test`, or all of them when none does. */
+function prefer(fails: Problem[][], test: (problems: Problem[]) => boolean): Problem[][] {
+  const kept = fails.filter(test);
+  return kept.length ? kept : fails;
 }
 
 /** What stands for a problem's value that is never shown: a secret, an object, an array (`undefined` for a plain value). */

@@ -140,7 +140,7 @@ describe('schemasOf', () => {
       { field: 'node.next.value', depth: 3, rule: 'maximum 9', value: 10 },
     ]);
     expect(body && checkValue(body, { tags: ['abcd'] }, { field: 'body', depth: 1 })).toEqual([
-      { field: 'body.tags[0]', depth: 3, rule: 'enum ["a","b"]', value: 'abcd', secret: true },
+      { field: 'body.tags[0]', depth: 3, rule: 'enum ["a","b"]', value: '[redacted]', secret: true },
     ]);
     // A field named like a member of Object.prototype is a field like any other.
     expect(node && checkValue(node, { value: 1, constructor: 1 })).toEqual([
