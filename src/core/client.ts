@@ -212,7 +212,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
     },
   });
 
-  if (options.validate !== false && spec.rules) raw.use(validator(spec.name, spec.rules));
+  if (spec.rules) raw.use(validator(spec.name, spec.rules, { check: options.validate !== false, secret }));
 
   /** Send through the exchange; throws the typed error for a failed exchange or a non-2xx answer. */
   async function answered<Data>(exchange: Exchange, options: RequestOptions | undefined, send: Send<Data>): Promise<FetchResult<Data>> {

@@ -122,7 +122,7 @@ const REDACTED = '[redacted]';
  * `authorization`, `auth`, `credentials` as the whole name or its last word (`hf_token`, `wandb-api-key`, `apiKey`,
  * `X-Auth`), and `token`, `apikey`, `secret`, `password` at the end of a word (`hftoken`).
  */
-function isSecretName(name: string): boolean {
+export function isSecretName(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   return /(^|[^a-z0-9])(key|auth|authorization|credentials?)$/.test(words) || /(api_?key|token|secret|password|passwd)$/.test(words);
 }
@@ -287,24 +287,51 @@ function validationError(provider: string, operation: string, problems: Problem[
   return new ValidationError(`${provider} ${operation}: ${text}${more > 0 ? `; and ${more} more` : ''}`, list);
 }
 
+/** The strings in `value` that its schema (in any branch) or their field's name marks secret. */
+function secretValues(schema: Schema | undefined, value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (schema?.secret) out.push(value);
+    return out;
+  }
+  if (Array.isArray(value)) for (const item of value) secretValues(schema?.items, item, out);
+  else if (isRecord(value)) {
+    for (const [name, child] of Object.entries(value)) {
+      if (isSecretName(name) && typeof child === 'string') out.push(child);
+      else secretValues(schema?.properties?.get(name) ?? schema?.additional, child, out);
+    }
+  }
+  for (const branch of [...(schema?.anyOf ?? []), ...(schema?.allOf ?? [])]) secretValues(branch, value, out);
+  return out;
+}
+
 /**
  * An openapi-fetch middleware that checks each request's path and query parameters and JSON body against the
- * provider's rules and throws a `ValidationError` before anything is sent. An operation without rules costs one lookup.
+ * provider's rules and throws a `ValidationError` before anything is sent (unless `check` is false). It hands each
+ * secret of a JSON body (a W&B key, a Hugging Face token: by the document or by its name) to `secret`, so the client
+ * hides it in whatever comes back (a server that echoes the request in its error). An operation without rules costs
+ * one lookup.
  */
-export function validator(provider: string, rules: Rules): Middleware {
+export function validator(
+  provider: string,
+  rules: Rules,
+  { check = true, secret }: { check?: boolean; secret?: (value: string) => void } = {},
+): Middleware {
   const schemas = schemasOf(rules);
   return {
     onRequest({ request, schemaPath, params }) {
       const operation = `${request.method} ${schemaPath}`;
       const schema = schemas.operation(operation);
-      if (!schema) return;
+      const bodySchema = schema?.properties?.get('body');
       const run = (body?: unknown): undefined => {
+        if (secret && body !== undefined) for (const value of secretValues(bodySchema, body)) secret(value);
+        if (!check || !schema) return;
         const problems = checkValue(schema, { path: params.path ?? {}, query: params.query ?? {}, body });
         if (problems.length) throw validationError(provider, operation, problems);
       };
-      if (!schema.properties?.get('body') || !request.body) return run();
       // Only JSON bodies are read (multipart uploads are not checked).
-      if (request.headers.get('content-type')?.includes('json')) return request.clone().json().then(run);
+      const json = request.body !== null && request.headers.get('content-type')?.includes('json') === true;
+      if (json && (secret || bodySchema)) return request.clone().json().then(run);
+      if (check && schema && !(bodySchema && request.body)) return run();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { isRecord } from '../core/records.js';
 import type { Schema } from '../core/schemas.js';
+import { isSecretName } from '../core/validate.js';
 
 /** One request the sandbox received, as recorded: never the API key or a secret field's value. */
 export interface RecordedRequest {
@@ -42,17 +43,25 @@ export function recordedQuery(params: URLSearchParams): Record<string, string | 
   return query;
 }
 
-/** `value` with every field its schema marks secret replaced by `[redacted]` (every branch of a union applied). */
+/**
+ * `value` with every field its schema marks secret (every branch of a union applied), and every string under a name
+ * that says secret (`hf_token`, `api_key`: a field the document does not know, sent with `validate: false`), replaced
+ * by `[redacted]`.
+ */
 export function redact(schema: Schema | undefined, value: unknown): unknown {
-  if (schema === undefined || value === undefined) return value;
-  if (schema.secret) return '[redacted]';
+  if (value === undefined) return value;
+  if (schema?.secret) return '[redacted]';
   let out: unknown = value;
-  const { items, properties, additional } = schema;
-  if (Array.isArray(value) && items) out = value.map((item) => redact(items, item));
-  else if (isRecord(value) && (properties || additional)) {
-    out = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, redact(properties?.get(name) ?? additional, child)]));
+  if (Array.isArray(value)) out = value.map((item) => redact(schema?.items, item));
+  else if (isRecord(value)) {
+    out = Object.fromEntries(
+      Object.entries(value).map(([name, child]) => [
+        name,
+        isSecretName(name) && typeof child === 'string' ? '[redacted]' : redact(schema?.properties?.get(name) ?? schema?.additional, child),
+      ]),
+    );
   }
-  for (const branch of [...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) out = redact(branch, out);
+  for (const branch of [...(schema?.anyOf ?? []), ...(schema?.allOf ?? [])]) out = redact(branch, out);
   return out;
 }
 

@@ -278,3 +278,17 @@ describe('startSandbox', () => {
     expect((error as Error).message).toBe(`startSandbox: cannot listen on 127.0.0.1:${port}: port ${port} is in use`);
   });
 });
+
+describe('the request log', () => {
+  it('records a secret the document does not name (sent with validate: false) as [redacted], by its name, at any depth', async () => {
+    await using sandbox = await startSandbox({ provider: 'together', clock: 'manual', listen: false });
+    const together = createTogetherClient({ apiKey: 'k', baseUrl: sandbox.url, fetch: sandbox.fetch, validate: false, maxRetries: 0 });
+    const file = await together.files.upload(dataset(8));
+    const canary = 'hf_CANARYrecorder0123456789';
+    const body = { model: MODEL, training_file: file.id, hf_token: canary, extra: { wandbApiKey: canary, note: 'kept' } };
+    await together.jobs.create(body as Parameters<typeof together.jobs.create>[0]).catch(() => undefined);
+    const recorded = sandbox.requests.find((r) => r.method === 'POST' && r.path.endsWith('/fine-tunes'));
+    expect(recorded?.body).toMatchObject({ hf_token: '[redacted]', extra: { wandbApiKey: '[redacted]', note: 'kept' } });
+    expect(JSON.stringify(sandbox.requests)).not.toContain(canary);
+  });
+});
