@@ -91,7 +91,7 @@ afterAll(async () => {
 });
 
 it.each(['nebius', 'together', 'openai', 'openai-parts'])(
-  '%s: a 512 MiB upload from a path grows RSS by less than 64 MB (in a child process)',
+  '%s: a 512 MiB upload from a path grows RSS by less than 64 MB, and the buffers of its chunks by less than 4 MB (in a child process)',
   async (provider) => {
     received.clear();
     const child = fileURLToPath(new URL('./fixtures/upload-memory-child.ts', import.meta.url));
