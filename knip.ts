@@ -9,8 +9,8 @@ const config: KnipConfig = {
   entry: [
     ...entryPoints().map((entry) => entry.source),
     ...binSources(),
-    // The browser build swaps src/platform/files.ts for this file (scripts/build.ts).
-    'src/platform/files.browser.ts',
+    // The browser build swaps src/platform/files.ts and http.ts for these files (scripts/build.ts).
+    'src/platform/*.browser.ts',
     'scripts/*.ts',
     'bench/*.ts',
     'examples/*.ts',

@@ -6,7 +6,9 @@
  * `http.request` piping it, tunekit's `files.upload(path)` for Nebius (one multipart request), Together and OpenAI
  * (the Uploads API in 64 MB parts above 512 MB), and the CLI's `tunekit files upload` (Nebius; a CLI process cannot
  * be measured from inside, so its growth is its peak RSS minus the peak of the same command uploading 1 KB).
- * Rounds alternate the order of the sides; the table has each side's median over the rounds.
+ * Rounds alternate the order of the sides; the table has each side's median over the rounds, with the growth of the
+ * memory ArrayBuffers hold (file chunks read and not yet freed: what fetch's per-chunk buffers piled up to before a GC).
+ * tunekit's sides send a file over node:http, one buffer reused (src/platform/http.ts).
  * Run by hand: `npm run bench:upload -- [--gb 1,2] [--rounds 3]` (sparse files, removed afterwards; no disk used).
  */
 import { execFile, fork } from 'node:child_process';
@@ -98,17 +100,24 @@ async function measureSide(side: string, path: string, url: string, warmup: stri
   const send = SIDES[side];
   if (!send) throw new Error(`no side ${side}`);
   await send(warmup, url);
-  const before = process.memoryUsage.rss();
+  const before = process.memoryUsage();
   const maxBefore = process.resourceUsage().maxRSS;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+  let peak = before.rss;
+  let peakBuffers = before.arrayBuffers;
+  const sample = (): void => {
+    const now = process.memoryUsage();
+    peak = Math.max(peak, now.rss);
+    peakBuffers = Math.max(peakBuffers, now.arrayBuffers);
+  };
+  const sampler = setInterval(sample, 10);
   const started = performance.now();
   await send(path, url);
   const ms = performance.now() - started;
   clearInterval(sampler);
+  sample();
   const maxAfter = process.resourceUsage().maxRSS;
-  peak = Math.max(peak, process.memoryUsage.rss(), maxAfter > maxBefore ? maxAfter * 1024 : 0);
-  console.log(JSON.stringify({ growth: peak - before, ms }));
+  peak = Math.max(peak, maxAfter > maxBefore ? maxAfter * 1024 : 0);
+  console.log(JSON.stringify({ growth: peak - before.rss, buffers: peakBuffers - before.arrayBuffers, ms }));
 }
 
 async function cliPeak(path: string, url: string, dir: string): Promise<{ peak: number; ms: number }> {
@@ -124,14 +133,21 @@ async function cliPeak(path: string, url: string, dir: string): Promise<{ peak: 
   return { peak: Number(await readFile(out, 'utf8')), ms };
 }
 
-async function sideInChild(side: string, path: string, url: string, warmup: string, dir: string): Promise<{ growth: number; ms: number }> {
+/** RSS growth, ArrayBuffer growth (`NaN` for the CLI, measured from outside) and time of one side in a fresh process. */
+async function sideInChild(
+  side: string,
+  path: string,
+  url: string,
+  warmup: string,
+  dir: string,
+): Promise<{ growth: number; buffers: number; ms: number }> {
   if (side === CLI) {
     const small = await cliPeak(warmup, url, dir);
     const big = await cliPeak(path, url, dir);
-    return { growth: big.peak - small.peak, ms: big.ms - small.ms };
+    return { growth: big.peak - small.peak, buffers: NaN, ms: big.ms - small.ms };
   }
   const { stdout } = await run(process.execPath, ['--import', 'tsx', here, '--side', side, path, url, warmup], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { growth: number; ms: number };
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { growth: number; buffers: number; ms: number };
 }
 
 function option(name: string, fallback: string): string {
@@ -149,7 +165,7 @@ async function main(): Promise<void> {
   const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
   const url = `http://127.0.0.1:${port}`;
   const sides = [...Object.keys(SIDES), CLI];
-  const results = new Map<string, { growth: number[]; ms: number[] }>();
+  const results = new Map<string, { growth: number[]; buffers: number[]; ms: number[] }>();
   try {
     for (const gb of sizes) {
       const path = join(dir, `big-${gb}.jsonl`);
@@ -160,10 +176,11 @@ async function main(): Promise<void> {
         // Alternate: each round starts one side later.
         for (let i = 0; i < sides.length; i++) {
           const side = sides[(i + round) % sides.length] ?? '';
-          const { growth, ms } = await sideInChild(side, path, url, warmup, dir);
+          const { growth, buffers, ms } = await sideInChild(side, path, url, warmup, dir);
           const key = `${gb}\t${side}`;
-          const entry = results.get(key) ?? { growth: [], ms: [] };
+          const entry = results.get(key) ?? { growth: [], buffers: [], ms: [] };
           entry.growth.push(growth / MB);
+          entry.buffers.push(buffers / MB);
           entry.ms.push(ms);
           results.set(key, entry);
           console.error(`${gb} GiB  round ${round + 1}/${rounds}  ${side}: ${(growth / MB).toFixed(1)} MB in ${(ms / 1_000).toFixed(1)} s`);
@@ -175,7 +192,7 @@ async function main(): Promise<void> {
     sink.kill();
     await rm(dir, { recursive: true, force: true });
   }
-  const rows = [...results].map(([key, { growth, ms }]) => {
+  const rows = [...results].map(([key, { growth, buffers, ms }]) => {
     const [gb = '', side = ''] = key.split('\t');
     const budget = side.startsWith('tunekit') ? (median(growth) < 64 ? ' ✓' : ' ✗') : '';
     return [
@@ -183,12 +200,13 @@ async function main(): Promise<void> {
       `${((Number(gb) * 1024) / (median(ms) / 1_000)).toFixed(0)} MB/s`,
       `${median(growth).toFixed(1)} MB${budget}`,
       `${Math.min(...growth).toFixed(0)}–${Math.max(...growth).toFixed(0)}`,
+      Number.isNaN(median(buffers)) ? '–' : `${median(buffers).toFixed(1)} MB`,
     ];
   });
   console.log(
     `node ${process.version}; sparse files; each side in a fresh process, ${rounds} rounds alternating; server in another process`,
   );
-  console.log(table(['file  side', 'throughput (median)', 'RSS growth (median)', 'range (MB)'], rows));
+  console.log(table(['file  side', 'throughput (median)', 'RSS growth (median)', 'range (MB)', 'ArrayBuffers growth (median)'], rows));
   console.log('budget: tunekit RSS growth < 64 MB (✓ met, ✗ missed)');
 }
 

@@ -6,7 +6,7 @@
  *   `require('tunekit')` and `require('tunekit/nebius')` share one core and `instanceof` holds between them), with
  *   `.d.cts` types mirrored from the `.d.ts` ones.
  * - `dist/browser/` ESM for browsers and edge runtimes (the `browser` export condition): as the Node ESM build, with
- *   `src/platform/files.ts` (the only `node:fs` user) swapped for `files.browser.ts`.
+ *   `src/platform/files.ts` and `http.ts` (the only `node:fs` and `node:http` users) swapped for their `.browser.ts` twins.
  * Bins (the CLI, the sandbox) are Node ESM only. `--out DIR` builds elsewhere (bench).
  */
 import { execFileSync } from 'node:child_process';
@@ -50,12 +50,12 @@ const existing = (files: string[]): string[] =>
     }
   });
 
-/** Browser build: the platform module without `node:` imports. */
+/** Browser build: the platform modules (`files`, `http`) without `node:` imports. */
 const browserPlatform: Plugin = {
   name: 'tunekit-browser-platform',
   setup(context) {
-    context.onResolve({ filter: /platform\/files\.js$/ }, (args) => ({
-      path: resolve(args.resolveDir, args.path.replace(/files\.js$/, 'files.browser.ts')),
+    context.onResolve({ filter: /platform\/(files|http)\.js$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts')),
     }));
   },
 };

@@ -11,6 +11,7 @@ import type { Rules } from './schemas.js';
 import { realTime, type RequestClock } from './sleep.js';
 import { validator } from './validate.js';
 import { VERSION } from './version.js';
+import { send } from '../platform/http.js';
 
 /** Options every provider's client accepts. */
 export interface ClientOptions {
@@ -20,7 +21,10 @@ export interface ClientOptions {
   baseUrl?: string | undefined;
   /** Headers sent with every request. */
   headers?: Record<string, string> | undefined;
-  /** The one network seam: defaults to `globalThis.fetch`. */
+  /**
+   * The one network seam: defaults to `globalThis.fetch` (on Node, a file uploaded from its path goes over node:http
+   * instead, which frees each chunk as it is written; a `fetch` given here carries those too).
+   */
   fetch?: typeof fetch | undefined;
   /** Deadline of each call, body read included (default 60 000). */
   timeoutMs?: number | undefined;
@@ -175,7 +179,7 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   const log = makeLog(options.logLevel ?? readEnv('TUNEKIT_LOG'), options.logger ?? console, hide);
   const config: ExchangeConfig = {
     provider: spec.name,
-    fetch: options.fetch ?? ((request, init) => fetch(request, init)),
+    fetch: options.fetch ?? send,
     retry: {
       ...defaultRetryPolicy,
       ...options.retry,

@@ -1,5 +1,6 @@
 import type { CheckDatasetOptions, DatasetReport } from './dataset-report.js';
 import { baseName, fileSize, fileStream, loadDatasetChecker, streamingUploads } from '../platform/files.js';
+import { leaseBody } from '../platform/http.js';
 import { APIUserAbortError, ValidationError } from './errors.js';
 import type { CallInit, FetchResult } from './call.js';
 import type { Core } from './client.js';
@@ -82,8 +83,11 @@ export interface UploadSource {
   size: number | undefined;
   /** True when `open` can be called again (for a retry, or for another part). */
   replayable: boolean;
-  /** The bytes from `start` to `end` (exclusive); a one-shot stream opens once, whole. */
-  open(start?: number, end?: number): ReadableStream<Uint8Array>;
+  /**
+   * The bytes from `start` to `end` (exclusive); a one-shot stream opens once, whole. While `reuse()` is true the
+   * reader is done with each chunk before it reads the next, so a file may read every chunk into one buffer.
+   */
+  open(start?: number, end?: number, reuse?: () => boolean): ReadableStream<Uint8Array>;
   /** The whole file as a Blob, where it is one (browsers send a Blob as FormData). */
   blob: Blob | undefined;
 }
@@ -101,7 +105,7 @@ async function uploadSource(input: Uploadable, filename: string | undefined, whe
       size,
       replayable: true,
       blob: undefined,
-      open: (start = 0, end = size) => fileStream(input, { start, end }),
+      open: (start = 0, end = size, reuse) => fileStream(input, { start, end, reuse }),
     };
   }
   if (input instanceof Blob) {
@@ -227,7 +231,9 @@ export async function multipartBody(
       'Content-Type: application/octet-stream\r\n\r\n',
   );
   const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
-  const reader = source.open(start, end).getReader();
+  // Leased (see `leaseBody`) once the connection reads the body one chunk at a time, each after the last is written.
+  let leased = false;
+  const reader = source.open(start, end, () => leased).getReader();
   /** File bytes of the piece enqueued last: taken by the connection once it asks for more. */
   let pending = 0;
   let reported = 0;
@@ -268,6 +274,7 @@ export async function multipartBody(
     },
     { highWaterMark: 0 },
   );
+  leaseBody(body, () => (leased = true));
   return {
     body,
     contentType: `multipart/form-data; boundary=${boundary}`,

@@ -48,9 +48,15 @@ export async function fileSize(path: string, where: string, field = 'file'): Pro
 /**
  * The file's bytes from `start` to `end` (exclusive) as a web stream read from disk in `chunkSize` pieces, one read
  * per pull: memory stays at a chunk or two however fast or slow the reader is (Node's `Readable.toWeb` reads ahead).
+ * While `reuse()` is true (its reader is done with each chunk before it reads the next), every read goes into the same
+ * buffer: no garbage left for the GC to find. Otherwise each chunk is a buffer of its own, the reader's to keep.
  */
-export function fileStream(path: string, range: { start?: number; end?: number; chunkSize?: number } = {}): ReadableStream<Uint8Array> {
-  const { start = 0, end = Infinity, chunkSize = 64 * 1024 } = range;
+export function fileStream(
+  path: string,
+  range: { start?: number; end?: number; chunkSize?: number; reuse?: () => boolean } = {},
+): ReadableStream<Uint8Array> {
+  const { start = 0, end = Infinity, chunkSize = 64 * 1024, reuse } = range;
+  let reused: Buffer | undefined;
   let handle: promises.FileHandle | undefined;
   let position = start;
   const close = async (): Promise<void> => {
@@ -65,7 +71,9 @@ export function fileStream(path: string, range: { start?: number; end?: number; 
           handle ??= await promises.open(path, 'r');
           const length = Math.min(chunkSize, end - position);
           const { bytesRead, buffer } =
-            length > 0 ? await handle.read(Buffer.allocUnsafe(length), 0, length, position) : { bytesRead: 0, buffer: Buffer.alloc(0) };
+            length > 0
+              ? await handle.read(reuse?.() ? (reused ??= Buffer.allocUnsafe(chunkSize)) : Buffer.allocUnsafe(length), 0, length, position)
+              : { bytesRead: 0, buffer: Buffer.alloc(0) };
           if (bytesRead === 0) {
             await close();
             controller.close();

@@ -2,11 +2,12 @@
  * Uploads stream: a path is read from disk (again for a retry), a stream is sent as it comes and never twice, and
  * `onProgress` follows the file's bytes. Checked on a real node:http server that parses the multipart body.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   APIConnectionError,
   InternalServerError,
@@ -130,5 +131,90 @@ describe('a resend reads the file again; a one-shot stream is never sent twice',
     expect((error as Error).message).toMatch(
       /^nebius POST \/v1\/files: connection failed \(.*\); the file was a one-shot stream, so it was not sent again \(pass a path or a Blob to let tunekit retry\)$/,
     );
+  });
+});
+
+describe('a file sent over node:http is read into one buffer again and again, and still arrives byte for byte', () => {
+  // Random text: 1.5 MB, 23 reads of 64 KiB, no two alike, so a chunk overwritten before it was sent shows.
+  const RANDOM = randomBytes(750_000).toString('hex');
+  let randomPath = '';
+  let server: LocalServer;
+  const file = { id: 'file-9', object: 'file', bytes: 1, created_at: 1, filename: 'random.jsonl', purpose: 'fine-tune' };
+  const upload = {
+    id: 'upload_9',
+    object: 'upload',
+    bytes: RANDOM.length,
+    created_at: 1,
+    expires_at: 2,
+    filename: 'random.jsonl',
+    purpose: 'fine-tune',
+  };
+  beforeAll(async () => {
+    randomPath = join(dir, 'random.jsonl');
+    await writeFile(randomPath, RANDOM);
+    server = await startLocalServer((request, res) => {
+      const route = request.url.split('?')[0] ?? '';
+      if (route === '/uploads') return json(res, 200, { ...upload, status: 'pending' });
+      if (route.endsWith('/parts'))
+        return json(res, 200, { id: `part_${server.requests.length}`, object: 'upload.part', created_at: 1, upload_id: 'upload_9' });
+      if (route.endsWith('/complete')) return json(res, 200, { ...upload, status: 'completed', file });
+      return json(res, 200, file);
+    });
+  });
+  afterAll(() => server.close());
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** The file's text as the server got it: the one file part, or the parts of the Uploads API in order. */
+  async function receivedText(field: string): Promise<string> {
+    let text = '';
+    for (const request of server.requests.filter(
+      (r) => r.method === 'POST' && String(r.headers['content-type']).startsWith('multipart/'),
+    )) {
+      const part = (await parts(request)).get(field);
+      text += part instanceof File ? await part.text() : '';
+    }
+    return text;
+  }
+
+  it('one request (nebius)', async () => {
+    server.requests.length = 0;
+    await createNebiusClient({ apiKey: 'k', baseUrl: server.url }).files.upload(randomPath);
+    expect(await receivedText('file')).toBe(RANDOM);
+  });
+
+  it('the Uploads API in parts that end mid-chunk (openai)', async () => {
+    server.requests.length = 0;
+    await createOpenAIClient({ apiKey: 'k', baseUrl: server.url }).files.upload(randomPath, {
+      multipartThreshold: 100_000,
+      partSize: 300_001,
+    });
+    expect(server.requests.filter((r) => r.url.endsWith('/parts'))).toHaveLength(5);
+    expect(await receivedText('data')).toBe(RANDOM);
+  });
+
+  /** A fetch that reads the whole body before it sends it, as test interceptors do: it keeps every chunk. */
+  const buffering = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const { method, headers, signal } = request;
+    return fetch(request.url, { method, headers, signal, body: method === 'GET' ? undefined : await request.arrayBuffer() });
+  };
+
+  it('a fetch given in the options keeps every chunk it is given (a buffer of its own each)', async () => {
+    server.requests.length = 0;
+    await createNebiusClient({ apiKey: 'k', baseUrl: server.url, fetch: buffering }).files.upload(randomPath);
+    expect(await receivedText('file')).toBe(RANDOM);
+  });
+
+  it('a globalThis.fetch replaced (an interceptor) sees the upload, and keeps every chunk it is given', async () => {
+    server.requests.length = 0;
+    const seen: string[] = [];
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(input instanceof Request ? input.url : String(input));
+      vi.unstubAllGlobals();
+      return buffering(input, init);
+    });
+    await createNebiusClient({ apiKey: 'k', baseUrl: server.url }).files.upload(randomPath);
+    expect(seen).toEqual([`${server.url}/v1/files`]);
+    expect(await receivedText('file')).toBe(RANDOM);
   });
 });
