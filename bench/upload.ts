@@ -3,7 +3,7 @@
  * after a small warm-up upload in the same process) while a file is uploaded from its path to a node:http server in
  * another process that counts the bytes and answers like the APIs. Budget: tunekit's growth under 64 MB.
  * Sides: a bare `fetch` streaming the file (Node's default redirect mode, and `redirect: 'error'`), a bare
- * `http.request` piping it, tunekit's `files.upload(path)` for Nebius (one multipart request), Together and OpenAI
+ * `http.request` piping it, tunekit's `files.upload(path)` for Nebius (one multipart request), Together, Azure and OpenAI
  * (the Uploads API in 64 MB parts above 512 MB), and the CLI's `tunekit files upload` (Nebius; a CLI process cannot
  * be measured from inside, so its growth is its peak RSS minus the peak of the same command uploading 1 KB).
  * Rounds alternate the order of the sides; the table has each side's median over the rounds, with the growth of the
@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fileStream } from '../src/platform/files.js';
+import { createAzureOpenAIClient } from '../src/providers/azure/client.js';
 import { createNebiusClient } from '../src/providers/nebius/client.js';
 import { createOpenAIClient } from '../src/providers/openai/client.js';
 import { createTogetherClient } from '../src/providers/together/client.js';
@@ -92,6 +93,8 @@ const SIDES: Record<string, (path: string, url: string) => Promise<unknown>> = {
     createTogetherClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
   'tunekit openai files.upload(path)': (path, url) =>
     createOpenAIClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
+  'tunekit azure files.upload(path)': (path, url) =>
+    createAzureOpenAIClient({ apiKey: 'bench-key', baseUrl: url, timeoutMs: 3_600_000 }).files.upload(path),
 };
 const CLI = 'tunekit files upload (CLI, nebius)';
 
