@@ -14,6 +14,7 @@ import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type Map
 import { togetherEvent, togetherProgress, togetherStatus } from './wait.js';
 import type { ProviderTuning } from '../../workflow/tuning.js';
 import { dateOf } from '../../core/records.js';
+import { estimate } from './estimate.js';
 
 /** Together's own default LoRA rank; alpha defaults to twice the rank. */
 const DEFAULT_LORA_RANK = 8;
@@ -133,4 +134,5 @@ export const tuning: ProviderTuning<
     file: (client, fileId, options) => client.files.retrieve(fileId, options),
     deleteFile: (client, fileId, options) => client.files.delete(fileId, options),
   },
+  estimate: (client, body, options) => estimate(client, body, options),
 };
