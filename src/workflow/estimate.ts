@@ -117,7 +117,8 @@ export function assembleEstimate<P extends ProviderName>(parts: EstimateParts<P>
   const tokens: TokenEstimate =
     answer?.trainingTokens !== undefined
       ? {
-          perEpoch: billed?.perEpoch,
+          // The provider's count only: the checker's may count differently (its report is in `reports`).
+          perEpoch: undefined,
           epochs: billed?.epochs ?? parts.epochs,
           total: answer.trainingTokens,
           method: 'provider',
