@@ -84,7 +84,8 @@ export const cli: CliProvider<'together'> = {
         const { priceParams } = await import('./estimate.js');
         const estimate = await session.tuner.client.jobs.estimatePrice(priceParams(body), session.request);
         if (session.out.json) return session.out.value(estimate);
-        const dollars = (n: number | undefined): string | undefined => (n === undefined ? undefined : `$${n.toFixed(2)}`);
+        const { formatMoney } = await import('../../core/format.js');
+        const dollars = (n: number | undefined): string | undefined => (n === undefined ? undefined : formatMoney(n));
         session.out.details([
           ['estimated price', dollars(estimate.estimated_total_price)],
           ['training tokens', estimate.estimated_train_token_count?.toLocaleString('en-US')],
