@@ -197,7 +197,7 @@ export function buildProgram(runtime: Runtime): Command {
     .command('estimate')
     .summary('what a job would train on and cost, before creating it')
     .description(
-      "The trained tokens of a dataset (exact for OpenAI models, a labelled estimate elsewhere) times the epochs, and the price:\nthe provider's own where it answers one for uploaded files (Together AI: pass the file id), else at --price-per-mtok.\nNothing is uploaded or created.",
+      "The trained tokens of a dataset (exact where tunekit has the model's tokenizer, a labelled estimate elsewhere) times the epochs,\nand the price: the provider's own where it answers one for an uploaded file (pass the file id), else at --price-per-mtok.\nNothing is uploaded or created.",
     )
     .argument('<file>', 'training data: a JSONL file (or the id of a file already uploaded)')
     .requiredOption('--model <name>', 'the base model to fine-tune')
