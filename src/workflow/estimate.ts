@@ -9,6 +9,7 @@ import { providers, type ProviderName } from '../providers/registry/providers.js
 
 /** An amount of money. Amounts are rounded to a hundredth of a cent, so they print without float artefacts. */
 export interface Money {
+  /** In `currency`, to a hundredth of a cent. */
   amount: number;
   /** Every price tunekit reads or computes is in US dollars (the providers' prices and your rate). */
   currency: 'USD';
@@ -41,8 +42,11 @@ export interface TokenEstimate {
 
 /** What `tuner.estimate` (and `train`'s `estimate` stage) finds a job would train on and cost, before it starts. */
 export interface CostEstimate<P extends ProviderName = ProviderName> {
+  /** The provider asked (or whose dataset rules counted). */
   provider: P;
+  /** The base model of the request. */
   model: string;
+  /** The tokens the job trains on. */
   tokens: TokenEstimate;
   /** Validation tokens the provider bills (Together: evaluations × the validation file's tokens), where it says. */
   evaluationTokens: number | undefined;
@@ -67,6 +71,7 @@ export interface EstimateOptions {
    * provider answers none (Nebius, OpenAI, Azure OpenAI). The provider's own estimate wins where there is one.
    */
   pricePerMillionTokens?: number | undefined;
+  /** Stops reading the files and the provider's estimate call. */
   signal?: AbortSignal | undefined;
   /** Per-request options of the provider's estimate call. */
   requestOptions?: RequestOptions | undefined;

@@ -78,12 +78,15 @@ export interface ProviderEstimate {
   source: string;
   /** In US dollars. */
   price: number | undefined;
+  /** The tokens it will train on (all epochs). */
   trainingTokens: number | undefined;
+  /** The validation tokens it bills (evaluations × the validation file's tokens). */
   evaluationTokens: number | undefined;
   /** False where the provider says the account cannot pay for it (its credit limit and balance). */
   allowedToProceed: boolean | undefined;
   /** The account's credit limit, in US dollars. */
   creditLimit: number | undefined;
+  /** The provider's own answer (Together: its `/fine-tunes/estimate-price` body). */
   raw: unknown;
 }
 
