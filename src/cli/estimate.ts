@@ -12,7 +12,7 @@ export const DEFAULT_CONFIRM_ABOVE = 5;
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /** `3,000 (1,000 per epoch × 3 epochs; exact, o200k_base)`, `12,000 (3 epochs; Together's estimate)`, or `unknown`. */
-export function tokensText(estimate: CostEstimate): string {
+function tokensText(estimate: CostEstimate): string {
   const { perEpoch, epochs, total, method, counter } = estimate.tokens;
   if (method === 'unknown') return 'unknown';
   const how = method === 'provider' ? counter : `${method === 'exact' ? 'exact' : 'estimate'}, ${counter}`;
@@ -22,7 +22,7 @@ export function tokensText(estimate: CostEstimate): string {
 }
 
 /** `$1.44 (Together's estimate)`, `$0.08 at your rate of $25.00 per million tokens`, or `undefined`. */
-export function priceText(estimate: CostEstimate): string | undefined {
+function priceText(estimate: CostEstimate): string | undefined {
   const { price } = estimate;
   if (!price) return undefined;
   const amount = formatMoney(price.amount, price.currency);

@@ -84,7 +84,7 @@ export type LocalFilesRequest<Options> = Omit<JobRequest<Options>, 'trainingFile
 };
 
 /** True for what `train` would upload (a path, a Blob, a stream), false for a file id. */
-export const isLocal = (input: Uploadable): boolean => typeof input !== 'string' || isPath(input);
+const isLocal = (input: Uploadable): boolean => typeof input !== 'string' || isPath(input);
 
 /** `value` rounded (half up) to a hundredth of a cent, without float artefacts: `0.1 + 0.2` is `0.3`, `0.07125` is `0.0713`. */
 const money = (value: number): number => Math.round(Number((value * 10_000).toPrecision(12))) / 10_000;
