@@ -81,7 +81,7 @@ export const cli: CliProvider<'together'> = {
         });
         const { providerRequest } = await import('../../workflow/tuner.js');
         const body = providerRequest('together', { ...hyperparameters, model, trainingFile, validationFile, providerOptions });
-        const { priceParams } = await import('./estimate.js');
+        const { priceParams } = await import('./tuning.js');
         const estimate = await session.tuner.client.jobs.estimatePrice(priceParams(body), session.request);
         if (session.out.json) return session.out.value(estimate);
         const { formatMoney } = await import('../../core/format.js');
