@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
-import { buildCli, chatLines, datasets, ensureTmux, lines, MODEL, tunekit } from './support.js';
+import { buildCli, chatLines, datasets, ensureTmux, inTmux, lines, MODEL, tmuxOn, tunekit } from './support.js';
 
 /**
  * The cost confirmation of `train`, in a real pseudo-terminal (tmux): the estimate is printed before the job is
@@ -14,7 +12,7 @@ import { buildCli, chatLines, datasets, ensureTmux, lines, MODEL, tunekit } from
  */
 
 const socket = `tunekit-estimate-test-${process.pid}`;
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const tmux = tmuxOn(socket);
 const QUESTION = 'Create the job? [y/N]';
 
 let bin = '';
@@ -43,44 +41,22 @@ afterAll(async () => {
   await Promise.all([openai?.close(), together?.close()]);
 });
 
-/**
- * Runs the bin in a fresh tmux window; when the screen shows the question, types `answer` (if given) and Enter.
- * Resolves with the last screen, whether the question was seen, and the exit code.
- */
+/** Runs the bin in a fresh tmux window; when the screen shows the question, types `answer` (if given) and Enter. */
 async function inTerminal(
   name: string,
   env: Record<string, string>,
   args: string[],
   answer?: string,
 ): Promise<{ screen: string; asked: boolean; exit: number }> {
-  const assignments = Object.entries({
-    PATH: process.env['PATH'] ?? '',
-    HOME: data.dir,
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    ...env,
-  }).map(([k, v]) => `${k}='${v}'`);
-  const command = `env -i ${assignments.join(' ')} ${process.execPath} ${bin} ${args.map((a) => `'${a}'`).join(' ')}; echo EXIT=$?; sleep 60`;
-  tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '50', command);
   let asked = false;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const screen = tmux('capture-pane', '-p', '-t', name);
-    if (!asked && screen.includes(QUESTION)) {
-      asked = true;
-      if (answer !== undefined) {
-        if (answer) tmux('send-keys', '-t', name, '-l', answer);
-        tmux('send-keys', '-t', name, 'Enter');
-      }
-    }
-    const exit = /EXIT=(\d+)/.exec(screen);
-    if (exit) {
-      tmux('kill-session', '-t', name);
-      return { screen, asked, exit: Number(exit[1]) };
-    }
-    if (Date.now() > deadline) throw new Error(`no EXIT after 90 s; last screen:\n${screen}`);
-    await sleep(40);
-  }
+  const run = await inTmux(tmux, { name, bin, home: data.dir, env, args, size: { columns: 160, rows: 50 } }, (screen) => {
+    if (asked || !screen.includes(QUESTION)) return;
+    asked = true;
+    if (answer === undefined) return;
+    if (answer) tmux('send-keys', '-t', name, '-l', answer);
+    tmux('send-keys', '-t', name, 'Enter');
+  });
+  return { ...run, asked };
 }
 
 const togetherEnv = (): Record<string, string> => ({ TOGETHER_API_KEY: 'a-key-for-the-estimate', TOGETHER_BASE_URL: together.url });
