@@ -33,7 +33,7 @@ function priceText(estimate: CostEstimate): string | undefined {
 
 /** One line: `3,000 trained tokens (…) · $1.44 (Together's estimate)`. */
 export function estimateLine(estimate: CostEstimate): string {
-  const price = priceText(estimate) ?? 'no price';
+  const price = priceText(estimate) ?? 'unknown';
   const refused = estimate.allowedToProceed === false ? ' · NOT allowed to proceed by the provider (credit limit and balance)' : '';
   return `trained tokens ${tokensText(estimate)} · price ${price}${refused}`;
 }
