@@ -24,6 +24,9 @@ let together: Sandbox;
 beforeAll(async () => {
   const problem = ensureTmux();
   if (problem) throw new Error(problem);
+  // A window that outlives the tests: the server never exits between one run's kill-session and the next run's
+  // new-session (a race that failed a run in 22 ms once).
+  tmux('new-session', '-d', '-s', 'keep-alive', 'sleep 3600');
   [bin, data] = await Promise.all([buildCli(), datasets()]);
   big = join(data.dir, 'big.jsonl');
   await writeFile(big, chatLines(3000));
