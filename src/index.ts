@@ -49,6 +49,8 @@ export type {
   TrainProgress,
   TrainResult,
 } from './workflow/api.js';
+export type { CostEstimate, EstimateOptions, Money, PriceEstimate, TokenEstimate } from './workflow/estimate.js';
+export type { ProviderEstimate } from './workflow/tuning.js';
 export type { JobEvent, JobFailure, JobProgressFields, WaitOptions, WaitProgress, WaitState, WaitClock } from './poller/types.js';
 export type {
   JobRequest,

@@ -1,7 +1,7 @@
 /** The exit codes of `tunekit`, as `--help` and the README document them. */
 export const EXIT = {
   ok: 0,
-  /** An API error, a failed or cancelled job, a failed dataset check. */
+  /** An API error, a failed or cancelled job, a failed dataset check, a job declined at the cost question. */
   failure: 1,
   /** A wrong command line, or input refused before any request (a flag's value, a missing file). */
   usage: 2,
@@ -15,7 +15,8 @@ export const EXIT = {
 
 export const EXIT_CODES_HELP = `Exit codes:
   0    success
-  1    failure: an API error, a failed or cancelled job, a failed dataset check
+  1    failure: an API error, a failed or cancelled job, a failed dataset check,
+       a job declined at the cost question
   2    usage or bad input (refused before any request is sent)
   3    --max-wait passed while the job is still running (it keeps running)
   4    authentication: no API key in the environment, or the key was refused

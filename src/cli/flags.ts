@@ -20,6 +20,14 @@ export function nonNegative(value: string): number {
   return n;
 }
 
+/** An amount of US dollars ≥ 0: `5`, `0.48`, `$5`. */
+export function dollars(value: string): number {
+  const n = Number(value.trim().replace(/^\$/, ''));
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('must be an amount of US dollars ≥ 0, e.g. 5 or 0.48');
+  return n;
+}
+
 /** A batch size: a whole number ≥ 1, or `max` (Together). */
 export function batchSize(value: string): number | 'max' {
   if (value.trim().toLowerCase() === 'max') return 'max';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../core/version.js';
 import { EXIT_CODES_HELP, UsageError } from './exit.js';
-import { batchSize, booleanOrAuto, duration, keyValue, nonNegative, requestTimeout, wholeNumber } from './flags.js';
+import { batchSize, booleanOrAuto, dollars, duration, keyValue, nonNegative, requestTimeout, wholeNumber } from './flags.js';
 import { globalOptions, type GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
 import { cliProviders } from './providers.js';
@@ -73,6 +73,15 @@ function hyperparameterOptions(command: Command): Command {
   ];
   for (const option of options) command.addOption(option.helpGroup(group));
   return command;
+}
+
+/** Your rate, for a price where the provider answers none. */
+function costOptions(command: Command): Command {
+  return command.option(
+    '--price-per-mtok <dollars>',
+    "your rate in US dollars per million trained tokens: the price where the provider answers none (the provider's own wins)",
+    dollars,
+  );
 }
 
 function waitOptions(command: Command): Command {
@@ -179,7 +188,21 @@ export function buildProgram(runtime: Runtime): Command {
     )
     .option('--deploy-checkpoint <which>', 'with --deploy: final (default) or best (lowest validation loss)')
     .option('--deploy-name <name>', "with --deploy: the custom model's name");
+  costOptions(train)
+    .option('-y, --yes', 'create the job without asking, whatever the estimated price')
+    .option('--confirm-above <dollars>', 'on a terminal, ask before creating a job estimated above this price (default $5)', dollars);
   hyperparameterOptions(waitOptions(train)).action(withSession(runtime, async () => (await import('./commands/train.js')).train));
+
+  const estimate = program
+    .command('estimate')
+    .summary('what a job would train on and cost, before creating it')
+    .description(
+      "The trained tokens of a dataset (exact where tunekit has the model's tokenizer, a labelled estimate elsewhere) times the epochs,\nand the price: the provider's own where it answers one for an uploaded file (pass the file id), else at --price-per-mtok.\nNothing is uploaded or created.",
+    )
+    .argument('<file>', 'training data: a JSONL file (or the id of a file already uploaded)')
+    .requiredOption('--model <name>', 'the base model to fine-tune')
+    .option('--validation <file>', 'validation data: a JSONL file or an uploaded file id');
+  hyperparameterOptions(costOptions(estimate)).action(withSession(runtime, async () => (await import('./commands/estimate.js')).estimate));
 
   const files = program.command('files').summary('upload, list, read and delete files').description('Upload, list, read and delete files.');
   files

@@ -25,3 +25,12 @@ export function formatDuration(ms: number): string {
   if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
   return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${Math.floor(m / 60)} h`;
 }
+
+/**
+ * `$1,234.57`: an amount of money with its currency and two decimals (an amount above zero that rounds to nothing is
+ * `< $0.01`, not `$0.00`).
+ */
+export function formatMoney(amount: number, currency = 'USD'): string {
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return amount > 0 && amount < 0.005 ? `< ${format.format(0.01)}` : format.format(amount);
+}

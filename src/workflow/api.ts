@@ -6,6 +6,7 @@ import type { tunings } from '../providers/registry/tunings.js';
 import type { TuningTypesOf } from './tuning.js';
 import type { JobRequest, NeutralCheckpoint, NeutralFile, NeutralJobBase } from './neutral.js';
 import type { JobEvent, WaitOptions, WaitProgress } from '../poller/types.js';
+import type { CostEstimate, EstimateOptions } from './estimate.js';
 import type { ProviderName } from '../providers/registry/providers.js';
 
 /** Each provider's own types (its client, client options, job, create request, file, checkpoint and event), by name. */
@@ -68,6 +69,13 @@ export interface Tuner<P extends ProviderName> {
    * Aborting stops watching, never the job.
    */
   train(request: TrainRequest<P>, options?: TrainOptions<P>): Promise<TrainResult<P>>;
+  /**
+   * What the job `train(request)` would start trains on and costs, before anything is uploaded or created: the trained
+   * tokens of local files (the dataset checker: exact for OpenAI models, a labelled estimate elsewhere, times the
+   * epochs), the provider's price where it answers one for uploaded files (Together, with `allowedToProceed`), else a
+   * price at your `pricePerMillionTokens`. A file given by id has unknown tokens unless the provider counts them.
+   */
+  estimate(request: TrainRequest<P>, options?: EstimateOptions): Promise<CostEstimate<P>>;
 }
 
 /** What `train` takes: a job request whose files may also be local paths, Blobs or streams (uploaded first). */
@@ -79,7 +87,7 @@ export interface TrainRequest<P extends ProviderName> extends Omit<JobRequest<Pr
 
 /** Options of `train`. */
 export interface TrainOptions<P extends ProviderName> {
-  /** One callback for every stage: `check`, `upload`, `processing`, `create`, `wait`, `deploy`, `done`. */
+  /** One callback for every stage: `check`, `upload`, `processing`, `estimate`, `create`, `wait`, `deploy`, `done`. */
   onProgress?: ((progress: TrainProgress<P>) => void) | undefined;
   /** Stops watching (the job, once created, keeps running; the error says how to resume). */
   signal?: AbortSignal | undefined;
@@ -94,6 +102,16 @@ export interface TrainOptions<P extends ProviderName> {
   wait?: Pick<WaitOptions, 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxPollErrors' | 'timeoutMs' | 'clock'> | undefined;
   /** Per-request options for every call `train` makes. */
   requestOptions?: RequestOptions | undefined;
+  /**
+   * The `estimate` stage, once the files are uploaded and before the job is created: the trained tokens (from the
+   * `check` reports) and the price (the provider's, else at `pricePerMillionTokens`). `false` skips it.
+   */
+  estimate?: false | Pick<EstimateOptions, 'pricePerMillionTokens'> | undefined;
+  /**
+   * Asked with the estimate before the job is created: `false` stops `train` (an `APIUserAbortError`), deleting the
+   * files it uploaded, so nothing is left behind.
+   */
+  confirm?: ((estimate: CostEstimate<P>) => boolean | Promise<boolean>) | undefined;
 }
 
 /** What `train` reports, stage by stage. */
@@ -102,6 +120,8 @@ export type TrainProgress<P extends ProviderName> =
   /** Byte progress; the last report of a file, once the provider has it, carries its `fileId`. */
   | { stage: 'upload'; file: 'training' | 'validation'; loaded: number; total: number | undefined; fileId?: string }
   | { stage: 'processing'; file: 'training' | 'validation'; fileId: string; status: string }
+  /** What the job will train on and cost, before it is created (see `TrainOptions.estimate`). */
+  | { stage: 'estimate'; estimate: CostEstimate<P> }
   | { stage: 'create'; jobId: string; job: JobOf<P> }
   | { stage: 'wait'; progress: WaitProgress<ProviderTypes[P]['job'], ProviderTypes[P]['event']> }
   | { stage: 'deploy'; model: string; status: string }

@@ -4,13 +4,11 @@ import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
 import { CHECK_FILE, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
+import { isPath } from './inputs.js';
+import { assembleEstimate, checkedRate } from './estimate.js';
+import type { DatasetReport } from '../core/dataset-report.js';
 import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from '../poller/poll.js';
 import type { ProviderName } from '../providers/registry/providers.js';
-
-/** A string `train` uploads (a path) rather than passes on (a file id): it has a `/` or `\`, or a data-file extension. */
-function isPath(value: string): boolean {
-  return /[\\/]/.test(value) || /\.(jsonl|json|csv|parquet|txt)$/i.test(value);
-}
 
 /** How long a file may stay `uploaded` before `train` gives up on the provider processing it. */
 const FILE_PROCESSING_TIMEOUT_MS = 30 * 60_000;
@@ -31,6 +29,11 @@ export async function train<P extends ProviderName>(
   const clock = options.wait?.clock ?? realClock;
   const requestOptions: RequestOptions = { ...options.requestOptions, signal: signal ?? options.requestOptions?.signal };
   const uploaded: string[] = [];
+  const reports: { training: DatasetReport | undefined; validation: DatasetReport | undefined } = {
+    training: undefined,
+    validation: undefined,
+  };
+  const rate = options.estimate === false ? undefined : checkedRate(options.estimate?.pricePerMillionTokens, `${provider} train`);
   const stopped = (stage: string): APIUserAbortError => {
     const files = uploaded.length ? ` (uploaded before it stopped: ${uploaded.join(', ')})` : '';
     return new APIUserAbortError(`${provider} train: stopped by the caller during ${stage}; no job was created${files}`);
@@ -42,6 +45,20 @@ export async function train<P extends ProviderName>(
   // Map the request before any upload: a neutral option the provider refuses costs nothing.
   const { trainingFile: trainingInput, validationFile: validationInput, model } = request;
   createRequest(tuning, { ...request, trainingFile: CHECK_FILE, validationFile: validationInput === undefined ? undefined : CHECK_FILE });
+
+  /** Declined at the estimate: the files `train` uploaded are deleted, and the error says so (and names any left). */
+  async function declined(): Promise<APIUserAbortError> {
+    const left: string[] = [];
+    for (const id of uploaded) await calls.deleteFile(client, id, requestOptions).catch(() => left.push(id));
+    const removed = uploaded.filter((id) => !left.includes(id));
+    const files = [
+      removed.length ? `deleted the files it uploaded (${removed.join(', ')})` : '',
+      left.length ? `could not delete ${left.join(', ')}` : '',
+    ].filter(Boolean);
+    return new APIUserAbortError(
+      `${provider} train: declined at the cost estimate; no job was created${files.length ? `; ${files.join('; ')}` : ''}`,
+    );
+  }
 
   /** Wait until the provider has processed an uploaded file, where it tracks that (OpenAI, Together). */
   async function processed(which: 'training' | 'validation', file: NeutralFile<ProviderTypes[P]['file']>): Promise<void> {
@@ -94,6 +111,7 @@ export async function train<P extends ProviderName>(
       `${provider} train (${which} file)`,
       `${which}File`,
     );
+    reports[which] = report;
     if (report) onProgress?.({ stage: 'check', file: which, report });
     stopIfAborted('check');
     const raw = await calls.upload(
@@ -113,6 +131,31 @@ export async function train<P extends ProviderName>(
   const validationFile = validationInput === undefined ? undefined : await fileId('validation', validationInput);
   stopIfAborted('create');
   const body = createRequest(tuning, { ...request, trainingFile, validationFile });
+  if (options.estimate !== false) {
+    const notes = options.check ? [] : ['the files were not checked (check: false), so their tokens were not counted'];
+    let answer;
+    try {
+      answer = await tuning.estimate?.(client, body, requestOptions);
+    } catch (error) {
+      stopIfAborted('estimate');
+      // A price the provider cannot give now does not stop the job: the estimate says why it has none.
+      notes.push(`${provider} gave no estimate: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const estimate = assembleEstimate({
+      provider,
+      model,
+      epochs: request.epochs,
+      reports,
+      answer,
+      rate,
+      prices: tuning.estimate !== undefined,
+      notes,
+    });
+    onProgress?.({ stage: 'estimate', estimate });
+    const go = options.confirm ? await options.confirm(estimate) : true;
+    stopIfAborted('confirmation');
+    if (!go) throw await declined();
+  }
   const created: JobOf<P> = tuning.job(await calls.create(client, body, requestOptions));
   onProgress?.({ stage: 'create', jobId: created.id, job: created });
 

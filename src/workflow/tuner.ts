@@ -2,6 +2,7 @@ import type { JobRequest } from './neutral.js';
 import { tunings as registered } from '../providers/registry/tunings.js';
 import type { JobOf, ProviderOptionsOf, ProviderTypes, Tuner, TunerOptions } from './api.js';
 import { train } from './train.js';
+import { estimate } from './estimate.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
 import type { ProviderName } from '../providers/registry/providers.js';
 
@@ -64,5 +65,6 @@ export function createTuner<P extends ProviderName>(options: TunerOptions<P>): T
       },
     },
     train: (request, trainOptions) => train(tuning, client, request, trainOptions),
+    estimate: (request, estimateOptions) => estimate(tuning, client, request, estimateOptions),
   };
 }

@@ -65,6 +65,29 @@ export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
    * model name. Absent where a successful job already names its model.
    */
   deploy?(client: T['client'], job: T['job'], checkpoint: NeutralCheckpoint<T['checkpoint']>, options: DeployStep): Promise<string>;
+  /**
+   * The provider's own estimate of what the job would cost, asked with the create request (its files uploaded): Together's
+   * `/fine-tunes/estimate-price`. Absent where the provider answers no price before a job.
+   */
+  estimate?(client: T['client'], body: T['createParams'], options?: RequestOptions): Promise<ProviderEstimate>;
+}
+
+/** What a provider that prices a job before it starts answers for its create request; `raw` is its own answer. */
+export interface ProviderEstimate {
+  /** Who answered, for people: `Together's estimate`. */
+  source: string;
+  /** In US dollars. */
+  price: number | undefined;
+  /** The tokens it will train on (all epochs). */
+  trainingTokens: number | undefined;
+  /** The validation tokens it bills (evaluations × the validation file's tokens). */
+  evaluationTokens: number | undefined;
+  /** False where the provider says the account cannot pay for it (its credit limit and balance). */
+  allowedToProceed: boolean | undefined;
+  /** The account's credit limit, in US dollars. */
+  creditLimit: number | undefined;
+  /** The provider's own answer (Together: its `/fine-tunes/estimate-price` body). */
+  raw: unknown;
 }
 
 /** The provider's own types a tuning module works with: `TuningTypesOf<typeof tuning>`. */

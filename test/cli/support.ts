@@ -1,8 +1,9 @@
 import { providers, type ProviderName } from '../../src/providers/registry/providers.js';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from 'esbuild';
 import { afterAll, beforeAll } from 'vitest';
 import { repoRoot } from '../support/prism.js';
@@ -157,4 +158,41 @@ export function cliFixture(): { bin: string; data: Awaited<ReturnType<typeof dat
     if (fixture.data.dir) await rm(fixture.data.dir, { recursive: true, force: true });
   });
   return fixture;
+}
+
+/** A tmux server of the test file's own (`-L socket`): `tmux(...args)` runs a tmux command on it. */
+export function tmuxOn(socket: string): (...args: string[]) => string {
+  return (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+/**
+ * Runs the bin with `args` in a fresh tmux window `name` of `columns`×`rows` (a clean environment: `env`, a `HOME`, a
+ * colour terminal), calling `onScreen` with every screen that differs from the one before, until the window prints
+ * `EXIT=n` (or 90 s pass); resolves with the exit code and the last screen.
+ */
+export async function inTmux(
+  tmux: (...args: string[]) => string,
+  run: { name: string; bin: string; home: string; env: Record<string, string>; args: string[]; size?: { columns: number; rows: number } },
+  onScreen: (screen: string) => void = () => undefined,
+): Promise<{ exit: number; screen: string }> {
+  const { name, bin, home, env, args, size = { columns: 100, rows: 42 } } = run;
+  const assignments = Object.entries({ PATH: process.env['PATH'] ?? '', HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...env }).map(
+    ([k, v]) => `${k}='${v}'`,
+  );
+  const command = `env -i ${assignments.join(' ')} ${process.execPath} ${bin} ${args.map((a) => `'${a}'`).join(' ')}; echo EXIT=$?; sleep 60`;
+  tmux('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), command);
+  const deadline = Date.now() + 90_000;
+  let last: string | undefined;
+  for (;;) {
+    const screen = tmux('capture-pane', '-p', '-t', name);
+    if (screen !== last) onScreen(screen);
+    last = screen;
+    const exit = /EXIT=(\d+)/.exec(screen);
+    if (exit) {
+      tmux('kill-session', '-t', name);
+      return { exit: Number(exit[1]), screen };
+    }
+    if (Date.now() > deadline) throw new Error(`no EXIT after 90 s; last screen:\n${screen}`);
+    await sleep(40);
+  }
 }

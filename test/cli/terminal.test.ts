@@ -1,14 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AnsiUp } from 'ansi_up';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { requireChromium } from '../support/requirements.js';
-import { ARTIFACTS, buildCli, datasets, ensureTmux, MODEL, tunekit } from './support.js';
+import { ARTIFACTS, buildCli, datasets, ensureTmux, inTmux, MODEL, tmuxOn, tunekit } from './support.js';
 
 /**
  * The human mode: in a real pseudo-terminal (tmux) the live view of `train` (status, step bar, ETA, elapsed, a loss
@@ -17,7 +15,7 @@ import { ARTIFACTS, buildCli, datasets, ensureTmux, MODEL, tunekit } from './sup
  */
 
 const socket = `tunekit-cli-test-${process.pid}`;
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const tmux = tmuxOn(socket);
 
 let bin = '';
 let data: Awaited<ReturnType<typeof datasets>>;
@@ -44,39 +42,20 @@ afterAll(async () => {
   await rm(data.dir, { recursive: true, force: true });
 });
 
-/** Runs `command` in a fresh tmux window of `columns`×`rows`; returns every distinct screen until it printed EXIT=n. */
+/** Runs the bin in a fresh tmux window of `columns`×`rows`; returns every distinct screen until it printed EXIT=n. */
 async function inTerminal(
   name: string,
   env: Record<string, string>,
   args: string[],
   size = { columns: 100, rows: 42 },
 ): Promise<{ frames: string[]; colored: string[]; exit: number }> {
-  const assignments = Object.entries({
-    PATH: process.env['PATH'] ?? '',
-    HOME: data.dir,
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    ...env,
-  }).map(([k, v]) => `${k}='${v}'`);
-  const command = `env -i ${assignments.join(' ')} ${process.execPath} ${bin} ${args.map((a) => `'${a}'`).join(' ')}; echo EXIT=$?; sleep 60`;
-  tmux('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), command);
   const frames: string[] = [];
   const colored: string[] = [];
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const screen = tmux('capture-pane', '-p', '-t', name);
-    if (screen !== frames.at(-1)) {
-      frames.push(screen);
-      colored.push(tmux('capture-pane', '-p', '-e', '-t', name));
-    }
-    const exit = /EXIT=(\d+)/.exec(screen);
-    if (exit) {
-      tmux('kill-session', '-t', name);
-      return { frames, colored, exit: Number(exit[1]) };
-    }
-    if (Date.now() > deadline) throw new Error(`no EXIT after 90 s; last screen:\n${screen}`);
-    await sleep(40);
-  }
+  const { exit } = await inTmux(tmux, { name, bin, home: data.dir, env, args, size }, (screen) => {
+    frames.push(screen);
+    colored.push(tmux('capture-pane', '-p', '-e', '-t', name));
+  });
+  return { frames, colored, exit };
 }
 
 /** A terminal screen (tmux capture with escapes) as a picture, through headless Chromium. */

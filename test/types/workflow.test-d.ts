@@ -12,6 +12,7 @@ import {
   type OpenAIJob,
   type TogetherJob,
   type TogetherJobSummary,
+  type CostEstimate,
   type TrainProgress,
   type TrainResult,
   type WaitProgress,
@@ -71,5 +72,32 @@ describe('the workflow API', () => {
     expectTypeOf<JobFailedError['code']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<WaitTimeoutError['jobId']>().toEqualTypeOf<string>();
     expectTypeOf(nebius.models.wait).returns.resolves.toMatchTypeOf<{ name?: string }>();
+  });
+
+  it("estimate takes train's request and answers the provider's estimate; train's estimate stage and confirm carry it", () => {
+    const tuner = createTuner({ provider: 'together', apiKey: 'k' });
+    expectTypeOf(tuner.estimate({ model: 'm', trainingFile: './train.jsonl', epochs: 3 })).resolves.toEqualTypeOf<
+      CostEstimate<'together'>
+    >();
+    void tuner.estimate({ model: 'm', trainingFile: new Blob([]) }, { pricePerMillionTokens: 3 });
+    // @ts-expect-error the rate is a number of US dollars
+    void tuner.estimate({ model: 'm', trainingFile: 'file-1' }, { pricePerMillionTokens: '$3' });
+    expectTypeOf<CostEstimate['price']>().toEqualTypeOf<
+      { amount: number; currency: 'USD'; source: 'provider' | 'rate'; ratePerMillionTokens: number | undefined } | undefined
+    >();
+    expectTypeOf<CostEstimate['tokens']['method']>().toEqualTypeOf<'exact' | 'estimate' | 'provider' | 'unknown'>();
+    void tuner.train(
+      { model: 'm', trainingFile: './train.jsonl' },
+      {
+        estimate: { pricePerMillionTokens: 2 },
+        confirm: (estimate) => {
+          expectTypeOf(estimate).toEqualTypeOf<CostEstimate<'together'>>();
+          return (estimate.price?.amount ?? 0) < 10;
+        },
+        onProgress: (p) => {
+          if (p.stage === 'estimate') expectTypeOf(p.estimate.allowedToProceed).toEqualTypeOf<boolean | undefined>();
+        },
+      },
+    );
   });
 });

@@ -63,7 +63,19 @@ describe.each(['nebius', 'together', 'openai'] as const)('%s: train() from a loc
     const processing = ['processing'];
     const deploy = provider === 'nebius' ? ['deploy'] : [];
     // check → upload → (processing) happen per file, then the job.
-    expect(stages).toEqual(['check', 'upload', ...processing, 'check', 'upload', ...processing, 'create', 'wait', ...deploy, 'done']);
+    expect(stages).toEqual([
+      'check',
+      'upload',
+      ...processing,
+      'check',
+      'upload',
+      ...processing,
+      'estimate',
+      'create',
+      'wait',
+      ...deploy,
+      'done',
+    ]);
     expect(uploads[0]).toBe(0);
     expect(uploads.at(-1)).toBe(Buffer.byteLength(`${jsonl(60)}\n`));
     expect(waits).toBeGreaterThan(3);

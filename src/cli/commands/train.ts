@@ -11,6 +11,7 @@ import { pollOptions, stoppedWaiting } from './jobs.js';
 import type { ProviderName } from '../../providers/registry/providers.js';
 import type { AnySession, Session } from '../provider.js';
 import { WaitAbortedError } from '../../poller/errors.js';
+import { askToProceed, DEFAULT_CONFIRM_ABOVE, needsConfirmation } from '../estimate.js';
 
 /** `tunekit train FILE --model M`: check → upload → create → wait (→ deploy on Nebius), in one live view. */
 
@@ -24,10 +25,16 @@ export interface TrainFlags extends Record<string, unknown> {
   deployName?: string;
   pollInterval?: number;
   maxWait?: number;
+  /** Your rate, US dollars per million trained tokens, for a price where the provider answers none. */
+  pricePerMtok?: number;
+  /** Ask (on a terminal) before creating a job estimated above this many US dollars. */
+  confirmAbove?: number;
+  /** Never ask. */
+  yes?: boolean;
 }
 
 /** A local file (as an absolute path, so it is uploaded) or an uploaded file's id (no path separator, no data-file extension). */
-function fileArgument(value: string, flag: string): string {
+export function fileArgument(value: string, flag: string): string {
   if (existsSync(value)) return resolve(value);
   if (/[\\/]/.test(value) || /\.(jsonl|json|csv|parquet|txt)$/i.test(value)) throw new UsageError(`${flag} "${value}" does not exist`);
   return value; // a file id, from an earlier upload
@@ -61,6 +68,10 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
   session.signal.addEventListener('abort', stop, { once: true });
   const watcher = await createWatcher(out, `tunekit train · ${facts.label} · ${model}`);
   let created: JobOf<P> | undefined;
+  let declined = false;
+  const threshold = options.confirmAbove ?? DEFAULT_CONFIRM_ABOVE;
+  // Asked only of a person at a terminal: never with --json or --yes, nor when stdin or stdout is not a terminal.
+  const asks = !out.json && !options.yes && process.stdin.isTTY === true && out.stdout.isTTY === true;
   let result: TrainResult<P> | undefined;
   try {
     result = await session.tuner.train(
@@ -71,6 +82,17 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
         signal: watching.signal,
         wait: pollOptions(options),
         requestOptions: session.request,
+        estimate: { pricePerMillionTokens: options.pricePerMtok },
+        confirm: async (estimate) => {
+          if (!asks || !needsConfirmation(estimate, threshold)) return true;
+          const release = watcher.hold();
+          try {
+            declined = !(await askToProceed(out, estimate, threshold, watching.signal));
+          } finally {
+            release();
+          }
+          return !declined;
+        },
         onProgress: (progress) => {
           watcher.train(progress);
           if (progress.stage === 'create') {
@@ -87,6 +109,9 @@ async function trainOn<P extends ProviderName>(session: Session<P>, fileArg: str
     }
     watcher.close();
     if (created) throw stoppedWaiting(session, error, created.id);
+    if (declined && !session.signal.aborted && error instanceof APIUserAbortError) {
+      throw new CliError(error.message, EXIT.failure, undefined, undefined, 'Declined');
+    }
     if (error instanceof APIUserAbortError) {
       throw new CliError(
         `${error.message}`,

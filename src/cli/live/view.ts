@@ -9,6 +9,7 @@ import type { lossChart as LossChart } from './chart.js';
 import type { ProviderName } from '../../providers/registry/providers.js';
 import type { JobStatus } from '../../core/provider.js';
 import { formatBytes, formatDuration } from '../../core/format.js';
+import { estimateLine } from '../estimate.js';
 
 /**
  * What `wait` and `train` show while they run, in one of three forms: a live view on a terminal (one frame redrawn
@@ -18,6 +19,8 @@ import { formatBytes, formatDuration } from '../../core/format.js';
 export interface Watcher {
   train<P extends ProviderName>(progress: TrainProgress<P>): void;
   wait(progress: WaitProgress): void;
+  /** Stop drawing until the returned function is called (a question on the terminal); the frame is cleared meanwhile. */
+  hold(): () => void;
   /** Stop drawing (the last frame stays on the screen). */
   close(): void;
 }
@@ -143,6 +146,11 @@ class JsonWatcher implements Watcher {
       case 'processing':
         this.out.line({ type: 'processing', file: p.file, fileId: p.fileId, status: p.status });
         return;
+      case 'estimate': {
+        const { reports: _reports, providerEstimate, ...estimate } = p.estimate;
+        this.out.line({ type: 'estimate', ...estimate, providerEstimate: providerEstimate?.raw });
+        return;
+      }
       case 'create':
         this.out.line({ type: 'created', job: p.job });
         return;
@@ -191,6 +199,10 @@ class JsonWatcher implements Watcher {
     });
   }
 
+  hold(): () => void {
+    return () => undefined;
+  }
+
   close(): void {}
 }
 
@@ -223,6 +235,8 @@ class PlainWatcher implements Watcher {
       case 'processing':
         // `uploaded` repeats the upload's own line; the end of processing gets its own.
         return p.status === 'uploaded' ? undefined : this.say(`the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
+      case 'estimate':
+        return this.say(`estimated: ${estimateLine(p.estimate)}`);
       case 'create':
         return this.say(`created job ${p.job.id} (${p.job.providerStatus})`);
       case 'wait':
@@ -249,6 +263,10 @@ class PlainWatcher implements Watcher {
     const line = parts.join(' · ');
     if (line !== this.lastLine) this.say(line);
     this.lastLine = line;
+  }
+
+  hold(): () => void {
+    return () => undefined;
   }
 
   close(): void {}
@@ -281,6 +299,7 @@ class LiveWatcher implements Watcher {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastDraw = 0;
   private closed = false;
+  private held = false;
 
   constructor(
     private readonly out: Output,
@@ -316,6 +335,10 @@ class LiveWatcher implements Watcher {
       case 'processing':
         // `uploaded` (the provider is still processing it) is the upload's line; the end of processing gets its own.
         return p.status === 'uploaded' ? undefined : this.persist(`${c.green('✓')} the ${fileLabel(p.file)} ${p.fileId} is ${p.status}`);
+      case 'estimate':
+        return this.persist(
+          `${p.estimate.allowedToProceed === false ? c.yellow('!') : c.green('✓')} estimated: ${estimateLine(p.estimate)}`,
+        );
       case 'create':
         this.jobId = p.job.id;
         return this.persist(`${c.green('✓')} created job ${c.bold(p.job.id)}`);
@@ -335,9 +358,18 @@ class LiveWatcher implements Watcher {
     this.draw(false);
   }
 
+  hold(): () => void {
+    this.held = true;
+    this.log.clear();
+    return () => {
+      this.held = false;
+      this.draw(true);
+    };
+  }
+
   /** Redraws, at most 10 times a second unless `force`. */
   private draw(force: boolean): void {
-    if (this.closed) return;
+    if (this.closed || this.held) return;
     const now = Date.now();
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;

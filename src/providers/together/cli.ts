@@ -81,21 +81,11 @@ export const cli: CliProvider<'together'> = {
         });
         const { providerRequest } = await import('../../workflow/tuner.js');
         const body = providerRequest('together', { ...hyperparameters, model, trainingFile, validationFile, providerOptions });
-        const estimate = await session.tuner.client.jobs.estimatePrice(
-          {
-            training_file: body.training_file,
-            validation_file: body.validation_file,
-            model: body.model,
-            n_epochs: body.n_epochs,
-            n_evals: body.n_evals,
-            training_method: body.training_method,
-            training_type: body.training_type,
-            from_checkpoint: body.from_checkpoint,
-          },
-          session.request,
-        );
+        const { priceParams } = await import('./tuning.js');
+        const estimate = await session.tuner.client.jobs.estimatePrice(priceParams(body), session.request);
         if (session.out.json) return session.out.value(estimate);
-        const dollars = (n: number | undefined): string | undefined => (n === undefined ? undefined : `$${n.toFixed(2)}`);
+        const { formatMoney } = await import('../../core/format.js');
+        const dollars = (n: number | undefined): string | undefined => (n === undefined ? undefined : formatMoney(n));
         session.out.details([
           ['estimated price', dollars(estimate.estimated_total_price)],
           ['training tokens', estimate.estimated_train_token_count?.toLocaleString('en-US')],

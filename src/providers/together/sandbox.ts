@@ -40,6 +40,8 @@ const FAILURE = { code: 'job_error', message: 'Training failed: the trainer stop
 const ORG = 'sandbox-user';
 /** Dollars per million tokens trained. */
 const PRICE = 0.48;
+/** The credit limit of the sandbox's account, in dollars: a job estimated above it is not allowed to proceed. */
+const USER_LIMIT = 100;
 /** What `batch_size: "max"` becomes. */
 const MAX_BATCH = 16;
 
@@ -407,8 +409,8 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       return {
         json: {
           estimated_total_price: price,
-          allowed_to_proceed: true,
-          user_limit: 100,
+          allowed_to_proceed: price <= USER_LIMIT,
+          user_limit: USER_LIMIT,
           estimated_train_token_count: train,
           estimated_eval_token_count: evaluation,
         },

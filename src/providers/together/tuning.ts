@@ -9,10 +9,12 @@ import {
   type TogetherJobCreateParams,
   type TogetherJobEvent,
   type TogetherJobSummary,
+  type TogetherPriceEstimateParams,
 } from './client.js';
 import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
 import { togetherEvent, togetherProgress, togetherStatus } from './wait.js';
-import type { ProviderTuning } from '../../workflow/tuning.js';
+import type { ProviderEstimate, ProviderTuning } from '../../workflow/tuning.js';
+import type { RequestOptions } from '../../core/exchange.js';
 import { dateOf } from '../../core/records.js';
 
 /** Together's own default LoRA rank; alpha defaults to twice the rank. */
@@ -63,6 +65,26 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
   },
   suffix: stringField('suffix', 'must be a string'),
 };
+
+/** The body of Together's price estimate for a create request: the fields the price depends on. */
+export function priceParams(body: TogetherJobCreateParams): TogetherPriceEstimateParams {
+  const { training_file, validation_file, model, n_epochs, n_evals, training_method, training_type, from_checkpoint } = body;
+  return { training_file, validation_file, model, n_epochs, n_evals, training_method, training_type, from_checkpoint };
+}
+
+/** Together's own estimate of a create request (`/fine-tunes/estimate-price`): its price, tokens, and whether the account may proceed. */
+async function estimate(client: TogetherClient, body: TogetherJobCreateParams, options?: RequestOptions): Promise<ProviderEstimate> {
+  const answer = await client.jobs.estimatePrice(priceParams(body), options);
+  return {
+    source: "Together's estimate",
+    price: answer.estimated_total_price,
+    trainingTokens: answer.estimated_train_token_count,
+    evaluationTokens: answer.estimated_eval_token_count,
+    allowedToProceed: answer.allowed_to_proceed,
+    creditLimit: answer.user_limit,
+    raw: answer,
+  };
+}
 
 export const tuning: ProviderTuning<
   'together',
@@ -133,4 +155,5 @@ export const tuning: ProviderTuning<
     file: (client, fileId, options) => client.files.retrieve(fileId, options),
     deleteFile: (client, fileId, options) => client.files.delete(fileId, options),
   },
+  estimate: (client, body, options) => estimate(client, body, options),
 };
