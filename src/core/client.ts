@@ -41,6 +41,20 @@ export interface ClientOptions {
   clock?: RequestClock | undefined;
 }
 
+/** A field name that holds a secret (`wandb_api_key`, `api_key`, `hf_api_token`, `token`, `password`). */
+const SECRET_FIELD = /(^|_)(api_?key|token|secret|password)$/i;
+
+/** The string values of secret fields anywhere in a JSON body. */
+function secretValues(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) secretValues(item, found);
+  else if (typeof value === 'object' && value !== null)
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'string' && SECRET_FIELD.test(key)) found.push(v);
+      else secretValues(v, found);
+    }
+  return found;
+}
+
 /** What a provider module declares about itself. */
 export interface ProviderSpec {
   name: string;
@@ -287,6 +301,8 @@ export function createCore<Paths extends object>(spec: ProviderSpec, options: Cl
   ): Promise<Job> {
     const token = `tunekit-${crypto.randomUUID()}`;
     const marked = spec?.mark(body, token);
+    // A job's own secrets (a W&B key, a Hugging Face token, an MLflow password) are hidden as the API key is.
+    for (const value of secretValues(body)) secret(value);
     return run(
       () => new Exchange(config, checkedRequest(providerName, options), false),
       async (exchange) => {

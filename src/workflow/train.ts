@@ -2,7 +2,14 @@ import { APIUserAbortError, TunekitError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
-import { CHECK_FILE, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
+import {
+  CHECK_FILE,
+  NEUTRAL_OPTIONS,
+  refuseUnknownKeys,
+  refuseUnknownRequestKeys,
+  type NeutralCheckpoint,
+  type NeutralFile,
+} from './neutral.js';
 import { createRequest, type ProviderTuning } from './tuning.js';
 import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from '../poller/poll.js';
 import type { ProviderName } from '../providers/registry/providers.js';
@@ -11,6 +18,29 @@ import type { ProviderName } from '../providers/registry/providers.js';
 function isPath(value: string): boolean {
   return /[\\/]/.test(value) || /\.(jsonl|json|csv|parquet|txt)$/i.test(value);
 }
+
+/** Every key of `train`'s options. */
+const TRAIN_OPTION_KEYS: { [K in keyof TrainOptions<ProviderName>]-?: true } = {
+  onProgress: true,
+  signal: true,
+  check: true,
+  deploy: true,
+  wait: true,
+  requestOptions: true,
+};
+
+/** An option of `train`'s second argument given in its request: where it belongs. */
+const TRAIN_OPTIONS_ELSEWHERE: Record<string, string> = Object.fromEntries(
+  Object.keys(TRAIN_OPTION_KEYS).map((key) => [key, `${key} is an option of train's second argument, not of its request`]),
+);
+
+/** A job option given in `train`'s second argument: where it belongs. */
+const REQUEST_OPTIONS_ELSEWHERE: Record<string, string> = Object.fromEntries(
+  [...NEUTRAL_OPTIONS, 'model', 'trainingFile', 'providerOptions'].map((key) => [
+    key,
+    `${key} belongs in train's request, its first argument`,
+  ]),
+);
 
 /** How long a file may stay `uploaded` before `train` gives up on the provider processing it. */
 const FILE_PROCESSING_TIMEOUT_MS = 30 * 60_000;
@@ -39,7 +69,9 @@ export async function train<P extends ProviderName>(
     if (signal?.aborted) throw stopped(stage);
   };
 
-  // Map the request before any upload: a neutral option the provider refuses costs nothing.
+  // Map the request before any upload: a misspelled key, or a neutral option the provider refuses, costs nothing.
+  refuseUnknownRequestKeys(`${provider} train`, request, TRAIN_OPTIONS_ELSEWHERE);
+  refuseUnknownKeys(`${provider} train's options`, options, Object.keys(TRAIN_OPTION_KEYS), REQUEST_OPTIONS_ELSEWHERE);
   const { trainingFile: trainingInput, validationFile: validationInput, model } = request;
   createRequest(tuning, { ...request, trainingFile: CHECK_FILE, validationFile: validationInput === undefined ? undefined : CHECK_FILE });
 
