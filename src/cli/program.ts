@@ -79,7 +79,7 @@ function hyperparameterOptions(command: Command): Command {
       'reinforcement',
     ]),
     new Option('--dpo-beta <x>', 'the DPO beta (with --method dpo)').argParser(nonNegative),
-    new Option('--grader <file|json>', "a reinforcement job's grader, in OpenAI's shape: a JSON file or JSON text"),
+    new Option('--grader <file|json>', "a reinforcement job's grader, as its provider's document writes it: a JSON file or JSON text"),
     new Option(
       '--from-checkpoint <name>',
       'continue from a checkpoint as the provider names it (<job>[:<step>], ft:…), or hf:<owner/model>[@revision] (HF_TOKEN from the environment)',

@@ -171,7 +171,7 @@ async function graderOf(value: string): Promise<Record<string, unknown>> {
         field: '--grader',
         rule: 'a JSON object',
         value: '{…}',
-        message: `--grader ${value}: not a JSON object (a grader in OpenAI's shape)`,
+        message: `--grader ${value}: not a JSON object (a grader as the provider's document writes it)`,
       },
     ]);
   return parsed;
@@ -198,7 +198,7 @@ async function jobOptions<P extends ProviderName>(provider: P, flags: RequestFla
         field: '--method',
         rule: 'needs --grader',
         value: 'reinforcement',
-        message: "--method reinforcement needs --grader FILE (its grader, in OpenAI's shape)",
+        message: "--method reinforcement needs --grader FILE (its grader, as the provider's document writes it)",
       },
     ]);
   const from = flags.fromCheckpoint;

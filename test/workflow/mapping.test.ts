@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTuner, ValidationError, type JobRequest } from '../../src/index.js';
-import { NEUTRAL_OPTIONS, type MappingTable, type NeutralOption, type OptionRule } from '../../src/workflow/neutral.js';
+import { NEUTRAL_OPTIONS, type NeutralOption, type OptionRule } from '../../src/workflow/neutral.js';
 import { azureMapping } from '../../src/providers/azure/tuning.js';
 import { nebiusMapping } from '../../src/providers/nebius/tuning.js';
 import { openaiMapping } from '../../src/providers/openai/tuning.js';
@@ -82,12 +82,6 @@ const expected: Record<'nebius' | 'together' | 'openai' | 'azure', Partial<Recor
     metadata: { metadata: { team: 'search' } },
     integrations: { integrations: [{ type: 'wandb', wandb: { project: 'tunekit', name: 'run-1' } }] },
   },
-};
-const tables: Record<'nebius' | 'together' | 'openai' | 'azure', MappingTable<never>> = {
-  nebius: nebiusMapping,
-  together: togetherMapping,
-  openai: openaiMapping,
-  azure: azureMapping,
 };
 
 describe('every neutral option on every provider: mapped or refused, never dropped', () => {

@@ -1,7 +1,7 @@
 import type { components, paths } from '../../../generated/azure.js';
 import { rules } from '../../../generated/azure.rules.js';
 import { fileOperations, text, type Outputs } from '../../sandbox/files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
+import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
 import { defineSandbox } from '../../sandbox/definition.js';
 import { allValues, everyStatus, type ErrorWords } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
@@ -13,11 +13,9 @@ import {
   listPage,
   resultFiles,
   styleCheckpoints,
-  styleError,
   styleErrors,
   styleEvents,
   styleLifecycle,
-  styleTimes,
   styleJob,
   styleResolved,
 } from '../openai-style/sandbox.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { components, paths } from '../../../generated/openai.js';
 import { rules } from '../../../generated/openai.rules.js';
 import { fileOperations, filePart, formProblems, storeFile, type Outputs } from '../../sandbox/files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
+import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
 import { defineSandbox } from '../../sandbox/definition.js';
 import { allValues, everyStatus } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
@@ -14,12 +14,10 @@ import {
   listPage,
   resultFiles,
   styleCheckpoints,
-  styleError,
   styleErrors as errors,
   styleEvents,
   styleFile,
   styleLifecycle,
-  styleTimes,
   styleJob,
   styleResolved,
 } from '../openai-style/sandbox.js';
