@@ -57,5 +57,13 @@ export type {
   NeutralFile,
   NeutralCheckpoint,
   NeutralJobBase,
+  NeutralJobOptions,
+  TrainingMethod,
+  PreferenceMethod,
+  ReinforcementMethod,
+  CheckpointSource,
+  Integrations,
+  WandbIntegration,
+  MlflowIntegration,
 } from './workflow/neutral.js';
 export type { ModelWaitOptions } from './poller/model-wait.js';

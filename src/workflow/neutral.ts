@@ -208,7 +208,7 @@ export function refuseUnknownRequestKeys(where: string, request: object, elsewhe
 const SECRET_KEY = /(^|_)(api_?key|token|secret|password)$/i;
 
 /** A value as an error may show it: secrets inside it replaced by `[redacted]`, at any depth. */
-export function shownValue(value: unknown): unknown {
+function shownValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shownValue);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
@@ -353,7 +353,7 @@ export function neutralOptions(
 export const absent = (refused: string): { refused: string } => ({ refused });
 
 /** `value` as a record (a plain object), or `undefined`. */
-export function recordOf(value: unknown): Record<string, unknown> | undefined {
+function recordOf(value: unknown): Record<string, unknown> | undefined {
   return isRecord(value) ? value : undefined;
 }
 
@@ -375,7 +375,7 @@ export function stringMap(value: unknown): Record<string, string> | string {
 }
 
 /** The keys of `value` outside `known`, as a reason (with the one it likely meant), or `undefined`. */
-export function unknownKeys(value: Record<string, unknown>, known: readonly string[], what: string): string | undefined {
+function unknownKeys(value: Record<string, unknown>, known: readonly string[], what: string): string | undefined {
   const unknown = Object.keys(value).find((key) => !known.includes(key) && value[key] !== undefined);
   if (unknown === undefined) return undefined;
   const meant = suggestKey(unknown, known);
@@ -413,7 +413,7 @@ export function methodOf(value: unknown): { type: 'supervised' } | PreferenceMet
     const why = unknownKeys(record, known, 'a reinforcement method');
     if (why) return why;
     const grader = recordOf(record['grader']);
-    if (!grader) return "a reinforcement method needs its grader, an object in OpenAI's shape";
+    if (!grader) return "a reinforcement method needs its grader, an object as the provider's document writes it";
     const effort = record['reasoningEffort'];
     if (effort !== undefined && effort !== 'default' && effort !== 'low' && effort !== 'medium' && effort !== 'high')
       return 'reasoningEffort must be default, low, medium or high';
