@@ -297,6 +297,24 @@ export function setGiven<T extends object, K extends keyof T>(
   return value === undefined ? undefined : setOnce(target, name, value, path);
 }
 
+/** The rule for a value at the top of the request under `field` (`seed`, `tags`, `metadata`): checked, then set once. */
+export function checkedField<K extends string, V extends number | object, Body extends Partial<Record<K, V | null>>>(
+  field: K,
+  check: (value: unknown) => V | string,
+): OptionRule<Body> {
+  return {
+    field,
+    apply: (body, value) => {
+      const target: Partial<Record<K, V | null>> = body;
+      const checked = check(value);
+      return typeof checked === 'string' ? checked : setOnce(target, field, checked, field);
+    },
+  };
+}
+
+/** A seed: a whole number ≥ 0, or why not. */
+export const seedValue = (value: unknown): number | string => wholeNumber(value, 0);
+
 /** The rule for a string at the top of the request under `field` (`validation_file`, `suffix`): set once, else `rule`. */
 export function stringField<K extends string, Body extends Partial<Record<K, string | null>>>(field: K, rule: string): OptionRule<Body> {
   return {

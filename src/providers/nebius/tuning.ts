@@ -12,11 +12,13 @@ import {
 import { openAIStyleEvent } from '../openai-style/wait.js';
 import {
   absent,
+  checkedField,
   checkpointOf,
   finiteNumber,
   integrationsOf,
   loraSettings,
   methodOf,
+  seedValue,
   setOnce,
   stringField,
   stringList,
@@ -96,23 +98,8 @@ export const nebiusMapping: MappingTable<NebiusJobCreateParams> = {
       return undefined;
     },
   },
-  seed: {
-    field: 'seed',
-    apply: (body, value) => {
-      const seed = wholeNumber(value, 0);
-      return typeof seed === 'string' ? seed : setOnce(body, 'seed', seed, 'seed');
-    },
-  },
-  tags: {
-    field: 'tags',
-    apply: (body, value) => {
-      const tags = stringList(value);
-      if (typeof tags === 'string') return tags;
-      if (body.tags) return 'providerOptions.tags is set already; set it in one place';
-      body.tags = tags;
-      return undefined;
-    },
-  },
+  seed: checkedField('seed', seedValue),
+  tags: checkedField('tags', stringList),
   metadata: absent('Nebius has no key-value metadata on a job; it has tags (a list of strings): use tags'),
   integrations: {
     field: 'integrations',

@@ -4,9 +4,11 @@ import type { PageList } from '../../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../../core/upload.js';
 import {
   absent,
+  checkedField,
   checkpointOf,
   integrationsOf,
   methodOf,
+  seedValue,
   setGiven,
   setOnce,
   stringField,
@@ -214,24 +216,9 @@ export function openAIStyleMapping(facts: OpenAIStyleFacts): MappingTable<OpenAI
         return undefined;
       },
     },
-    seed: {
-      field: 'seed',
-      apply: (body, value) => {
-        const seed = wholeNumber(value, 0);
-        return typeof seed === 'string' ? seed : setOnce(body, 'seed', seed, 'seed');
-      },
-    },
+    seed: checkedField('seed', seedValue),
     tags: absent(`${label} has no job tags; it has metadata (key-value pairs): use metadata`),
-    metadata: {
-      field: 'metadata',
-      apply: (body, value) => {
-        const map = stringMap(value);
-        if (typeof map === 'string') return map;
-        if (body.metadata) return 'providerOptions.metadata is set already; set it in one place';
-        body.metadata = map;
-        return undefined;
-      },
-    },
+    metadata: checkedField('metadata', stringMap),
     integrations: {
       field: 'integrations',
       note: "`wandb: { project, name, entity, tags }`; refused: `apiKey` (the key is in the organization's settings), `baseUrl`, mlflow",

@@ -12,11 +12,13 @@ import {
 } from './client.js';
 import {
   absent,
+  checkedField,
   checkpointOf,
   finiteNumber,
   integrationsOf,
   loraSettings,
   methodOf,
+  seedValue,
   setGiven,
   setOnce,
   stringField,
@@ -123,13 +125,7 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
       return setOnce(body, 'from_checkpoint', name, 'from_checkpoint');
     },
   },
-  seed: {
-    field: 'random_seed',
-    apply: (body, value) => {
-      const seed = wholeNumber(value, 0);
-      return typeof seed === 'string' ? seed : setOnce(body, 'random_seed', seed, 'random_seed');
-    },
-  },
+  seed: checkedField('random_seed', seedValue),
   tags: absent("Together's document has no job tags"),
   metadata: absent("Together's document has no job metadata"),
   integrations: {
