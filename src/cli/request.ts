@@ -53,6 +53,17 @@ const FLAG_OF_FIELD: Record<string, string> = {
   train_on_inputs: '--train-on-inputs',
   validation_file: '--validation',
   model: '--model',
+  beta: '--dpo-beta',
+  dpo_beta: '--dpo-beta',
+  grader: '--grader',
+  seed: '--seed',
+  random_seed: '--seed',
+  tags: '--tag',
+  metadata: '--metadata',
+  project: '--wandb-project',
+  wandb_project_name: '--wandb-project',
+  wandb_name: '--wandb-name',
+  wandb_entity: '--wandb-entity',
 };
 
 /** The flags' values as commander parsed them (each already checked for its type). */

@@ -10,7 +10,7 @@ import {
   type NeutralCheckpoint,
   type NeutralFile,
 } from './neutral.js';
-import { createRequest, type ProviderTuning } from './tuning.js';
+import { documentedRequest, type ProviderTuning } from './tuning.js';
 import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from '../poller/poll.js';
 import type { ProviderName } from '../providers/registry/providers.js';
 
@@ -73,7 +73,11 @@ export async function train<P extends ProviderName>(
   refuseUnknownRequestKeys(`${provider} train`, request, TRAIN_OPTIONS_ELSEWHERE);
   refuseUnknownKeys(`${provider} train's options`, options, Object.keys(TRAIN_OPTION_KEYS), REQUEST_OPTIONS_ELSEWHERE);
   const { trainingFile: trainingInput, validationFile: validationInput, model } = request;
-  createRequest(tuning, { ...request, trainingFile: CHECK_FILE, validationFile: validationInput === undefined ? undefined : CHECK_FILE });
+  documentedRequest(tuning, {
+    ...request,
+    trainingFile: CHECK_FILE,
+    validationFile: validationInput === undefined ? undefined : CHECK_FILE,
+  });
 
   /** Wait until the provider has processed an uploaded file, where it tracks that (OpenAI, Together). */
   async function processed(which: 'training' | 'validation', file: NeutralFile<ProviderTypes[P]['file']>): Promise<void> {
@@ -144,7 +148,7 @@ export async function train<P extends ProviderName>(
   const trainingFile = await fileId('training', trainingInput);
   const validationFile = validationInput === undefined ? undefined : await fileId('validation', validationInput);
   stopIfAborted('create');
-  const body = createRequest(tuning, { ...request, trainingFile, validationFile });
+  const body = documentedRequest(tuning, { ...request, trainingFile, validationFile });
   const created: JobOf<P> = tuning.job(await calls.create(client, body, requestOptions));
   onProgress?.({ stage: 'create', jobId: created.id, job: created });
 

@@ -3,7 +3,7 @@ import { refuseUnknownKeys, type JobRequest } from './neutral.js';
 import { tunings as registered } from '../providers/registry/tunings.js';
 import type { JobOf, ProviderOptionsOf, ProviderTypes, Tuner, TunerOptions } from './api.js';
 import { train } from './train.js';
-import { createRequest, type ProviderTuning } from './tuning.js';
+import { createRequest, documentedRequest, type ProviderTuning } from './tuning.js';
 import type { ProviderName } from '../providers/registry/providers.js';
 
 /** The problem of a provider name the registry does not have. */
@@ -60,8 +60,7 @@ export function createTuner<P extends ProviderName>(options: TunerOptions<P>): T
     provider: options.provider,
     client,
     jobs: {
-      create: async (request, requestOptions) =>
-        job(await calls.create(client, providerRequest(options.provider, request), requestOptions)),
+      create: async (request, requestOptions) => job(await calls.create(client, documentedRequest(tuning, request), requestOptions)),
       retrieve: async (jobId, requestOptions) => job(await calls.retrieve(client, jobId, requestOptions)),
       list: (requestOptions) => calls.list(client, requestOptions).map(job),
       cancel: async (jobId, requestOptions) => job(await calls.cancel(client, jobId, requestOptions)),

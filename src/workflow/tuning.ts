@@ -86,7 +86,15 @@ export function createRequest<P extends ProviderName, T extends TuningTypes>(
 ): T['createParams'] {
   refuseUnknownRequestKeys(`${tuning.provider} jobs.create`, request);
   const body = tuning.baseRequest(request.model, request.trainingFile, request.providerOptions);
-  return checkedBody(tuning, mapRequest(tuning.provider, tuning.mapping, body, neutralOptions(request)));
+  return mapRequest(tuning.provider, tuning.mapping, body, neutralOptions(request));
+}
+
+/** `createRequest`, then the request checked against the provider's document: every value, however deep (a grader too). */
+export function documentedRequest<P extends ProviderName, T extends TuningTypes>(
+  tuning: ProviderTuning<P, T>,
+  request: JobRequest<Partial<Omit<T['createParams'], 'model' | 'training_file'>>>,
+): T['createParams'] {
+  return checkedBody(tuning, createRequest(tuning, request));
 }
 
 /** `body` if it keeps the provider's document (every value, however deep: a grader too), else a `ValidationError` that names each problem; secrets never shown. */
