@@ -59,5 +59,13 @@ export type {
   NeutralFile,
   NeutralCheckpoint,
   NeutralJobBase,
+  NeutralJobOptions,
+  TrainingMethod,
+  PreferenceMethod,
+  ReinforcementMethod,
+  CheckpointSource,
+  Integrations,
+  WandbIntegration,
+  MlflowIntegration,
 } from './workflow/neutral.js';
 export type { ModelWaitOptions } from './poller/model-wait.js';

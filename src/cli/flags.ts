@@ -105,3 +105,15 @@ export function keyValue(value: string, previous: Record<string, unknown> = {}):
   target[parts[parts.length - 1] as string] = parsed;
   return result;
 }
+
+/** A repeatable flag's values, in order. */
+export function repeated(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `key=value`, repeatable: a map of strings. */
+export function pair(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError('must be KEY=VALUE');
+  return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1) };
+}

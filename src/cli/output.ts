@@ -10,7 +10,7 @@ type Env = Record<string, string | undefined>;
  */
 export function redactKeys(env: Env, streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
   const keys = Object.entries(env)
-    .filter(([name, value]) => /API_KEY$/.test(name) && value !== undefined && value.length >= 8)
+    .filter(([name, value]) => /(API_KEY|TOKEN)$/.test(name) && value !== undefined && value.length >= 8)
     .map(([, value]) => value as string);
   if (!keys.length) return;
   const hide = (text: string): string => keys.reduce((out, key) => (out.includes(key) ? out.replaceAll(key, '[redacted]') : out), text);

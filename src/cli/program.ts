@@ -1,7 +1,18 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../core/version.js';
 import { EXIT_CODES_HELP, UsageError } from './exit.js';
-import { batchSize, booleanOrAuto, dollars, duration, keyValue, nonNegative, requestTimeout, wholeNumber } from './flags.js';
+import {
+  batchSize,
+  booleanOrAuto,
+  dollars,
+  duration,
+  keyValue,
+  nonNegative,
+  requestTimeout,
+  wholeNumber,
+  pair,
+  repeated,
+} from './flags.js';
 import { globalOptions, type GlobalOptions } from './globals.js';
 import type { Output } from './output.js';
 import { cliProviders } from './providers.js';
@@ -71,6 +82,27 @@ function hyperparameterOptions(command: Command): Command {
       keyValue,
     ),
   ];
+  const job = 'Method and job options (mapped or refused per provider, docs/mapping.md):';
+  const jobOptions = [
+    new Option('--method <name>', 'supervised (the default), dpo (preference) or reinforcement (with --grader)').choices([
+      'supervised',
+      'dpo',
+      'reinforcement',
+    ]),
+    new Option('--dpo-beta <x>', 'the DPO beta (with --method dpo)').argParser(nonNegative),
+    new Option('--grader <file|json>', "a reinforcement job's grader, as its provider's document writes it: a JSON file or JSON text"),
+    new Option(
+      '--from-checkpoint <name>',
+      'continue from a checkpoint as the provider names it (<job>[:<step>], ft:…), or hf:<owner/model>[@revision] (HF_TOKEN from the environment)',
+    ),
+    new Option('--seed <n>', 'a seed, for a reproducible run').argParser(wholeNumber(0)),
+    new Option('--tag <tag>', 'a label of the job, repeatable').argParser(repeated),
+    new Option('--metadata <key=value>', 'a key-value pair on the job, repeatable').argParser(pair),
+    new Option('--wandb-project <name>', 'log the run to this Weights & Biases project (the key: WANDB_API_KEY, never a flag)'),
+    new Option('--wandb-name <name>', 'the W&B run name'),
+    new Option('--wandb-entity <name>', 'the W&B entity (team or user)'),
+  ];
+  for (const option of jobOptions) command.addOption(option.helpGroup(job));
   for (const option of options) command.addOption(option.helpGroup(group));
   return command;
 }

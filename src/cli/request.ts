@@ -3,10 +3,20 @@ import { isRecord } from '../core/records.js';
 import { schemasOf, type Rules, type Schema } from '../core/schemas.js';
 import { checkValue, describeProblem, suggestKey } from '../core/validate.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
-import { CHECK_FILE, type JobRequest, type NeutralHyperparameters } from '../workflow/neutral.js';
+import { readFile } from 'node:fs/promises';
+import {
+  CHECK_FILE,
+  type CheckpointSource,
+  type JobRequest,
+  type NeutralHyperparameters,
+  type NeutralJobOptions,
+  type TrainingMethod,
+} from '../workflow/neutral.js';
 import { providerRequest } from '../workflow/tuner.js';
 import type { ProviderName } from '../providers/registry/providers.js';
 import type { Session } from './provider.js';
+
+type Env = Record<string, string | undefined>;
 
 /** A job's request from the command line: neutral flags, then `--option` fields, checked before any request. */
 
@@ -20,6 +30,12 @@ const NEUTRAL_FLAGS: Record<string, string> = {
   lora: '--lora / --no-lora / --lora-rank / --lora-alpha / --lora-dropout',
   suffix: '--suffix',
   validationFile: '--validation',
+  method: '--method / --dpo-beta / --grader',
+  fromCheckpoint: '--from-checkpoint',
+  seed: '--seed',
+  tags: '--tag',
+  metadata: '--metadata',
+  integrations: '--wandb-project / --wandb-name / --wandb-entity',
 };
 
 /** The flag that set a field of a provider's request, by the field's last name (the providers share these names). */
@@ -37,6 +53,17 @@ const FLAG_OF_FIELD: Record<string, string> = {
   train_on_inputs: '--train-on-inputs',
   validation_file: '--validation',
   model: '--model',
+  beta: '--dpo-beta',
+  dpo_beta: '--dpo-beta',
+  grader: '--grader',
+  seed: '--seed',
+  random_seed: '--seed',
+  tags: '--tag',
+  metadata: '--metadata',
+  project: '--wandb-project',
+  wandb_project_name: '--wandb-project',
+  wandb_name: '--wandb-name',
+  wandb_entity: '--wandb-entity',
 };
 
 /** The flags' values as commander parsed them (each already checked for its type). */
@@ -53,6 +80,16 @@ export interface RequestFlags {
   suffix?: string;
   trainOnInputs?: boolean | 'auto';
   option?: Record<string, unknown>;
+  method?: 'supervised' | 'dpo' | 'reinforcement';
+  dpoBeta?: number;
+  grader?: string;
+  fromCheckpoint?: string;
+  seed?: number;
+  tag?: string[];
+  metadata?: Record<string, string>;
+  wandbProject?: string;
+  wandbName?: string;
+  wandbEntity?: string;
 }
 
 /** The request flags among a command's options (read without casts). */
@@ -60,6 +97,8 @@ export function requestFlags(options: Record<string, unknown>): RequestFlags {
   const num = (name: string): number | undefined => (typeof options[name] === 'number' ? options[name] : undefined);
   const batch = options['batchSize'];
   const inputs = options['trainOnInputs'];
+  const str = (name: string): string | undefined => (typeof options[name] === 'string' ? options[name] : undefined);
+  const { method, tag: tags, metadata } = options;
   return {
     epochs: num('epochs'),
     batchSize: typeof batch === 'number' || batch === 'max' ? batch : undefined,
@@ -73,6 +112,16 @@ export function requestFlags(options: Record<string, unknown>): RequestFlags {
     suffix: typeof options['suffix'] === 'string' ? options['suffix'] : undefined,
     trainOnInputs: typeof inputs === 'boolean' || inputs === 'auto' ? inputs : undefined,
     option: isRecord(options['option']) ? options['option'] : undefined,
+    method: method === 'supervised' || method === 'dpo' || method === 'reinforcement' ? method : undefined,
+    dpoBeta: num('dpoBeta'),
+    grader: str('grader'),
+    fromCheckpoint: str('fromCheckpoint'),
+    seed: num('seed'),
+    tag: Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : undefined,
+    metadata: isRecord(metadata) ? Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, String(v)])) : undefined,
+    wandbProject: str('wandbProject'),
+    wandbName: str('wandbName'),
+    wandbEntity: str('wandbEntity'),
   };
 }
 
@@ -103,6 +152,97 @@ function neutralHyperparameters(flags: RequestFlags): NeutralHyperparameters {
     lora: settings ? { rank, alpha, dropout } : flags.lora,
     suffix: flags.suffix,
   };
+}
+
+/** A flag given without the flag it goes with. */
+function needs(flag: string, given: unknown, other: string, present: boolean): void {
+  if (given !== undefined && !present)
+    refuse([{ field: flag, rule: `goes with ${other}`, value: given, message: `${flag} goes with ${other}` }]);
+}
+
+/** `--grader`: a JSON file or JSON text, as an object. */
+async function graderOf(value: string): Promise<Record<string, unknown>> {
+  let text = value;
+  if (!value.trim().startsWith('{')) {
+    try {
+      text = await readFile(value, 'utf8');
+    } catch {
+      refuse([{ field: '--grader', rule: 'a JSON file or JSON text', value, message: `--grader ${value}: no such file, and not JSON` }]);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isRecord(parsed))
+    refuse([
+      {
+        field: '--grader',
+        rule: 'a JSON object',
+        value: '{…}',
+        message: `--grader ${value}: not a JSON object (a grader as the provider's document writes it)`,
+      },
+    ]);
+  return parsed;
+}
+
+/**
+ * The job options the flags ask for: method, starting point, seed, labels, W&B. Secrets come from the environment
+ * only (`WANDB_API_KEY`, `HF_TOKEN`), never from a flag; the W&B key is sent only where the provider takes one.
+ */
+async function jobOptions<P extends ProviderName>(provider: P, flags: RequestFlags, env: Env): Promise<NeutralJobOptions> {
+  needs('--dpo-beta', flags.dpoBeta, '--method dpo', flags.method === 'dpo');
+  needs('--grader', flags.grader, '--method reinforcement', flags.method === 'reinforcement');
+  needs('--wandb-name', flags.wandbName, '--wandb-project', flags.wandbProject !== undefined);
+  needs('--wandb-entity', flags.wandbEntity, '--wandb-project', flags.wandbProject !== undefined);
+  const method: TrainingMethod | undefined =
+    flags.method === 'reinforcement'
+      ? { type: 'reinforcement', grader: flags.grader === undefined ? {} : await graderOf(flags.grader) }
+      : flags.method === 'dpo'
+        ? { type: 'dpo', beta: flags.dpoBeta }
+        : flags.method;
+  if (flags.method === 'reinforcement' && flags.grader === undefined)
+    refuse([
+      {
+        field: '--method',
+        rule: 'needs --grader',
+        value: 'reinforcement',
+        message: "--method reinforcement needs --grader FILE (its grader, as the provider's document writes it)",
+      },
+    ]);
+  const from = flags.fromCheckpoint;
+  const hf = from === undefined ? undefined : /^hf:([^@]+)(?:@(.+))?$/.exec(from);
+  const fromCheckpoint: CheckpointSource | undefined =
+    from === undefined
+      ? undefined
+      : hf
+        ? { huggingFace: hf[1] ?? '', revision: hf[2], token: env['HF_TOKEN'] || undefined }
+        : { checkpoint: from };
+  const wandbKey = env['WANDB_API_KEY'] || undefined;
+  const integrations =
+    flags.wandbProject === undefined
+      ? undefined
+      : {
+          wandb: {
+            project: flags.wandbProject,
+            name: flags.wandbName,
+            entity: flags.wandbEntity,
+            apiKey: wandbKey !== undefined && takesWandbKey(provider) ? wandbKey : undefined,
+          },
+        };
+  return { method, fromCheckpoint, seed: flags.seed, tags: flags.tag, metadata: flags.metadata, integrations };
+}
+
+/** Whether the provider's mapping sends a W&B key in the request (some read it from the account instead, and refuse one). */
+function takesWandbKey(provider: ProviderName): boolean {
+  try {
+    providerRequest(provider, { model: 'm', trainingFile: CHECK_FILE, integrations: { wandb: { project: 'p', apiKey: 'probe-key' } } });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Where a problem's field came from on the command line: an `--option` path, or a flag. */
@@ -167,7 +307,7 @@ function assertCreateBody<P extends ProviderName>(
       return {
         field: flag,
         rule: p.rule,
-        value: p.value,
+        value: p.secret ? '[redacted]' : p.value,
         message: `${flag}: ${describeProblem(told)} (${name}'s API document)`,
         ...(suggestion ? { suggestion } : {}),
       };
@@ -241,8 +381,9 @@ export async function checkedRequest<P extends ProviderName>(
   model: string,
   flags: RequestFlags,
   files: { training: string | undefined; validation: string | undefined },
-): Promise<{ hyperparameters: NeutralHyperparameters; providerOptions: ProviderOptionsOf<P> | undefined }> {
-  const hyperparameters = neutralHyperparameters(flags);
+  env: Env = process.env,
+): Promise<{ hyperparameters: NeutralHyperparameters & NeutralJobOptions; providerOptions: ProviderOptionsOf<P> | undefined }> {
+  const hyperparameters = { ...neutralHyperparameters(flags), ...(await jobOptions(session.provider, flags, env)) };
   const providerOptions = withTrainOnInputs(session, flags);
   refuseContradictions(providerOptions, model, files);
   const rules = await session.cli.rules();

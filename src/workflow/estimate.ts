@@ -3,8 +3,8 @@ import type { RequestOptions } from '../core/exchange.js';
 import type { DatasetReport } from '../core/dataset-report.js';
 import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import { isPath } from './inputs.js';
-import { CHECK_FILE, type JobRequest } from './neutral.js';
-import { createRequest, type ProviderEstimate, type ProviderTuning, type TuningTypes } from './tuning.js';
+import { CHECK_FILE, datasetMethod, refuseUnknownRequestKeys, type JobRequest } from './neutral.js';
+import { documentedRequest, type ProviderEstimate, type ProviderTuning, type TuningTypes } from './tuning.js';
 import { providers, type ProviderName } from '../providers/registry/providers.js';
 
 /** An amount of money. Amounts are rounded to a hundredth of a cent, so they print without float artefacts. */
@@ -183,14 +183,25 @@ export async function estimate<P extends ProviderName, T extends TuningTypes>(
   const { trainingFile, validationFile, model, epochs } = request;
   const signal = options.signal ?? options.requestOptions?.signal;
   // The request is mapped (and refused where it cannot be) before any file is read.
-  createRequest(tuning, { ...request, trainingFile: CHECK_FILE, validationFile: validationFile === undefined ? undefined : CHECK_FILE });
+  refuseUnknownRequestKeys(where, request, {});
+  documentedRequest(tuning, {
+    ...request,
+    trainingFile: CHECK_FILE,
+    validationFile: validationFile === undefined ? undefined : CHECK_FILE,
+  });
   const stopIfAborted = (): void => {
     if (signal?.aborted) throw new APIUserAbortError(`${where}: stopped by the caller`);
   };
   const count = async (which: 'training' | 'validation', input: Uploadable): Promise<DatasetReport | undefined> => {
     stopIfAborted();
     if (!isLocal(input)) return undefined;
-    return checkBeforeUpload(input, { model, epochs, signal }, provider, `${where} (${which} file)`, `${which}File`);
+    return checkBeforeUpload(
+      input,
+      { model, epochs, signal, method: datasetMethod(request.method) },
+      provider,
+      `${where} (${which} file)`,
+      `${which}File`,
+    );
   };
   const reports = {
     training: await count('training', trainingFile),
@@ -202,7 +213,7 @@ export async function estimate<P extends ProviderName, T extends TuningTypes>(
   const uploaded = typeof trainingFile === 'string' && !isLocal(trainingFile);
   if (tuning.estimate) {
     if (uploaded && (validationFile === undefined || (typeof validationFile === 'string' && !isLocal(validationFile)))) {
-      const body = createRequest(tuning, { ...request, trainingFile, validationFile });
+      const body = documentedRequest(tuning, { ...request, trainingFile, validationFile });
       answer = await tuning.estimate(client, body, { ...options.requestOptions, signal });
     } else {
       notes.push(`${label} prices uploaded files: upload them and pass their ids for its price (train asks it before creating the job)`);

@@ -2,13 +2,46 @@ import { APIUserAbortError, TunekitError } from '../core/errors.js';
 import type { RequestOptions } from '../core/exchange.js';
 import { checkBeforeUpload, type Uploadable } from '../core/upload.js';
 import type { JobOf, ProviderTypes, TrainOptions, TrainRequest, TrainResult } from './api.js';
-import { CHECK_FILE, type NeutralCheckpoint, type NeutralFile } from './neutral.js';
-import { createRequest, type ProviderTuning } from './tuning.js';
+import {
+  CHECK_FILE,
+  datasetMethod,
+  NEUTRAL_OPTIONS,
+  refuseUnknownKeys,
+  refuseUnknownRequestKeys,
+  type NeutralCheckpoint,
+  type NeutralFile,
+} from './neutral.js';
+import { documentedRequest, type ProviderTuning } from './tuning.js';
 import { isPath } from './inputs.js';
 import { assembleEstimate, checkedRate } from './estimate.js';
 import type { DatasetReport } from '../core/dataset-report.js';
 import { DEFAULT_POLL_POLICY, poll, realClock, type PollPolicy } from '../poller/poll.js';
 import type { ProviderName } from '../providers/registry/providers.js';
+
+/** Every key of `train`'s options. */
+const TRAIN_OPTION_KEYS: { [K in keyof TrainOptions<ProviderName>]-?: true } = {
+  onProgress: true,
+  signal: true,
+  check: true,
+  deploy: true,
+  wait: true,
+  requestOptions: true,
+  estimate: true,
+  confirm: true,
+};
+
+/** An option of `train`'s second argument given in its request: where it belongs. */
+const TRAIN_OPTIONS_ELSEWHERE: Record<string, string> = Object.fromEntries(
+  Object.keys(TRAIN_OPTION_KEYS).map((key) => [key, `${key} is an option of train's second argument, not of its request`]),
+);
+
+/** A job option given in `train`'s second argument: where it belongs. */
+const REQUEST_OPTIONS_ELSEWHERE: Record<string, string> = Object.fromEntries(
+  [...NEUTRAL_OPTIONS, 'model', 'trainingFile', 'providerOptions'].map((key) => [
+    key,
+    `${key} belongs in train's request, its first argument`,
+  ]),
+);
 
 /** How long a file may stay `uploaded` before `train` gives up on the provider processing it. */
 const FILE_PROCESSING_TIMEOUT_MS = 30 * 60_000;
@@ -42,9 +75,15 @@ export async function train<P extends ProviderName>(
     if (signal?.aborted) throw stopped(stage);
   };
 
-  // Map the request before any upload: a neutral option the provider refuses costs nothing.
+  // Map the request before any upload: a misspelled key, or a neutral option the provider refuses, costs nothing.
+  refuseUnknownRequestKeys(`${provider} train`, request, TRAIN_OPTIONS_ELSEWHERE);
+  refuseUnknownKeys(`${provider} train's options`, options, Object.keys(TRAIN_OPTION_KEYS), REQUEST_OPTIONS_ELSEWHERE);
   const { trainingFile: trainingInput, validationFile: validationInput, model } = request;
-  createRequest(tuning, { ...request, trainingFile: CHECK_FILE, validationFile: validationInput === undefined ? undefined : CHECK_FILE });
+  documentedRequest(tuning, {
+    ...request,
+    trainingFile: CHECK_FILE,
+    validationFile: validationInput === undefined ? undefined : CHECK_FILE,
+  });
 
   /** Declined at the estimate: the files `train` uploaded are deleted, and the error says so (and names any left). */
   async function declined(): Promise<APIUserAbortError> {
@@ -106,7 +145,7 @@ export async function train<P extends ProviderName>(
     stopIfAborted('upload');
     const report = await checkBeforeUpload(
       input,
-      options.check && { model, epochs: request.epochs },
+      options.check && { model, epochs: request.epochs, method: datasetMethod(request.method) },
       provider,
       `${provider} train (${which} file)`,
       `${which}File`,
@@ -130,7 +169,7 @@ export async function train<P extends ProviderName>(
   const trainingFile = await fileId('training', trainingInput);
   const validationFile = validationInput === undefined ? undefined : await fileId('validation', validationInput);
   stopIfAborted('create');
-  const body = createRequest(tuning, { ...request, trainingFile, validationFile });
+  const body = documentedRequest(tuning, { ...request, trainingFile, validationFile });
   if (options.estimate !== false) {
     const notes = options.check ? [] : ['the files were not checked (check: false), so their tokens were not counted'];
     let answer;

@@ -1,10 +1,22 @@
-import type { JobRequest } from './neutral.js';
+import { ValidationError, type FieldViolation } from '../core/errors.js';
+import { refuseUnknownKeys, type JobRequest } from './neutral.js';
 import { tunings as registered } from '../providers/registry/tunings.js';
 import type { JobOf, ProviderOptionsOf, ProviderTypes, Tuner, TunerOptions } from './api.js';
 import { train } from './train.js';
 import { estimate } from './estimate.js';
-import { createRequest, type ProviderTuning } from './tuning.js';
+import { createRequest, documentedRequest, type ProviderTuning } from './tuning.js';
 import type { ProviderName } from '../providers/registry/providers.js';
+
+/** The problem of a provider name the registry does not have. */
+function unknownProvider(provider: unknown): FieldViolation {
+  const known = Object.keys(tunings).join(', ');
+  return {
+    field: 'provider',
+    rule: `one of ${known}`,
+    value: provider,
+    message: `provider ${JSON.stringify(provider)} is not one of ${known}`,
+  };
+}
 
 /** Every provider's tuning module, by name. */
 const tunings: { [P in ProviderName]: ProviderTuning<P, ProviderTypes[P]> } = registered;
@@ -39,7 +51,9 @@ export function providerRequest<P extends ProviderName>(
  * ```
  */
 export function createTuner<P extends ProviderName>(options: TunerOptions<P>): Tuner<P> {
-  const tuning: ProviderTuning<P, ProviderTypes[P]> = tunings[options.provider];
+  const tuning: ProviderTuning<P, ProviderTypes[P]> | undefined = tunings[options.provider];
+  if (!tuning) throw ValidationError.of('createTuner', unknownProvider(options.provider));
+  refuseUnknownKeys(`createTuner (${options.provider})`, options, ['provider', ...Object.keys(tuning.clientOptionKeys)]);
   const client = tuning.createClient(options);
   const { calls } = tuning;
   const job = (raw: ProviderTypes[P]['job'] | ProviderTypes[P]['jobSummary']): JobOf<P> => tuning.job(raw);
@@ -47,8 +61,7 @@ export function createTuner<P extends ProviderName>(options: TunerOptions<P>): T
     provider: options.provider,
     client,
     jobs: {
-      create: async (request, requestOptions) =>
-        job(await calls.create(client, providerRequest(options.provider, request), requestOptions)),
+      create: async (request, requestOptions) => job(await calls.create(client, documentedRequest(tuning, request), requestOptions)),
       retrieve: async (jobId, requestOptions) => job(await calls.retrieve(client, jobId, requestOptions)),
       list: (requestOptions) => calls.list(client, requestOptions).map(job),
       cancel: async (jobId, requestOptions) => job(await calls.cancel(client, jobId, requestOptions)),

@@ -2,9 +2,14 @@ import type { ClientOptions } from '../core/client.js';
 import type { RequestOptions } from '../core/exchange.js';
 import type { PageList } from '../core/pagination.js';
 import type { Uploadable, UploadOptions } from '../core/upload.js';
+import { ValidationError } from '../core/errors.js';
+import { isRecord } from '../core/records.js';
+import { schemasOf, type Rules } from '../core/schemas.js';
+import { checkValue, describeProblem } from '../core/validate.js';
 import {
   mapRequest,
   neutralOptions,
+  refuseUnknownRequestKeys,
   type JobRequest,
   type MappingTable,
   type NeutralCheckpoint,
@@ -35,6 +40,10 @@ export interface TuningTypes {
 export interface ProviderTuning<P extends ProviderName, T extends TuningTypes> {
   provider: P;
   createClient(options: T['clientOptions']): T['client'];
+  /** Every key its client options have (for refusing a misspelled one in `createTuner`). */
+  clientOptionKeys: { [K in keyof T['clientOptions']]-?: true };
+  /** The document's rules and the create operation's key in them: a mapped request is checked before anything is sent. */
+  createRules: { rules: Rules; operation: string };
   /** Every neutral option, mapped to the provider's request or refused (the table in docs/mapping.md is this data). */
   mapping: MappingTable<T['createParams']>;
   /** The request with the required fields and `providerOptions`, before the neutral options are mapped onto it. */
@@ -98,9 +107,54 @@ export function createRequest<P extends ProviderName, T extends TuningTypes>(
   tuning: ProviderTuning<P, T>,
   request: JobRequest<Partial<Omit<T['createParams'], 'model' | 'training_file'>>>,
 ): T['createParams'] {
+  refuseUnknownRequestKeys(`${tuning.provider} jobs.create`, request);
   const body = tuning.baseRequest(request.model, request.trainingFile, request.providerOptions);
   return mapRequest(tuning.provider, tuning.mapping, body, neutralOptions(request));
 }
+
+/** `createRequest`, then the request checked against the provider's document: every value, however deep (a grader too). */
+export function documentedRequest<P extends ProviderName, T extends TuningTypes>(
+  tuning: ProviderTuning<P, T>,
+  request: JobRequest<Partial<Omit<T['createParams'], 'model' | 'training_file'>>>,
+): T['createParams'] {
+  return checkedBody(tuning, createRequest(tuning, request));
+}
+
+/** `body` if it keeps the provider's document (every value, however deep: a grader too), else a `ValidationError` that names each problem; secrets never shown. */
+function checkedBody<P extends ProviderName, T extends TuningTypes>(
+  tuning: ProviderTuning<P, T>,
+  body: T['createParams'],
+): T['createParams'] {
+  const { rules, operation } = tuning.createRules;
+  const schema = schemasOf(rules).operation(operation)?.properties?.get('body');
+  const problems = schema ? checkValue(schema, body) : [];
+  if (!problems.length) return body;
+  throw ValidationError.of(
+    `${tuning.provider} jobs.create (its API document)`,
+    ...problems.map((p) => ({
+      field: p.field,
+      rule: p.rule,
+      value: p.secret ? '[redacted]' : Array.isArray(p.value) ? '[…]' : isRecord(p.value) ? '{…}' : p.value,
+      message: describeProblem(p),
+      ...(p.suggestion ? { suggestion: p.suggestion } : {}),
+    })),
+  );
+}
+
+/** Every key of the client options all providers share (a provider's tuning adds its own). */
+export const CLIENT_OPTION_KEYS: { [K in keyof ClientOptions]-?: true } = {
+  apiKey: true,
+  baseUrl: true,
+  headers: true,
+  fetch: true,
+  timeoutMs: true,
+  maxRetries: true,
+  retry: true,
+  logLevel: true,
+  logger: true,
+  validate: true,
+  clock: true,
+};
 
 /** What `deploy` gets besides the job and checkpoint. */
 interface DeployStep {

@@ -1,7 +1,7 @@
 import type { components, paths } from '../../../generated/azure.js';
 import { rules } from '../../../generated/azure.rules.js';
 import { fileOperations, text, type Outputs } from '../../sandbox/files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
+import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
 import { defineSandbox } from '../../sandbox/definition.js';
 import { allValues, everyStatus, type ErrorWords } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
@@ -13,11 +13,11 @@ import {
   listPage,
   resultFiles,
   styleCheckpoints,
-  styleError,
   styleErrors,
   styleEvents,
   styleLifecycle,
-  styleTimes,
+  styleJob,
+  styleResolved,
 } from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
@@ -88,72 +88,19 @@ const errors: ErrorWords = {
   invalid: styleErrors.invalid,
 };
 
-/** The hyperparameters the request asks for (its method's, else the deprecated top-level ones). */
-function asked(request: CreateRequest): Partial<Record<'batch_size' | 'learning_rate_multiplier' | 'n_epochs', number | 'auto'>> {
-  const { method } = request;
-  return (
-    (method?.type === 'dpo'
-      ? method.dpo?.hyperparameters
-      : method?.type === 'reinforcement'
-        ? method.reinforcement?.hyperparameters
-        : method?.supervised?.hyperparameters) ??
-    request.hyperparameters ??
-    {}
-  );
-}
-
-/** 'auto' resolved for a dataset of `examples`, once the files are validated. */
-function resolved(request: CreateRequest, examples: number): { batch_size: number; learning_rate_multiplier: number; n_epochs: number } {
-  const { batch_size, learning_rate_multiplier, n_epochs } = asked(request);
-  return {
-    batch_size: typeof batch_size === 'number' ? batch_size : Math.min(256, Math.max(1, Math.round(examples * 0.002))),
-    learning_rate_multiplier: typeof learning_rate_multiplier === 'number' ? learning_rate_multiplier : 1,
-    n_epochs: typeof n_epochs === 'number' ? n_epochs : 3,
-  };
-}
-
 /** Azure's model names: `<base>.ft-<hex>` (with the suffix when one was given). */
 const fineTunedModel = (job: JobRecord<CreateRequest>): string =>
   `${job.model}.ft-${token(`${job.id}:model`, 32, '0123456789abcdef')}${job.request.suffix ? `-${job.request.suffix}` : ''}`;
 
 const outputs: Outputs<CreateRequest> = resultFiles;
 
+const jobFacts = { org: ORG, multiplier: 1, fineTunedModel, outputs };
+
 function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
-  const view = viewJob(job, now);
-  const { request } = job;
-  const given = asked(request);
-  const hyperparameters =
-    view.stage === 'validating'
-      ? {
-          batch_size: given.batch_size ?? 'auto',
-          learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto',
-          n_epochs: given.n_epochs ?? 'auto',
-        }
-      : resolved(request, Math.max(1, job.examples));
-  const method =
-    !request.method || request.method.type === 'supervised'
-      ? { type: 'supervised' as const, supervised: { hyperparameters } }
-      : request.method;
-  return {
-    id: job.id,
-    object: 'fine_tuning.job',
-    created_at: seconds(job.createdAt),
-    error: styleError(view),
-    fine_tuned_model: view.stage === 'succeeded' ? fineTunedModel(job) : null,
-    ...styleTimes(view),
-    hyperparameters,
-    model: request.model,
-    organization_id: ORG,
-    result_files: outputs(job, now).map((file) => file.id),
-    status: asStatus(view.status),
-    trained_tokens: view.stage === 'succeeded' ? view.trainedTokens : null,
-    training_file: request.training_file,
-    validation_file: request.validation_file ?? null,
-    seed: request.seed ?? Number.parseInt(token(`${job.id}:seed`, 9, '0123456789'), 10),
-    method,
-    metadata: request.metadata ?? null,
-    user_provided_suffix: request.suffix ?? null,
-  };
+  const { view, fields } = styleJob(job, now, jobFacts);
+  // The integrations as sent (a W&B one names its project, run and tags; Azure takes no W&B key in a request).
+  const integrations = job.request.integrations ?? null;
+  return { ...fields, status: asStatus(view.status), integrations, user_provided_suffix: job.request.suffix ?? null };
 }
 
 /** A file as Azure shows it: `pending`, `running`, then `processed`; it expires `expires_after` seconds after its creation. */
@@ -266,7 +213,7 @@ const routes: RouteTable<paths, State, CreateRequest> = {
         trainingFile: body.training_file,
         validationFile: body.validation_file,
         shape: (examples) => {
-          const { n_epochs, batch_size } = resolved(body, examples);
+          const { n_epochs, batch_size } = styleResolved(body, examples, jobFacts.multiplier);
           return { epochs: n_epochs, batchSize: batch_size };
         },
         checkpoints: epochCheckpoints(3),

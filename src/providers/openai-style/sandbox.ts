@@ -1,4 +1,4 @@
-import { eventsOf, metricsAt, page, seconds, type JobView } from '../../sandbox/jobs.js';
+import { eventsOf, metricsAt, page, seconds, viewJob, type JobView } from '../../sandbox/jobs.js';
 import { prismProblem } from '../../sandbox/problems.js';
 import type { ErrorWords } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
@@ -256,3 +256,101 @@ export const styleErrors: ErrorWords = {
   status: (status, message, code) => ({ status, error: errorBody(status, message, code) }),
   invalid: (problems) => ({ status: 422, type: 'application/problem+json', error: prismProblem(problems) }),
 };
+
+/** Hyperparameters as OpenAI and Azure OpenAI write them ('auto' until the files are validated). */
+type StyleHyperparameters = Partial<Record<'batch_size' | 'learning_rate_multiplier' | 'n_epochs', number | 'auto'>>;
+
+/** The create request both sandboxes read (each provider's own is assignable to it). */
+export interface StyleCreateRequest {
+  model: string;
+  training_file: string;
+  validation_file?: string | null;
+  seed?: number | null;
+  metadata?: Record<string, string> | null;
+  integrations?: readonly object[] | null;
+  hyperparameters?: StyleHyperparameters;
+  method?: {
+    type: 'supervised' | 'dpo' | 'reinforcement';
+    supervised?: { hyperparameters?: StyleHyperparameters };
+    dpo?: { hyperparameters?: StyleHyperparameters };
+    reinforcement?: { hyperparameters?: StyleHyperparameters };
+  };
+}
+
+/** The hyperparameters the request asks for (its method's, else the deprecated top-level ones). */
+function asked(request: StyleCreateRequest): StyleHyperparameters {
+  const { method } = request;
+  return (
+    (method?.type === 'dpo'
+      ? method.dpo?.hyperparameters
+      : method?.type === 'reinforcement'
+        ? method.reinforcement?.hyperparameters
+        : method?.supervised?.hyperparameters) ??
+    request.hyperparameters ??
+    {}
+  );
+}
+
+/** 'auto' resolved for a dataset of `examples`, once the files are validated (`multiplier`: the provider's default rate multiple). */
+export function styleResolved(
+  request: StyleCreateRequest,
+  examples: number,
+  multiplier: number,
+): { batch_size: number; learning_rate_multiplier: number; n_epochs: number } {
+  const { batch_size, learning_rate_multiplier, n_epochs } = asked(request);
+  return {
+    batch_size: typeof batch_size === 'number' ? batch_size : Math.min(256, Math.max(1, Math.round(examples * 0.002))),
+    learning_rate_multiplier: typeof learning_rate_multiplier === 'number' ? learning_rate_multiplier : multiplier,
+    n_epochs: typeof n_epochs === 'number' ? n_epochs : 3,
+  };
+}
+
+/** What tells the two sandboxes' jobs apart. */
+export interface StyleJobFacts<R> {
+  org: string;
+  /** The default learning-rate multiple once 'auto' is resolved. */
+  multiplier: number;
+  fineTunedModel(job: JobRecord<R>): string;
+  outputs(job: JobRecord<R>, now: number): FileRecord[];
+}
+
+/**
+ * The fields of a job both documents give, as a request made it: its method with the hyperparameters ('auto' until
+ * validated), its seed, metadata and integrations echoed (a W&B integration as sent: neither provider takes its key).
+ */
+export function styleJob<R extends StyleCreateRequest>(job: JobRecord<R>, now: number, facts: StyleJobFacts<R>) {
+  const view = viewJob(job, now);
+  const { request } = job;
+  const given = asked(request);
+  const hyperparameters =
+    view.stage === 'validating'
+      ? {
+          batch_size: given.batch_size ?? 'auto',
+          learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto',
+          n_epochs: given.n_epochs ?? 'auto',
+        }
+      : styleResolved(request, Math.max(1, job.examples), facts.multiplier);
+  const sent: R['method'] = request.method;
+  const method = !sent || sent.type === 'supervised' ? { type: 'supervised' as const, supervised: { hyperparameters } } : sent;
+  return {
+    view,
+    fields: {
+      id: job.id,
+      object: 'fine_tuning.job' as const,
+      created_at: seconds(job.createdAt),
+      error: styleError(view),
+      fine_tuned_model: view.stage === 'succeeded' ? facts.fineTunedModel(job) : null,
+      ...styleTimes(view),
+      hyperparameters,
+      model: request.model,
+      organization_id: facts.org,
+      result_files: facts.outputs(job, now).map((file) => file.id),
+      trained_tokens: view.stage === 'succeeded' ? view.trainedTokens : null,
+      training_file: request.training_file,
+      validation_file: request.validation_file ?? null,
+      seed: request.seed ?? Number.parseInt(token(`${job.id}:seed`, 9, '0123456789'), 10),
+      method,
+      metadata: request.metadata ?? null,
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { components, paths } from '../../../generated/openai.js';
 import { rules } from '../../../generated/openai.rules.js';
 import { fileOperations, filePart, formProblems, storeFile, type Outputs } from '../../sandbox/files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds, viewJob } from '../../sandbox/jobs.js';
+import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
 import { defineSandbox } from '../../sandbox/definition.js';
 import { allValues, everyStatus } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
@@ -14,12 +14,12 @@ import {
   listPage,
   resultFiles,
   styleCheckpoints,
-  styleError,
   styleErrors as errors,
   styleEvents,
   styleFile,
   styleLifecycle,
-  styleTimes,
+  styleJob,
+  styleResolved,
 } from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
@@ -91,74 +91,23 @@ everyStatus<Status, typeof lifecycle>();
 const STATUSES: readonly Status[] = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'paused'];
 const asStatus = (status: string): Status => STATUSES.find((known) => known === status) ?? 'running';
 
-/** The hyperparameters the request asks for (its method's, else the deprecated top-level ones). */
-function asked(request: CreateRequest): Partial<Record<'batch_size' | 'learning_rate_multiplier' | 'n_epochs', number | 'auto'>> {
-  const { method } = request;
-  return (
-    (method?.type === 'dpo'
-      ? method.dpo?.hyperparameters
-      : method?.type === 'reinforcement'
-        ? method.reinforcement?.hyperparameters
-        : method?.supervised?.hyperparameters) ??
-    request.hyperparameters ??
-    {}
-  );
-}
-
-/** 'auto' resolved for a dataset of `examples`, as OpenAI does once the files are validated. */
-function resolved(request: CreateRequest, examples: number): { batch_size: number; learning_rate_multiplier: number; n_epochs: number } {
-  const { batch_size, learning_rate_multiplier, n_epochs } = asked(request);
-  return {
-    batch_size: typeof batch_size === 'number' ? batch_size : Math.min(256, Math.max(1, Math.round(examples * 0.002))),
-    learning_rate_multiplier: typeof learning_rate_multiplier === 'number' ? learning_rate_multiplier : 1.8,
-    n_epochs: typeof n_epochs === 'number' ? n_epochs : 3,
-  };
-}
-
 const fineTunedModel = (job: JobRecord<CreateRequest>): string =>
   `ft:${job.model}:${ORG.slice(4)}:${job.request.suffix ?? ''}:${token(`${job.id}:model`, 8)}`;
 
 const outputs: Outputs<CreateRequest> = resultFiles;
 
+const jobFacts = { org: ORG, multiplier: 1.8, fineTunedModel, outputs };
+
 function renderJob(job: JobRecord<CreateRequest>, now: number): Job {
-  const view = viewJob(job, now);
-  const { request } = job;
-  const given = asked(request);
-  const hyperparameters =
-    view.stage === 'validating'
-      ? {
-          batch_size: given.batch_size ?? 'auto',
-          learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto',
-          n_epochs: given.n_epochs ?? 'auto',
-        }
-      : resolved(request, Math.max(1, job.examples));
-  const method =
-    !request.method || request.method.type === 'supervised'
-      ? { type: 'supervised' as const, supervised: { hyperparameters } }
-      : request.method;
+  const { view, fields } = styleJob(job, now, jobFacts);
   return {
-    id: job.id,
-    object: 'fine_tuning.job',
-    created_at: seconds(job.createdAt),
-    error: styleError(view),
-    fine_tuned_model: view.stage === 'succeeded' ? fineTunedModel(job) : null,
-    ...styleTimes(view),
-    hyperparameters,
-    model: request.model,
-    organization_id: ORG,
-    result_files: outputs(job, now).map((file) => file.id),
+    ...fields,
     status: asStatus(view.status),
-    trained_tokens: view.stage === 'succeeded' ? view.trainedTokens : null,
-    training_file: request.training_file,
-    validation_file: request.validation_file ?? null,
     integrations:
-      request.integrations?.map(({ wandb }) => ({
+      job.request.integrations?.map(({ wandb }) => ({
         type: 'wandb' as const,
         wandb: { project: wandb.project, name: wandb.name ?? null, entity: wandb.entity ?? null, tags: wandb.tags ?? [] },
       })) ?? null,
-    seed: request.seed ?? Number.parseInt(token(`${job.id}:seed`, 9, '0123456789'), 10),
-    method,
-    metadata: request.metadata ?? null,
   };
 }
 
@@ -278,7 +227,7 @@ const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
         trainingFile: body.training_file,
         validationFile: body.validation_file,
         shape: (examples) => {
-          const { n_epochs, batch_size } = resolved(body, examples);
+          const { n_epochs, batch_size } = styleResolved(body, examples, jobFacts.multiplier);
           return { epochs: n_epochs, batchSize: batch_size };
         },
         checkpoints: epochCheckpoints(3),

@@ -10,58 +10,18 @@ import {
   type OpenAIJobEvent,
 } from './client.js';
 import { openAIStyleEvent } from '../openai-style/wait.js';
-import { setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
+import type { MappingTable } from '../../workflow/neutral.js';
 import { openaiFailure, openaiProgress, openaiStatus } from './wait.js';
-import type { ProviderTuning } from '../../workflow/tuning.js';
-import { openAIStyleCalls, openAIStyleCheckpoint } from '../openai-style/tuning.js';
+import { CLIENT_OPTION_KEYS, type ProviderTuning } from '../../workflow/tuning.js';
+import { rules } from '../../../generated/openai.rules.js';
+import { openAIStyleCalls, openAIStyleCheckpoint, openAIStyleMapping } from '../openai-style/tuning.js';
 import { dateOf } from '../../core/records.js';
 
-type Method = NonNullable<OpenAIJobCreateParams['method']>;
-
-/** The hyperparameters of the job's method (supervised unless `providerOptions.method` says otherwise), made when absent. */
-function methodHyper(body: OpenAIJobCreateParams) {
-  const method: Method = (body.method ??= { type: 'supervised' });
-  if (method.type === 'dpo') return ((method.dpo ??= {}).hyperparameters ??= {});
-  if (method.type === 'reinforcement') return method.reinforcement ? (method.reinforcement.hyperparameters ??= {}) : undefined;
-  return ((method.supervised ??= {}).hyperparameters ??= {});
-}
-
-const HYPER = 'method.<type>.hyperparameters';
-
-export const openaiMapping: MappingTable<OpenAIJobCreateParams> = {
-  validationFile: stringField('validation_file', 'must be a file id'),
-  epochs: {
-    field: `${HYPER}.n_epochs`,
-    apply: (body, value) => {
-      const epochs = wholeNumber(value);
-      const hyper = methodHyper(body);
-      if (typeof epochs === 'string') return epochs;
-      return hyper
-        ? setOnce(hyper, 'n_epochs', epochs, `${HYPER}.n_epochs`)
-        : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
-    },
-  },
-  batchSize: {
-    field: `${HYPER}.batch_size`,
-    apply: (body, value) => {
-      if (value === 'max') return 'OpenAI takes a number of examples or "auto", not "max"';
-      const size = wholeNumber(value);
-      const hyper = methodHyper(body);
-      if (typeof size === 'string') return size;
-      return hyper
-        ? setOnce(hyper, 'batch_size', size, `${HYPER}.batch_size`)
-        : 'a reinforcement job needs providerOptions.method.reinforcement (its grader)';
-    },
-  },
-  learningRate: {
-    refused:
-      'OpenAI takes learning_rate_multiplier, a multiple of its own default rate, not an absolute rate: set providerOptions.method.supervised.hyperparameters.learning_rate_multiplier',
-  },
-  warmupRatio: { refused: 'OpenAI has no warm-up setting' },
-  weightDecay: { refused: 'OpenAI has no weight-decay setting' },
-  lora: { refused: 'OpenAI does not expose LoRA or full fine-tuning: it chooses' },
-  suffix: stringField('suffix', 'must be a string'),
-};
+/** OpenAI's mapping: the OpenAI family's, with the grader types its document lists. */
+export const openaiMapping: MappingTable<OpenAIJobCreateParams> = openAIStyleMapping({
+  label: 'OpenAI',
+  graders: ['string_check', 'text_similarity', 'python', 'score_model', 'multi'],
+});
 
 /** OpenAI's own types, as its tuning module works with them. */
 type Types = {
@@ -78,6 +38,8 @@ type Types = {
 export const tuning: ProviderTuning<'openai', Types> = {
   provider: 'openai',
   createClient: createOpenAIClient,
+  clientOptionKeys: { ...CLIENT_OPTION_KEYS, organization: true, project: true },
+  createRules: { rules, operation: 'POST /fine_tuning/jobs' },
   mapping: openaiMapping,
   baseRequest: (model, trainingFile, providerOptions) => ({ ...providerOptions, model, training_file: trainingFile }),
   job: (raw) => ({

@@ -11,10 +11,25 @@ import {
   type TogetherJobSummary,
   type TogetherPriceEstimateParams,
 } from './client.js';
-import { finiteNumber, loraSettings, setOnce, stringField, wholeNumber, type MappingTable } from '../../workflow/neutral.js';
+import {
+  absent,
+  checkedField,
+  checkpointOf,
+  finiteNumber,
+  integrationsOf,
+  loraSettings,
+  methodOf,
+  seedValue,
+  setGiven,
+  setOnce,
+  stringField,
+  wholeNumber,
+  type MappingTable,
+} from '../../workflow/neutral.js';
 import { togetherEvent, togetherProgress, togetherStatus } from './wait.js';
-import type { ProviderEstimate, ProviderTuning } from '../../workflow/tuning.js';
+import { CLIENT_OPTION_KEYS, type ProviderEstimate, type ProviderTuning } from '../../workflow/tuning.js';
 import type { RequestOptions } from '../../core/exchange.js';
+import { rules } from '../../../generated/together.rules.js';
 import { dateOf } from '../../core/records.js';
 
 /** Together's own default LoRA rank; alpha defaults to twice the rank. */
@@ -32,7 +47,38 @@ function number(name: NumberField, check: (value: unknown) => number | string) {
   };
 }
 
+/** Together's `training_method` for a neutral method: sft, or dpo with its settings; reinforcement refused. */
+function trainingMethod(body: TogetherJobCreateParams, value: unknown): string | undefined {
+  const method = methodOf(value);
+  if (typeof method === 'string') return method;
+  if (method.type === 'reinforcement')
+    return "Together's document has the methods sft (supervised) and dpo (preference), not reinforcement";
+  const current = body.training_method?.method;
+  const wanted = method.type === 'dpo' ? 'dpo' : 'sft';
+  if (current !== undefined && current !== wanted)
+    return `providerOptions.training_method.method is "${current}" already; set it in one place`;
+  if (method.type === 'supervised') {
+    body.training_method ??= { method: 'sft' };
+    return undefined;
+  }
+  if (current !== undefined) return 'providerOptions.training_method is set already; set it in one place';
+  const settings = {
+    dpo_beta: method.beta,
+    rpo_alpha: method.rpoAlpha,
+    simpo_gamma: method.simpoGamma,
+    dpo_normalize_logratios_by_length: method.normalizeByLength,
+    dpo_reference_free: method.referenceFree,
+  };
+  body.training_method = { method: 'dpo', ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
+  return undefined;
+}
+
 export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
+  method: {
+    field: 'training_method',
+    note: '`{ method: "sft" }`, `{ method: "dpo", dpo_beta, rpo_alpha, simpo_gamma, dpo_normalize_logratios_by_length, dpo_reference_free }`; refused: reinforcement',
+    apply: trainingMethod,
+  },
   validationFile: stringField('validation_file', 'must be a file id'),
   epochs: number('n_epochs', (v) => wholeNumber(v)),
   batchSize: {
@@ -64,6 +110,45 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
     },
   },
   suffix: stringField('suffix', 'must be a string'),
+  fromCheckpoint: {
+    field: 'from_checkpoint',
+    note: '`<job>[:<step>]`, or the checkpoint as named; a Hugging Face model: `from_hf_model`, `hf_model_revision`, `hf_api_token`',
+    apply: (body, value) => {
+      const from = checkpointOf(value);
+      if (typeof from === 'string') return from;
+      if ('huggingFace' in from) {
+        return (
+          setOnce(body, 'from_hf_model', from.huggingFace, 'from_hf_model') ??
+          setGiven(body, 'hf_model_revision', from.revision, 'hf_model_revision') ??
+          setGiven(body, 'hf_api_token', from.token, 'hf_api_token')
+        );
+      }
+      const name = 'job' in from ? (from.step === undefined ? from.job : `${from.job}:${from.step}`) : from.checkpoint;
+      return setOnce(body, 'from_checkpoint', name, 'from_checkpoint');
+    },
+  },
+  seed: checkedField('random_seed', seedValue),
+  tags: absent("Together's document has no job tags"),
+  metadata: absent("Together's document has no job metadata"),
+  integrations: {
+    field: 'wandb_project_name',
+    note: '`wandb_name`, `wandb_entity`, `wandb_api_key`, `wandb_base_url`; refused: W&B tags, mlflow',
+    apply: (body, value) => {
+      const integrations = integrationsOf(value);
+      if (typeof integrations === 'string') return integrations;
+      if (integrations.mlflow) return "Together's document has the W&B integration only, not mlflow";
+      const wandb = integrations.wandb;
+      if (!wandb) return undefined;
+      if (wandb.tags !== undefined) return "Together's W&B settings have no tags";
+      return (
+        setOnce(body, 'wandb_project_name', wandb.project, 'wandb_project_name') ??
+        setGiven(body, 'wandb_name', wandb.name, 'wandb_name') ??
+        setGiven(body, 'wandb_entity', wandb.entity, 'wandb_entity') ??
+        setGiven(body, 'wandb_api_key', wandb.apiKey, 'wandb_api_key') ??
+        setGiven(body, 'wandb_base_url', wandb.baseUrl, 'wandb_base_url')
+      );
+    },
+  },
 };
 
 /** The body of Together's price estimate for a create request: the fields the price depends on. */
@@ -101,6 +186,8 @@ export const tuning: ProviderTuning<
 > = {
   provider: 'together',
   createClient: createTogetherClient,
+  clientOptionKeys: { ...CLIENT_OPTION_KEYS },
+  createRules: { rules, operation: 'POST /fine-tunes' },
   mapping: togetherMapping,
   baseRequest: (model, trainingFile, providerOptions) => ({ ...providerOptions, model, training_file: trainingFile }),
   job: (raw) => ({
