@@ -405,9 +405,7 @@ export interface components {
                 [key: string]: string;
             };
         };
-        CreateFineTuningJobRequestIntegration: {
-            type: string | "wandb";
-        };
+        CreateFineTuningJobRequestIntegration: components["schemas"]["CreateFineTuningJobRequestWandbIntegration"];
         CreateFineTuningJobRequestWandbIntegration: {
             /** @enum {string} */
             type: "wandb";
@@ -417,13 +415,7 @@ export interface components {
                 entity?: string | null;
                 tags?: string[];
             };
-        } & (Omit<WithRequired<components["schemas"]["CreateFineTuningJobRequestIntegration"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "wandb";
-        });
+        };
         DeleteFileResponse: {
             id: string;
             /** @enum {string} */
@@ -452,31 +444,17 @@ export interface components {
              */
             type?: "message";
         };
-        EvalItemContent: {
-            type: components["schemas"]["EvalItemContentType"];
-        };
+        EvalItemContent: components["schemas"]["EvalItemContentInputText"] | components["schemas"]["EvalItemContentOutputText"];
         EvalItemContentInputText: {
             /** @enum {string} */
             type: "input_text";
             text: string;
-        } & (Omit<WithRequired<components["schemas"]["EvalItemContent"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "input_text";
-        });
+        };
         EvalItemContentOutputText: {
             /** @enum {string} */
             type: "output_text";
             text: string;
-        } & (Omit<WithRequired<components["schemas"]["EvalItemContent"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "output_text";
-        });
+        };
         /** @enum {string} */
         EvalItemContentType: "input_text" | "output_text";
         /** @description The hyperparameters used for the DPO fine-tuning job. */
@@ -578,9 +556,7 @@ export interface components {
         FineTuneSupervisedMethod: {
             hyperparameters?: components["schemas"]["FineTuneSupervisedHyperparameters"];
         };
-        FineTuningIntegration: {
-            type: string | "wandb";
-        };
+        FineTuningIntegration: components["schemas"]["FineTuningIntegrationWandb"];
         FineTuningIntegrationWandb: {
             /**
              * @description The type of the integration being enabled for the fine-tuning job
@@ -608,13 +584,7 @@ export interface components {
                  */
                 tags?: string[];
             };
-        } & (Omit<WithRequired<components["schemas"]["FineTuningIntegration"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "wandb";
-        });
+        };
         /** @description The `fine_tuning.job` object represents a fine-tuning job that has been created through the API. */
         FineTuningJob: {
             /** @description The descriptive suffix applied to the job, as specified in the job creation request. */
@@ -768,9 +738,7 @@ export interface components {
             /** @description The data associated with the event. */
             data?: unknown;
         };
-        Grader: {
-            type: components["schemas"]["GraderType"];
-        };
+        Grader: components["schemas"]["GraderLabelModel"] | components["schemas"]["GraderTextSimilarity"] | components["schemas"]["GraderPython"] | components["schemas"]["GraderScoreModel"] | components["schemas"]["GraderMulti"] | components["schemas"]["GraderStringCheck"];
         /**
          * @description A LabelModelGrader object which uses a model to assign labels to each item
          *     in the evaluation.
@@ -790,13 +758,7 @@ export interface components {
             labels: string[];
             /** @description The labels that indicate a passing result. Must be a subset of labels. */
             passing_labels: string[];
-        } & (Omit<WithRequired<components["schemas"]["Grader"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "label_model";
-        });
+        };
         /** @description A MultiGrader object combines the output of multiple graders to produce a single score. */
         GraderMulti: {
             /**
@@ -811,13 +773,7 @@ export interface components {
             };
             /** @description A formula to calculate the output based on grader results. */
             calculate_output: string;
-        } & (Omit<WithRequired<components["schemas"]["Grader"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "multi";
-        });
+        };
         /** @description A PythonGrader object that runs a python script on the input. */
         GraderPython: {
             /**
@@ -831,13 +787,7 @@ export interface components {
             source: string;
             /** @description The image tag to use for the python script. */
             image_tag?: string;
-        } & (Omit<WithRequired<components["schemas"]["Grader"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "python";
-        });
+        };
         /** @description A ScoreModelGrader object that uses a model to assign a score to the input. */
         GraderScoreModel: {
             /**
@@ -855,13 +805,7 @@ export interface components {
             input: components["schemas"]["EvalItem"][];
             /** @description The range of the score. Defaults to `[0, 1]`. */
             range?: number[];
-        } & (Omit<WithRequired<components["schemas"]["Grader"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "score_model";
-        });
+        };
         /** @description A StringCheckGrader object that performs a string comparison between input and reference using a specified operation. */
         GraderStringCheck: {
             /**
@@ -880,13 +824,7 @@ export interface components {
              * @enum {string}
              */
             operation: "eq" | "ne" | "like" | "ilike";
-        } & (Omit<WithRequired<components["schemas"]["Grader"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "string_check";
-        });
+        };
         /** @description A TextSimilarityGrader object which grades text based on similarity metrics. */
         GraderTextSimilarity: {
             /**
@@ -905,13 +843,7 @@ export interface components {
              * @enum {string}
              */
             evaluation_metric: "fuzzy_match" | "bleu" | "gleu" | "meteor" | "rouge_1" | "rouge_2" | "rouge_3" | "rouge_4" | "rouge_5" | "rouge_l";
-        } & (Omit<WithRequired<components["schemas"]["Grader"], "type">, "type"> & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "text_similarity";
-        });
+        };
         /** @enum {string} */
         GraderType: "string_check" | "text_similarity" | "score_model" | "label_model" | "python" | "multi";
         ListFineTuningJobCheckpointsResponse: {
@@ -1612,6 +1544,3 @@ export interface operations {
         };
     };
 }
-type WithRequired<T, K extends keyof T> = T & {
-    [P in K]-?: T[P];
-};

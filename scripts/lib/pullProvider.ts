@@ -30,6 +30,7 @@ function formatCounts(counts: NormalizeCounts): string {
     ...(counts.unixtimeFormats > 0 ? [`unixtime-format ${counts.unixtimeFormats}`] : []),
     ...(counts.externalRefExtensions > 0 ? [`external-ref-extensions ${counts.externalRefExtensions}`] : []),
     ...(counts.discriminatorMappings > 0 ? [`discriminator-mappings ${counts.discriminatorMappings}`] : []),
+    ...(counts.discriminatorBases > 0 ? [`discriminator-bases ${counts.discriminatorBases}`] : []),
     ...(counts.multipartObjects > 0 ? [`multipart-objects ${counts.multipartObjects}`] : []),
   ];
   return [

@@ -4,6 +4,7 @@ import type { JsonObject } from '../../scripts/lib/json.js';
 import { normalizeDocument } from '../../scripts/lib/normalize/index.js';
 import {
   completeDiscriminatorMappings,
+  expandDiscriminatorBases,
   dropExternalRefExtensions,
   dropUnixtimeFormat,
   encodeMultipartObjects,
@@ -107,6 +108,50 @@ describe('the 3.0 steps, one by one', () => {
       string_check: '#/components/schemas/OpenAI.GraderStringCheck',
     });
     expect(completeDiscriminatorMappings(doc)).toBe(0);
+  });
+
+  it('reads a discriminator base as anyOf the schemas its mapping names, each with the base properties of its own', () => {
+    const doc: JsonObject = {
+      openapi: '3.1.0',
+      info: { title: 't', version: 'v1' },
+      paths: {},
+      components: {
+        schemas: {
+          Integration: {
+            type: 'object',
+            required: ['type'],
+            properties: { type: { type: 'string' } },
+            discriminator: { propertyName: 'type', mapping: { wandb: '#/components/schemas/WandbIntegration' } },
+          },
+          WandbIntegration: {
+            type: 'object',
+            required: ['wandb'],
+            properties: { type: { type: 'string', enum: ['wandb'] }, wandb: { type: 'object' } },
+            allOf: [ref('Integration')],
+          },
+          Loose: {
+            type: 'object',
+            properties: { type: { type: 'string' } },
+            discriminator: { propertyName: 'type', mapping: { x: '#/components/schemas/X' } },
+          },
+          X: { type: 'object', properties: { type: { type: 'string', enum: ['x'] } } },
+        },
+      },
+    };
+    expect(expandDiscriminatorBases(doc)).toBe(1);
+    const schemas = (doc['components'] as { schemas: Record<string, JsonObject> }).schemas;
+    expect(schemas['Integration']).toEqual({
+      discriminator: { propertyName: 'type', mapping: { wandb: '#/components/schemas/WandbIntegration' } },
+      anyOf: [ref('WandbIntegration')],
+    });
+    expect(schemas['WandbIntegration']).toEqual({
+      type: 'object',
+      required: ['type', 'wandb'],
+      properties: { type: { type: 'string', enum: ['wandb'] }, wandb: { type: 'object' } },
+    });
+    // A base whose mapped schema does not extend it is left as it is.
+    expect(schemas['Loose']?.['properties']).toEqual({ type: { type: 'string' } });
+    expect(expandDiscriminatorBases(doc)).toBe(0);
   });
 
   it('declares the bracket (deepObject) encoding for a required object field of a multipart body, not an optional one', () => {

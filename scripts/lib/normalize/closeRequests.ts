@@ -20,9 +20,8 @@ export function requestRoots(doc: JsonObject): JsonValue[] {
  * Request objects that name their properties but allow any other key (`additionalProperties` absent or `true`)
  * are closed (`additionalProperties: false`), so that a misspelled key (`epochs` for `n_epochs`) is refused by
  * tunekit's validation, by Prism and by the types, instead of being ignored by the server. Left open: maps (no
- * `properties`), objects combined with `allOf`/`anyOf`/`oneOf` (their members add properties), any schema
- * that is itself a member of an `allOf`, and a discriminator's base (Azure's `CreateFineTuningJobRequestIntegration`:
- * a value of it is one of the schemas its `mapping` names, which add their own properties, as `wandb`). Applies to every schema reachable from a JSON request body, components
+ * `properties`), objects combined with `allOf`/`anyOf`/`oneOf` (their members add properties), and any schema
+ * that is itself a member of an `allOf`. Applies to every schema reachable from a JSON request body, components
  * included (a component shared with responses is closed there too; responses are never validated by tunekit).
  */
 export function closeRequestObjects(doc: JsonObject): number {
@@ -38,11 +37,9 @@ export function closeRequestObjects(doc: JsonObject): number {
     seen.add(schema);
     const composed = COMPOSITIONS.some((key) => Array.isArray(schema[key]));
     const extra = schema['additionalProperties'];
-    const base = isObject(schema['discriminator']) && isObject(schema['discriminator']['mapping']);
     if (
       isObject(schema['properties']) &&
       !composed &&
-      !base &&
       (extra === undefined || extra === true) &&
       schema['patternProperties'] === undefined &&
       schema['unevaluatedProperties'] === undefined

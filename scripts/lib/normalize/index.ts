@@ -9,6 +9,7 @@ import { normalizeNullable } from './nullable.js';
 import { normalizeNullEnum } from './nullEnum.js';
 import {
   completeDiscriminatorMappings,
+  expandDiscriminatorBases,
   dropExternalRefExtensions,
   encodeMultipartObjects,
   dropUnixtimeFormat,
@@ -40,6 +41,8 @@ export interface NormalizeCounts {
   externalRefExtensions: number;
   /** Discriminator mapping entries added for a schema that extends the base and is left out. */
   discriminatorMappings: number;
+  /** Discriminator bases read as `anyOf` the schemas their mapping names. */
+  discriminatorBases: number;
   /** `encoding` declared (deepObject) for object properties of multipart bodies. */
   multipartObjects: number;
 }
@@ -49,6 +52,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
   const prefixedNames = stripSchemaPrefix(doc);
   const unixtimeFormats = dropUnixtimeFormat(doc);
   const discriminatorMappings = completeDiscriminatorMappings(doc);
+  const discriminatorBases = expandDiscriminatorBases(doc);
   const multipartObjects = encodeMultipartObjects(doc);
   const nullable = normalizeNullable(doc);
   const nullEnum = normalizeNullEnum(doc);
@@ -82,6 +86,7 @@ export function normalizeDocument(doc: JsonObject): { doc: JsonObject; counts: N
       unixtimeFormats,
       externalRefExtensions,
       discriminatorMappings,
+      discriminatorBases,
       multipartObjects,
     },
   };

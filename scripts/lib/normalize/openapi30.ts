@@ -130,6 +130,47 @@ export function completeDiscriminatorMappings(doc: JsonObject): number {
 }
 
 /**
+ * A discriminator's base that a request names directly (Azure's `CreateFineTuningJobRequestIntegration`, `Grader`):
+ * a value of it is one of the schemas its `mapping` names, each of which extends it with `allOf`. Read as written, the
+ * base is an object of its `type` alone, so a closed base refuses every real value (`wandb`) and an open one checks
+ * nothing. Each mapped schema takes the base's properties itself (its own `allOf` entry to the base dropped), and the
+ * base becomes `anyOf` the mapped schemas: a value is checked against the one its `type` names.
+ */
+export function expandDiscriminatorBases(doc: JsonObject): number {
+  const components = doc['components'];
+  const schemas = isObject(components) ? components['schemas'] : undefined;
+  if (!isObject(schemas)) return 0;
+  let expanded = 0;
+  for (const [baseName, base] of Object.entries(schemas)) {
+    const discriminator = isObject(base) ? base['discriminator'] : undefined;
+    if (!isObject(base) || !isObject(discriminator) || !isObject(discriminator['mapping']) || !isObject(base['properties'])) continue;
+    const baseRef = `${SCHEMA_REF}${baseName}`;
+    const refs = Object.values(discriminator['mapping']).filter((ref): ref is string => typeof ref === 'string');
+    const members = refs.map((ref) => schemas[ref.slice(SCHEMA_REF.length)]);
+    const extending = (member: JsonValue | undefined): member is JsonObject =>
+      isObject(member) && Array.isArray(member['allOf']) && member['allOf'].some((part) => isObject(part) && part['$ref'] === baseRef);
+    if (!refs.length || !refs.every((ref) => ref.startsWith(SCHEMA_REF)) || !members.every(extending)) continue;
+    for (const member of members) {
+      if (!extending(member) || !Array.isArray(member['allOf'])) continue;
+      const rest = member['allOf'].filter((part) => !(isObject(part) && part['$ref'] === baseRef));
+      if (rest.length) member['allOf'] = rest;
+      else delete member['allOf'];
+      const own = isObject(member['properties']) ? member['properties'] : {};
+      member['properties'] = { ...base['properties'], ...own };
+      const required = [
+        ...(Array.isArray(base['required']) ? base['required'] : []),
+        ...(Array.isArray(member['required']) ? member['required'] : []),
+      ];
+      if (required.length) member['required'] = [...new Set(required)];
+    }
+    for (const key of Object.keys(base)) if (key !== 'description' && key !== 'discriminator') delete base[key];
+    base['anyOf'] = refs.map((ref) => ({ $ref: ref }));
+    expanded += 1;
+  }
+  return expanded;
+}
+
+/**
  * A `multipart/form-data` body with a required object property and no `encoding` for it (Azure's `expires_after`): the
  * document does not say how the object is written in the form, so no validator can read it back (Prism takes the
  * field as a string and answers "must be object"). Clients write it in brackets, `expires_after[anchor]` and
