@@ -118,13 +118,22 @@ export function checkValue(schema: Schema, value: unknown, at: { field: string; 
 const REDACTED = '[redacted]';
 
 /**
- * A field name that says it holds a secret, whatever the document says of it: `token`, `key`, `secret`, `password`,
- * `authorization`, `auth`, `credentials` as the whole name or its last word (`hf_token`, `wandb-api-key`, `apiKey`,
- * `X-Auth`), and `token`, `apikey`, `secret`, `password` at the end of a word (`hftoken`).
+ * A field name that says it holds a secret, whatever the document says of it: `key`, `auth`, `token`, `secret`,
+ * `password`, `authorization`, `credentials` as the whole name; `token`, `secret`, `password`, `authorization`,
+ * `credentials` as its last word (`hf_token`, `client_secret`); a key of an account or a service (`api_key`, `apiKey`,
+ * `x-api-key`, `wandb_key`, `access_key`); `token`, `apikey`, `secret`, `password` at the end of a word (`hftoken`).
+ * Not a key that names a record (`tunekit_create_key`, `idempotency_key`, `sort_key`).
  */
 export function isSecretName(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  return /(^|[^a-z0-9])(key|auth|authorization|credentials?)$/.test(words) || /(api_?key|token|secret|password|passwd)$/.test(words);
+  return (
+    /^(key|auth)$/.test(words) ||
+    /(^|[^a-z0-9])(authorization|credentials?)$/.test(words) ||
+    /(^|[^a-z0-9])(api|access|secret|private|account|client|auth|service|signing|master|wandb|hf)[^a-z0-9]?key$/.test(
+      words,
+    ) ||
+    /(api_?key|token|secret|password|passwd)$/.test(words)
+  );
 }
 
 /** `.a.b[0].c` (or `a.b[0].c`) as `['a', 'b', 0, 'c']`. */

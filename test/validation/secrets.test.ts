@@ -437,7 +437,17 @@ describe('checkValue: names that say secret, for fields no branch knows', () => 
     'credentials',
   ])('%s is redacted', (name) => expect(shown(name)).toBe('[redacted]'));
 
-  it.each(['tokens', 'max_tokens', 'token_count', 'monkey', 'keys', 'keyword', 'author', 'secretary'])('%s is shown', (name) =>
-    expect(shown(name)).toBe('CANARY'),
-  );
+  it.each([
+    'tokens',
+    'max_tokens',
+    'token_count',
+    'monkey',
+    'keys',
+    'keyword',
+    'author',
+    'secretary',
+    'tunekit_create_key',
+    'idempotency_key',
+    'sort_key',
+  ])('%s is shown', (name) => expect(shown(name)).toBe('CANARY'));
 });
