@@ -15,7 +15,7 @@ import type { NeutralFile } from '../../workflow/neutral.js';
 import { azureFailure, azureProgress, azureStatus } from './wait.js';
 import { CLIENT_OPTION_KEYS, type ProviderTuning } from '../../workflow/tuning.js';
 import { rules } from '../../../generated/azure.rules.js';
-import { openAIStyleCalls, openAIStyleCheckpoint, openAIStyleMapping } from '../openai-style/tuning.js';
+import { openAIStyleCalls, openAIStyleCheckpoint, openAIStyleJob, openAIStyleMapping } from '../openai-style/tuning.js';
 import { dateOf } from '../../core/records.js';
 
 /** Azure OpenAI's mapping: the OpenAI family's, with the grader types its document lists (no python grader). */
@@ -59,21 +59,7 @@ export const tuning: ProviderTuning<'azure', Types> = {
   createRules: { rules, operation: 'POST /fine_tuning/jobs' },
   mapping: azureMapping,
   baseRequest: (model, trainingFile, providerOptions) => ({ ...providerOptions, model, training_file: trainingFile }),
-  job: (raw) => ({
-    provider: 'azure',
-    id: raw.id,
-    status: azureStatus(raw) ?? 'queued',
-    providerStatus: raw.status,
-    model: raw.model,
-    fineTunedModel: raw.fine_tuned_model ?? undefined,
-    trainingFile: raw.training_file,
-    validationFile: raw.validation_file ?? undefined,
-    createdAt: dateOf(raw.created_at),
-    finishedAt: dateOf(raw.finished_at),
-    progress: azureProgress(raw),
-    error: azureFailure(raw),
-    raw,
-  }),
+  job: openAIStyleJob('azure', { status: azureStatus, progress: azureProgress, failure: azureFailure }),
   file: (raw) => ({
     provider: 'azure',
     id: raw.id,

@@ -28,7 +28,7 @@ import {
 import { nebiusFailure, nebiusProgress, nebiusStatus } from './wait.js';
 import { CLIENT_OPTION_KEYS, type ProviderTuning } from '../../workflow/tuning.js';
 import { rules } from '../../../generated/nebius.rules.js';
-import { openAIStyleCalls, openAIStyleCheckpoint } from '../openai-style/tuning.js';
+import { openAIStyleCalls, openAIStyleCheckpoint, openAIStyleJob } from '../openai-style/tuning.js';
 import { dateOf } from '../../core/records.js';
 
 type Hyperparameters = NonNullable<NebiusJobCreateParams['hyperparameters']>;
@@ -165,23 +165,7 @@ export const tuning: ProviderTuning<'nebius', Types> = {
   createRules: { rules, operation: 'POST /v1/fine_tuning/jobs' },
   mapping: nebiusMapping,
   baseRequest: (model, trainingFile, providerOptions) => ({ ...providerOptions, model, training_file: trainingFile }),
-  job: (raw) => {
-    return {
-      provider: 'nebius',
-      id: raw.id,
-      status: nebiusStatus(raw) ?? 'queued',
-      providerStatus: raw.status,
-      model: raw.model,
-      fineTunedModel: undefined, // a Nebius job has no model of its own: train({ deploy: true }) makes one from a checkpoint
-      trainingFile: raw.training_file,
-      validationFile: raw.validation_file ?? undefined,
-      createdAt: dateOf(raw.created_at),
-      finishedAt: dateOf(raw.finished_at),
-      progress: nebiusProgress(raw),
-      error: nebiusFailure(raw),
-      raw,
-    };
-  },
+  job: openAIStyleJob('nebius', { status: nebiusStatus, progress: nebiusProgress, failure: nebiusFailure }, false),
   file: (raw) => ({
     provider: 'nebius',
     id: raw.id,

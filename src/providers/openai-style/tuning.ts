@@ -16,9 +16,10 @@ import {
   wholeNumber,
   type MappingTable,
   type NeutralCheckpoint,
+  type NeutralJobBase,
 } from '../../workflow/neutral.js';
 import type { ProviderTuning, TuningTypes } from '../../workflow/tuning.js';
-import type { WaitOptions } from '../../poller/types.js';
+import type { WaitAdapter, WaitOptions } from '../../poller/types.js';
 import type { ProviderName } from '../registry/providers.js';
 import { dateOf, numberOr } from '../../core/records.js';
 
@@ -56,6 +57,44 @@ export function openAIStyleCalls<T extends TuningTypes & { client: OpenAIStyleCl
     file: (client, fileId, options) => client.files.retrieve(fileId, options),
     deleteFile: (client, fileId, options) => client.files.delete(fileId, options),
   };
+}
+
+/** An OpenAI-style job, as far as the neutral API reads it. */
+interface OpenAIStyleJob {
+  id: string;
+  status: string;
+  model: string;
+  fine_tuned_model?: string | null;
+  training_file: string;
+  validation_file?: string | null;
+  created_at: number;
+  finished_at?: number | null;
+}
+
+/**
+ * A provider's OpenAI-style job in the neutral vocabulary, by its own readers of status, progress and failure (those
+ * `jobs.wait` uses). `named: false` where a job has no model of its own to call (Nebius: `train({ deploy })` makes one).
+ */
+export function openAIStyleJob<P extends ProviderName, Raw extends OpenAIStyleJob>(
+  provider: P,
+  read: Pick<WaitAdapter<Raw, unknown>, 'status' | 'progress' | 'failure'>,
+  named = true,
+) {
+  return (raw: Raw): NeutralJobBase & { provider: P; raw: Raw } => ({
+    provider,
+    id: raw.id,
+    status: read.status(raw) ?? 'queued',
+    providerStatus: raw.status,
+    model: raw.model,
+    fineTunedModel: named ? (raw.fine_tuned_model ?? undefined) : undefined,
+    trainingFile: raw.training_file,
+    validationFile: raw.validation_file ?? undefined,
+    createdAt: dateOf(raw.created_at),
+    finishedAt: dateOf(raw.finished_at),
+    progress: read.progress(raw),
+    error: read.failure(raw),
+    raw,
+  });
 }
 
 /** An OpenAI-style checkpoint (`fine_tuning.job.checkpoint`), read neutrally. */

@@ -14,7 +14,7 @@ import type { MappingTable } from '../../workflow/neutral.js';
 import { openaiFailure, openaiProgress, openaiStatus } from './wait.js';
 import { CLIENT_OPTION_KEYS, type ProviderTuning } from '../../workflow/tuning.js';
 import { rules } from '../../../generated/openai.rules.js';
-import { openAIStyleCalls, openAIStyleCheckpoint, openAIStyleMapping } from '../openai-style/tuning.js';
+import { openAIStyleCalls, openAIStyleCheckpoint, openAIStyleJob, openAIStyleMapping } from '../openai-style/tuning.js';
 import { dateOf } from '../../core/records.js';
 
 /** OpenAI's mapping: the OpenAI family's, with the grader types its document lists. */
@@ -42,21 +42,7 @@ export const tuning: ProviderTuning<'openai', Types> = {
   createRules: { rules, operation: 'POST /fine_tuning/jobs' },
   mapping: openaiMapping,
   baseRequest: (model, trainingFile, providerOptions) => ({ ...providerOptions, model, training_file: trainingFile }),
-  job: (raw) => ({
-    provider: 'openai',
-    id: raw.id,
-    status: openaiStatus(raw) ?? 'queued',
-    providerStatus: raw.status,
-    model: raw.model,
-    fineTunedModel: raw.fine_tuned_model ?? undefined,
-    trainingFile: raw.training_file,
-    validationFile: raw.validation_file ?? undefined,
-    createdAt: dateOf(raw.created_at),
-    finishedAt: dateOf(raw.finished_at),
-    progress: openaiProgress(raw),
-    error: openaiFailure(raw),
-    raw,
-  }),
+  job: openAIStyleJob('openai', { status: openaiStatus, progress: openaiProgress, failure: openaiFailure }),
   file: (raw) => ({
     provider: 'openai',
     id: raw.id,
