@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packedTarball } from '../support/packed.js';
 import { repoRoot } from '../support/prism.js';
 
 /**
@@ -16,10 +17,9 @@ let tarball = '';
 let cloneManifest = '';
 
 beforeAll(async () => {
-  cloneManifest = await readFile(join(repoRoot, 'package.json'), 'utf8');
+  // The run's one `npm pack` (test/package/pack.test.ts installs the same tarball).
+  ({ tarball, cloneManifest } = await packedTarball());
   project = await mkdtemp(join(tmpdir(), 'tunekit-manifest-'));
-  const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', project], { cwd: repoRoot, encoding: 'utf8' });
-  tarball = join(project, packed.trim().split('\n').pop() ?? '');
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
 }, 180_000);
 

@@ -13,6 +13,7 @@ import { chatLines, cleanEnv } from '../cli/support.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { requireChromium } from '../support/requirements.js';
 import { json, startLocalServer, type LocalServer } from '../support/local-server.js';
+import { packedTarball } from '../support/packed.js';
 import { repoRoot } from '../support/prism.js';
 
 const run = promisify(execFile);
@@ -24,8 +25,8 @@ let server: LocalServer;
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'tunekit-user-'));
-  const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', project], { cwd: repoRoot, encoding: 'utf8' });
-  tarball = join(project, packed.trim().split('\n').pop() ?? '');
+  // The run's one `npm pack` (test/package/manifest.test.ts checks its package.json).
+  ({ tarball } = await packedTarball());
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
   execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: project, stdio: 'ignore' });
   server = await startLocalServer((req, res) =>

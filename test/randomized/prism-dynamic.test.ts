@@ -89,39 +89,43 @@ function providerSuite(provider: 'nebius' | 'together' | 'openai', reads: (baseU
 
 const options = (baseUrl: string) => ({ apiKey: 'test-key', baseUrl, maxRetries: 0 });
 
-providerSuite('nebius', (baseUrl) => {
-  const nebius = createNebiusClient(options(baseUrl));
-  return {
-    'jobs.retrieve': () => nebius.jobs.retrieve('ftjob-123'),
-    'jobs.list': () => nebius.jobs.list({ limit: 5 }),
-    'jobs.events': () => nebius.jobs.events('ftjob-123'),
-    'jobs.checkpoints': () => nebius.jobs.checkpoints('ftjob-123'),
-    'jobs.checkpoint': () => nebius.jobs.checkpoint('ftjob-123', 'ftckpt-456'),
-    'files.list': () => nebius.files.list(),
-    'files.retrieve': () => nebius.files.retrieve('file-123'),
-  };
-});
+// The three providers side by side: each has its own Prism process and clients, and Prism's answers cost its CPU, not
+// this one's (one Prism is a single Node thread: alone, it leaves the other core idle).
+describe.concurrent('Prism --dynamic, every provider at once', () => {
+  providerSuite('nebius', (baseUrl) => {
+    const nebius = createNebiusClient(options(baseUrl));
+    return {
+      'jobs.retrieve': () => nebius.jobs.retrieve('ftjob-123'),
+      'jobs.list': () => nebius.jobs.list({ limit: 5 }),
+      'jobs.events': () => nebius.jobs.events('ftjob-123'),
+      'jobs.checkpoints': () => nebius.jobs.checkpoints('ftjob-123'),
+      'jobs.checkpoint': () => nebius.jobs.checkpoint('ftjob-123', 'ftckpt-456'),
+      'files.list': () => nebius.files.list(),
+      'files.retrieve': () => nebius.files.retrieve('file-123'),
+    };
+  });
 
-providerSuite('together', (baseUrl) => {
-  const together = createTogetherClient(options(baseUrl));
-  return {
-    'jobs.retrieve': () => together.jobs.retrieve('ft-123'),
-    'jobs.list': () => together.jobs.list(),
-    'jobs.events': () => together.jobs.events('ft-123'),
-    'jobs.checkpoints': () => together.jobs.checkpoints('ft-123'),
-    'files.list': () => together.files.list(),
-    'files.retrieve': () => together.files.retrieve('file-123'),
-  };
-});
+  providerSuite('together', (baseUrl) => {
+    const together = createTogetherClient(options(baseUrl));
+    return {
+      'jobs.retrieve': () => together.jobs.retrieve('ft-123'),
+      'jobs.list': () => together.jobs.list(),
+      'jobs.events': () => together.jobs.events('ft-123'),
+      'jobs.checkpoints': () => together.jobs.checkpoints('ft-123'),
+      'files.list': () => together.files.list(),
+      'files.retrieve': () => together.files.retrieve('file-123'),
+    };
+  });
 
-providerSuite('openai', (baseUrl) => {
-  const openai = createOpenAIClient(options(baseUrl));
-  return {
-    'jobs.retrieve': () => openai.jobs.retrieve('ftjob-abc123'),
-    'jobs.list': () => openai.jobs.list({ limit: 5 }),
-    'jobs.events': () => openai.jobs.events('ftjob-abc123'),
-    'jobs.checkpoints': () => openai.jobs.checkpoints('ftjob-abc123'),
-    'files.list': () => openai.files.list(),
-    'files.retrieve': () => openai.files.retrieve('file-abc123'),
-  };
+  providerSuite('openai', (baseUrl) => {
+    const openai = createOpenAIClient(options(baseUrl));
+    return {
+      'jobs.retrieve': () => openai.jobs.retrieve('ftjob-abc123'),
+      'jobs.list': () => openai.jobs.list({ limit: 5 }),
+      'jobs.events': () => openai.jobs.events('ftjob-abc123'),
+      'jobs.checkpoints': () => openai.jobs.checkpoints('ftjob-abc123'),
+      'files.list': () => openai.files.list(),
+      'files.retrieve': () => openai.files.retrieve('file-abc123'),
+    };
+  });
 });
