@@ -249,7 +249,11 @@ function takesWandbKey(provider: ProviderName): boolean {
 function flagOf(field: string, options: Record<string, unknown>): string {
   let at: unknown = options;
   const parts = field.split('.');
-  for (const part of parts) at = isRecord(at) ? at[part] : undefined;
+  // `integrations[0].wandb.project`: names and array indices, in order.
+  for (const step of field.split(/\.|(?=\[)/)) {
+    const index = /^\[(\d+)\]$/.exec(step)?.[1];
+    at = index !== undefined ? (Array.isArray(at) ? at[Number(index)] : undefined) : isRecord(at) ? at[step] : undefined;
+  }
   if (at !== undefined) return `--option ${field}`;
   const leaf = parts[parts.length - 1]?.replace(/\[\d+\]$/, '') ?? field;
   return FLAG_OF_FIELD[leaf] ?? `--option ${field}`;

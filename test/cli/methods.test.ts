@@ -3,7 +3,8 @@
  * received them) or refused with the reason and exit 2 before anything is sent; the W&B key and the Hugging Face
  * token come from the environment only and never appear in stdout or stderr, human or --json.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { buildCli, datasets, KEY_ENV, lines, MODEL, tunekit } from './support.js';
@@ -12,8 +13,19 @@ const WANDB_KEY = 'wandb-cli-canary-5e4d3c2b1a';
 const HF_TOKEN = 'hf_cliCanaryToken0987654321';
 let bin = '';
 let data: Awaited<ReturnType<typeof datasets>>;
+/** Preference pairs: what a dpo job's file must hold (train checks the file for the job's method). */
+let preference = '';
 beforeAll(async () => {
   [bin, data] = await Promise.all([buildCli(), datasets()]);
+  preference = join(data.dir, 'preference.jsonl');
+  const pairs = Array.from({ length: 40 }, (_, i) =>
+    JSON.stringify({
+      input: { messages: [{ role: 'user', content: `${i} + ${i}?` }] },
+      preferred_output: [{ role: 'assistant', content: String(2 * i) }],
+      non_preferred_output: [{ role: 'assistant', content: String(2 * i + 1) }],
+    }),
+  );
+  await writeFile(preference, `${pairs.join('\n')}\n`);
 }, 120_000);
 afterAll(async () => {
   await rm(data.dir, { recursive: true, force: true });
@@ -36,7 +48,7 @@ describe.concurrent('tunekit train: methods and job options', { timeout: 120_000
         sandbox,
         ...json,
         'train',
-        data.train,
+        preference,
         '--model',
         MODEL.together,
         '--method',
