@@ -1,7 +1,9 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
 import { schemasOf, type Rules, type Schema } from '../core/schemas.js';
-import { checkValue, describeProblem, suggestKey } from '../core/validate.js';
+import { checkValue } from '../core/validate.js';
+import { describeProblem } from '../core/problem-report.js';
+import { suggestKey } from '../core/check.js';
 import type { ProviderOptionsOf } from '../workflow/api.js';
 import { readFile } from 'node:fs/promises';
 import {

@@ -9,7 +9,7 @@ import { isRecord } from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import type { Rules } from './schemas.js';
 import { realTime, type RequestClock } from './sleep.js';
-import { validator } from './validate.js';
+import { validator } from './request-check.js';
 import { VERSION } from './version.js';
 import { send } from '../platform/http.js';
 

@@ -5,7 +5,7 @@
  */
 import { formatBytes } from '../core/format.js';
 import { isRecord } from '../core/records.js';
-import { suggestKey } from '../core/validate.js';
+import { suggestKey } from '../core/check.js';
 import type { DatasetIssueCode } from '../core/dataset-codes.js';
 import type { ChatRules, ContentRules, DatasetProfile, ImageRules, PreferenceRules, Severity } from './profile.js';
 import type { TokenCounter } from '../core/dataset-report.js';

@@ -6,7 +6,7 @@
  */
 import type { AsyncBuffer, FileMetaData, SchemaTree } from 'hyparquet';
 import { formatBytes } from '../core/format.js';
-import { suggestKey } from '../core/validate.js';
+import { suggestKey } from '../core/check.js';
 import { fileSize, fileStream } from '../platform/files.js';
 import { show } from './formats.js';
 import { IssueLog } from './issues.js';

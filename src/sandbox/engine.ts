@@ -1,7 +1,8 @@
 import { isRecord } from '../core/records.js';
 import { sleep } from '../core/sleep.js';
 import { JSON_TYPE, schemasOf, type Schema } from '../core/schemas.js';
-import { checkValue, type Problem } from '../core/validate.js';
+import { checkValue } from '../core/validate.js';
+import { type Problem } from '../core/check.js';
 import type { Clock } from './clock.js';
 import { CONTROL_ROUTES, handleControl, type Controls } from './controls.js';
 import { describeFault, Faults, type Fault, type Override, type StatusFault } from './faults.js';

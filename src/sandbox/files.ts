@@ -1,4 +1,4 @@
-import type { Problem } from '../core/validate.js';
+import type { Problem } from '../core/check.js';
 import type { ErrorWords } from './provider.js';
 import type { Bytes, Ctx, Failure, Ok } from './routes.js';
 import type { FileRecord, JobRecord, World } from './world.js';

@@ -1,4 +1,5 @@
-import { describeProblem, type Problem } from '../core/validate.js';
+import { describeProblem } from '../core/problem-report.js';
+import { type Problem } from '../core/check.js';
 
 /** A problem's field as a location list: `body.integrations[0].wandb` → `['body', 'integrations', 0, 'wandb']`. */
 function location(p: Problem): (string | number)[] {

@@ -1,5 +1,5 @@
 import type { Rules } from '../core/schemas.js';
-import type { Problem } from '../core/validate.js';
+import type { Problem } from '../core/check.js';
 import type { Failure, Route } from './routes.js';
 import type { JobError, Lifecycle } from './timeline.js';
 import type { ProviderName } from '../providers/registry/providers.js';

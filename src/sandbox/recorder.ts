@@ -1,6 +1,6 @@
 import { isRecord } from '../core/records.js';
 import type { Schema } from '../core/schemas.js';
-import { isSecretName } from '../core/validate.js';
+import { isSecretName } from '../core/problem-report.js';
 
 /** One request the sandbox received, as recorded: never the API key or a secret field's value. */
 export interface RecordedRequest {

@@ -1,6 +1,7 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
-import { isSecretName, suggestKey } from '../core/validate.js';
+import { isSecretName } from '../core/problem-report.js';
+import { suggestKey } from '../core/check.js';
 import type { JobProgressFields } from '../poller/types.js';
 import type { ProviderName } from '../providers/registry/providers.js';
 import type { JobStatus } from '../core/provider.js';

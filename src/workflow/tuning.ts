@@ -5,7 +5,8 @@ import type { Uploadable, UploadOptions } from '../core/upload.js';
 import { ValidationError } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
 import { schemasOf, type Rules } from '../core/schemas.js';
-import { checkValue, describeProblem } from '../core/validate.js';
+import { checkValue } from '../core/validate.js';
+import { describeProblem } from '../core/problem-report.js';
 import {
   mapRequest,
   neutralOptions,
