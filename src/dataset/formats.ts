@@ -65,6 +65,8 @@ export class ExampleChecker {
   private readonly supported: readonly DatasetFormat[];
   /** The rules of `messages` lines: the chat format's, or the reinforcement rules when the method asks for them. */
   private readonly chatRules: ChatRules | undefined;
+  /** The tool call ids of the example being checked (cleared per example). */
+  private readonly callIds = new Set<string>();
 
   constructor(
     private readonly profile: DatasetProfile,
@@ -201,8 +203,10 @@ export class ExampleChecker {
       this.error('messages.empty', at, `${at} is empty: a ${rules.label} example needs at least one message`);
       return undefined;
     }
-    const tools = rules.tools ? this.tools(owner, prefix) : undefined;
-    const callIds = new Set<string>();
+    // Most lines define no tools: no definitions to read, and the call ids seen are one set cleared per example.
+    const tools = rules.tools && (owner.tools !== undefined || owner.functions !== undefined) ? this.tools(owner, prefix) : undefined;
+    const callIds = this.callIds;
+    callIds.clear();
     let previous: string | undefined;
     let assistant = false;
     let mixed: boolean | undefined;
