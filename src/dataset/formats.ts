@@ -204,7 +204,10 @@ export class ExampleChecker {
       return undefined;
     }
     // Most lines define no tools: no definitions to read, and the call ids seen are one set cleared per example.
-    const tools = rules.tools && (owner.tools !== undefined || owner.functions !== undefined) ? this.tools(owner, prefix) : undefined;
+    const tools =
+      rules.tools && (owner.tools !== undefined || owner.functions !== undefined || owner.parallel_tool_calls !== undefined)
+        ? this.tools(owner, prefix)
+        : undefined;
     const callIds = this.callIds;
     callIds.clear();
     let previous: string | undefined;
