@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { buildCli, datasets, KEY_ENV, lines, MODEL, tunekit } from './support.js';
+import { preferencePairs } from '../support/jsonl.js';
 
 const WANDB_KEY = 'wandb-cli-canary-5e4d3c2b1a';
 const HF_TOKEN = 'hf_cliCanaryToken0987654321';
@@ -18,14 +19,7 @@ let preference = '';
 beforeAll(async () => {
   [bin, data] = await Promise.all([buildCli(), datasets()]);
   preference = join(data.dir, 'preference.jsonl');
-  const pairs = Array.from({ length: 40 }, (_, i) =>
-    JSON.stringify({
-      input: { messages: [{ role: 'user', content: `${i} + ${i}?` }] },
-      preferred_output: [{ role: 'assistant', content: String(2 * i) }],
-      non_preferred_output: [{ role: 'assistant', content: String(2 * i + 1) }],
-    }),
-  );
-  await writeFile(preference, `${pairs.join('\n')}\n`);
+  await writeFile(preference, preferencePairs(40));
 }, 120_000);
 afterAll(async () => {
   await rm(data.dir, { recursive: true, force: true });

@@ -74,3 +74,15 @@ export async function writeChatFile(path: string, bytes: number, lineBytes = 120
     await file.close();
   }
 }
+
+/** `n` preference pairs (`input.messages`, `preferred_output`, `non_preferred_output`), one JSON line each, newline-ended. */
+export function preferencePairs(n: number): string {
+  const pairs = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      input: { messages: [{ role: 'user', content: `${i} + ${i}?` }] },
+      preferred_output: [{ role: 'assistant', content: String(2 * i) }],
+      non_preferred_output: [{ role: 'assistant', content: String(2 * i + 1) }],
+    }),
+  );
+  return `${pairs.join('\n')}\n`;
+}

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTuner, ValidationError, type TrainRequest } from '../../src/index.js';
 import { startSandbox } from '../../src/testing.js';
 import { jsonl } from '../support/sandbox.js';
+import { preferencePairs } from '../support/jsonl.js';
 
 type Provider = 'nebius' | 'together' | 'openai' | 'azure';
 const MODELS: Record<Provider, string> = {
@@ -33,14 +34,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tunekit-methods-'));
   [train, preference] = [join(dir, 'train.jsonl'), join(dir, 'preference.jsonl')];
   await writeFile(train, `${jsonl(40)}\n`);
-  const pairs = Array.from({ length: 40 }, (_, i) =>
-    JSON.stringify({
-      input: { messages: [{ role: 'user', content: `${i} + ${i}?` }] },
-      preferred_output: [{ role: 'assistant', content: String(2 * i) }],
-      non_preferred_output: [{ role: 'assistant', content: String(2 * i + 1) }],
-    }),
-  );
-  await writeFile(preference, `${pairs.join('\n')}\n`);
+  await writeFile(preference, preferencePairs(40));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
