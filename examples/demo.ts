@@ -63,6 +63,14 @@ async function main(): Promise<void> {
       );
     if (p.stage === 'upload' && p.fileId) say('upload', `${p.file} file, ${(p.loaded / 1024).toFixed(1)} KiB → ${p.fileId}`);
     if (p.stage === 'processing' && p.status === 'processed') say('processing', `${p.fileId} processed by ${provider}`);
+    if (p.stage === 'estimate') {
+      const { tokens, price } = p.estimate;
+      const trained =
+        tokens.total === undefined ? 'trained tokens unknown' : `${tokens.total.toLocaleString('en')} trained tokens (${tokens.method})`;
+      const cost = price === undefined ? undefined : price.amount < 0.01 ? '< $0.01' : `$${price.amount.toFixed(2)}`;
+      const from = price?.source === 'provider' ? "the provider's estimate" : 'at your rate';
+      say('estimate', `${trained}, ${cost === undefined ? 'no price (pass a rate: pricePerMillionTokens)' : `${cost} (${from})`}`);
+    }
     if (p.stage === 'create') say('create', `${p.jobId} on ${p.job.model}`);
     if (p.stage === 'wait') {
       const w = p.progress;
