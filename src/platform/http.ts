@@ -25,8 +25,8 @@ export function send(input: RequestInfo | URL, init?: RequestInit): Promise<Resp
   const request = input;
   const body = request.body;
   const accept = body ? leases.get(body) : undefined;
-  const { protocol } = new URL(request.url);
-  if (!body || !accept || globalThis.fetch !== nodeFetch || (protocol !== 'http:' && protocol !== 'https:')) return fetch(request, init);
+  // Most requests carry no leased body: they go to fetch before anything else is looked at.
+  if (!body || !accept || globalThis.fetch !== nodeFetch || !/^https?:/.test(request.url)) return fetch(request, init);
   leases.delete(body);
   // node:http and the loop that feeds it load with the first upload that takes this way.
   return import('./http-upload.js').then(({ sendOverHttp }) => sendOverHttp(request, body, accept, init?.signal ?? request.signal));
