@@ -36,7 +36,10 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   const parsed: unknown = JSON.parse(text);
   if (!isRecord(parsed) || !isRecord(parsed['scripts'])) throw new Error('package.json has no scripts');
   const { prepare: _prepare, ...scripts } = parsed['scripts'];
-  writeFileSync(manifest, `${JSON.stringify({ ...parsed, scripts }, null, 2)}\n`);
+  // Written aside, then renamed over: a test or tool reading package.json meanwhile never sees it half-written.
+  const stripped = `${manifest}.stripped`;
+  writeFileSync(stripped, `${JSON.stringify({ ...parsed, scripts }, null, 2)}\n`);
+  renameSync(stripped, manifest);
 } else if (mode === 'restore') {
   if (existsSync(kept)) renameSync(kept, manifest);
 } else {
