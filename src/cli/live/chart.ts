@@ -75,16 +75,7 @@ export function lossChart(points: readonly LossPoint[], options: ChartOptions): 
     const under = validationLine
       .slice(offset)
       .map((v, i) => v ?? (validationLine.slice(offset, offset + i).some((x) => x !== undefined) ? undefined : trained[i]));
-    const filled = under.map(
-      (v, i, line) =>
-        v ??
-        line
-          .slice(0, i)
-          .reverse()
-          .find((x) => x !== undefined) ??
-        trained[i] ??
-        0,
-    );
+    const filled = under.map((v, i, line) => v ?? lastBefore(line, i) ?? trained[i] ?? 0);
     series.push(filled);
     colors.push(options.colors?.validation);
   }
@@ -92,17 +83,7 @@ export function lossChart(points: readonly LossPoint[], options: ChartOptions): 
     series.push(trained);
     colors.push(options.colors?.training);
   } else {
-    series.push(
-      validationLine.map(
-        (v, i, line) =>
-          v ??
-          line
-            .slice(0, i)
-            .reverse()
-            .find((x) => x !== undefined) ??
-          0,
-      ),
-    );
+    series.push(validationLine.map((v, i, line) => v ?? lastBefore(line, i) ?? 0));
     colors.push(options.colors?.validation);
   }
   const chart = plot(series, {
@@ -119,4 +100,10 @@ export function lossChart(points: readonly LossPoint[], options: ChartOptions): 
   const [from, to] = [String(Math.round(first)), String(Math.round(last))];
   const axis = `${' '.repeat(LABEL_WIDTH)}${from}${' '.repeat(Math.max(1, columns.length - from.length - to.length + 1))}${to} step`;
   return [...chart.split('\n'), axis];
+}
+
+/** The last value before index `i` that is not `undefined` (a gap in a line is drawn at the value before it). */
+function lastBefore(line: readonly (number | undefined)[], i: number): number | undefined {
+  for (let j = i - 1; j >= 0; j--) if (line[j] !== undefined) return line[j];
+  return undefined;
 }
