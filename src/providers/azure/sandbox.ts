@@ -1,7 +1,7 @@
 import type { components, paths } from '../../../generated/azure.js';
 import { rules } from '../../../generated/azure.rules.js';
 import { fileOperations, text, type Outputs } from '../../sandbox/files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
+import { act, createJob, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
 import { defineSandbox } from '../../sandbox/definition.js';
 import { allValues, everyStatus, type ErrorWords } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
@@ -17,7 +17,7 @@ import {
   styleEvents,
   styleLifecycle,
   styleJob,
-  styleResolved,
+  styleJobSpec,
 } from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
@@ -205,20 +205,7 @@ const routes: RouteTable<paths, State, CreateRequest> = {
       ),
     }),
     post: async (ctx) => {
-      const { body } = ctx;
-      const job = await createJob(ctx, lifecycle, {
-        request: body,
-        id: ctx.world.id('ftjob-', 32),
-        model: body.model,
-        trainingFile: body.training_file,
-        validationFile: body.validation_file,
-        shape: (examples) => {
-          const { n_epochs, batch_size } = styleResolved(body, examples, jobFacts.multiplier);
-          return { epochs: n_epochs, batchSize: batch_size };
-        },
-        checkpoints: epochCheckpoints(3),
-        failure: FAILURE,
-      });
+      const job = await createJob(ctx, lifecycle, styleJobSpec(ctx.body, ctx.world.id('ftjob-', 32), jobFacts.multiplier, FAILURE));
       return { json: renderJob(job, ctx.now) };
     },
   },

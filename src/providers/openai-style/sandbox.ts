@@ -1,9 +1,10 @@
-import { eventsOf, metricsAt, page, seconds, viewJob, type JobView } from '../../sandbox/jobs.js';
+import { epochCheckpoints, eventsOf, metricsAt, page, seconds, viewJob, type JobSpec, type JobView } from '../../sandbox/jobs.js';
 import { prismProblem } from '../../sandbox/problems.js';
 import type { ErrorWords } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
 import type { TimelineEvent } from '../../sandbox/timeline.js';
 import type { FileRecord, JobRecord } from '../../sandbox/world.js';
+import type { JobError } from '../../sandbox/timeline.js';
 
 /**
  * What Nebius and OpenAI share (Nebius's API is OpenAI-compatible): job events and checkpoints, lists with
@@ -302,6 +303,26 @@ export function styleResolved(
     batch_size: typeof batch_size === 'number' ? batch_size : Math.min(256, Math.max(1, Math.round(examples * 0.002))),
     learning_rate_multiplier: typeof learning_rate_multiplier === 'number' ? learning_rate_multiplier : multiplier,
     n_epochs: typeof n_epochs === 'number' ? n_epochs : 3,
+  };
+}
+
+/**
+ * The job a create request makes on both sandboxes: its files, 'auto' resolved for the dataset (`multiplier`: the
+ * provider's default rate multiple), a checkpoint at the end of each of the last three epochs.
+ */
+export function styleJobSpec<R extends StyleCreateRequest>(request: R, id: string, multiplier: number, failure: JobError): JobSpec<R> {
+  return {
+    request,
+    id,
+    model: request.model,
+    trainingFile: request.training_file,
+    validationFile: request.validation_file,
+    shape: (examples) => {
+      const { n_epochs, batch_size } = styleResolved(request, examples, multiplier);
+      return { epochs: n_epochs, batchSize: batch_size };
+    },
+    checkpoints: epochCheckpoints(3),
+    failure,
   };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { components, paths } from '../../../generated/openai.js';
 import { rules } from '../../../generated/openai.rules.js';
 import { fileOperations, filePart, formProblems, storeFile, type Outputs } from '../../sandbox/files.js';
-import { act, createJob, epochCheckpoints, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
+import { act, createJob, findJob, jobsOf, seconds } from '../../sandbox/jobs.js';
 import { defineSandbox } from '../../sandbox/definition.js';
 import { allValues, everyStatus } from '../../sandbox/provider.js';
 import { token } from '../../sandbox/random.js';
@@ -19,7 +19,7 @@ import {
   styleFile,
   styleLifecycle,
   styleJob,
-  styleResolved,
+  styleJobSpec,
 } from '../openai-style/sandbox.js';
 
 type Schemas = components['schemas'];
@@ -219,20 +219,7 @@ const routes: RouteTable<WidenedPaths, State, CreateRequest> = {
       };
     },
     post: async (ctx) => {
-      const { body } = ctx;
-      const job = await createJob(ctx, lifecycle, {
-        request: body,
-        id: ctx.world.id('ftjob-'),
-        model: body.model,
-        trainingFile: body.training_file,
-        validationFile: body.validation_file,
-        shape: (examples) => {
-          const { n_epochs, batch_size } = styleResolved(body, examples, jobFacts.multiplier);
-          return { epochs: n_epochs, batchSize: batch_size };
-        },
-        checkpoints: epochCheckpoints(3),
-        failure: FAILURE,
-      });
+      const job = await createJob(ctx, lifecycle, styleJobSpec(ctx.body, ctx.world.id('ftjob-'), jobFacts.multiplier, FAILURE));
       return { json: renderJob(job, ctx.now) };
     },
   },
