@@ -73,6 +73,15 @@ function schemasAt(schemas: readonly Schema[], path: readonly (string | number)[
   }
 }
 
+/**
+ * `value` with every field its schema marks secret (in any branch of a union) or whose name says secret (`hf_token`,
+ * `api_key`: also a field the document does not know, sent with `validate: false`) as `'[redacted]'`: what a request
+ * log may keep (the sandbox's).
+ */
+export function redactSecrets(schema: Schema | undefined, value: unknown): unknown {
+  return value === undefined ? undefined : masked(schema ? [schema] : [], value);
+}
+
 /** A copy of `value` with every field that any of `schemas` (any branch) or its name marks secret as `'[redacted]'`. */
 function masked(schemas: readonly Schema[], value: unknown): unknown {
   if (schemas.some((s) => s.secret)) return REDACTED;

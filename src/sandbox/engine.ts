@@ -9,7 +9,8 @@ import { describeFault, Faults, type Fault, type Override, type StatusFault } fr
 import { readForm } from './files.js';
 import { toOutcome } from './jobs.js';
 import type { ProviderName, SandboxProvider } from './provider.js';
-import { recordedForm, recordedHeaders, recordedQuery, redact, type RecordedRequest } from './recorder.js';
+import { recordedForm, recordedHeaders, recordedQuery, type RecordedRequest } from './recorder.js';
+import { redactSecrets } from '../core/problem-report.js';
 import { matchRoute, type Failure, type PendingOutcome, type Reply, type Route } from './routes.js';
 import { parseScript } from './script.js';
 import { Spool } from './spool.js';
@@ -345,7 +346,7 @@ export class Engine<State, JobRequest> implements Controls {
     if (body === undefined) return;
     const text = await request.text().catch(() => '');
     try {
-      record.body = redact(body, text.trim() ? JSON.parse(text) : undefined);
+      record.body = redactSecrets(body, text.trim() ? JSON.parse(text) : undefined);
     } catch {
       record.body = undefined;
     }
@@ -470,7 +471,7 @@ export class Engine<State, JobRequest> implements Controls {
       } catch {
         problems.push({ field: 'body', depth: 0, rule: 'valid JSON', value: undefined });
       }
-      record.body = redact(bodySchema, body);
+      record.body = redactSecrets(bodySchema, body);
     }
     if (!problems.length && schema) problems.push(...checkValue(schema, { path: params, query, body }));
     if (problems.length) return errors.invalid(problems);

@@ -1,7 +1,3 @@
-import { isRecord } from '../core/records.js';
-import type { Schema } from '../core/schemas.js';
-import { isSecretName } from '../core/problem-report.js';
-
 /** One request the sandbox received, as recorded: never the API key or a secret field's value. */
 export interface RecordedRequest {
   /** Simulated time it arrived (ISO 8601). */
@@ -41,28 +37,6 @@ export function recordedQuery(params: URLSearchParams): Record<string, string | 
     query[name] = values.length === 1 ? (values[0] ?? '') : values;
   }
   return query;
-}
-
-/**
- * `value` with every field its schema marks secret (every branch of a union applied), and every string under a name
- * that says secret (`hf_token`, `api_key`: a field the document does not know, sent with `validate: false`), replaced
- * by `[redacted]`.
- */
-export function redact(schema: Schema | undefined, value: unknown): unknown {
-  if (value === undefined) return value;
-  if (schema?.secret) return '[redacted]';
-  let out: unknown = value;
-  if (Array.isArray(value)) out = value.map((item) => redact(schema?.items, item));
-  else if (isRecord(value)) {
-    out = Object.fromEntries(
-      Object.entries(value).map(([name, child]) => [
-        name,
-        isSecretName(name) && typeof child === 'string' ? '[redacted]' : redact(schema?.properties?.get(name) ?? schema?.additional, child),
-      ]),
-    );
-  }
-  for (const branch of [...(schema?.anyOf ?? []), ...(schema?.allOf ?? [])]) out = redact(branch, out);
-  return out;
 }
 
 /** A multipart body as recorded: text fields as they are, files as their name and size. */
