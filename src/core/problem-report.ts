@@ -88,7 +88,10 @@ function masked(schemas: readonly Schema[], value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => masked(schemasAt(schemas, [0]), item));
   if (!isRecord(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([name, child]) => [name, isSecretName(name) ? REDACTED : masked(schemasAt(schemas, [name]), child)]),
+    Object.entries(value).map(([name, child]) => [
+      name,
+      isSecretName(name) && child !== undefined ? REDACTED : masked(schemasAt(schemas, [name]), child),
+    ]),
   );
 }
 

@@ -1,6 +1,6 @@
 import { ValidationError, type FieldViolation } from '../core/errors.js';
 import { isRecord } from '../core/records.js';
-import { isSecretName } from '../core/problem-report.js';
+import { redactSecrets } from '../core/problem-report.js';
 import { suggestKey } from '../core/check.js';
 import type { JobProgressFields } from '../poller/types.js';
 import type { ProviderName } from '../providers/registry/providers.js';
@@ -192,7 +192,7 @@ export function refuseUnknownKeys(
     problems.push({
       field: key,
       rule: 'unknown option',
-      value: shownValue(value),
+      value: redactSecrets(undefined, value),
       message: `${key} is not an option of ${where} (${why})`,
       ...(meant ? { suggestion: meant } : {}),
     });
@@ -203,15 +203,6 @@ export function refuseUnknownKeys(
 /** Refuses a key of a neutral job request that is not one (a typo, or an option of another argument). */
 export function refuseUnknownRequestKeys(where: string, request: object, elsewhere: Readonly<Record<string, string>> = {}): void {
   refuseUnknownKeys(where, request, Object.keys(REQUEST_KEYS), elsewhere);
-}
-
-/** A value as an error may show it: secrets inside it replaced by `[redacted]`, at any depth. */
-function shownValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shownValue);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [key, isSecretName(key) && v !== undefined ? '[redacted]' : shownValue(v)]),
-  );
 }
 
 /** What one neutral option becomes on one provider: a field of its request, or a refusal that says why. */
@@ -341,7 +332,7 @@ export function mapRequest<Body>(
     const rule = table[option];
     const why = 'refused' in rule ? rule.refused : rule.apply(body, value);
     if (why !== undefined) {
-      const shown = shownValue(value);
+      const shown = redactSecrets(undefined, value);
       problems.push({
         field: option,
         rule: why,
