@@ -1,16 +1,18 @@
 import picocolors from 'picocolors';
+import { isSecretName } from '../core/problem-report.js';
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 type Env = Record<string, string | undefined>;
 
 /**
- * Every API key in the environment (`*_API_KEY`, 8 characters or more: shorter ones are test values) is replaced by
+ * Every secret in the environment (a variable whose name says so, as request fields are judged: `*_API_KEY`, `HF_TOKEN`,
+ * `*_SECRET`…; 8 characters or more: shorter ones are test values) is replaced by
  * `[redacted]` in any text this process writes to stdout or stderr, whoever writes it (tunekit, a library, Node).
  * The raw bytes of a downloaded file (Buffers) pass through untouched.
  */
 export function redactKeys(env: Env, streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
   const keys = Object.entries(env)
-    .filter(([name, value]) => /(API_KEY|TOKEN)$/.test(name) && value !== undefined && value.length >= 8)
+    .filter(([name, value]) => isSecretName(name) && value !== undefined && value.length >= 8)
     .map(([, value]) => value as string);
   if (!keys.length) return;
   const hide = (text: string): string => keys.reduce((out, key) => (out.includes(key) ? out.replaceAll(key, '[redacted]') : out), text);
