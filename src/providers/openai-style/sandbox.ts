@@ -293,7 +293,7 @@ function asked(request: StyleCreateRequest): StyleHyperparameters {
 }
 
 /** 'auto' resolved for a dataset of `examples`, once the files are validated (`multiplier`: the provider's default rate multiple). */
-export function styleResolved(
+function styleResolved(
   request: StyleCreateRequest,
   examples: number,
   multiplier: number,
