@@ -16,7 +16,7 @@ const config: KnipConfig = {
     'examples/*.ts',
     'test/**/*.test.ts',
     'test/**/*.test-d.ts',
-    // Compiled by test/types/exact-optional.test.ts with exactOptionalPropertyTypes on, as a user's file.
+    // Compiled by test/docs/snippets.test.ts with exactOptionalPropertyTypes on, as a user's file.
     'test/types/exact-optional/*.ts',
     // Test fixtures run as child processes.
     'test/**/fixtures/*.ts',

@@ -2,10 +2,6 @@
  * `npm run bench`: client CPU per call (cpu.ts), bundle size (bundle.ts) and import time (import.ts),
  * then one summary. The load test is separate: `npm run bench:load`.
  */
-import { BUNDLE_BEFORE, formatBundle, runBundle } from './bundle.js';
-import { CPU_BUDGET, formatCpu, runCpu } from './cpu.js';
-import { formatImport, IMPORT_BUDGET_MS, runImport } from './import.js';
-import { verdict } from './stats.js';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`usage: npm run bench
@@ -15,6 +11,12 @@ point, and the client CPU per call against raw fetch (medians of pairwise ratios
 hand on a quiet machine. The load test is separate: npm run bench:load.`);
   process.exit(0);
 }
+
+// The benches (esbuild, the SDKs) load after --help is answered.
+const { BUNDLE_BEFORE, formatBundle, runBundle } = await import('./bundle.js');
+const { CPU_BUDGET, formatCpu, runCpu } = await import('./cpu.js');
+const { formatImport, IMPORT_BUDGET_MS, runImport } = await import('./import.js');
+const { verdict } = await import('./stats.js');
 
 const log = (line: string): void => console.log(line);
 const heading = (title: string): void => console.log(`\n=== ${title} ===`);

@@ -11,7 +11,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { Extractor, ExtractorConfig, ExtractorLogLevel, type ExtractorMessage, type IConfigFile } from '@microsoft/api-extractor';
+import type * as ApiExtractorModule from '@microsoft/api-extractor';
+import type { ExtractorMessage, IConfigFile } from '@microsoft/api-extractor';
+
+/** API Extractor, loaded by main (not for --help). */
+type ApiExtractor = typeof ApiExtractorModule;
 import { parseArgs } from './lib/args.js';
 import { isMain, runCli } from './lib/cli.js';
 import { entryPoints, readManifest, type EntryPoint } from './lib/entries.js';
@@ -35,7 +39,7 @@ export const UPDATE_INSTRUCTION = 'npm run build && npm run api';
  */
 const typescriptFolder = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
 
-function configFor(entry: EntryPoint): IConfigFile {
+function configFor({ ExtractorLogLevel }: ApiExtractor, entry: EntryPoint): IConfigFile {
   return {
     projectFolder: REPO_ROOT,
     mainEntryPointFilePath: join(REPO_ROOT, entry.declaration),
@@ -85,10 +89,11 @@ function configFor(entry: EntryPoint): IConfigFile {
 }
 
 /** The report of one entry point as dist/ declares it, with problems found on the way. */
-function extract(entry: EntryPoint): { report: string; problems: string[] } {
+function extract(extractor: ApiExtractor, entry: EntryPoint): { report: string; problems: string[] } {
+  const { Extractor, ExtractorConfig, ExtractorLogLevel } = extractor;
   if (!existsSync(join(REPO_ROOT, entry.declaration))) throw new Error(`${entry.declaration} is missing: run npm run build first`);
   const config = ExtractorConfig.prepare({
-    configObject: configFor(entry),
+    configObject: configFor(extractor, entry),
     configObjectFullPath: undefined,
     packageJsonFullPath: join(REPO_ROOT, 'package.json'),
     // API Extractor names a report's package; an entry point's specifier is not a package name, so it is set after.
@@ -153,11 +158,12 @@ async function main(argv: string[]): Promise<number> {
   const only = args.values.get('--only');
   const entries = entryPoints().filter((entry) => !only || entry.specifier === only);
   if (!entries.length) throw new Error(`no entry point ${only ?? ''} in package.json exports`);
+  const extractor = await import('@microsoft/api-extractor');
   let failed = false;
   let stale = false;
   for (const entry of entries) {
     const path = `${REPORT_FOLDER}/${entry.slug}.api.md`;
-    const { report, problems } = extract(entry);
+    const { report, problems } = extract(extractor, entry);
     for (const problem of problems) process.stderr.write(`${entry.specifier}: ${problem}\n`);
     if (problems.length) failed = true;
     const committed = existsSync(join(REPO_ROOT, path)) ? readFileSync(join(REPO_ROOT, path), 'utf8') : undefined;

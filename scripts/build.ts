@@ -15,14 +15,17 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { parseArgs } from './lib/args.js';
+import { stamp, upToDate } from './lib/build-stamp.js';
 import { isMain, runCli } from './lib/cli.js';
 import { REPO_ROOT } from './lib/providers.js';
 import { providerEntry, registeredProviders } from './lib/registry.js';
 
-const USAGE = `usage: npm run build -- [--out DIR]
+const USAGE = `usage: npm run build -- [--out DIR] [--force]
 
-Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from src/ and generated/.
-  --out DIR   build into DIR instead of dist/ (the benchmarks use this)`;
+Builds dist/ (ESM for Node, CommonJS, ESM for browsers, .d.ts/.d.cts types) from src/ and generated/. Skips the
+work when the folder already holds the build of the same inputs (sources, scripts, manifests, tsconfig) untouched.
+  --out DIR   build into DIR instead of dist/ (the benchmarks use this)
+  --force     build even if nothing changed`;
 
 /**
  * What the package publishes. Each group is bundled on its own (its shared code in chunks of its own), so a client
@@ -103,8 +106,15 @@ function thirdPartyLicenses(packages: string[]): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['--out'], []);
+  const args = parseArgs(argv, ['--out'], ['--force']);
   const outdir = resolve(REPO_ROOT, args.values.get('--out') ?? 'dist');
+  const { fresh, inputs } = upToDate(outdir);
+  if (fresh && !args.flags.has('--force')) {
+    process.stdout.write(
+      `${relative(process.cwd(), outdir) || outdir} is up to date (no input changed since it was built; --force builds anyway)\n`,
+    );
+    return;
+  }
   rmSync(outdir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], {
@@ -171,6 +181,7 @@ async function main(argv: string[]): Promise<void> {
   );
   mirrorTypes(outdir);
   writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.md'), thirdPartyLicenses([...bundled].sort()));
+  stamp(outdir, inputs);
   process.stdout.write(`built ${relative(process.cwd(), outdir) || outdir}\n`);
 }
 

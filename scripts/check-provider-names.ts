@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import type Typescript from 'typescript';
 import { isMain, runCli } from './lib/cli.js';
 import { REPO_ROOT } from './lib/providers.js';
 
@@ -33,10 +33,10 @@ export function namePattern(providers: readonly { name: string; label: string }[
 }
 
 /** `file:line: text` for each literal of `file` that `pattern` finds. */
-export function namedIn(file: string, text: string, pattern: RegExp): string[] {
+export function namedIn(ts: typeof Typescript, file: string, text: string, pattern: RegExp): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
-  const visit = (node: ts.Node): void => {
+  const visit = (node: Typescript.Node): void => {
     const literal =
       ts.isStringLiteralLike(node) ||
       ts.isRegularExpressionLiteral(node) ||
@@ -71,7 +71,9 @@ async function main(): Promise<number> {
   const pattern = namePattern(providers);
   const providersDir = path.join(REPO_ROOT, 'src/providers') + path.sep;
   const files = sources(path.join(REPO_ROOT, 'src')).filter((file) => !file.startsWith(providersDir));
-  const found = files.flatMap((file) => namedIn(file, readFileSync(file, 'utf8'), pattern));
+  // The compiler's parser loads here, not for --help.
+  const { default: ts } = await import('typescript');
+  const found = files.flatMap((file) => namedIn(ts, file, readFileSync(file, 'utf8'), pattern));
   if (found.length) {
     process.stderr.write(
       `a provider is named outside src/providers/ (take it from the registry instead):\n${found.map((line) => `  ${line}`).join('\n')}\n`,

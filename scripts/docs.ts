@@ -4,7 +4,7 @@
  * the build: an undocumented export, a broken `{@link}`, a comment TypeDoc cannot read.
  */
 import { join, relative } from 'node:path';
-import { Application, LogLevel, OptionDefaults, ReflectionKind, type TypeDocOptions } from 'typedoc';
+import type { ReflectionKind, TypeDocOptions } from 'typedoc';
 import { parseArgs } from './lib/args.js';
 import { isMain, runCli } from './lib/cli.js';
 import { entryPoints } from './lib/entries.js';
@@ -40,6 +40,8 @@ const registryInternals = ['providers', 'tunings', 'sandboxes', 'SandboxPaths', 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['--out'], []);
   const out = args.values.get('--out') ?? REFERENCE_FOLDER;
+  // TypeDoc (and the compiler under it) loads here, not for --help.
+  const { Application, LogLevel, OptionDefaults, ReflectionKind } = await import('typedoc');
   const options: TypeDocOptions = {
     name: 'tunekit',
     entryPoints: entryPoints().map((entry) => join(REPO_ROOT, entry.source)),

@@ -5,7 +5,6 @@ import { runCli } from './lib/cli.js';
 import { isObject, type JsonObject } from './lib/json.js';
 import { readLock } from './lib/lock.js';
 import { REPO_ROOT, SOURCE_DIR, type ProviderName } from './lib/providers.js';
-import { renderTypes } from './lib/render.js';
 import { registeredProviders, renderPackageJson, renderRegistryFiles } from './lib/registry.js';
 import { renderRules } from './lib/rules.js';
 import { selectProviders } from './lib/select.js';
@@ -45,7 +44,8 @@ async function render(inDir: string, provider: ProviderName): Promise<[name: str
   // Rules first, from a copy: openapi-typescript edits the document it is given (discriminators become required).
   const rules = renderRules(structuredClone(doc), lock);
   return [
-    [`${provider}.ts`, await renderTypes(doc, lock)],
+    // openapi-typescript (and the TypeScript compiler under it) loads only when types are rendered, not for --help.
+    [`${provider}.ts`, await (await import('./lib/render.js')).renderTypes(doc, lock)],
     [`${provider}.rules.ts`, rules],
   ];
 }

@@ -3,8 +3,8 @@
  * removes `prepare` (which builds a clone on `npm ci` and on `npm install git+…`), so installing the tarball runs no
  * script and npm 11 does not warn about one; `postpack` puts the clone's package.json back, byte for byte.
  *
- *   tsx scripts/pack-manifest.ts strip     (prepack: builds, then strips)
- *   tsx scripts/pack-manifest.ts restore   (postpack)
+ *   node --import tsx scripts/pack-manifest.ts strip     (prepack: builds, then strips)
+ *   node --import tsx scripts/pack-manifest.ts restore   (postpack)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -11,8 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isObject, type JsonObject, type JsonValue } from './json.js';
-import type { Lock } from './lock.js';
-import { header } from './render.js';
+import { header, type Lock } from './lock.js';
 import { HTTP_METHODS } from './trim.js';
 
 /** A rule as compiled, before sharing: children are trees, or `{ $: ref }` for a recursive reference. */

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
-import { buildCli, chatLines, datasets, ensureTmux, inTmux, lines, MODEL, tmuxOn, tunekit } from './support.js';
+import { builtCli, chatLines, datasets, ensureTmux, inTmux, lines, MODEL, tmuxOn, tunekit } from './support.js';
 
 /**
  * The cost confirmation of `train`, in a real pseudo-terminal (tmux): the estimate is printed before the job is
@@ -27,7 +27,7 @@ beforeAll(async () => {
   // A window that outlives the tests: the server never exits between one run's kill-session and the next run's
   // new-session (a race that failed a run in 22 ms once).
   tmux('new-session', '-d', '-s', 'keep-alive', 'sleep 3600');
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
+  [bin, data] = await Promise.all([builtCli(), datasets()]);
   big = join(data.dir, 'big.jsonl');
   await writeFile(big, chatLines(3000));
   [openai, together] = await Promise.all([

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
-import { buildCli, CANARY, datasets, json, KEY_ENV, lines, MODEL, tunekit, type Provider, type Run } from './support.js';
+import { builtCli, CANARY, datasets, json, KEY_ENV, lines, MODEL, tunekit, type Provider, type Run } from './support.js';
 
 /** Exit codes for each class of outcome, messages that name the flag, the value and the rule, and a key never printed. */
 
@@ -15,7 +15,7 @@ let still: Sandbox;
 let locked: Sandbox;
 
 beforeAll(async () => {
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
+  [bin, data] = await Promise.all([builtCli(), datasets()]);
   const [nebius, together, openai] = await Promise.all(
     (['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })),
   );

@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
-import { buildCli, datasets, KEY_ENV, lines, MODEL, tunekit } from './support.js';
+import { builtCli, datasets, KEY_ENV, lines, MODEL, tunekit } from './support.js';
 import { preferencePairs } from '../support/jsonl.js';
 
 const WANDB_KEY = 'wandb-cli-canary-5e4d3c2b1a';
@@ -17,7 +17,7 @@ let data: Awaited<ReturnType<typeof datasets>>;
 /** Preference pairs: what a dpo job's file must hold (train checks the file for the job's method). */
 let preference = '';
 beforeAll(async () => {
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
+  [bin, data] = await Promise.all([builtCli(), datasets()]);
   preference = join(data.dir, 'preference.jsonl');
   await writeFile(preference, preferencePairs(40));
 }, 120_000);

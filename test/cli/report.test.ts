@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { requireChromium } from '../support/requirements.js';
-import { ARTIFACTS, buildCli, datasets, json, lines, MODEL, tunekit } from './support.js';
+import { ARTIFACTS, builtCli, datasets, json, lines, MODEL, tunekit } from './support.js';
 
 /** `jobs metrics ID`: the loss curves in the terminal, and `--html` as one self-contained page, checked in Chromium. */
 
@@ -18,7 +18,7 @@ const env = (): Record<string, string> => ({ OPENAI_API_KEY: 'a-key-for-the-repo
 
 beforeAll(async () => {
   requireChromium();
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
+  [bin, data] = await Promise.all([builtCli(), datasets()]);
   await mkdir(ARTIFACTS, { recursive: true });
   sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -1,11 +1,10 @@
 import { providers, type ProviderName } from '../../src/providers/registry/providers.js';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { build } from 'esbuild';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { repoRoot } from '../support/prism.js';
 
 /** The CLI tests' shared parts: the bin bundled as the package builds it, a runner, per-provider facts, datasets. */
@@ -30,29 +29,11 @@ export const MODEL: Record<Provider, string> = {
 export const CANARY = 'sk-canary-7f3a9c1e5b2d4f6a8c0e';
 
 /**
- * Bundles `src/cli/main.ts` the way `npm run build` bundles bins (esbuild, Node ESM, code splitting, packages
- * bundled but gpt-tokenizer) into a fresh folder, and returns the entry's path. Once per test file (~0.3 s).
+ * The `tunekit` bin this run's global setup bundled once for every file (test/support/cli-setup.ts: esbuild, as
+ * `npm run build` bundles bins).
  */
-export async function buildCli(): Promise<string> {
-  const outdir = join(repoRoot, '.tmp', 'cli-test', `${process.pid}-${Date.now()}`);
-  await mkdir(outdir, { recursive: true });
-  // As scripts/build.ts lays it out: the dataset checker beside it, where `check: true` loads it by a computed path.
-  await build({
-    absWorkingDir: repoRoot,
-    entryPoints: ['src/cli/main.ts', 'src/dataset/index.ts'],
-    outdir,
-    outbase: '.',
-    chunkNames: 'src/chunks/[name]-[hash]',
-    bundle: true,
-    packages: 'bundle',
-    external: ['gpt-tokenizer', 'gpt-tokenizer/*'],
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-  return join(outdir, 'src', 'cli', 'main.js');
+export function builtCli(): string {
+  return inject('cliBin');
 }
 
 export interface Run {
@@ -152,7 +133,7 @@ export const ARTIFACTS = join(repoRoot, '.tmp', 'artifacts');
 export function cliFixture(): { bin: string; data: Awaited<ReturnType<typeof datasets>> } {
   const fixture = { bin: '', data: { dir: '', train: '', validation: '', broken: '' } };
   beforeAll(async () => {
-    [fixture.bin, fixture.data] = await Promise.all([buildCli(), datasets()]);
+    [fixture.bin, fixture.data] = await Promise.all([builtCli(), datasets()]);
   });
   afterAll(async () => {
     if (fixture.data.dir) await rm(fixture.data.dir, { recursive: true, force: true });

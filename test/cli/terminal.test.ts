@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { requireChromium } from '../support/requirements.js';
-import { ARTIFACTS, buildCli, datasets, ensureTmux, inTmux, MODEL, tmuxOn, tunekit } from './support.js';
+import { ARTIFACTS, builtCli, datasets, ensureTmux, inTmux, MODEL, tmuxOn, tunekit } from './support.js';
 
 /**
  * The human mode: in a real pseudo-terminal (tmux) the live view of `train` (status, step bar, ETA, elapsed, a loss
@@ -25,7 +25,7 @@ let fast: Sandbox;
 beforeAll(async () => {
   const problem = ensureTmux();
   if (problem) throw new Error(problem);
-  [bin, data] = await Promise.all([buildCli(), datasets()]);
+  [bin, data] = await Promise.all([builtCli(), datasets()]);
   // Simulated time moves on each poll, to the job's next change: the live view redraws once per poll, however slow
   // the machine, and each frame stays on screen a whole poll interval for the captures to see.
   sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });

@@ -2,13 +2,14 @@
  * Every ```ts block of the README and the guides in docs/, and every JSDoc `@example` in src/, compiles against the real API (strict tsc), so none
  * can drift from the code. Each snippet becomes a module of its own in .tmp/snippets/, with a preamble that brings
  * in what a snippet may take for granted (the clients `nebius`, `together`, `openai`, an `id`, the package's
- * exports) unless the snippet declares it itself.
+ * exports) unless the snippet declares it itself. The same compile checks test/types/exact-optional/usage.ts, what a
+ * user with `exactOptionalPropertyTypes` on writes.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/prism.js';
 
 interface Snippet {
@@ -96,83 +97,134 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return entries.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')).map((file) => join(dir, file));
 }
 
+/** What a user with `exactOptionalPropertyTypes` on writes (issue 15 item 5), compiled with the snippets. */
+const USAGE = 'test/types/exact-optional/usage.ts';
+
+interface Compiled {
+  guides: string[];
+  snippets: Snippet[];
+  /** The snippet module each `snippet-NNN.ts` holds. */
+  files: Map<string, Snippet>;
+  /** tsc's diagnostics, one per error, its continuation lines joined. */
+  diagnostics: string[];
+}
+
+/**
+ * One strict tsc program for both checks below (one compiler start, not two): every snippet as a module of its own,
+ * and the exact-optional usage, with `exactOptionalPropertyTypes` on (a snippet must compile for a user who has it
+ * on; one that compiles with it compiles without). tunekit's own sources are not written for the flag: their errors
+ * are `npm run typecheck`'s business, so each check reads only the errors of its own files (and any about the
+ * configuration, without which no input found would pass vacuously).
+ */
+async function compile(): Promise<Compiled> {
+  const guides = (await readdir(join(repoRoot, 'docs')))
+    .filter((file) => file.endsWith('.md'))
+    .sort()
+    .map((file) => join('docs', file));
+  const snippets: Snippet[] = [];
+  for (const file of ['README.md', ...guides]) snippets.push(...markdownSnippets(await readFile(join(repoRoot, file), 'utf8'), file));
+  for (const file of await sourceFiles('src')) snippets.push(...jsdocExamples(await readFile(join(repoRoot, file), 'utf8'), file));
+
+  // The root's runtime exports (its clients come from the provider registry), those a snippet may use unimported.
+  const exported = Object.keys(await import('../../src/index.js')).filter((name) =>
+    /^(create\w+Client|[A-Z]\w*Error|PageList|retryDelay|defaultRetryPolicy)$/.test(name),
+  );
+  const dir = join(repoRoot, '.tmp', 'snippets');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const files = new Map<string, Snippet>();
+  for (const [n, snippet] of snippets.entries()) {
+    const own = declared(snippet.code);
+    const imports = [...new Set(exported)].filter((name) => name && !own.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code));
+    const preamble = [
+      imports.length ? `import { ${imports.join(', ')} } from 'tunekit';` : '',
+      ...Object.entries(GIVEN)
+        .filter(([name]) => !own.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code))
+        .map(([, line]) => line),
+    ].filter(Boolean);
+    const name = `snippet-${String(n).padStart(3, '0')}.ts`;
+    files.set(name, snippet);
+    // The preamble is one line, so a snippet's line k is the file's line k + 1.
+    await writeFile(join(dir, name), `${preamble.join(' ')}\n${snippet.code}\nexport {};\n`);
+  }
+  const paths = {
+    tunekit: ['../../src/index.ts'],
+    'tunekit/nebius': ['../../src/providers/nebius/index.ts'],
+    'tunekit/together': ['../../src/providers/together/index.ts'],
+    'tunekit/openai': ['../../src/providers/openai/index.ts'],
+    'tunekit/azure': ['../../src/providers/azure/index.ts'],
+    'tunekit/*': ['../../src/*.ts', '../../src/*/index.ts'],
+  };
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: '../../tsconfig.json',
+      compilerOptions: {
+        noEmit: true,
+        noUnusedLocals: false,
+        allowImportingTsExtensions: true,
+        exactOptionalPropertyTypes: true,
+        paths,
+        rootDir: '../..',
+      },
+      include: ['*.ts', `../../${USAGE}`],
+      // The root tsconfig excludes the usage file (its flag is not the project's): nothing is excluded here.
+      exclude: [],
+    }),
+  );
+  const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  const output = await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+    cwd: repoRoot,
+  }).then(
+    () => '',
+    (error: { code?: unknown; stdout: string; stderr: string }) => {
+      // tsc exits 2 with its diagnostics on stdout when a file does not compile; anything else (a crash, a missing
+      // tsc, exit 1 with nothing said) fails both tests as it is.
+      if (error.code !== 2 || !error.stdout.trim())
+        throw new Error(`tsc did not run (exit ${String(error.code)}): ${error.stderr || error.stdout}`);
+      return error.stdout;
+    },
+  );
+  const diagnostics: string[] = [];
+  for (const line of output.split('\n').filter(Boolean)) {
+    if (/^\s/.test(line) && diagnostics.length) diagnostics[diagnostics.length - 1] += `\n${line}`;
+    else diagnostics.push(line);
+  }
+  return { guides, snippets, files, diagnostics };
+}
+
+/** A diagnostic about the configuration rather than a file (`error TS18003: No inputs were found …`). */
+const isGlobal = (diagnostic: string): boolean => diagnostic.startsWith('error TS');
+
+let compiled: Promise<Compiled>;
+beforeAll(() => {
+  compiled = compile();
+  // Each test awaits it; a failure here fails them with its message, not as an unhandled rejection.
+  compiled.catch(() => undefined);
+});
+
 describe('documentation snippets compile', () => {
   it('every ts block of the README and docs/*.md and every JSDoc @example in src/ type-checks against the package', async () => {
-    const guides = (await readdir(join(repoRoot, 'docs')))
-      .filter((file) => file.endsWith('.md'))
-      .sort()
-      .map((file) => join('docs', file));
+    const { guides, snippets, files, diagnostics } = await compiled;
     expect(guides.length).toBeGreaterThan(5);
-    const snippets: Snippet[] = [];
-    for (const file of ['README.md', ...guides]) snippets.push(...markdownSnippets(await readFile(join(repoRoot, file), 'utf8'), file));
-    for (const file of await sourceFiles('src')) snippets.push(...jsdocExamples(await readFile(join(repoRoot, file), 'utf8'), file));
     expect(snippets.length).toBeGreaterThan(40);
-
-    // The root's runtime exports (its clients come from the provider registry), those a snippet may use unimported.
-    const exported = Object.keys(await import('../../src/index.js')).filter((name) =>
-      /^(create\w+Client|[A-Z]\w*Error|PageList|retryDelay|defaultRetryPolicy)$/.test(name),
-    );
-    const dir = join(repoRoot, '.tmp', 'snippets');
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    const files = new Map<string, Snippet>();
-    for (const [n, snippet] of snippets.entries()) {
-      const own = declared(snippet.code);
-      const imports = [...new Set(exported)].filter((name) => name && !own.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code));
-      const preamble = [
-        imports.length ? `import { ${imports.join(', ')} } from 'tunekit';` : '',
-        ...Object.entries(GIVEN)
-          .filter(([name]) => !own.has(name) && new RegExp(`\\b${name}\\b`).test(snippet.code))
-          .map(([, line]) => line),
-      ].filter(Boolean);
-      const name = `snippet-${String(n).padStart(3, '0')}.ts`;
-      files.set(name, snippet);
-      // The preamble is one line, so a snippet's line k is the file's line k + 1.
-      await writeFile(join(dir, name), `${preamble.join(' ')}\n${snippet.code}\nexport {};\n`);
-    }
-    const paths = {
-      tunekit: ['../../src/index.ts'],
-      'tunekit/nebius': ['../../src/providers/nebius/index.ts'],
-      'tunekit/together': ['../../src/providers/together/index.ts'],
-      'tunekit/openai': ['../../src/providers/openai/index.ts'],
-      'tunekit/azure': ['../../src/providers/azure/index.ts'],
-      'tunekit/*': ['../../src/*.ts', '../../src/*/index.ts'],
-    };
-    await writeFile(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: '../../tsconfig.json',
-        compilerOptions: { noEmit: true, noUnusedLocals: false, allowImportingTsExtensions: true, paths, rootDir: '../..' },
-        include: ['*.ts'],
-      }),
-    );
-    const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
-      cwd: repoRoot,
-    }).then(
-      () => '',
-      (error: { code?: unknown; stdout: string; stderr: string }) => {
-        // tsc exits 2 with its diagnostics on stdout when a snippet does not compile; anything else (a crash, a
-        // missing tsc, exit 1 with nothing said) fails the test as it is.
-        if (error.code !== 2 || !error.stdout.trim())
-          throw new Error(`tsc did not run (exit ${String(error.code)}): ${error.stderr || error.stdout}`);
-        return error.stdout;
-      },
-    );
     // Point each error at the Markdown line or source line the snippet came from.
-    const located = result
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const match =
-          /^(?:\.tmp\/snippets\/)?(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(
-            relative(repoRoot, line.startsWith('/') ? line : join(repoRoot, line)).replace(/\\/g, '/'),
-          ) ?? /(snippet-\d+\.ts)\((\d+),\d+\): (.*)$/.exec(line);
-        if (!match) return line;
+    const located = diagnostics
+      .filter((diagnostic) => isGlobal(diagnostic) || /snippet-\d+\.ts\(\d+,\d+\)/.test(diagnostic))
+      .map((diagnostic) => {
+        const match = /(snippet-\d+\.ts)\((\d+),\d+\): ([^]*)$/.exec(diagnostic);
+        if (!match) return diagnostic;
         const snippet = files.get(match[1] ?? '');
         const [file, start] = (snippet?.at ?? '?:0').split(':');
         return `${file}:${Number(start) + Number(match[2]) - 2}: ${match[3]}`;
       });
     expect(located).toEqual([]);
+  }, 120_000);
+});
+
+describe('exactOptionalPropertyTypes', () => {
+  it('accepts undefined in every public option a user passes a maybe-value to', async () => {
+    const { diagnostics } = await compiled;
+    expect(diagnostics.filter((diagnostic) => isGlobal(diagnostic) || diagnostic.includes('exact-optional/usage.ts'))).toEqual([]);
   }, 120_000);
 });

@@ -9,7 +9,6 @@ let job = '';
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  delete process.env.TUNEKIT_LOG;
   vi.restoreAllMocks();
 });
 
@@ -68,7 +67,7 @@ describe('logging levels', () => {
   });
 
   it('TUNEKIT_LOG sets the level; the option wins over it', async () => {
-    process.env.TUNEKIT_LOG = 'debug';
+    vi.stubEnv('TUNEKIT_LOG', 'debug');
     const fromEnv = recorder();
     await twoCalls({ logger: fromEnv.logger });
     expect(fromEnv.lines.some((l) => l.level === 'debug')).toBe(true);
@@ -79,7 +78,7 @@ describe('logging levels', () => {
   });
 
   it('an unknown level is refused when the client is built, naming the value and the choices', () => {
-    process.env.TUNEKIT_LOG = 'loud';
+    vi.stubEnv('TUNEKIT_LOG', 'loud');
     expect(() => createNebiusClient({ apiKey: 'k' })).toThrow(
       'logLevel (or TUNEKIT_LOG) "loud" is not one of off, error, warn, info, debug',
     );

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APIConnectionError,
   APIUserAbortError,
@@ -50,15 +50,10 @@ describe('requests', () => {
 
   it('read the key and base URL from NEBIUS_API_KEY / NEBIUS_BASE_URL', async () => {
     server = await startLocalServer((_req, res) => json(res, 200, job));
-    process.env.NEBIUS_API_KEY = 'env-key';
-    process.env.NEBIUS_BASE_URL = server.url;
-    try {
-      await createNebiusClient().jobs.retrieve('ftjob-1');
-      expect(server.requests[0]?.headers.authorization).toBe('Bearer env-key');
-    } finally {
-      delete process.env.NEBIUS_API_KEY;
-      delete process.env.NEBIUS_BASE_URL;
-    }
+    vi.stubEnv('NEBIUS_API_KEY', 'env-key');
+    vi.stubEnv('NEBIUS_BASE_URL', server.url);
+    await createNebiusClient().jobs.retrieve('ftjob-1');
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer env-key');
   });
 
   it('refuse to build a client with no key, naming the option and the env var', () => {

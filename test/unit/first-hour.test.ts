@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import {
   APIConnectionError,
   NotFoundError,
@@ -53,16 +53,11 @@ describe('a base URL is checked when the client is built, naming the option', ()
   });
 
   it('names the environment variable when the bad value came from it', () => {
-    process.env['TOGETHER_BASE_URL'] = 'localhost:4010';
-    try {
-      expect(thrownBy(() => createTogetherClient({ apiKey }))).toMatchObject({
-        name: 'ValidationError',
-        message:
-          'together: TOGETHER_BASE_URL = "localhost:4010" is not an absolute http(s) URL (the default is https://api.together.ai/v1)',
-      });
-    } finally {
-      delete process.env['TOGETHER_BASE_URL'];
-    }
+    vi.stubEnv('TOGETHER_BASE_URL', 'localhost:4010');
+    expect(thrownBy(() => createTogetherClient({ apiKey }))).toMatchObject({
+      name: 'ValidationError',
+      message: 'together: TOGETHER_BASE_URL = "localhost:4010" is not an absolute http(s) URL (the default is https://api.together.ai/v1)',
+    });
   });
 
   it('checks timeoutMs and maxRetries too', () => {

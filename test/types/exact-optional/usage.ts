@@ -1,6 +1,6 @@
 /**
  * What a user naturally writes with `exactOptionalPropertyTypes` on: optional values that may be `undefined` (an
- * environment variable, a maybe-signal, a clock left out in production). Compiled by exact-optional.test.ts.
+ * environment variable, a maybe-signal, a clock left out in production). Compiled by test/docs/snippets.test.ts, with the flag on.
  */
 import { createNebiusClient, createOpenAIClient, createTogetherClient, createTuner, type OpenAIClient, type WaitClock } from 'tunekit';
 import { checkDataset } from 'tunekit/dataset';
