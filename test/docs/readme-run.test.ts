@@ -2,11 +2,13 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { transform } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNebiusClient, createTogetherClient } from '../../src/index.js';
 import { Output } from '../../src/cli/output.js';
 import { startSandbox, type Sandbox } from '../../src/testing.js';
 import { chatLines, cliFixture, MODEL } from '../cli/support.js';
+import { packedTarball } from '../support/packed.js';
 import { repoRoot } from '../support/prism.js';
 
 /**
@@ -46,7 +48,7 @@ const NOT_RUN: { match: RegExp; why: string }[] = [
 ];
 
 const dir = join(repoRoot, '.tmp', 'readme-run');
-/** Blocks run at once (each a cold `node --import tsx`: about a second of CPU). */
+/** Blocks run at once (each a cold `node`, most of its time a wait for a simulated job). */
 const IN_FLIGHT = 4;
 const sandboxes: Partial<Record<'nebius' | 'together' | 'openai' | 'azure', Sandbox>> = {};
 const env: Record<string, string> = {};
@@ -82,19 +84,10 @@ beforeAll(async () => {
   ids['ftjob-123'] = job.id;
   const together = createTogetherClient({ apiKey: key, baseUrl: env['TOGETHER_BASE_URL'] });
   ids['file-123'] = (await together.files.upload(new File([chatLines(20)], 'mine.jsonl'))).id;
-  const paths = {
-    tunekit: ['../../src/index.ts'],
-    'tunekit/nebius': ['../../src/providers/nebius/index.ts'],
-    'tunekit/together': ['../../src/providers/together/index.ts'],
-    'tunekit/openai': ['../../src/providers/openai/index.ts'],
-    'tunekit/azure': ['../../src/providers/azure/index.ts'],
-    'tunekit/dataset': ['../../src/dataset/index.ts'],
-    'tunekit/testing': ['../../src/testing.ts'],
-  };
-  await writeFile(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { paths }, include: ['*.mts'] }),
-  );
+  // The blocks import the package as a reader's project does, by its name: from this folder inside the clone, Node
+  // resolves `tunekit/…` through the package's own exports to dist/, which the run's one `npm pack` has just built
+  // from the sources if they changed (scripts/build.ts skips an up-to-date dist/).
+  await packedTarball();
 }, 120_000);
 
 afterAll(async () => {
@@ -155,11 +148,13 @@ describe('the README and its guides, run', () => {
         const block = runs[index]!;
         let code = block.code;
         for (const [placeholder, real] of Object.entries(ids)) code = code.replaceAll(`'${placeholder}'`, `'${real}'`);
-        const file = join(dir, `${block.file.replace(/\W+/g, '-')}-${block.line}.mts`);
-        await writeFile(file, `${preamble(code)}\n${code}\n`);
-        failures[index] = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
+        const file = join(dir, `${block.file.replace(/\W+/g, '-')}-${block.line}.mjs`);
+        // TypeScript to JavaScript (types only: esbuild's transform, which checks nothing; snippets.test.ts type-checks).
+        const { code: javascript } = await transform(`${preamble(code)}\n${code}\n`, { loader: 'ts', format: 'esm', target: 'node20' });
+        await writeFile(file, javascript);
+        failures[index] = await promisify(execFile)(process.execPath, [file], {
           cwd: dir,
-          env: { PATH: process.env['PATH'] ?? '', HOME: dir, TSX_TSCONFIG_PATH: join(dir, 'tsconfig.json'), ...env },
+          env: { PATH: process.env['PATH'] ?? '', HOME: dir, ...env },
           timeout: 60_000,
         }).then(
           () => undefined,
