@@ -22,6 +22,8 @@ export interface PrismOptions {
 
 export interface RunningPrism {
   url: string;
+  /** The Prism process (to lower its priority, say). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
     child.kill('SIGKILL');
     throw error;
   }
-  return { url, stop: () => stopChild(child) };
+  return { url, pid: child.pid, stop: () => stopChild(child) };
 }
 
 const USAGE = `usage: npm run mock -- [PROVIDER] [--port N] [--dynamic] [--errors]

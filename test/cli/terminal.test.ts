@@ -78,8 +78,9 @@ describe('on a terminal', () => {
       'train',
       { OPENAI_API_KEY: 'a-key-for-the-live-view', OPENAI_BASE_URL: sandbox.url },
       // Each poll moves the on-poll clock to the job's next change: a frame lasts one poll interval, long enough for a
-      // capture every 40 ms to see it on a loaded machine.
-      ['train', data.train, '--model', MODEL.openai, '--validation', data.validation, '--epochs', '3', '--poll-interval', '500ms'],
+      // capture every 40 ms to see it on a loaded machine (at 500 ms, a fresh-clone run beside Prism's random-answers
+      // test once saw no frame of the job's first steps).
+      ['train', data.train, '--model', MODEL.openai, '--validation', data.validation, '--epochs', '3', '--poll-interval', '1s'],
     );
     await writeFile(join(ARTIFACTS, 'live-view-frames.txt'), frames.join('\n-----\n'));
     expect(exit).toBe(0);

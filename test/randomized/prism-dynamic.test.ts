@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaginationError, createNebiusClient, createOpenAIClient, createTogetherClient, type PageList } from '../../src/index.js';
 import { startPrism, type RunningPrism } from '../support/prism.js';
@@ -51,6 +52,9 @@ function providerSuite(provider: 'nebius' | 'together' | 'openai', reads: (baseU
     beforeAll(async () => {
       prism = await startPrism({ document: `openapi/${provider}.json`, dynamic: true });
       url = prism.url;
+      // Thousands of answers as fast as Prism makes them: a throughput load, which yields the CPU to the files that
+      // run beside it and watch a terminal in real time (test/cli/*-terminal.test.ts).
+      if (prism.pid !== undefined) setPriority(prism.pid, 10);
     });
     afterAll(() => prism.stop());
 
