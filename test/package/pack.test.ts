@@ -317,18 +317,24 @@ describe('the packed bins and tunekit/testing', () => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
 
+  // The installed bin as npx finds it, then (npm's start is most of an npx call) as its node_modules/.bin link.
+  const tunekit = (args: string[], env: Record<string, string> = {}) =>
+    run(join(project, 'node_modules', '.bin', 'tunekit'), args, { cwd: project, env: cleanEnv(env), encoding: 'utf8' }).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
   it('tunekit answers --version and --help, checks a dataset, and talks to a sandbox', async () => {
     const version = await npx(['tunekit', '--version']);
     expect(version.stdout).toBe(`${JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).version}\n`);
-    const help = await npx(['tunekit', '--help']);
+    const help = await tunekit(['--help']);
     expect(help.stdout).toMatch(/^Usage: tunekit \[options\] \[command\]\n/);
     expect(help.stdout).toContain('Exit codes:\n  0    success\n');
     await writeFile(join(project, 'train.jsonl'), chatLines(12));
-    const check = await npx(['tunekit', '--provider', 'openai', 'check', 'train.jsonl', '--model', 'gpt-4o-mini-2024-07-18']);
+    const check = await tunekit(['--provider', 'openai', 'check', 'train.jsonl', '--model', 'gpt-4o-mini-2024-07-18']);
     expect(check.stdout).toMatch(/^train\.jsonl: OK for openai · chat format · 12 examples · 0 errors, 0 warnings\n/);
     expect(check.stdout).toContain('exact, o200k_base');
     await using sandbox = await startSandbox({ provider: 'nebius', clock: 'on-poll' });
-    const uploaded = await npx(['tunekit', '--json', 'files', 'upload', 'train.jsonl'], {
+    const uploaded = await tunekit(['--json', 'files', 'upload', 'train.jsonl'], {
       NEBIUS_API_KEY: 'packed-key',
       NEBIUS_BASE_URL: sandbox.url,
     });
