@@ -2,6 +2,17 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
+/**
+ * Files whose time is mostly a wait: a simulated job on a real clock, watched in tmux (CPU under 40% of their wall time,
+ * measured alone). Two of them side by side leave the cores idle, so each one starts beside a computing file.
+ */
+const WAITING = new Set([
+  'test/cli/second-hour-terminal.test.ts',
+  'test/cli/terminal.test.ts',
+  'test/cli/estimate-terminal.test.ts',
+  'test/cli/methods.test.ts',
+]);
+
 /** Seconds per test file, for when Vitest has no record of its own (see below). */
 const hints: Record<string, number> = JSON.parse(readFileSync(new URL('./durations.json', import.meta.url), 'utf8'));
 
@@ -10,8 +21,9 @@ const hints: Record<string, number> = JSON.parse(readFileSync(new URL('./duratio
  * terminal files (most of their time is a simulated job on a real clock, not CPU) ran side by side with the cores half
  * idle, and the CPU-bound tiers (Prism, tsc, npm) ran later with nothing to overlap. Here:
  * - first the files of the isolated tiers (each file a fresh process: CLI, contract, package, pipeline, memory, …),
- *   longest first whatever their tier (longest-processing-time first), so a waiting file runs beside a computing one
- *   and no long file starts last. A file's duration is Vitest's record of the last run here or, where there is none
+ *   longest first whatever their tier (longest-processing-time first), so no long file starts last, and the files
+ *   that mostly wait (WAITING) taken in turn with the others, so that one runs beside a computing file, not beside
+ *   another that waits. A file's duration is Vitest's record of the last run here or, where there is none
  *   (a fresh clone, as in CI), its seconds in durations.json; a file in neither goes first, the tiers taken in turn,
  *   each one's largest file first;
  * - then the tiers whose files share workers (vitest.config.ts, `isolate: false`), one tier at a time so that a
@@ -48,6 +60,16 @@ export default class TestOrder extends BaseSequencer {
         const file = tier[index];
         if (file) inTurn.push(file);
       }
-    return [...inTurn, ...known.sort(longestFirst), ...shared.flatMap((tier) => tier.sort(longestFirst))];
+    const path = (file: TestSpecification): string => relative(this.ctx.config.root, file.moduleId);
+    const waiting = known.filter((file) => WAITING.has(path(file))).sort(longestFirst);
+    const computing = known.filter((file) => !WAITING.has(path(file))).sort(longestFirst);
+    const alternated: TestSpecification[] = [];
+    while (waiting.length || computing.length) {
+      const next = computing.shift();
+      if (next) alternated.push(next);
+      const wait = waiting.shift();
+      if (wait) alternated.push(wait);
+    }
+    return [...inTurn, ...alternated, ...shared.flatMap((tier) => tier.sort(longestFirst))];
   }
 }
