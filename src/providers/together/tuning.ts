@@ -35,18 +35,6 @@ import { dateOf } from '../../core/records.js';
 /** Together's own default LoRA rank; alpha defaults to twice the rank. */
 const DEFAULT_LORA_RANK = 8;
 
-type NumberField = 'n_epochs' | 'learning_rate' | 'warmup_ratio' | 'weight_decay';
-
-function number(name: NumberField, check: (value: unknown) => number | string) {
-  return {
-    field: name,
-    apply: (body: TogetherJobCreateParams, value: unknown) => {
-      const checked = check(value);
-      return typeof checked === 'string' ? checked : setOnce(body, name, checked, name);
-    },
-  };
-}
-
 /** Together's `training_method` for a neutral method: sft, or dpo with its settings; reinforcement refused. */
 function trainingMethod(body: TogetherJobCreateParams, value: unknown): string | undefined {
   const method = methodOf(value);
@@ -80,7 +68,7 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
     apply: trainingMethod,
   },
   validationFile: stringField('validation_file', 'must be a file id'),
-  epochs: number('n_epochs', (v) => wholeNumber(v)),
+  epochs: checkedField('n_epochs', (v) => wholeNumber(v)),
   batchSize: {
     field: 'batch_size',
     apply: (body, value) => {
@@ -88,9 +76,9 @@ export const togetherMapping: MappingTable<TogetherJobCreateParams> = {
       return typeof checked === 'number' || checked === 'max' ? setOnce(body, 'batch_size', checked, 'batch_size') : `${checked}, or "max"`;
     },
   },
-  learningRate: number('learning_rate', finiteNumber),
-  warmupRatio: number('warmup_ratio', finiteNumber),
-  weightDecay: number('weight_decay', finiteNumber),
+  learningRate: checkedField('learning_rate', finiteNumber),
+  warmupRatio: checkedField('warmup_ratio', finiteNumber),
+  weightDecay: checkedField('weight_decay', finiteNumber),
   lora: {
     field: 'training_type ({ type: "Lora", lora_r, lora_alpha, lora_dropout } or { type: "Full" })',
     apply: (body, value) => {
