@@ -13,13 +13,13 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type * as ApiExtractorModule from '@microsoft/api-extractor';
 import type { ExtractorMessage, IConfigFile } from '@microsoft/api-extractor';
-
-/** API Extractor, loaded by main (not for --help). */
-type ApiExtractor = typeof ApiExtractorModule;
 import { parseArgs } from './lib/args.js';
 import { isMain, runCli } from './lib/cli.js';
 import { entryPoints, readManifest, type EntryPoint } from './lib/entries.js';
 import { REPO_ROOT } from './lib/providers.js';
+
+/** API Extractor, loaded by main (not for --help). */
+type ApiExtractor = typeof ApiExtractorModule;
 
 const USAGE = `usage: npm run api -- [--check] [--only SPECIFIER]
 

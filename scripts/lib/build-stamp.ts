@@ -18,14 +18,16 @@ interface Stamp {
   outputs: string;
 }
 
+/** The files below `folder`, relative to it, sorted; none if it does not exist. */
 function filesUnder(folder: string): string[] {
-  let names: string[];
   try {
-    names = readdirSync(folder, { recursive: true, encoding: 'utf8' });
+    return readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+      .sort();
   } catch {
     return [];
   }
-  return names.filter((name) => statSync(join(folder, name)).isFile()).sort();
 }
 
 function inputsDigest(): string {
@@ -46,7 +48,10 @@ function inputsDigest(): string {
   return hash.digest('hex');
 }
 
-/** Every output file's path, size and modification time: what a later edit or deletion in the output folder changes. */
+/**
+ * Every output file's path, size and modification time: what a later edit or deletion in the output folder changes.
+ * An empty or missing folder digests to what no build stamps.
+ */
 function outputsDigest(outdir: string): string {
   const hash = createHash('sha256');
   for (const name of filesUnder(outdir)) {
@@ -82,7 +87,7 @@ function readStamp(outdir: string): Stamp | undefined {
 export function upToDate(outdir: string): { fresh: boolean; inputs: string } {
   const inputs = inputsDigest();
   const stamp = readStamp(outdir);
-  const fresh = stamp?.inputs === inputs && filesUnder(outdir).length > 0 && stamp.outputs === outputsDigest(outdir);
+  const fresh = stamp?.inputs === inputs && stamp.outputs === outputsDigest(outdir);
   return { fresh, inputs };
 }
 
