@@ -27,7 +27,8 @@ beforeAll(async () => {
   // A window that outlives the tests: the server never exits between one run's kill-session and the next run's
   // new-session (a race that failed a run in 22 ms once).
   tmux('new-session', '-d', '-s', 'keep-alive', 'sleep 3600');
-  [bin, data] = await Promise.all([builtCli(), datasets()]);
+  bin = builtCli();
+  data = await datasets();
   big = join(data.dir, 'big.jsonl');
   await writeFile(big, chatLines(3000));
   [openai, together] = await Promise.all([

@@ -15,7 +15,8 @@ let still: Sandbox;
 let locked: Sandbox;
 
 beforeAll(async () => {
-  [bin, data] = await Promise.all([builtCli(), datasets()]);
+  bin = builtCli();
+  data = await datasets();
   const [nebius, together, openai] = await Promise.all(
     (['nebius', 'together', 'openai'] as const).map((provider) => startSandbox({ provider, clock: 'on-poll' })),
   );

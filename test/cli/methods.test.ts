@@ -17,7 +17,8 @@ let data: Awaited<ReturnType<typeof datasets>>;
 /** Preference pairs: what a dpo job's file must hold (train checks the file for the job's method). */
 let preference = '';
 beforeAll(async () => {
-  [bin, data] = await Promise.all([builtCli(), datasets()]);
+  bin = builtCli();
+  data = await datasets();
   preference = join(data.dir, 'preference.jsonl');
   await writeFile(preference, preferencePairs(40));
 }, 120_000);

@@ -18,7 +18,8 @@ const env = (): Record<string, string> => ({ OPENAI_API_KEY: 'a-key-for-the-repo
 
 beforeAll(async () => {
   requireChromium();
-  [bin, data] = await Promise.all([builtCli(), datasets()]);
+  bin = builtCli();
+  data = await datasets();
   await mkdir(ARTIFACTS, { recursive: true });
   sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -133,7 +133,8 @@ export const ARTIFACTS = join(repoRoot, '.tmp', 'artifacts');
 export function cliFixture(): { bin: string; data: Awaited<ReturnType<typeof datasets>> } {
   const fixture = { bin: '', data: { dir: '', train: '', validation: '', broken: '' } };
   beforeAll(async () => {
-    [fixture.bin, fixture.data] = await Promise.all([builtCli(), datasets()]);
+    fixture.bin = builtCli();
+    fixture.data = await datasets();
   });
   afterAll(async () => {
     if (fixture.data.dir) await rm(fixture.data.dir, { recursive: true, force: true });

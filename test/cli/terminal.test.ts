@@ -25,7 +25,8 @@ let fast: Sandbox;
 beforeAll(async () => {
   const problem = ensureTmux();
   if (problem) throw new Error(problem);
-  [bin, data] = await Promise.all([builtCli(), datasets()]);
+  bin = builtCli();
+  data = await datasets();
   // Simulated time moves on each poll, to the job's next change: the live view redraws once per poll, however slow
   // the machine, and each frame stays on screen a whole poll interval for the captures to see.
   sandbox = await startSandbox({ provider: 'openai', clock: 'on-poll' });

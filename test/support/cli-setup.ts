@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { repoRoot } from './prism.js';
+import { sharedSetup } from './shared-setup.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,17 +13,9 @@ declare module 'vitest' {
   }
 }
 
-/** One bundle per run however many tiers use this setup (they share the main process). */
-interface Shared {
-  users: number;
-  built: Promise<{ dir: string; bin: string }>;
-}
-const shared = globalThis as { tunekitCli?: Shared };
-
 /**
  * Bundles `src/cli/main.ts` the way `npm run build` bundles bins (esbuild, Node ESM, code splitting, packages bundled
- * but gpt-tokenizer), the dataset checker beside it where `check: true` loads it by a computed path. Once per run,
- * not once per test file; the folder goes when the last tier using it ends.
+ * but gpt-tokenizer), the dataset checker beside it where `check: true` loads it by a computed path.
  */
 async function bundle(): Promise<{ dir: string; bin: string }> {
   await mkdir(join(repoRoot, '.tmp'), { recursive: true });
@@ -45,14 +38,10 @@ async function bundle(): Promise<{ dir: string; bin: string }> {
   return { dir, bin: join(dir, 'src', 'cli', 'main.js') };
 }
 
+/** One bundle per run however many tiers use it; its folder goes when the last of them ends. */
+const cli = sharedSetup('cli', bundle, ({ dir }) => rm(dir, { recursive: true, force: true }));
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  shared.tunekitCli ??= { users: 0, built: bundle() };
-  const state = shared.tunekitCli;
-  state.users++;
-  project.provide('cliBin', (await state.built).bin);
-  return async () => {
-    if (--state.users > 0) return;
-    shared.tunekitCli = undefined;
-    await rm((await state.built).dir, { recursive: true, force: true });
-  };
+  project.provide('cliBin', (await cli.use()).bin);
+  return () => cli.done();
 }

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { PROVIDERS, type ProviderName } from '../../scripts/lib/providers.js';
 import { startPrism, type RunningPrism } from './prism.js';
 import { requireDocuments } from './requirements.js';
+import { sharedSetup } from './shared-setup.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,24 +15,33 @@ declare module 'vitest' {
   }
 }
 
-/** The Prism mocks, started once per run however many projects use this setup (they share the main process). */
-interface Shared {
-  users: number;
-  started: Promise<{ urls: Record<ProviderName, string>; running: RunningPrism[] }>;
-  /** The tiers' temporary folder (`TMPDIR` of their workers), removed when the last tier ends. */
-  tmp: string;
-}
-const shared = globalThis as { tunekitPrism?: Shared };
+/** The Prism mocks and the tiers' temporary folder (`TMPDIR` of their workers), once per run for every tier using them. */
+const prism = sharedSetup(
+  'prism',
+  async (): Promise<{ urls: Record<ProviderName, string>; running: RunningPrism[]; tmp: string }> => {
+    const tmp = await mkdtemp(join(tmpdir(), 'tunekit-tests-'));
+    try {
+      return { ...(await startAll()), tmp };
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+  },
+  async ({ running, tmp }) => {
+    await Promise.all(running.map((mock) => mock.stop()));
+    await rm(tmp, { recursive: true, force: true });
+  },
+);
 
 async function startAll(): Promise<{ urls: Record<ProviderName, string>; running: RunningPrism[] }> {
   const started = await Promise.allSettled(PROVIDERS.map((provider) => startPrism({ document: `openapi/${provider}.json`, errors: true })));
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {
-    await Promise.all(running.map((prism) => prism.stop()));
+    await Promise.all(running.map((mock) => mock.stop()));
     throw failed.reason;
   }
-  const [nebius, together, openai, azure] = running.map((prism) => prism.url);
+  const [nebius, together, openai, azure] = running.map((mock) => mock.url);
   if (!nebius || !together || !openai || !azure) throw new Error('a Prism mock did not start');
   return { urls: { nebius, together, openai, azure }, running };
 }
@@ -43,23 +53,8 @@ async function startAll(): Promise<{ urls: Record<ProviderName, string>; running
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   requireDocuments();
-  if (!shared.tunekitPrism) {
-    const tmp = await mkdtemp(join(tmpdir(), 'tunekit-tests-'));
-    shared.tunekitPrism = { users: 0, started: startAll(), tmp };
-  }
-  const state = shared.tunekitPrism;
-  state.users++;
-  process.env['TMPDIR'] = state.tmp;
-  try {
-    project.provide('prism', (await state.started).urls);
-  } catch (error) {
-    state.users--;
-    throw error;
-  }
-  return async () => {
-    if (--state.users > 0) return;
-    shared.tunekitPrism = undefined;
-    await Promise.all((await state.started.catch(() => ({ running: [] }))).running.map((prism) => prism.stop()));
-    await rm(state.tmp, { recursive: true, force: true });
-  };
+  const { urls, tmp } = await prism.use();
+  process.env['TMPDIR'] = tmp;
+  project.provide('prism', urls);
+  return () => prism.done();
 }
